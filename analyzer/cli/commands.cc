@@ -1,0 +1,53 @@
+#include "cli/commands.h"
+
+#include <fstream>
+#include <iostream>
+
+#include "output/report.h"
+
+namespace grantpath::cli {
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command> kCommands = {ScanCommand(), RulesCommand(), K8sCommand()};
+  return kCommands;
+}
+
+void AddInputOptions(CLI::App* cmd, InputOptions* in, bool* verbose) {
+  cmd->add_option("paths", in->paths, "Files and directories to analyze (recursively)")
+      ->required();
+  cmd->add_flag("-v,--verbose", *verbose, "Also list skipped files, symlinks and kinds");
+  cmd->add_option("--default-namespace", in->load.k8s.default_namespace,
+                  "Namespace of namespaced objects that name none")
+      ->capture_default_str();
+  cmd->add_flag("!--no-k8s-defaults", in->k8s_defaults,
+                "Do not assume Kubernetes' default RBAC roles and bindings (use when the input is "
+                "a full cluster dump)");
+  cmd->add_option("--max-file-size", in->load.max_file_size, "Skip files larger than this (bytes)")
+      ->capture_default_str();
+  cmd->add_option("--max-depth", in->load.limits.max_depth, "Maximum nesting depth of a document")
+      ->capture_default_str();
+}
+
+bool WriteOutput(const std::string& path, const std::string& text) {
+  if (path.empty() || path == "-") {
+    std::cout << text;
+    std::cout.flush();
+    return true;
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out || !(out << text) || !out.flush()) {
+    std::cerr << "error: cannot write '" << path << "'\n";
+    return false;
+  }
+  return true;
+}
+
+void PrintDiagnostics(const Session& s) {
+  output::Report r;
+  r.model = s.model.get();
+  r.diagnostics = s.diagnostics.diagnostics();
+  output::Normalize(&r);
+  for (const auto& d : r.diagnostics) std::cerr << output::FormatDiagnostic(*s.model, d) << "\n";
+}
+
+}  // namespace grantpath::cli

@@ -1,0 +1,44 @@
+// The subcommand table and what the subcommands share.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/session.h"
+#include "grantpath/finding.h"
+
+namespace grantpath::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFindings = 1;  // findings at or above --fail-on, or --expect differs
+inline constexpr int kExitUsage = 2;     // usage error, or nothing could be analyzed
+
+struct Command {
+  std::string_view name;
+  std::function<void(CLI::App&)> setup;  // adds the subcommand and its options
+  std::function<int()> run;              // runs it once parsed; returns the exit code
+};
+
+/// Every subcommand, in help order.
+const std::vector<Command>& Commands();
+
+/// Options shared by commands that read inputs (scan and the queries).
+void AddInputOptions(CLI::App* cmd, InputOptions* in, bool* verbose);
+
+/// Writes `text` to `path` ("" or "-" = standard output). Returns false and
+/// prints an error when the file cannot be written.
+bool WriteOutput(const std::string& path, const std::string& text);
+
+/// Prints the diagnostics of a session to stderr (text form).
+void PrintDiagnostics(const Session& s);
+
+/// The registration functions of each command file.
+Command ScanCommand();
+Command RulesCommand();
+Command K8sCommand();
+
+}  // namespace grantpath::cli

@@ -1,0 +1,54 @@
+// grantpath: the command-line entry point. Subcommands are registered in
+// one table (kCommands) and each lives in its own file.
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "grantpath/spell.h"
+#include "output/report.h"
+
+int main(int argc, char** argv) {
+  using namespace grantpath::cli;
+  CLI::App app{"grantpath: who can do too much, and what can reach what it should not"};
+  app.set_version_flag("--version", std::string("grantpath ") + grantpath::output::kToolVersion);
+  app.require_subcommand(1);
+  app.fallthrough(false);
+  std::vector<std::string> names;
+  for (const Command& c : Commands()) {
+    c.setup(app);
+    names.emplace_back(c.name);
+  }
+  // "did you mean" for a mistyped subcommand, before CLI11 sees it.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string first = argv[1];
+    bool known = false;
+    for (const auto& n : names) known |= (n == first);
+    if (!known) {
+      std::fprintf(stderr, "error: unknown command '%s'%s\nRun 'grantpath --help' for the commands.\n",
+                   first.c_str(), grantpath::DidYouMean(first, names).c_str());
+      return kExitUsage;
+    }
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;  // CLI11's own codes are mapped to 2
+  }
+  for (const Command& c : Commands()) {
+    if (app.got_subcommand(std::string(c.name))) return c.run();
+  }
+  return kExitUsage;
+}

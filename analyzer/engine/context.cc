@@ -1,0 +1,33 @@
+#include "engine/context.h"
+
+#include "engine/rbac_capability.h"
+
+namespace grantpath {
+
+AnalysisContext::AnalysisContext(const Model& model, const rbac::Engine& rbac,
+                                 AnalysisOptions options)
+    : model_(model), rbac_(rbac), options_(std::move(options)) {
+  for (const auto& hit : rbac::FindCapability(rbac_, rbac::ClusterAdminProbes()))
+    cluster_admins_.insert(hit.who);
+}
+
+std::vector<std::uint32_t> AnalysisContext::TokenWorkloads(const SubjectKey& s) const {
+  std::vector<std::uint32_t> out;
+  auto add_sa = [&](const SubjectKey& sa) {
+    for (std::uint32_t w : rbac_.WorkloadsOf(sa))
+      if (rbac_.TokenMounted(w)) out.push_back(w);
+  };
+  if (s.kind == "ServiceAccount") {
+    add_sa(s);
+  } else if (s.kind == "Group") {
+    const std::string prefix = "system:serviceaccounts:";
+    if (s.name == "system:serviceaccounts" || s.name == "system:authenticated") {
+      for (const auto& sa : rbac_.AllServiceAccounts()) add_sa(sa);
+    } else if (s.name.rfind(prefix, 0) == 0) {
+      for (const auto& sa : rbac_.ServiceAccountsIn(s.name.substr(prefix.size()))) add_sa(sa);
+    }
+  }
+  return out;
+}
+
+}  // namespace grantpath

@@ -1,0 +1,44 @@
+// The inputs every rule reads: the model, the engines, the options.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/rbac.h"
+#include "grantpath/model/model.h"
+
+namespace grantpath {
+
+struct AnalysisOptions {
+  /// Namespaces whose access from elsewhere is flagged.
+  std::vector<std::string> sensitive_namespaces{"kube-system"};
+};
+
+class AnalysisContext {
+ public:
+  AnalysisContext(const Model& model, const rbac::Engine& rbac, AnalysisOptions options);
+
+  const Model& model() const { return model_; }
+  const rbac::Engine& rbac() const { return rbac_; }
+  const AnalysisOptions& options() const { return options_; }
+
+  /// Subjects that hold every verb on every resource of every API group
+  /// cluster-wide through non-built-in bindings. Other RBAC capability
+  /// rules skip them: the cluster-admin finding says it all.
+  bool IsClusterAdmin(const SubjectKey& s) const { return cluster_admins_.count(s) > 0; }
+
+  /// Workloads whose pods carry a token of this subject: for a service
+  /// account the workloads running as it, for system:serviceaccounts:NS
+  /// those of NS, for system:serviceaccounts and system:authenticated all
+  /// of them. Only workloads whose token is mounted.
+  std::vector<std::uint32_t> TokenWorkloads(const SubjectKey& s) const;
+
+ private:
+  const Model& model_;
+  const rbac::Engine& rbac_;
+  AnalysisOptions options_;
+  std::set<SubjectKey> cluster_admins_;
+};
+
+}  // namespace grantpath

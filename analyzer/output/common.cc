@@ -1,0 +1,48 @@
+#include <algorithm>
+#include <cstdio>
+#include <tuple>
+
+#include "output/report.h"
+
+namespace grantpath::output {
+
+void Normalize(Report* report) {
+  std::stable_sort(report->findings.begin(), report->findings.end(), FindingLess);
+  for (auto& f : report->findings) {
+    std::stable_sort(f.related.begin(), f.related.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.where, a.role) < std::tie(b.where, b.role);
+    });
+    f.related.erase(std::unique(f.related.begin(), f.related.end(),
+                                [](const auto& a, const auto& b) {
+                                  return a.where == b.where && a.role == b.role;
+                                }),
+                    f.related.end());
+  }
+  std::stable_sort(report->diagnostics.begin(), report->diagnostics.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     return std::tie(a.where.file, a.where.begin, a.code, a.message) <
+                            std::tie(b.where.file, b.where.begin, b.code, b.message);
+                   });
+}
+
+std::string FormatDiagnostic(const Model& model, const Diagnostic& d) {
+  std::string out = model.files.display_path(d.where.file);
+  if (d.where.begin.line != 0) {
+    out += ":" + std::to_string(d.where.begin.line) + ":" + std::to_string(d.where.begin.column);
+  }
+  out += std::string(": ") + DiagLevelName(d.level) + ": " + d.message + " [" + d.code + "]";
+  return out;
+}
+
+std::string StableHash(const std::string& text) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+}  // namespace grantpath::output

@@ -1,0 +1,128 @@
+#include <map>
+
+#include "grantpath/file_reader.h"
+#include "output/report.h"
+
+namespace grantpath::output {
+namespace {
+
+const char* SeverityColor(Severity s) {
+  switch (s) {
+    case Severity::kCritical: return "\033[1;35m";
+    case Severity::kHigh: return "\033[1;31m";
+    case Severity::kMedium: return "\033[1;33m";
+    case Severity::kLow: return "\033[36m";
+    case Severity::kInfo: return "\033[2m";
+  }
+  return "";
+}
+
+// Reads source lines lazily, only for diagnostics that are printed.
+class LineCache {
+ public:
+  explicit LineCache(const Model& m) : model_(m) {}
+  std::string Line(FileId file, std::uint32_t line) {
+    if (file == 0 || line == 0 || model_.files.is_builtin(file)) return "";
+    auto it = lines_.find(file);
+    if (it == lines_.end()) {
+      std::string content, err;
+      std::vector<std::string> lines;
+      if (reader_.Read(model_.files.display_path(file), &content, &err)) {
+        std::size_t start = 0;
+        while (start <= content.size() && lines.size() < 10000000) {
+          std::size_t nl = content.find('\n', start);
+          if (nl == std::string::npos) nl = content.size();
+          lines.push_back(content.substr(start, nl - start));
+          start = nl + 1;
+        }
+      }
+      it = lines_.emplace(file, std::move(lines)).first;
+    }
+    if (line > it->second.size()) return "";
+    std::string l = it->second[line - 1];
+    if (!l.empty() && l.back() == '\r') l.pop_back();
+    return l.size() > 300 ? "" : l;
+  }
+
+ private:
+  const Model& model_;
+  DiskReader reader_;
+  std::map<FileId, std::vector<std::string>> lines_;
+};
+
+std::string Loc(const Model& m, const SourceRange& r) {
+  std::string out = m.files.display_path(r.file);
+  if (r.begin.line) out += ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column);
+  return out;
+}
+
+}  // namespace
+
+std::string RenderText(const Report& report, const TextOptions& options) {
+  const Model& m = *report.model;
+  std::string out;
+  auto c = [&](const char* code) { return options.color ? std::string(code) : std::string(); };
+  const std::string reset = c("\033[0m");
+  LineCache lines(m);
+  for (const auto& d : report.diagnostics) {
+    out += FormatDiagnostic(m, d) + "\n";
+    if (options.show_source && d.where.begin.line) {
+      std::string l = lines.Line(d.where.file, d.where.begin.line);
+      if (!l.empty()) {
+        out += "  " + l + "\n  ";
+        for (std::uint32_t i = 1; i < d.where.begin.column && i <= l.size(); ++i)
+          out += l[i - 1] == '\t' ? '\t' : ' ';
+        out += "^\n";
+      }
+    }
+  }
+  if (!report.diagnostics.empty() && !report.findings.empty()) out += "\n";
+  FileId current = static_cast<FileId>(-1);
+  std::map<Severity, std::size_t> counts;
+  for (const auto& f : report.findings) {
+    ++counts[f.severity];
+    if (f.primary.file != current) {
+      if (current != static_cast<FileId>(-1)) out += "\n";
+      current = f.primary.file;
+      out += c("\033[1m") + m.files.display_path(current) + reset + "\n";
+    }
+    out += "  " + std::to_string(f.primary.begin.line) + ":" +
+           std::to_string(f.primary.begin.column) + "  " + c(SeverityColor(f.severity)) +
+           SeverityName(f.severity) + reset + "  " + std::string(f.rule->id) + "  " + f.message +
+           "\n";
+    if (!f.witness.fields.empty()) {
+      out += "      witness:";
+      for (const auto& [k, v] : f.witness.fields) out += " " + k + "=" + v + ";";
+      out.pop_back();
+      out += "\n";
+    }
+    for (std::size_t i = 0; i < f.path.size(); ++i)
+      out += "      step " + std::to_string(i + 1) + ": " + f.path[i].message + " (" +
+             Loc(m, f.path[i].where) + ")\n";
+    for (const auto& r : f.related) out += "      at " + Loc(m, r.where) + ": " + r.role + "\n";
+  }
+  std::size_t errors = 0, warnings = 0;
+  for (const auto& d : report.diagnostics) {
+    errors += d.level == DiagLevel::kError;
+    warnings += d.level == DiagLevel::kWarning;
+  }
+  if (!report.findings.empty()) out += "\n";
+  out += std::to_string(report.findings.size()) + " finding" +
+         (report.findings.size() == 1 ? "" : "s");
+  if (!counts.empty()) {
+    out += " (";
+    bool first = true;
+    for (auto it = counts.rbegin(); it != counts.rend(); ++it) {
+      out += (first ? "" : ", ") + std::to_string(it->second) + " " + SeverityName(it->first);
+      first = false;
+    }
+    out += ")";
+  }
+  out += ", " + std::to_string(errors) + " error" + (errors == 1 ? "" : "s") + ", " +
+         std::to_string(warnings) + " warning" + (warnings == 1 ? "" : "s") + "; " +
+         std::to_string(report.objects) + " objects in " + std::to_string(report.files) +
+         " file" + (report.files == 1 ? "" : "s") + "\n";
+  return out;
+}
+
+}  // namespace grantpath::output

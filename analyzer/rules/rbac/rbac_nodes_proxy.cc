@@ -1,0 +1,23 @@
+// rbac-nodes-proxy: see docs/rules/rbac-nodes-proxy.md
+#include "rules/rbac/rbac_findings.h"
+#include "rules/registry.h"
+
+namespace grantpath::rules {
+namespace {
+using rbac::Names;
+using rbac::Probe;
+
+constexpr RuleInfo kInfo{
+    "rbac-nodes-proxy", "Subject can proxy to the kubelet API", Severity::kHigh,
+    "A subject can get or create nodes/proxy: requests through the API server to a kubelet reach its API, which runs commands in any pod on the node and is not logged as pod exec.",
+    "Remove get and create on nodes/proxy; monitoring agents need only nodes/metrics or nodes/stats."};
+}  // namespace
+
+std::unique_ptr<Rule> MakeRbacNodesProxy() {
+  return MakeCapabilityRule(kInfo, {"reach the kubelet API through nodes/proxy", {
+      Probe{"get", "", "nodes", "proxy", true, Names::kSome},
+      Probe{"create", "", "nodes", "proxy", true, Names::kSome},
+  }});
+}
+
+}  // namespace grantpath::rules

@@ -1,0 +1,22 @@
+// rbac-sa-token-create: see docs/rules/rbac-sa-token-create.md
+#include "rules/rbac/rbac_findings.h"
+#include "rules/registry.h"
+
+namespace grantpath::rules {
+namespace {
+using rbac::Names;
+using rbac::Probe;
+
+constexpr RuleInfo kInfo{
+    "rbac-sa-token-create", "Subject can mint service account tokens", Severity::kHigh,
+    "A subject can create serviceaccounts/token: it can request a token for a service account and then act with that account's permissions.",
+    "Remove create on serviceaccounts/token, or restrict it with resourceNames to the accounts the subject is meant to use."};
+}  // namespace
+
+std::unique_ptr<Rule> MakeRbacSaTokenCreate() {
+  return MakeCapabilityRule(kInfo, {"create service account tokens", {
+      Probe{"create", "", "serviceaccounts", "token", false, Names::kSome},
+  }});
+}
+
+}  // namespace grantpath::rules

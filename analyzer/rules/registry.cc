@@ -1,0 +1,35 @@
+#include "rules/registry.h"
+
+namespace grantpath::rules {
+
+const std::vector<std::unique_ptr<Rule>>& AllRules() {
+  static const std::vector<std::unique_ptr<Rule>> kRules = [] {
+    std::vector<std::unique_ptr<Rule>> r;
+    // One line per rule, sorted by id (a test checks the order).
+    r.push_back(MakeRbacAggregationWidensRole());
+    r.push_back(MakeRbacAnonymousBinding());
+    r.push_back(MakeRbacClusterAdminEquivalent());
+    r.push_back(MakeRbacCsrApprove());
+    r.push_back(MakeRbacDanglingRoleRef());
+    r.push_back(MakeRbacDefaultSaPermissions());
+    r.push_back(MakeRbacEscalateBind());
+    r.push_back(MakeRbacImpersonate());
+    r.push_back(MakeRbacNodesProxy());
+    r.push_back(MakeRbacPodExec());
+    r.push_back(MakeRbacSaTokenCreate());
+    r.push_back(MakeRbacSecretsRead());
+    r.push_back(MakeRbacWebhookConfig());
+    r.push_back(MakeRbacWildcardRule());
+    r.push_back(MakeRbacWorkloadCreate());
+    return r;
+  }();
+  return kRules;
+}
+
+const Rule* FindRule(std::string_view id) {
+  for (const auto& r : AllRules())
+    if (r->info().id == id) return r.get();
+  return nullptr;
+}
+
+}  // namespace grantpath::rules

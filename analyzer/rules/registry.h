@@ -1,0 +1,34 @@
+// The rule catalog: every rule grantpath knows, in one sorted table.
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "grantpath/rule.h"
+
+namespace grantpath::rules {
+
+// One factory per rule, defined in the rule's own file.
+std::unique_ptr<Rule> MakeRbacAggregationWidensRole();
+std::unique_ptr<Rule> MakeRbacAnonymousBinding();
+std::unique_ptr<Rule> MakeRbacClusterAdminEquivalent();
+std::unique_ptr<Rule> MakeRbacCsrApprove();
+std::unique_ptr<Rule> MakeRbacDanglingRoleRef();
+std::unique_ptr<Rule> MakeRbacDefaultSaPermissions();
+std::unique_ptr<Rule> MakeRbacEscalateBind();
+std::unique_ptr<Rule> MakeRbacImpersonate();
+std::unique_ptr<Rule> MakeRbacNodesProxy();
+std::unique_ptr<Rule> MakeRbacPodExec();
+std::unique_ptr<Rule> MakeRbacSaTokenCreate();
+std::unique_ptr<Rule> MakeRbacSecretsRead();
+std::unique_ptr<Rule> MakeRbacWebhookConfig();
+std::unique_ptr<Rule> MakeRbacWildcardRule();
+std::unique_ptr<Rule> MakeRbacWorkloadCreate();
+
+/// Every rule, sorted by id. Built once; the pointers live for the program.
+const std::vector<std::unique_ptr<Rule>>& AllRules();
+/// The rule with this id, or nullptr.
+const Rule* FindRule(std::string_view id);
+
+}  // namespace grantpath::rules

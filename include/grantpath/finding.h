@@ -1,0 +1,66 @@
+// Findings: the security results of a run, each with its proof.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "grantpath/source.h"
+
+namespace grantpath {
+
+/// Ordered from least to most severe; `--fail-on` compares these.
+enum class Severity { kInfo, kLow, kMedium, kHigh, kCritical };
+
+/// "info", "low", "medium", "high", "critical".
+const char* SeverityName(Severity s);
+/// Parses a severity name; returns false for anything else.
+bool ParseSeverity(const std::string& text, Severity* out);
+/// GitHub's `security-severity` score for a severity ("9.5", "8.0", ...).
+const char* SecurityScore(Severity s);
+
+/// A place that contributed to a finding, with what it contributed
+/// ("binding", "rule granting get secrets").
+struct RelatedLocation {
+  SourceRange where;
+  std::string role;
+};
+
+/// One hop of a multi-step finding (SARIF threadFlowLocation).
+struct Step {
+  SourceRange where;
+  std::string message;
+};
+
+/// The concrete evidence for a finding: the request that is allowed, the
+/// subject, the connection. `kind` names the shape ("k8s-request",
+/// "k8s-path", "iam-request", "connection"); `fields` are ordered
+/// name/value pairs documented per kind in docs/json-output.md.
+struct Witness {
+  std::string kind;
+  std::vector<std::pair<std::string, std::string>> fields;
+  void Add(std::string name, std::string value) {
+    fields.emplace_back(std::move(name), std::move(value));
+  }
+};
+
+struct RuleInfo;
+
+struct Finding {
+  const RuleInfo* rule = nullptr;  // id/title/help come from the catalog
+  Severity severity = Severity::kInfo;
+  std::string message;   // one sentence, no final period
+  SourceRange primary;   // never unknown (FindingSink enforces it)
+  /// Location-independent identity of what the finding is about, e.g.
+  /// "ClusterRoleBinding/ops>User/alice". Used for SARIF fingerprints so a
+  /// result survives unrelated edits that move it.
+  std::string entity;
+  std::vector<RelatedLocation> related;
+  std::vector<Step> path;  // empty unless multi-step
+  Witness witness;
+};
+
+/// Total order used for output: file, line, column, rule id, message.
+bool FindingLess(const Finding& a, const Finding& b);
+
+}  // namespace grantpath

@@ -1,0 +1,371 @@
+#include "aws/iam_documents.h"
+
+#include <cctype>
+
+#include "common/fields.h"
+
+namespace grantpath::parsers {
+namespace {
+
+// Every node of a tree decoded from an embedded string gets the position of
+// the string itself: that is the most precise place we can point at.
+void Relocate(DocNode& n, SourcePos pos) {
+  n.pos = pos;
+  for (auto& i : n.items) Relocate(i, pos);
+  for (auto& e : n.entries) {
+    e.key_pos = pos;
+    Relocate(e.value, pos);
+  }
+}
+
+std::string UrlDecode(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out.push_back(static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16)));
+      i += 2;
+    } else if (s[i] == '+') {
+      out.push_back(' ');
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+// Resolves a policy document that may be an object or a (URL-encoded) JSON
+// string, as the raw IAM API returns it.
+bool ResolveDocument(const DocNode& node, FileId file, DiagnosticSink& sink, DocNode* out) {
+  if (node.is_map()) {
+    *out = node;
+    return true;
+  }
+  if (!node.is_scalar()) {
+    sink.Error("wrong-type", "policy document must be an object or a JSON string, got " +
+                                 std::string(node.Describe()),
+               At(file, node.pos));
+    return false;
+  }
+  std::string text = node.text;
+  if (text.find('%') != std::string::npos) text = UrlDecode(text);
+  CollectingSink inner;
+  bool parsed = ParseJson(text, file, ParseLimits{}, inner, [&](DocNode& root) {
+    *out = std::move(root);
+  });
+  if (!parsed || !out->is_map()) {
+    std::string why = inner.diagnostics().empty() ? "not a JSON object"
+                                                  : inner.diagnostics().front().message;
+    sink.Error("json-syntax", "embedded policy document is not valid JSON: " + why,
+               At(file, node.pos));
+    return false;
+  }
+  Relocate(*out, node.pos);
+  return true;
+}
+
+// Action, Resource and principal values: a string or a list of strings.
+std::vector<Located<std::string>> StringOrList(const DocNode& n, std::string_view field,
+                                               Fields& f) {
+  std::vector<Located<std::string>> out;
+  if (n.is_scalar()) {
+    out.push_back({n.text, f.Where(n)});
+  } else if (n.is_seq()) {
+    for (const DocNode& i : n.items) {
+      if (i.is_scalar()) out.push_back({i.text, f.Where(i)});
+      else f.WrongType(i, field, "a string or a list of strings");
+    }
+  } else {
+    f.WrongType(n, field, "a string or a list of strings");
+  }
+  return out;
+}
+
+bool ParseStatement(const DocNode& s, FileId file, DiagnosticSink& sink, iam::Statement* st) {
+  std::string label = "statement";
+  if (const DocNode* sid = s.Find("Sid"); sid && sid->is_scalar() && !sid->text.empty())
+    label += " '" + sid->text + "'";
+  Fields f(file, sink, label);
+  st->where = f.Where(s);
+  st->sid = f.Str(s, "Sid").value_or("");
+  const DocNode* effect = s.Find("Effect");
+  if (effect == nullptr) {
+    f.Required(s, "Effect");
+  } else if (!effect->is_scalar() || (effect->text != "Allow" && effect->text != "Deny")) {
+    f.Invalid(*effect, "'Effect' must be \"Allow\" or \"Deny\", got " +
+                           (effect->is_scalar() ? "'" + effect->text + "'"
+                                                : std::string(effect->Describe())));
+  } else {
+    st->allow = effect->text == "Allow";
+    st->effect_where = f.Where(*effect);
+  }
+  const DocNode* action = s.Find("Action");
+  const DocNode* not_action = s.Find("NotAction");
+  if ((action != nullptr) == (not_action != nullptr)) {
+    f.Invalid(s, "a statement needs exactly one of 'Action' and 'NotAction'");
+  } else {
+    st->not_action = not_action != nullptr;
+    st->actions = StringOrList(action ? *action : *not_action,
+                               action ? "Action" : "NotAction", f);
+  }
+  const DocNode* res = s.Find("Resource");
+  const DocNode* not_res = s.Find("NotResource");
+  if (res && not_res) {
+    f.Invalid(s, "a statement cannot have both 'Resource' and 'NotResource'");
+  } else if (res || not_res) {
+    st->has_resource = true;
+    st->not_resource = not_res != nullptr;
+    st->resources = StringOrList(res ? *res : *not_res, res ? "Resource" : "NotResource", f);
+  }
+  const DocNode* pr = s.Find("Principal");
+  const DocNode* not_pr = s.Find("NotPrincipal");
+  if (pr && not_pr) {
+    f.Invalid(s, "a statement cannot have both 'Principal' and 'NotPrincipal'");
+  } else if (pr || not_pr) {
+    st->has_principal = true;
+    st->not_principal = not_pr != nullptr;
+    const DocNode& p = pr ? *pr : *not_pr;
+    if (p.is_scalar()) {
+      if (p.text != "*") f.Invalid(p, "a string principal must be \"*\", got '" + p.text + "'");
+      st->principals.push_back({"*", {{p.text, f.Where(p)}}});
+    } else if (p.is_map()) {
+      for (const DocEntry& e : p.entries) {
+        iam::PrincipalEntry pe;
+        pe.type = e.key;
+        pe.values = StringOrList(e.value, e.key, f);
+        st->principals.push_back(std::move(pe));
+      }
+    } else {
+      f.WrongType(p, pr ? "Principal" : "NotPrincipal", "\"*\" or a map");
+    }
+  }
+  if (const DocNode* cond = f.Map(s, "Condition")) {
+    for (const DocEntry& op : cond->entries) {
+      if (!op.value.is_map()) {
+        f.WrongType(op.value, op.key, "a map of condition keys");
+        continue;
+      }
+      for (const DocEntry& key : op.value.entries) {
+        iam::Condition c;
+        c.op = {op.key, f.Where(op)};
+        c.key = {key.key, f.Where(key)};
+        if (key.value.is_seq()) {
+          for (const DocNode& v : key.value.items) {
+            if (v.is_scalar()) c.values.push_back({v.text, f.Where(v)});
+            else f.WrongType(v, key.key, "a string, number, boolean or list of them");
+          }
+        } else if (key.value.is_scalar()) {
+          c.values.push_back({key.value.text, f.Where(key.value)});
+        } else {
+          f.WrongType(key.value, key.key, "a string, number, boolean or list of them");
+        }
+        st->conditions.push_back(std::move(c));
+      }
+    }
+  }
+  return f.ok();
+}
+
+}  // namespace
+
+iam::PolicyDocument ParsePolicyDocument(const DocNode& doc, FileId file, DiagnosticSink& sink,
+                                        bool* ok) {
+  iam::PolicyDocument out;
+  out.where = At(file, doc.pos);
+  Fields f(file, sink, "policy document");
+  out.version = f.Str(doc, "Version").value_or("");
+  if (!out.version.empty() && out.version != "2012-10-17" && out.version != "2008-10-17") {
+    sink.Warning("invalid-value",
+                 "unknown policy Version '" + out.version + "' (expected \"2012-10-17\")",
+                 At(file, doc.Find("Version")->pos));
+  }
+  const DocNode* st = doc.Find("Statement");
+  if (st == nullptr) {
+    f.Required(doc, "Statement");
+  } else if (st->is_map()) {
+    iam::Statement s;
+    if (ParseStatement(*st, file, sink, &s)) out.statements.push_back(std::move(s));
+    else *ok = false;
+  } else if (st->is_seq()) {
+    for (const DocNode& item : st->items) {
+      if (!item.is_map()) {
+        f.WrongType(item, "Statement", "a list of statement objects");
+        continue;
+      }
+      iam::Statement s;
+      if (ParseStatement(item, file, sink, &s)) out.statements.push_back(std::move(s));
+      else *ok = false;
+    }
+  } else {
+    f.WrongType(*st, "Statement", "an object or a list of objects");
+  }
+  if (!f.ok()) *ok = false;
+  return out;
+}
+
+IamShape DetectIamShape(const DocNode& root) {
+  if (!root.is_map()) return IamShape::kNone;
+  if (root.Find("Statement")) return IamShape::kPolicyDocument;
+  if (const DocNode* pv = root.Find("PolicyVersion"); pv && pv->is_map() && pv->Find("Document"))
+    return IamShape::kPolicyVersion;
+  if (root.Find("UserDetailList") || root.Find("RoleDetailList") ||
+      root.Find("GroupDetailList") || (root.Find("Policies") && root.Find("Policies")->is_seq()))
+    return IamShape::kAuthorizationDetails;
+  return IamShape::kNone;
+}
+
+namespace {
+
+class AuthDetailsParser {
+ public:
+  AuthDetailsParser(FileId file, Model& model, DiagnosticSink& sink)
+      : file_(file), model_(model), sink_(sink) {}
+
+  std::size_t Parse(const DocNode& root) {
+    Fields f(file_, sink_, "authorization details");
+    if (const DocNode* pols = f.Seq(root, "Policies")) {
+      for (const DocNode& p : pols->items) ManagedPolicy(p);
+    }
+    if (const DocNode* users = f.Seq(root, "UserDetailList"))
+      for (const DocNode& u : users->items) Principal(u, iam::PrincipalType::kUser);
+    if (const DocNode* groups = f.Seq(root, "GroupDetailList"))
+      for (const DocNode& g : groups->items) Principal(g, iam::PrincipalType::kGroup);
+    if (const DocNode* roles = f.Seq(root, "RoleDetailList"))
+      for (const DocNode& r : roles->items) Principal(r, iam::PrincipalType::kRole);
+    return added_;
+  }
+
+ private:
+  void ManagedPolicy(const DocNode& p) {
+    if (!p.is_map()) return;
+    Fields f(file_, sink_, "managed policy");
+    iam::Policy pol;
+    pol.where = f.Where(p);
+    pol.name = f.Str(p, "PolicyName").value_or("");
+    pol.arn = f.Str(p, "Arn").value_or("");
+    std::string default_id = f.Str(p, "DefaultVersionId").value_or("");
+    const DocNode* chosen = nullptr;
+    if (const DocNode* versions = f.Seq(p, "PolicyVersionList")) {
+      for (const DocNode& v : versions->items) {
+        if (!v.is_map()) continue;
+        auto is_default = v.Find("IsDefaultVersion") ? ScalarBool(*v.Find("IsDefaultVersion"))
+                                                     : std::nullopt;
+        auto id = f.Str(v, "VersionId").value_or("");
+        if ((is_default && *is_default) || (!default_id.empty() && id == default_id)) chosen = &v;
+      }
+    }
+    if (chosen == nullptr || chosen->Find("Document") == nullptr) {
+      sink_.Warning("missing-field",
+                    "managed policy '" + pol.name + "' has no default version document; skipped",
+                    pol.where);
+      return;
+    }
+    AddPolicy(std::move(pol), *chosen->Find("Document"), iam::PolicyKind::kIdentity);
+  }
+
+  std::optional<std::size_t> AddPolicy(iam::Policy pol, const DocNode& doc_node,
+                                       iam::PolicyKind kind) {
+    DocNode doc;
+    if (!ResolveDocument(doc_node, file_, sink_, &doc)) return std::nullopt;
+    bool ok = true;
+    pol.document = ParsePolicyDocument(doc, file_, sink_, &ok);
+    pol.kind = kind;
+    ++added_;
+    return model_.AddIamPolicy(std::move(pol));
+  }
+
+  void Principal(const DocNode& n, iam::PrincipalType type) {
+    if (!n.is_map()) return;
+    const char* name_key = type == iam::PrincipalType::kUser    ? "UserName"
+                           : type == iam::PrincipalType::kGroup ? "GroupName"
+                                                                : "RoleName";
+    const char* inline_key = type == iam::PrincipalType::kUser    ? "UserPolicyList"
+                             : type == iam::PrincipalType::kGroup ? "GroupPolicyList"
+                                                                  : "RolePolicyList";
+    Fields f(file_, sink_, std::string(name_key));
+    iam::Principal pr;
+    pr.type = type;
+    pr.where = f.Where(n);
+    pr.name = f.Str(n, name_key).value_or("");
+    pr.arn = f.Str(n, "Arn").value_or("");
+    pr.path = f.Str(n, "Path").value_or("/");
+    if (const DocNode* list = f.Seq(n, inline_key)) {
+      for (const DocNode& ip : list->items) {
+        if (!ip.is_map() || ip.Find("PolicyDocument") == nullptr) continue;
+        iam::Policy pol;
+        pol.where = f.Where(ip);
+        pol.name = f.Str(ip, "PolicyName").value_or("");
+        pol.owner_arn = pr.arn;
+        if (auto idx = AddPolicy(std::move(pol), *ip.Find("PolicyDocument"),
+                                 iam::PolicyKind::kIdentity))
+          pr.inline_policies.push_back(*idx);
+      }
+    }
+    if (const DocNode* list = f.Seq(n, "AttachedManagedPolicies")) {
+      for (const DocNode& mp : list->items)
+        if (mp.is_map())
+          if (auto arn = f.Str(mp, "PolicyArn")) pr.managed_policy_arns.push_back(*arn);
+    }
+    if (type == iam::PrincipalType::kUser) pr.group_names = f.StrList(n, "GroupList");
+    if (const DocNode* pb = f.Map(n, "PermissionsBoundary"))
+      pr.boundary_arn = f.Str(*pb, "PermissionsBoundaryArn").value_or("");
+    if (type == iam::PrincipalType::kRole) {
+      if (const DocNode* trust = n.Find("AssumeRolePolicyDocument")) {
+        iam::Policy pol;
+        pol.where = f.Where(*trust);
+        pol.name = pr.name + " trust policy";
+        pol.owner_arn = pr.arn;
+        pr.trust_policy = AddPolicy(std::move(pol), *trust, iam::PolicyKind::kTrust);
+      }
+    }
+    model_.AddIamPrincipal(std::move(pr));
+    ++added_;
+  }
+
+  FileId file_;
+  Model& model_;
+  DiagnosticSink& sink_;
+  std::size_t added_ = 0;
+};
+
+}  // namespace
+
+std::size_t ParseIamDocument(const DocNode& root, IamShape shape, FileId file,
+                             const std::string& name, Model& model, DiagnosticSink& sink) {
+  switch (shape) {
+    case IamShape::kNone:
+      return 0;
+    case IamShape::kPolicyDocument: {
+      bool ok = true;
+      iam::Policy pol;
+      pol.name = name;
+      pol.where = At(file, root.pos);
+      pol.document = ParsePolicyDocument(root, file, sink, &ok);
+      bool resource = false;
+      for (const auto& st : pol.document.statements) resource |= st.has_principal;
+      pol.kind = resource ? iam::PolicyKind::kResource : iam::PolicyKind::kIdentity;
+      model.AddIamPolicy(std::move(pol));
+      return 1;
+    }
+    case IamShape::kPolicyVersion: {
+      const DocNode& pv = *root.Find("PolicyVersion");
+      DocNode doc;
+      if (!ResolveDocument(*pv.Find("Document"), file, sink, &doc)) return 0;
+      bool ok = true;
+      iam::Policy pol;
+      pol.name = name;
+      pol.where = At(file, pv.pos);
+      pol.document = ParsePolicyDocument(doc, file, sink, &ok);
+      model.AddIamPolicy(std::move(pol));
+      return 1;
+    }
+    case IamShape::kAuthorizationDetails: {
+      AuthDetailsParser p(file, model, sink);
+      return p.Parse(root);
+    }
+  }
+  return 0;
+}
+
+}  // namespace grantpath::parsers

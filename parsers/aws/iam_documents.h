@@ -1,0 +1,26 @@
+// AWS IAM input shapes: policy documents, resource policies,
+// `aws iam get-policy-version` and `aws iam get-account-authorization-details`.
+#pragma once
+
+#include "common/doc.h"
+#include "grantpath/diagnostic.h"
+#include "grantpath/model/model.h"
+
+namespace grantpath::parsers {
+
+/// Which IAM shape a JSON root has, by content.
+enum class IamShape { kNone, kPolicyDocument, kPolicyVersion, kAuthorizationDetails };
+IamShape DetectIamShape(const DocNode& root);
+
+/// Adds the policies and principals of an IAM document to the model.
+/// `name` names a standalone document (usually its file name). Returns the
+/// number of records added.
+std::size_t ParseIamDocument(const DocNode& root, IamShape shape, FileId file,
+                             const std::string& name, Model& model, DiagnosticSink& sink);
+
+/// Parses one policy document (an object with Statement). Statements that
+/// are malformed are reported and dropped; `ok` is cleared when any was.
+iam::PolicyDocument ParsePolicyDocument(const DocNode& doc, FileId file, DiagnosticSink& sink,
+                                        bool* ok);
+
+}  // namespace grantpath::parsers

@@ -1,0 +1,73 @@
+// A located document tree: the one shape both the YAML and the JSON
+// backends produce and every kind parser reads. No third-party types.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "grantpath/diagnostic.h"
+#include "grantpath/source.h"
+
+namespace grantpath::parsers {
+
+struct DocEntry;
+
+/// A YAML/JSON value with its position. Scalars keep their text: typing is
+/// left to the reader (Kubernetes' YAML decoder also types a scalar by the
+/// field it lands in).
+struct DocNode {
+  enum class Type : std::uint8_t { kNull, kScalar, kSeq, kMap };
+  Type type = Type::kNull;
+  bool quoted = false;  // scalar was a quoted YAML scalar or a JSON string
+  SourcePos pos;
+  std::string text;               // scalars
+  std::vector<DocNode> items;     // sequences
+  std::vector<DocEntry> entries;  // maps, in input order
+
+  bool is_null() const { return type == Type::kNull; }
+  bool is_scalar() const { return type == Type::kScalar; }
+  bool is_seq() const { return type == Type::kSeq; }
+  bool is_map() const { return type == Type::kMap; }
+  /// The value of `key` in a map (the last one when repeated), or nullptr.
+  const DocNode* Find(std::string_view key) const;
+  const DocEntry* FindEntry(std::string_view key) const;
+  /// "a string", "a number", "a boolean", "null", "a list", "a map".
+  std::string_view Describe() const;
+  /// Number of nodes in this subtree (used for alias budgets).
+  std::size_t Count() const;
+};
+
+struct DocEntry {
+  std::string key;
+  SourcePos key_pos;
+  DocNode value;
+};
+
+/// Limits that protect a scan from hostile input.
+struct ParseLimits {
+  std::uint32_t max_depth = 200;           // nesting of maps/lists
+  std::size_t max_alias_nodes = 1000000;   // nodes copied by aliases, per file
+};
+
+/// Called once per parsed document (a YAML document or the JSON value).
+using DocumentCallback = std::function<void(DocNode& root)>;
+
+/// Parses YAML text (one or more documents). Each complete document is
+/// handed to `on_doc`; a syntax error is reported at its position and ends
+/// the file, but documents before it are still delivered. Returns the
+/// number of documents delivered.
+std::size_t ParseYaml(std::string_view text, FileId file, const ParseLimits& limits,
+                      DiagnosticSink& sink, const DocumentCallback& on_doc);
+
+/// Parses one JSON value. On a syntax error reports it and returns false
+/// without calling `on_doc`.
+bool ParseJson(std::string_view text, FileId file, const ParseLimits& limits,
+               DiagnosticSink& sink, const DocumentCallback& on_doc);
+
+/// Location of a node as a range in `file`.
+inline SourceRange At(FileId file, SourcePos pos) { return SourceRange{file, pos, pos}; }
+
+}  // namespace grantpath::parsers

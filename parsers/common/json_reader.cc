@@ -1,0 +1,293 @@
+// JSON backend: a small recursive-descent reader that records the exact
+// line and column of every value and key (nlohmann/json keeps no
+// positions). Strict RFC 8259 grammar; depth is bounded.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "common/doc.h"
+
+namespace grantpath::parsers {
+namespace {
+
+struct JsonError {
+  std::string message;
+  SourcePos pos;
+};
+
+class JsonReader {
+ public:
+  JsonReader(std::string_view text, const ParseLimits& limits) : s_(text), limits_(limits) {
+    if (s_.size() >= 3 && std::memcmp(s_.data(), "\xEF\xBB\xBF", 3) == 0) i_ = 3, line_start_ = 3;
+  }
+
+  void ParseDocument(DocNode* out) {
+    SkipWs();
+    ParseValue(out, 0);
+    SkipWs();
+    if (i_ != s_.size()) Fail("unexpected text after the JSON value");
+  }
+
+ private:
+  SourcePos Pos() const {
+    return {line_, static_cast<std::uint32_t>(i_ - line_start_ + 1)};
+  }
+  [[noreturn]] void Fail(const std::string& msg) { throw JsonError{msg, Pos()}; }
+
+  void SkipWs() {
+    while (i_ < s_.size()) {
+      char c = s_[i_];
+      if (c == '\n') {
+        ++line_;
+        line_start_ = ++i_;
+      } else if (c == ' ' || c == '\t' || c == '\r') {
+        ++i_;
+      } else {
+        break;
+      }
+    }
+  }
+
+  void ParseValue(DocNode* out, std::uint32_t depth) {
+    if (i_ >= s_.size()) Fail("unexpected end of input, expected a value");
+    out->pos = Pos();
+    char c = s_[i_];
+    switch (c) {
+      case '{':
+        return ParseObject(out, depth + 1);
+      case '[':
+        return ParseArray(out, depth + 1);
+      case '"':
+        out->type = DocNode::Type::kScalar;
+        out->quoted = true;
+        ParseString(&out->text);
+        return;
+      case 't':
+        return Literal(out, "true");
+      case 'f':
+        return Literal(out, "false");
+      case 'n':
+        if (s_.substr(i_, 4) != "null") Fail("invalid literal");
+        i_ += 4;
+        out->type = DocNode::Type::kNull;
+        return;
+      default:
+        if (c == '-' || (c >= '0' && c <= '9')) return ParseNumber(out);
+        Fail(std::string("unexpected character '") + Printable(c) + "'");
+    }
+  }
+
+  static std::string Printable(char c) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7f) return std::string(1, c);
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\x%02x", u);
+    return buf;
+  }
+
+  void Literal(DocNode* out, std::string_view word) {
+    if (s_.substr(i_, word.size()) != word) Fail("invalid literal");
+    i_ += word.size();
+    out->type = DocNode::Type::kScalar;
+    out->text = std::string(word);
+  }
+
+  void ParseNumber(DocNode* out) {
+    std::size_t start = i_;
+    if (s_[i_] == '-') ++i_;
+    if (i_ >= s_.size() || !IsDigit(s_[i_])) Fail("invalid number");
+    if (s_[i_] == '0') {
+      ++i_;
+    } else {
+      while (i_ < s_.size() && IsDigit(s_[i_])) ++i_;
+    }
+    if (i_ < s_.size() && s_[i_] == '.') {
+      ++i_;
+      if (i_ >= s_.size() || !IsDigit(s_[i_])) Fail("invalid number: digits expected after '.'");
+      while (i_ < s_.size() && IsDigit(s_[i_])) ++i_;
+    }
+    if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E')) {
+      ++i_;
+      if (i_ < s_.size() && (s_[i_] == '+' || s_[i_] == '-')) ++i_;
+      if (i_ >= s_.size() || !IsDigit(s_[i_])) Fail("invalid number: digits expected in exponent");
+      while (i_ < s_.size() && IsDigit(s_[i_])) ++i_;
+    }
+    out->type = DocNode::Type::kScalar;
+    out->text = std::string(s_.substr(start, i_ - start));
+  }
+  static bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+  void ParseString(std::string* out) {
+    ++i_;  // opening quote
+    std::size_t run = i_;
+    for (;;) {
+      if (i_ >= s_.size()) Fail("unterminated string");
+      char c = s_[i_];
+      if (c == '"') {
+        out->append(s_.data() + run, i_ - run);
+        ++i_;
+        return;
+      }
+      if (static_cast<unsigned char>(c) < 0x20) Fail("control character in string");
+      if (c != '\\') {
+        ++i_;
+        continue;
+      }
+      out->append(s_.data() + run, i_ - run);
+      if (++i_ >= s_.size()) Fail("unterminated string");
+      char e = s_[i_++];
+      switch (e) {
+        case '"': out->push_back('"'); break;
+        case '\\': out->push_back('\\'); break;
+        case '/': out->push_back('/'); break;
+        case 'b': out->push_back('\b'); break;
+        case 'f': out->push_back('\f'); break;
+        case 'n': out->push_back('\n'); break;
+        case 'r': out->push_back('\r'); break;
+        case 't': out->push_back('\t'); break;
+        case 'u': {
+          std::uint32_t cp = Hex4();
+          if (cp >= 0xD800 && cp <= 0xDBFF) {
+            if (s_.substr(i_, 2) != "\\u") Fail("unpaired surrogate in \\u escape");
+            i_ += 2;
+            std::uint32_t lo = Hex4();
+            if (lo < 0xDC00 || lo > 0xDFFF) Fail("invalid low surrogate in \\u escape");
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            Fail("unpaired surrogate in \\u escape");
+          }
+          AppendUtf8(out, cp);
+          break;
+        }
+        default:
+          --i_;
+          Fail(std::string("invalid escape '\\") + Printable(e) + "'");
+      }
+      run = i_;
+    }
+  }
+
+  std::uint32_t Hex4() {
+    if (i_ + 4 > s_.size()) Fail("truncated \\u escape");
+    std::uint32_t v = 0;
+    for (int k = 0; k < 4; ++k) {
+      char c = s_[i_++];
+      v <<= 4;
+      if (c >= '0' && c <= '9') v |= c - '0';
+      else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
+      else { --i_; Fail("invalid hex digit in \\u escape"); }
+    }
+    return v;
+  }
+
+  static void AppendUtf8(std::string* out, std::uint32_t cp) {
+    if (cp < 0x80) {
+      out->push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  }
+
+  void CheckDepth(std::uint32_t depth) {
+    if (depth > limits_.max_depth)
+      Fail("nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
+  }
+
+  void ParseObject(DocNode* out, std::uint32_t depth) {
+    CheckDepth(depth);
+    out->type = DocNode::Type::kMap;
+    ++i_;
+    SkipWs();
+    if (i_ < s_.size() && s_[i_] == '}') {
+      ++i_;
+      return;
+    }
+    for (;;) {
+      SkipWs();
+      if (i_ >= s_.size() || s_[i_] != '"') Fail("expected a string key");
+      DocEntry e;
+      e.key_pos = Pos();
+      ParseString(&e.key);
+      SkipWs();
+      if (i_ >= s_.size() || s_[i_] != ':') Fail("expected ':' after key");
+      ++i_;
+      SkipWs();
+      ParseValue(&e.value, depth);
+      out->entries.push_back(std::move(e));
+      SkipWs();
+      if (i_ >= s_.size()) Fail("unexpected end of input in object");
+      if (s_[i_] == ',') {
+        ++i_;
+        continue;
+      }
+      if (s_[i_] == '}') {
+        ++i_;
+        return;
+      }
+      Fail("expected ',' or '}' in object");
+    }
+  }
+
+  void ParseArray(DocNode* out, std::uint32_t depth) {
+    CheckDepth(depth);
+    out->type = DocNode::Type::kSeq;
+    ++i_;
+    SkipWs();
+    if (i_ < s_.size() && s_[i_] == ']') {
+      ++i_;
+      return;
+    }
+    for (;;) {
+      SkipWs();
+      out->items.emplace_back();
+      ParseValue(&out->items.back(), depth);
+      SkipWs();
+      if (i_ >= s_.size()) Fail("unexpected end of input in array");
+      if (s_[i_] == ',') {
+        ++i_;
+        continue;
+      }
+      if (s_[i_] == ']') {
+        ++i_;
+        return;
+      }
+      Fail("expected ',' or ']' in array");
+    }
+  }
+
+  std::string_view s_;
+  const ParseLimits& limits_;
+  std::size_t i_ = 0;
+  std::uint32_t line_ = 1;
+  std::size_t line_start_ = 0;
+};
+
+}  // namespace
+
+bool ParseJson(std::string_view text, FileId file, const ParseLimits& limits,
+               DiagnosticSink& sink, const DocumentCallback& on_doc) {
+  DocNode root;
+  try {
+    JsonReader reader(text, limits);
+    reader.ParseDocument(&root);
+  } catch (const JsonError& e) {
+    bool deep = e.message.rfind("nesting deeper", 0) == 0;
+    sink.Error(deep ? "too-deep" : "json-syntax", e.message, At(file, e.pos));
+    return false;
+  }
+  on_doc(root);
+  return true;
+}
+
+}  // namespace grantpath::parsers

@@ -1,0 +1,258 @@
+#include "loader.h"
+
+#include <filesystem>
+#include <set>
+
+#include "aws/iam_documents.h"
+
+namespace grantpath::parsers {
+namespace {
+
+std::string Extension(const std::string& path) {
+  auto slash = path.find_last_of('/');
+  auto dot = path.find_last_of('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "";
+  std::string ext = path.substr(dot + 1);
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext;
+}
+
+std::string BaseName(const std::string& path) {
+  auto slash = path.find_last_of('/');
+  std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  auto dot = base.find_last_of('.');
+  return dot == std::string::npos || dot == 0 ? base : base.substr(0, dot);
+}
+
+bool HasLineStarting(std::string_view text, std::string_view prefix) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    if (text.substr(pos, prefix.size()) == prefix) return true;
+    pos = text.find('\n', pos);
+    if (pos == std::string_view::npos) break;
+    ++pos;
+  }
+  return false;
+}
+
+std::string RelativeToCwd(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path abs = fs::absolute(fs::path(path), ec);
+  if (ec) return path;
+  fs::path cwd = fs::current_path(ec);
+  if (ec) return path;
+  fs::path rel = abs.lexically_normal().lexically_relative(cwd);
+  std::string r = rel.generic_string();
+  if (r.empty() || r.rfind("..", 0) == 0) return abs.lexically_normal().generic_string();
+  return r;
+}
+
+std::string Join(const std::string& dir, const std::string& name) {
+  if (dir.empty() || dir.back() == '/') return dir + name;
+  return dir + "/" + name;
+}
+
+class Walker {
+ public:
+  Walker(const FileReader& reader, const LoadOptions& options, Model& model,
+         DiagnosticSink& sink)
+      : reader_(reader), options_(options), model_(model), sink_(sink) {}
+
+  void Top(const std::string& path) {
+    EntryType t = reader_.Type(path);
+    if (t == EntryType::kSymlink) {
+      // A symlink named on the command line is the user's choice: follow it.
+      std::string target = reader_.Canonical(path);
+      t = target.empty() ? EntryType::kMissing : reader_.Type(target);
+    }
+    switch (t) {
+      case EntryType::kMissing:
+        Unreadable(path, "No such file or directory");
+        return;
+      case EntryType::kDirectory: {
+        root_ = reader_.Canonical(path);
+        visited_.clear();
+        Dir(path);
+        return;
+      }
+      case EntryType::kFile:
+        File(path);
+        return;
+      default:
+        Unreadable(path, "not a regular file or directory");
+        return;
+    }
+  }
+
+  LoadStats stats;
+
+ private:
+  void Unreadable(const std::string& path, const std::string& why) {
+    ++stats.paths_unreadable;
+    FileId id = model_.files.Add(path, RelativeToCwd(path));
+    sink_.Error("unreadable", "cannot read '" + path + "': " + why, SourceRange{id, {}, {}});
+  }
+
+  void Verbose(const std::string& path, const std::string& what) {
+    if (!options_.verbose) return;
+    FileId id = model_.files.Add(path, RelativeToCwd(path));
+    sink_.Note("skipped", what, SourceRange{id, {}, {}});
+  }
+
+  bool Inside(const std::string& canonical) const {
+    return canonical == root_ || canonical.rfind(root_ + "/", 0) == 0;
+  }
+
+  void Dir(const std::string& path) {
+    std::string canon = reader_.Canonical(path);
+    if (!visited_.insert(canon).second) return;  // directory loop
+    std::vector<std::string> names;
+    std::string err;
+    if (!reader_.List(path, &names, &err)) {
+      Unreadable(path, err);
+      return;
+    }
+    for (const std::string& name : names) {
+      if (name.empty() || name[0] == '.') continue;  // .git and other hidden entries
+      std::string child = Join(path, name);
+      EntryType t = reader_.Type(child);
+      if (t == EntryType::kSymlink) {
+        std::string target = reader_.Canonical(child);
+        if (target.empty()) {
+          Verbose(child, "dangling symlink skipped");
+          continue;
+        }
+        if (!Inside(target)) {
+          Verbose(child, "symlink points outside the scanned tree; not followed");
+          continue;
+        }
+        t = reader_.Type(target);
+      }
+      if (t == EntryType::kDirectory) Dir(child);
+      else if (t == EntryType::kFile) File(child);
+    }
+  }
+
+  void File(const std::string& path) {
+    ++stats.files_seen;
+    std::int64_t size = reader_.Size(path);
+    if (size > options_.max_file_size) {
+      FileId id = model_.files.Add(path, RelativeToCwd(path));
+      sink_.Error("file-too-large",
+                  "file is " + std::to_string(size) + " bytes, over the limit of " +
+                      std::to_string(options_.max_file_size) + " (--max-file-size); skipped",
+                  SourceRange{id, {1, 1}, {1, 1}});
+      return;
+    }
+    std::string content, err;
+    if (!reader_.Read(path, &content, &err)) {
+      Unreadable(path, err);
+      return;
+    }
+    FileId id = model_.files.Add(path, RelativeToCwd(path));
+    LoadContent(content, id, path, options_, model_, sink_, &stats);
+  }
+
+  const FileReader& reader_;
+  const LoadOptions& options_;
+  Model& model_;
+  DiagnosticSink& sink_;
+  std::string root_;
+  std::set<std::string> visited_;
+};
+
+}  // namespace
+
+std::size_t LoadContent(std::string_view content, FileId file, const std::string& display_path,
+                        const LoadOptions& options, Model& model, DiagnosticSink& sink,
+                        LoadStats* stats) {
+  std::string ext = Extension(display_path);
+  bool config_ext = ext == "yaml" || ext == "yml" || ext == "json";
+  auto verbose_note = [&](const std::string& what) {
+    if (options.verbose) sink.Note("skipped", what, SourceRange{file, {}, {}});
+  };
+  if (content.substr(0, std::min<std::size_t>(content.size(), 8192)).find('\0') !=
+      std::string_view::npos) {
+    if (config_ext) {
+      sink.Error("binary-file", "file contains NUL bytes; not YAML or JSON", SourceRange{file, {1, 1}, {1, 1}});
+    } else {
+      verbose_note("binary file skipped");
+    }
+    return 0;
+  }
+  std::size_t first = content.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) {
+    if (config_ext) sink.Error("empty-file", "file is empty", SourceRange{file, {1, 1}, {1, 1}});
+    else verbose_note("empty file skipped");
+    return 0;
+  }
+  // Skip a UTF-8 byte order mark when sniffing.
+  std::size_t sniff = first;
+  if (content.substr(first, 3) == "\xEF\xBB\xBF") sniff = first + 3;
+  bool json = sniff < content.size() && (content[sniff] == '{' || content[sniff] == '[');
+  bool yaml = !json && (ext == "yaml" || ext == "yml" || HasLineStarting(content, "apiVersion:") ||
+                        HasLineStarting(content, "kind:"));
+  if (!json && !yaml) {
+    if (ext == "json")
+      json = true;  // a .json file that does not start like JSON: report the syntax error
+    else {
+      verbose_note("not a YAML or JSON configuration file; skipped");
+      return 0;
+    }
+  }
+  ++stats->files_parsed;
+  stats->bytes += content.size();
+  std::size_t added = 0;
+  std::size_t docs = 0;
+  const std::string name = BaseName(display_path);
+  auto on_doc = [&](DocNode& root) {
+    ++docs;
+    if (LooksLikeK8s(root)) {
+      added += ParseK8sDocument(root, file, options.k8s, model, sink);
+      return;
+    }
+    if (root.is_seq()) {  // a bare JSON/YAML array of Kubernetes objects
+      bool any = false;
+      for (const DocNode& item : root.items) {
+        if (LooksLikeK8s(item)) {
+          any = true;
+          added += ParseK8sDocument(item, file, options.k8s, model, sink);
+        }
+      }
+      if (any) return;
+    }
+    IamShape shape = DetectIamShape(root);
+    if (shape != IamShape::kNone) {
+      added += ParseIamDocument(root, shape, file, name, model, sink);
+      return;
+    }
+    if (options.verbose)
+      sink.Note("skipped", "document is neither a Kubernetes object nor an AWS IAM document",
+                SourceRange{file, root.pos, root.pos});
+  };
+  if (json) {
+    CollectingSink json_errors;
+    bool ok = ParseJson(content, file, options.limits, json_errors, on_doc);
+    if (!ok && (ext == "yaml" || ext == "yml")) {
+      // YAML flow style also starts with '{' or '['.
+      ParseYaml(content, file, options.limits, sink, on_doc);
+    } else {
+      for (auto& d : json_errors.mutable_diagnostics()) sink.Report(std::move(d));
+    }
+  } else {
+    ParseYaml(content, file, options.limits, sink, on_doc);
+  }
+  if (added > 0) ++stats->files_with_objects;
+  stats->objects += added;
+  return added;
+}
+
+LoadStats Load(const std::vector<std::string>& paths, const FileReader& reader,
+               const LoadOptions& options, Model& model, DiagnosticSink& sink) {
+  Walker w(reader, options, model, sink);
+  for (const auto& p : paths) w.Top(p);
+  return w.stats;
+}
+
+}  // namespace grantpath::parsers
