@@ -78,7 +78,7 @@ std::string RenderJson(const Report& report) {
     diags.push_back(j);
   }
   root["diagnostics"] = diags;
-  return root.dump(2) + "\n";
+  return root.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace grantpath::output

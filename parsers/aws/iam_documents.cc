@@ -68,12 +68,14 @@ bool ResolveDocument(const DocNode& node, FileId file, DiagnosticSink& sink, Doc
 // Action, Resource and principal values: a string or a list of strings.
 std::vector<Located<std::string>> StringOrList(const DocNode& n, std::string_view field,
                                                Fields& f) {
+  // IAM documents are JSON: a number or boolean is not a string to AWS.
+  auto is_string = [](const DocNode& x) { return x.is_scalar() && x.Describe() == "a string"; };
   std::vector<Located<std::string>> out;
-  if (n.is_scalar()) {
+  if (is_string(n)) {
     out.push_back({n.text, f.Where(n)});
   } else if (n.is_seq()) {
     for (const DocNode& i : n.items) {
-      if (i.is_scalar()) out.push_back({i.text, f.Where(i)});
+      if (is_string(i)) out.push_back({i.text, f.Where(i)});
       else f.WrongType(i, field, "a string or a list of strings");
     }
   } else {

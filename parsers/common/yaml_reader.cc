@@ -83,6 +83,7 @@ class TreeBuilder : public YAML::EventHandler {
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
+    CheckDepth(mark);
     DocNode n;
     n.type = DocNode::Type::kSeq;
     n.pos = PosOf(mark);
@@ -91,6 +92,7 @@ class TreeBuilder : public YAML::EventHandler {
   void OnSequenceEnd() override { Close(); }
   void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value) override {
+    CheckDepth(mark);
     DocNode n;
     n.type = DocNode::Type::kMap;
     n.pos = PosOf(mark);
@@ -141,15 +143,18 @@ class TreeBuilder : public YAML::EventHandler {
     if (anchor != YAML::NullAnchor && n != nullptr) anchors_[anchor] = *n;
   }
 
-  void Open(DocNode* n, YAML::anchor_t anchor, const YAML::Mark& mark) {
-    if (n == nullptr) {
-      throw LimitHit{"unsupported-construct", "a list or map used as a map key is not supported",
-                     PosOf(mark)};
-    }
+  void CheckDepth(const YAML::Mark& mark) const {
     if (stack_.size() >= limits_.max_depth) {
       throw LimitHit{"too-deep",
                      "nesting deeper than " + std::to_string(limits_.max_depth) +
                          " levels; rest of file not analyzed",
+                     PosOf(mark)};
+    }
+  }
+
+  void Open(DocNode* n, YAML::anchor_t anchor, const YAML::Mark& mark) {
+    if (n == nullptr) {
+      throw LimitHit{"unsupported-construct", "a list or map used as a map key is not supported",
                      PosOf(mark)};
     }
     stack_.push_back(Frame{n, true, {}, {}, anchor});

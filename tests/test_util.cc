@@ -1,0 +1,69 @@
+#include "test_util.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+
+#include "output/report.h"
+
+namespace grantpath::testing {
+
+std::size_t LoadString(Model& model, CollectingSink& sink, const std::string& content,
+                       const std::string& name, parsers::LoadOptions options) {
+  FileId id = model.files.Add(name, name);
+  parsers::LoadStats stats;
+  return parsers::LoadContent(content, id, name, options, model, sink, &stats);
+}
+
+std::vector<std::string> Formatted(const Model& model, const CollectingSink& sink) {
+  std::vector<std::string> out;
+  for (const auto& d : sink.diagnostics()) out.push_back(output::FormatDiagnostic(model, d));
+  return out;
+}
+
+std::string SourceDir() { return GRANTPATH_SOURCE_DIR; }
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+RunResult RunCli(const std::string& args) {
+  RunResult r;
+  char errname[] = "/tmp/grantpath-test-err-XXXXXX";
+  int fd = mkstemp(errname);
+  REQUIRE(fd >= 0);
+  close(fd);
+  std::string cmd = "cd '" + SourceDir() + "' && '" + std::string(GRANTPATH_BINARY) + "' " +
+                    args + " 2>'" + errname + "'";
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::array<char, 65536> buf;
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.err = ReadFile(errname);
+  std::remove(errname);
+  return r;
+}
+
+std::string CorporaDir() {
+  std::string dir = GRANTPATH_CORPORA_DIR;
+  struct stat st;
+  if (::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return dir;
+  if (std::getenv("CI") != nullptr) FAIL("shared corpora missing at " << dir);
+  WARN("shared corpora missing at " << dir << "; corpus test skipped");
+  return "";
+}
+
+}  // namespace grantpath::testing

@@ -1,0 +1,103 @@
+#include <catch2/catch.hpp>
+
+#include "common/doc.h"
+#include "test_util.h"
+
+namespace grantpath::parsers {
+namespace {
+
+struct Parsed {
+  bool ok = false;
+  DocNode root;
+  CollectingSink sink;
+};
+
+Parsed Parse(const std::string& text, ParseLimits limits = {}) {
+  Parsed p;
+  p.ok = ParseJson(text, 1, limits, p.sink, [&](DocNode& r) { p.root = std::move(r); });
+  return p;
+}
+
+TEST_CASE("JSON values keep 1-based line and column", "[parsers][json]") {
+  auto p = Parse("{\n  \"kind\": \"Role\",\n  \"rules\": [ {\"verbs\": [\"get\"]} ]\n}");
+  REQUIRE(p.ok);
+  CHECK(p.root.pos == SourcePos{1, 1});
+  const DocEntry* kind = p.root.FindEntry("kind");
+  REQUIRE(kind);
+  CHECK(kind->key_pos == SourcePos{2, 3});
+  CHECK(kind->value.pos == SourcePos{2, 11});
+  CHECK(kind->value.quoted);
+  const DocNode* rules = p.root.Find("rules");
+  REQUIRE(rules);
+  CHECK(rules->pos == SourcePos{3, 12});
+  CHECK(rules->items[0].pos == SourcePos{3, 14});
+  CHECK(rules->items[0].Find("verbs")->items[0].pos == SourcePos{3, 25});
+}
+
+TEST_CASE("JSON scalars: numbers, literals and escapes", "[parsers][json]") {
+  auto p = Parse(R"({"n": -12.5e3, "t": true, "z": null, "s": "a\"b\\c\u00e9\ud83d\ude00\n"})");
+  REQUIRE(p.ok);
+  CHECK(p.root.Find("n")->text == "-12.5e3");
+  CHECK_FALSE(p.root.Find("n")->quoted);
+  CHECK(p.root.Find("n")->Describe() == "a number");
+  CHECK(p.root.Find("t")->Describe() == "a boolean");
+  CHECK(p.root.Find("z")->is_null());
+  CHECK(p.root.Find("s")->text == "a\"b\\c\xC3\xA9\xF0\x9F\x98\x80\n");
+}
+
+TEST_CASE("JSON repeated keys: the last one wins, as in Go", "[parsers][json]") {
+  auto p = Parse(R"({"a": 1, "a": 2})");
+  REQUIRE(p.ok);
+  CHECK(p.root.Find("a")->text == "2");
+}
+
+TEST_CASE("JSON syntax errors are located", "[parsers][json]") {
+  struct Case {
+    std::string text;
+    std::string message;
+    SourcePos pos;
+  };
+  std::vector<Case> cases = {
+      {"{\n  \"a\": 1,\n}", "expected a string key", {3, 1}},
+      {"{\"a\" 1}", "expected ':' after key", {1, 6}},
+      {"[1, 2", "unexpected end of input in array", {1, 6}},
+      {"{\"a\": tru}", "invalid literal", {1, 7}},
+      {"{\"a\": \"x\ny\"}", "control character in string", {1, 9}},
+      {"{\"a\": 01}", "expected ',' or '}' in object", {1, 8}},
+      {"{} {}", "unexpected text after the JSON value", {1, 4}},
+      {"{\"a\": \"\\q\"}", "invalid escape '\\q'", {1, 9}},
+      {"{\"a\": \"\\ud800\"}", "unpaired surrogate in \\u escape", {1, 14}},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    auto p = Parse(c.text);
+    CHECK_FALSE(p.ok);
+    REQUIRE(p.sink.diagnostics().size() == 1);
+    CHECK(p.sink.diagnostics()[0].code == "json-syntax");
+    CHECK(p.sink.diagnostics()[0].message == c.message);
+    CHECK(p.sink.diagnostics()[0].where.begin == c.pos);
+  }
+}
+
+TEST_CASE("JSON nesting deeper than the limit is an error, not a stack overflow",
+          "[parsers][json][hostile]") {
+  std::string deep(100000, '[');
+  auto p = Parse(deep);
+  CHECK_FALSE(p.ok);
+  REQUIRE(p.sink.diagnostics().size() == 1);
+  CHECK(p.sink.diagnostics()[0].code == "too-deep");
+  CHECK(p.sink.diagnostics()[0].message == "nesting deeper than 200 levels");
+  ParseLimits small;
+  small.max_depth = 3;
+  CHECK(Parse("[[[1]]]", small).ok);
+  CHECK_FALSE(Parse("[[[[1]]]]", small).ok);
+}
+
+TEST_CASE("JSON with a byte order mark", "[parsers][json]") {
+  auto p = Parse("\xEF\xBB\xBF{\"a\": 1}");
+  REQUIRE(p.ok);
+  CHECK(p.root.Find("a")->pos == SourcePos{1, 7});
+}
+
+}  // namespace
+}  // namespace grantpath::parsers

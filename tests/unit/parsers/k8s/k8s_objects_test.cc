@@ -1,0 +1,196 @@
+#include <catch2/catch.hpp>
+
+#include "test_util.h"
+
+namespace grantpath {
+namespace {
+
+using testing::Formatted;
+using testing::LoadString;
+
+TEST_CASE("RBAC kinds are parsed with their locations", "[parsers][k8s]") {
+  Model m;
+  CollectingSink sink;
+  LoadString(m, sink,
+             "apiVersion: rbac.authorization.k8s.io/v1\n"
+             "kind: Role\n"
+             "metadata: {name: reader, namespace: dev, labels: {team: a}}\n"
+             "rules:\n"
+             "- apiGroups: ['']\n"
+             "  resources: [pods, pods/log]\n"
+             "  resourceNames: [web]\n"
+             "  verbs: [get]\n"
+             "---\n"
+             "apiVersion: rbac.authorization.k8s.io/v1\n"
+             "kind: RoleBinding\n"
+             "metadata: {name: rb, namespace: dev}\n"
+             "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}\n"
+             "subjects:\n"
+             "- {kind: ServiceAccount, name: app}\n"
+             "- kind: User\n"
+             "  name: alice\n");
+  CHECK(sink.diagnostics().empty());
+  REQUIRE(m.k8s_roles.size() == 1);
+  const auto& r = m.k8s_roles[0];
+  CHECK_FALSE(r.cluster);
+  CHECK(r.meta.name == "reader");
+  CHECK(r.meta.ns == "dev");
+  CHECK(r.meta.labels.at("team") == "a");
+  REQUIRE(r.rules.size() == 1);
+  CHECK(r.rules[0].where.begin == SourcePos{5, 3});
+  CHECK(r.rules[0].resources == std::vector<std::string>{"pods", "pods/log"});
+  CHECK(r.rules[0].resource_names == std::vector<std::string>{"web"});
+  REQUIRE(m.k8s_bindings.size() == 1);
+  const auto& b = m.k8s_bindings[0];
+  CHECK(b.role_ref.kind == "Role");
+  CHECK(b.role_ref.where.begin == SourcePos{13, 10});
+  REQUIRE(b.subjects.size() == 2);
+  CHECK(b.subjects[0].where.begin == SourcePos{15, 3});
+  CHECK(b.subjects[0].ns.empty());  // defaulting is the engine's job
+  CHECK(b.subjects[1].where.begin == SourcePos{16, 3});
+}
+
+TEST_CASE("ClusterRole aggregationRule and selectors", "[parsers][k8s]") {
+  Model m;
+  CollectingSink sink;
+  LoadString(m, sink,
+             "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: agg}\n"
+             "aggregationRule:\n  clusterRoleSelectors:\n"
+             "  - matchLabels: {a: 'true'}\n"
+             "  - matchExpressions: [{key: tier, operator: NotIn, values: [db]}]\n"
+             "rules: [{apiGroups: [''], resources: [secrets], verbs: [get]}]\n");
+  CHECK(sink.diagnostics().empty());
+  REQUIRE(m.k8s_roles.size() == 1);
+  const auto& r = m.k8s_roles[0];
+  CHECK(r.aggregated);
+  REQUIRE(r.aggregation_selectors.size() == 2);
+  CHECK(r.aggregation_selectors[0].Matches({{"a", "true"}}));
+  CHECK_FALSE(r.aggregation_selectors[0].Matches({{"a", "false"}}));
+  // NotIn selects objects that lack the key.
+  CHECK(r.aggregation_selectors[1].Matches({}));
+  CHECK_FALSE(r.aggregation_selectors[1].Matches({{"tier", "db"}}));
+  CHECK(r.rules.size() == 1);  // kept, but the engine ignores them for aggregated roles
+}
+
+TEST_CASE("Workloads: pod templates, service accounts and token mounting", "[parsers][k8s]") {
+  Model m;
+  CollectingSink sink;
+  LoadString(m, sink,
+             "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a, labels: {app: x}}\n"
+             "spec: {serviceAccountName: sa1, automountServiceAccountToken: false, hostNetwork: true,"
+             " containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}\n"
+             "---\n"
+             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: b}\n"
+             "spec:\n  template:\n    metadata: {labels: {app: web}}\n"
+             "    spec: {serviceAccount: legacy, containers: [{name: c}]}\n"
+             "---\n"
+             "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: cj}\n"
+             "spec: {jobTemplate: {spec: {template: {spec: {containers: [{name: c}]}}}}}\n");
+  CHECK(sink.diagnostics().empty());
+  REQUIRE(m.k8s_workloads.size() == 3);
+  const auto& pod = m.k8s_workloads[0];
+  CHECK(pod.service_account == "sa1");
+  CHECK(pod.automount_token == false);
+  CHECK(pod.host_network);
+  CHECK(pod.pod_labels.at("app") == "x");
+  REQUIRE(pod.containers.size() == 1);
+  CHECK(pod.containers[0].ports[0].port == 8080);
+  CHECK(pod.containers[0].ports[0].protocol == "TCP");
+  const auto& dep = m.k8s_workloads[1];
+  CHECK(dep.service_account == "legacy");  // deprecated serviceAccount field
+  CHECK(dep.pod_labels.at("app") == "web");
+  const auto& cj = m.k8s_workloads[2];
+  CHECK(cj.service_account == "default");
+  CHECK(cj.meta.ns == "default");
+  CHECK_FALSE(cj.service_account_where.known());
+}
+
+TEST_CASE("kubectl List dumps are unwrapped, in YAML and JSON", "[parsers][k8s]") {
+  Model m;
+  CollectingSink sink;
+  LoadString(m, sink,
+             R"({"apiVersion": "v1", "kind": "List", "items": [
+  {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "a", "namespace": "x"}},
+  {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleList", "items": [
+    {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "c"}}]}
+]})",
+             "dump.json");
+  CHECK(sink.diagnostics().empty());
+  CHECK(m.k8s_service_accounts.size() == 1);
+  REQUIRE(m.k8s_roles.size() == 1);
+  CHECK(m.k8s_roles[0].meta.where.begin == SourcePos{4, 5});
+}
+
+TEST_CASE("Wrong types are located errors and skip only that object", "[parsers][k8s][errors]") {
+  Model m;
+  CollectingSink sink;
+  LoadString(m, sink,
+             "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\n"
+             "metadata: {name: bad, namespace: dev}\n"
+             "rules:\n- verbs: 5\n  resources: [pods]\n"
+             "---\n"
+             "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\n"
+             "metadata: {name: good, namespace: dev}\n"
+             "rules: [{verbs: [get], apiGroups: [''], resources: [pods]}]\n"
+             "---\n"
+             "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\n"
+             "metadata: {name: rb, namespace: dev}\n"
+             "roleRef: {kind: Rol, name: good}\n"
+             "---\n"
+             "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\n"
+             "metadata: {name: crb}\n"
+             "subjects: [{kind: Serviceaccount, name: x}]\n"
+             "roleRef: {kind: ClusterRole, name: view}\n");
+  CHECK(Formatted(m, sink) ==
+        std::vector<std::string>{
+            "test.yaml:5:10: error: 'verbs' must be a list, got a number (Role 'dev/bad' not "
+            "analyzed) [wrong-type]",
+            "test.yaml:16:17: error: roleRef.kind must be 'Role' or 'ClusterRole', got 'Rol'; did "
+            "you mean 'Role'? (RoleBinding 'dev/rb' not analyzed) [invalid-value]",
+            "test.yaml:21:19: error: subject kind must be User, Group or ServiceAccount, got "
+            "'Serviceaccount'; did you mean 'ServiceAccount'? (ClusterRoleBinding 'crb' not "
+            "analyzed) [invalid-value]"});
+  REQUIRE(m.k8s_roles.size() == 1);
+  CHECK(m.k8s_roles[0].meta.name == "good");
+  CHECK(m.k8s_bindings.empty());
+}
+
+TEST_CASE("Unknown kinds: typos of analyzed kinds warn, others are skipped quietly",
+          "[parsers][k8s][errors]") {
+  Model m;
+  CollectingSink sink;
+  LoadString(m, sink,
+             "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBindng\nmetadata: {name: x}\n"
+             "---\napiVersion: v1\nkind: Secret\nmetadata: {name: s}\n"
+             "---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n");
+  CHECK(Formatted(m, sink) ==
+        std::vector<std::string>{
+            "test.yaml:2:7: warning: unknown kind 'RoleBindng' for apiVersion "
+            "'rbac.authorization.k8s.io/v1'; did you mean 'RoleBinding'?; object skipped "
+            "[unknown-kind]"});
+  Model v;
+  CollectingSink vsink;
+  parsers::LoadOptions opts;
+  opts.verbose = true;
+  opts.k8s.verbose = true;
+  LoadString(v, vsink, "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n", "s.yaml", opts);
+  CHECK(Formatted(v, vsink) ==
+        std::vector<std::string>{"s.yaml:2:7: note: kind 'Secret' (v1) is not analyzed [skipped]"});
+}
+
+TEST_CASE("Missing metadata.namespace defaults to the configured namespace", "[parsers][k8s]") {
+  Model m;
+  CollectingSink sink;
+  parsers::LoadOptions opts;
+  opts.k8s.default_namespace = "team-a";
+  LoadString(m, sink,
+             "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\n---\n"
+             "apiVersion: v1\nkind: Namespace\nmetadata: {name: n, namespace: ignored}\n",
+             "t.yaml", opts);
+  REQUIRE(m.k8s_service_accounts.size() == 1);
+  CHECK(m.k8s_service_accounts[0].meta.ns == "team-a");
+  CHECK(m.k8s_namespaces[0].meta.ns.empty());
+}
+
+}  // namespace
+}  // namespace grantpath

@@ -1,0 +1,161 @@
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include <catch2/catch.hpp>
+
+#include "loader.h"
+#include "test_util.h"
+
+namespace grantpath {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Formatted;
+
+const char* kSa = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a, namespace: x}\n";
+
+struct TempTree {
+  fs::path root;
+  TempTree() {
+    char tmpl[] = "/tmp/grantpath-loader-XXXXXX";
+    root = ::mkdtemp(tmpl);
+  }
+  ~TempTree() {
+    std::error_code ec;
+    fs::permissions(root / "locked", fs::perms::owner_all, ec);
+    fs::remove_all(root, ec);
+  }
+  void Write(const std::string& rel, const std::string& content) {
+    fs::create_directories((root / rel).parent_path());
+    std::ofstream(root / rel, std::ios::binary) << content;
+  }
+  // Every entry with its size and modification time.
+  std::map<std::string, std::pair<std::uintmax_t, fs::file_time_type>> Snapshot() const {
+    std::map<std::string, std::pair<std::uintmax_t, fs::file_time_type>> out;
+    for (auto it = fs::recursive_directory_iterator(
+             root, fs::directory_options::skip_permission_denied);
+         it != fs::recursive_directory_iterator(); ++it) {
+      std::error_code ec;
+      auto size = it->is_regular_file(ec) ? it->file_size(ec) : 0;
+      out[it->path().string()] = {size, fs::last_write_time(it->path(), ec)};
+    }
+    return out;
+  }
+};
+
+struct Loaded {
+  Model model;
+  CollectingSink sink;
+  parsers::LoadStats stats;
+};
+
+std::unique_ptr<Loaded> LoadPaths(const std::vector<std::string>& paths,
+                                  parsers::LoadOptions opts = {}) {
+  auto l = std::make_unique<Loaded>();
+  DiskReader reader;
+  l->stats = parsers::Load(paths, reader, opts, l->model, l->sink);
+  return l;
+}
+
+TEST_CASE("Directories are walked recursively; hidden entries are skipped", "[parsers][loader]") {
+  TempTree t;
+  t.Write("a/sa.yaml", kSa);
+  t.Write("a/b/sa.json",
+          R"({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "b", "namespace": "x"}})");
+  t.Write(".git/config.yaml", kSa);
+  t.Write("a/.hidden/sa.yaml", kSa);
+  t.Write("README.md", "# docs\nkind: not yaml here\n");
+  t.Write("noext", kSa);  // recognised by content
+  auto l = LoadPaths({t.root.string()});
+  CHECK(l->sink.diagnostics().empty());
+  CHECK(l->model.k8s_service_accounts.size() == 3);
+  CHECK(l->stats.files_with_objects == 3);
+}
+
+TEST_CASE("Symlinks are followed only inside the scanned tree", "[parsers][loader]") {
+  TempTree outside;
+  outside.Write("secret.yaml", kSa);
+  TempTree t;
+  t.Write("real/sa.yaml", kSa);
+  fs::create_symlink(outside.root / "secret.yaml", t.root / "escape.yaml");
+  fs::create_directory_symlink(outside.root, t.root / "escape-dir");
+  fs::create_symlink(t.root / "real" / "sa.yaml", t.root / "inside.yaml");
+  fs::create_directory_symlink(t.root, t.root / "real" / "loop");
+  parsers::LoadOptions opts;
+  opts.verbose = true;
+  auto l = LoadPaths({t.root.string()}, opts);
+  // real/sa.yaml and inside.yaml (and the loop is cut).
+  CHECK(l->model.k8s_service_accounts.size() == 2);
+  auto msgs = Formatted(l->model, l->sink);
+  REQUIRE(msgs.size() == 2);
+  CHECK(msgs[0] == t.root.string() +
+                       "/escape-dir: note: symlink points outside the scanned tree; not followed "
+                       "[skipped]");
+  CHECK(msgs[1] == t.root.string() +
+                       "/escape.yaml: note: symlink points outside the scanned tree; not followed "
+                       "[skipped]");
+}
+
+TEST_CASE("Scanning never writes into the scanned tree", "[parsers][loader]") {
+  TempTree t;
+  t.Write("sa.yaml", kSa);
+  t.Write("bad.yaml", "a: [1,\n");
+  t.Write("d/x.json", "{\"Statement\": []}");
+  auto before = t.Snapshot();
+  auto l = LoadPaths({t.root.string()});
+  CHECK(t.Snapshot() == before);
+  auto r = testing::RunCli("scan '" + t.root.string() + "' --format sarif");
+  CHECK(r.exit_code == 0);
+  CHECK(t.Snapshot() == before);
+}
+
+TEST_CASE("Unreadable, empty, binary and oversized files are reported and skipped",
+          "[parsers][loader][errors]") {
+  TempTree t;
+  t.Write("ok.yaml", kSa);
+  t.Write("empty.yaml", "  \n\n");
+  t.Write("bin.json", std::string("{\0\1\2", 4));
+  t.Write("big.yaml", kSa + std::string(200, '#'));
+  t.Write("locked/x.yaml", kSa);
+  fs::permissions(t.root / "locked", fs::perms::none);
+  bool root_user = ::geteuid() == 0;  // root reads through permissions
+  parsers::LoadOptions opts;
+  opts.max_file_size = 150;
+  auto l = LoadPaths({t.root.string(), (t.root / "missing.yaml").string()}, opts);
+  auto msgs = Formatted(l->model, l->sink);
+  std::vector<std::string> expected = {
+      t.root.string() + "/big.yaml:1:1: error: file is 270 bytes, over the limit of 150 "
+                        "(--max-file-size); skipped [file-too-large]",
+      t.root.string() + "/bin.json:1:1: error: file contains NUL bytes; not YAML or JSON [binary-file]",
+      t.root.string() + "/empty.yaml:1:1: error: file is empty [empty-file]",
+  };
+  if (!root_user)
+    expected.push_back(t.root.string() + "/locked: error: cannot read '" + t.root.string() +
+                       "/locked': Permission denied [unreadable]");
+  expected.push_back(t.root.string() + "/missing.yaml: error: cannot read '" + t.root.string() +
+                     "/missing.yaml': No such file or directory [unreadable]");
+  std::sort(msgs.begin(), msgs.end());
+  std::sort(expected.begin(), expected.end());
+  CHECK(msgs == expected);
+  CHECK(l->model.k8s_service_accounts.size() == (root_user ? 2u : 1u));
+}
+
+TEST_CASE("Content decides the format: JSON, YAML, flow YAML", "[parsers][loader]") {
+  Model m;
+  CollectingSink sink;
+  testing::LoadString(m, sink, "{apiVersion: v1, kind: ServiceAccount, metadata: {name: f}}",
+                      "flow.yaml");
+  CHECK(sink.diagnostics().empty());
+  CHECK(m.k8s_service_accounts.size() == 1);
+  CollectingSink sink2;
+  testing::LoadString(m, sink2, "{apiVersion: v1}", "notjson.json");
+  REQUIRE(sink2.diagnostics().size() == 1);
+  CHECK(sink2.diagnostics()[0].code == "json-syntax");
+}
+
+}  // namespace
+}  // namespace grantpath
