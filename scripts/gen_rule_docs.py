@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Keeps docs/rules/ in step with the rule registry.
+
+- Always rewrites docs/rules/README.md, the index, from `grantpath rules --format json`.
+- Writes docs/rules/<id>.md for rules that have no page yet (or every page with
+  --force), from the registry metadata, the rule's positive fixture and the CLI's
+  output on it, plus the per-rule facts in RULE_FACTS below. Pages are then
+  maintained by hand; a catalog test checks their sections.
+
+Usage: scripts/gen_rule_docs.py [--force] [--binary build/analyzer/cli/grantpath]
+"""
+import argparse
+import glob
+import json
+import os
+import subprocess
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+K8S_RBAC = "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"
+K8S_GOOD = "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
+
+# id -> (applies to, witness text, exact semantics and limits, references)
+REQUEST_WITNESS = ("`kind` is `k8s-request`. `subject` and `user` name the identity (for a group, "
+                   "any member); `verb`, `apiGroup`, `resource` (with `/subresource`), `namespace` "
+                   "(`*` for a cluster-wide grant) and `name` (`*` = any object) give one request the "
+                   "subject is allowed to make; `granted` lists every request shape of this rule "
+                   "that the subject holds; `workloads` lists the workloads whose pods carry the "
+                   "subject's token (service accounts and their groups only).")
+BINDINGS = "RoleBinding, ClusterRoleBinding, Role, ClusterRole (with aggregation), Pod and pod templates"
+CAPABILITY_SEMANTICS = (
+    "Evaluated on effective permissions: every non-built-in binding that names the subject, the "
+    "referenced role's rules after aggregation (`aggregationRule` is recomputed as the controller "
+    "does, whatever the role's own `rules:` say), and the API server's matching rules "
+    "(`*` verbs/groups/resources, `res/sub` and `*/sub` subresources, `resourceNames`). A "
+    "RoleBinding grants only in its namespace and never cluster-scoped resources. Built-in "
+    "(Kubernetes default) bindings are not reported; Kubernetes' default roles are known for "
+    "v1.28 and can be turned off with `--no-k8s-defaults`. Subjects that are cluster-admin "
+    "equivalent are reported by `rbac-cluster-admin-equivalent` only. Grants held only through "
+    "RoleBindings are reported one severity level lower than cluster-wide grants. "
+    "Membership of groups other than the implicit ones (`system:serviceaccounts[:ns]`, "
+    "`system:authenticated`) is not known from manifests: a Group subject is reported as the "
+    "group itself.")
+RULE_FACTS = {
+    "rbac-cluster-admin-equivalent": (BINDINGS, REQUEST_WITNESS,
+        CAPABILITY_SEMANTICS.replace(" Subjects that are cluster-admin equivalent are reported by "
+                                     "`rbac-cluster-admin-equivalent` only.", "") +
+        " Equivalence means one request with a verb, API group and resource that no rule names "
+        "(so only `*` matches) is allowed cluster-wide. Non-resource URLs are not required. "
+        "`system:masters` members are superusers whatever RBAC says; the built-in binding "
+        "for that group is not reported.",
+        [K8S_RBAC + "#user-facing-roles", K8S_GOOD + "#least-privilege", "CWE-269"]),
+    "rbac-secrets-read": (BINDINGS, REQUEST_WITNESS,
+        CAPABILITY_SEMANTICS + " Request shapes: `get` of any secret (a rule restricted by "
+        "`resourceNames` does not count), `list` and `watch` (which `resourceNames` cannot restrict "
+        "for the collection).",
+        [K8S_GOOD + "#listing-secrets", "CWE-522"]),
+    "rbac-pod-exec": (BINDINGS, REQUEST_WITNESS,
+        CAPABILITY_SEMANTICS + " Request shapes: `create` and `get` on `pods/exec` and `pods/attach` "
+        "(WebSocket clients use `get`). `pods` alone and `pods/*` (which Kubernetes does not treat "
+        "as a wildcard) do not grant it.",
+        [K8S_GOOD + "#workload-creation", "CWE-269"]),
+    "rbac-workload-create": (BINDINGS, REQUEST_WITNESS,
+        CAPABILITY_SEMANTICS + " Request shapes: `create` of pods, deployments, daemonsets, "
+        "statefulsets, replicasets, jobs, cronjobs and replicationcontrollers, and "
+        "`patch`/`update` of pods, deployments, and `patch` of daemonsets, statefulsets, cronjobs "
+        "(without `resourceNames`). Scale subresources do not create pods with new specs and are "
+        "not counted.",
+        [K8S_GOOD + "#workload-creation", "CWE-269"]),
+    "rbac-impersonate": (BINDINGS, REQUEST_WITNESS,
+        CAPABILITY_SEMANTICS + " Request shapes: `impersonate` on `users`, `groups`, `uids` "
+        "(cluster-scoped: only ClusterRoleBindings grant them) and `serviceaccounts` (namespaced). "
+        "A rule restricted by `resourceNames` still counts: impersonating one chosen identity can "
+        "be enough.",
+        ["https://kubernetes.io/docs/reference/access-authn-authz/authentication/#user-impersonation",
+         K8S_GOOD + "#impersonate-verb", "CWE-269"]),
+    "rbac-escalate-bind": (BINDINGS, REQUEST_WITNESS,
+        CAPABILITY_SEMANTICS + " Request shapes: `escalate` on roles and clusterroles, `bind` on "
+        "roles and clusterroles. `bind` on clusterroles is checked in the namespace of the "
+        "RoleBinding being created, so a RoleBinding can grant it. `resourceNames` still count.",
+        [K8S_RBAC + "#privilege-escalation-prevention-and-bootstrapping",
+         K8S_GOOD + "#escalate-verb", "CWE-269"]),
+    "rbac-sa-token-create": (BINDINGS, REQUEST_WITNESS,
+        CAPABILITY_SEMANTICS + " Request shape: `create` on `serviceaccounts/token` (TokenRequest). "
+        "`resourceNames` still count.",
+        ["https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/token-request-v1/",
+         "CWE-522"]),
+    "rbac-nodes-proxy": (BINDINGS, REQUEST_WITNESS,
+        CAPABILITY_SEMANTICS + " Request shapes: `get` and `create` on `nodes/proxy` "
+        "(cluster-scoped).",
+        [K8S_GOOD + "#nodes-proxy", "CWE-269"]),
+    "rbac-csr-approve": (BINDINGS, REQUEST_WITNESS,
+        CAPABILITY_SEMANTICS + " Both are needed, possibly from different bindings: `update` on "
+        "`certificatesigningrequests/approval` and `approve` on `signers` (any signer name).",
+        ["https://kubernetes.io/docs/reference/access-authn-authz/certificate-signing-requests/#authorization",
+         K8S_GOOD + "#csrs-and-certificate-issuing", "CWE-295"]),
+    "rbac-webhook-config": (BINDINGS, REQUEST_WITNESS,
+        CAPABILITY_SEMANTICS + " Request shapes: `create`, `update`, `patch`, `delete` on "
+        "`mutatingwebhookconfigurations` and `validatingwebhookconfigurations` "
+        "(admissionregistration.k8s.io, cluster-scoped).",
+        [K8S_GOOD + "#control-admission-webhooks", "CWE-284"]),
+    "rbac-wildcard-rule": ("Role, ClusterRole",
+        "`kind` is `k8s-rule`: `role`, `rule` (1-based index in `rules:`) and `wildcards` (the "
+        "fields holding `*`).",
+        "Reports each rule of a non-built-in Role or ClusterRole whose `verbs`, `apiGroups`, "
+        "`resources` or `nonResourceURLs` contain the exact value `*`. `*/scale` and `/path/*` are "
+        "not wildcards in this sense (they name one subresource, or a URL prefix). Reported whether "
+        "or not the role is bound: a wildcard role is a loaded gun for whoever binds it.",
+        [K8S_GOOD + "#least-privilege", "CWE-732"]),
+    "rbac-anonymous-binding": ("RoleBinding, ClusterRoleBinding",
+        "`kind` is `k8s-subject`: `subject`, `binding`, `role` and `rules` (the number of "
+        "effective rules granted).",
+        "Reports non-built-in bindings whose subjects include User `system:anonymous` or Group "
+        "`system:unauthenticated` (critical), or Group `system:authenticated` (high), when the "
+        "referenced role exists and has at least one effective rule. A User named like a group "
+        "is a different subject and is not reported. Kubernetes' own default bindings to these "
+        "groups (discovery, public-info-viewer, basic-user) are built-in and not reported.",
+        [K8S_GOOD + "#least-privilege",
+         "https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-requests",
+         "CWE-284"]),
+    "rbac-default-sa-permissions": ("RoleBinding, ClusterRoleBinding, Pod and pod templates",
+        "`kind` is `k8s-subject`: `subject`, `binding`, `role`, and `workloads` running as the "
+        "account with its token mounted.",
+        "Reports each non-built-in binding subject that resolves to a ServiceAccount named "
+        "`default` (a subject without namespace in a RoleBinding means the binding's namespace; in "
+        "a ClusterRoleBinding it matches nobody and is not reported), when the role has effective "
+        "rules.",
+        [K8S_GOOD + "#least-privilege",
+         "https://kubernetes.io/docs/concepts/security/service-accounts/#default-service-accounts",
+         "CWE-250"]),
+    "rbac-dangling-role-ref": ("RoleBinding, ClusterRoleBinding",
+        "`kind` is `k8s-reference`: `binding` and `roleRef` (`Kind/name`).",
+        "A RoleBinding's `Role` must exist in the binding's own namespace; a `ClusterRole` must "
+        "exist cluster-wide. Kubernetes' default ClusterRoles count as existing unless "
+        "`--no-k8s-defaults` is given. The binding grants nothing while the role is missing: "
+        "no other rule credits it with permissions.",
+        [K8S_RBAC + "#rolebinding-and-clusterrolebinding", "CWE-284"]),
+    "rbac-aggregation-widens-role": ("ClusterRole (labels and aggregationRule)",
+        "`kind` is `k8s-aggregation`: `role`, `aggregatedInto` (every aggregating ClusterRole "
+        "that receives its rules, transitively) and `bindingsAffected`.",
+        "The aggregation controller selects ClusterRoles (never namespaced Roles, never the "
+        "aggregating role itself) whose labels match any of `clusterRoleSelectors` (`matchLabels` "
+        "and `matchExpressions`; an empty selector selects every ClusterRole) and replaces the "
+        "aggregating role's rules with the union of theirs. Selection is transitive: a role "
+        "aggregated into `edit` also reaches `admin`. Non-built-in roles with at least one rule "
+        "are reported.",
+        [K8S_RBAC + "#aggregated-clusterroles", "CWE-269"]),
+}
+
+
+def run(cmd):
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True).stdout
+
+
+def page(rule, binary):
+    rid = rule["id"]
+    applies, witness, semantics, refs = RULE_FACTS[rid]
+    positives = sorted(glob.glob(os.path.join(ROOT, "tests", "rules", rid, "positive*.yaml")))
+    example = open(positives[0]).read() if positives else ""
+    rel = os.path.relpath(positives[0], ROOT) if positives else ""
+    output = run([binary, "scan", rel, "--rule", rid, "--fail-on", "none", "--color", "never"]) if rel else ""
+    out = []
+    out.append("# %s: %s\n" % (rid, rule["title"]))
+    out.append("**Severity**: %s  " % rule["severity"])
+    out.append("**Applies to**: %s\n" % applies)
+    out.append(rule["description"] + "\n")
+    out.append("## Example\n")
+    out.append("`%s`:\n" % rel)
+    out.append("```yaml\n" + example.rstrip() + "\n```\n")
+    out.append("```text\n$ grantpath scan %s --rule %s\n%s```\n" % (rel, rid, output))
+    out.append("## Witness\n")
+    out.append(witness + "\n")
+    out.append("## How to fix\n")
+    out.append(rule["remediation"] + "\n")
+    out.append("## Options\n")
+    out.append("- `--rule %s` runs only this rule; `--disable %s` turns it off.\n"
+               "- `--no-k8s-defaults` (default: off) stops assuming Kubernetes' default RBAC "
+               "objects; use it for full cluster dumps.\n"
+               "- `--default-namespace NS` (default: `default`) is the namespace of objects that "
+               "name none.\n" % (rid, rid))
+    out.append("## Exact semantics and limits\n")
+    out.append(semantics + "\n")
+    out.append("## References\n")
+    for r in refs:
+        out.append("- " + (r if r.startswith("CWE") else "<%s>" % r))
+    return "\n".join(out) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--force", action="store_true")
+    ap.add_argument("--binary", default=os.path.join(ROOT, "build", "analyzer", "cli", "grantpath"))
+    args = ap.parse_args()
+    rules = json.loads(run([args.binary, "rules", "--format", "json"]))
+    docs = os.path.join(ROOT, "docs", "rules")
+    os.makedirs(docs, exist_ok=True)
+    index = ["# Rules\n",
+             "Generated from the rule registry by `scripts/gen_rule_docs.py`; do not edit by hand.\n",
+             "| id | severity | title |", "|---|---|---|"]
+    for r in rules:
+        index.append("| [%s](%s.md) | %s | %s |" % (r["id"], r["id"], r["severity"], r["title"]))
+        path = os.path.join(docs, r["id"] + ".md")
+        if args.force or not os.path.exists(path):
+            if r["id"] not in RULE_FACTS:
+                raise SystemExit("add RULE_FACTS for %s" % r["id"])
+            open(path, "w").write(page(r, args.binary))
+            print("wrote", os.path.relpath(path, ROOT))
+    open(os.path.join(docs, "README.md"), "w").write("\n".join(index) + "\n")
+
+
+if __name__ == "__main__":
+    main()
