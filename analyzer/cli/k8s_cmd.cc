@@ -1,15 +1,423 @@
-// grantpath k8s can-i | who-can | permissions: RBAC queries.
+// grantpath k8s can-i | who-can | permissions: Kubernetes RBAC queries over
+// the scanned input, answered the way the API server's RBAC authorizer
+// would, with every grant located.
+#include <iostream>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
 #include "cli/commands.h"
+#include "engine/k8s_resources.h"
+#include "engine/rbac.h"
+#include "output/report.h"
 
 namespace grantpath::cli {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+struct QueryFlags {
+  InputOptions in;
+  bool verbose = false;
+  std::string format = "text";
+  std::string as;
+  std::vector<std::string> as_groups;
+  std::string verb;
+  std::string type;
+  std::string subresource;
+  std::string ns;
+  bool all_namespaces = false;
+  std::string expect;
+  std::string subject;  // permissions
+};
+
+QueryFlags& Flags() {
+  static QueryFlags f;
+  return f;
+}
+
+Json Loc(const Model& m, const SourceRange& r) {
+  return Json{{"file", m.files.display_path(r.file)}, {"line", r.begin.line}, {"column", r.begin.column}};
+}
+
+std::string LocText(const Model& m, const SourceRange& r) {
+  std::string out = m.files.display_path(r.file);
+  if (r.begin.line) out += ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column);
+  return out;
+}
+
+Json Strings(const std::vector<std::string>& v) {
+  Json a = Json::array();
+  for (const auto& s : v) a.push_back(s);
+  return a;
+}
+
+std::string RoleText(const k8s::Role& r) {
+  return std::string(r.cluster ? "ClusterRole '" : "Role '") + (r.cluster ? "" : r.meta.ns + "/") +
+         r.meta.name + "'";
+}
+std::string BindingText(const k8s::Binding& b) {
+  return std::string(b.cluster ? "ClusterRoleBinding '" : "RoleBinding '") +
+         (b.cluster ? "" : b.meta.ns + "/") + b.meta.name + "'";
+}
+
+std::string RuleText(const k8s::PolicyRule& r) {
+  auto join = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ",") + (x.empty() ? std::string("\"\"") : x);
+    return s;
+  };
+  std::string out = "verbs=" + join(r.verbs);
+  if (!r.api_groups.empty()) out += " apiGroups=" + join(r.api_groups);
+  if (!r.resources.empty()) out += " resources=" + join(r.resources);
+  if (!r.resource_names.empty()) out += " resourceNames=" + join(r.resource_names);
+  if (!r.non_resource_urls.empty()) out += " nonResourceURLs=" + join(r.non_resource_urls);
+  return out;
+}
+
+Json GrantJson(const Model& m, const rbac::Engine& e, const rbac::Grant& g) {
+  if (g.superuser) {
+    return Json{{"binding", nullptr}, {"role", nullptr}, {"rule", nullptr},
+                {"superuser", "system:masters"}, {"location", nullptr}};
+  }
+  const auto& b = m.k8s_bindings[g.binding];
+  const auto& r = m.k8s_roles[g.role];
+  const auto& src = m.k8s_roles[g.rule.role];
+  const auto& rule = e.RuleOf(g.rule);
+  Json j;
+  j["binding"] = {{"kind", b.cluster ? "ClusterRoleBinding" : "RoleBinding"},
+                  {"name", b.meta.name},
+                  {"namespace", b.meta.ns},
+                  {"builtin", b.builtin},
+                  {"location", Loc(m, b.subjects[g.subject].where)}};
+  j["role"] = {{"kind", r.cluster ? "ClusterRole" : "Role"}, {"name", r.meta.name},
+               {"namespace", r.meta.ns}, {"location", Loc(m, b.role_ref.where)}};
+  Json rj = {{"index", g.rule.rule + 1},
+             {"verbs", Strings(rule.verbs)},
+             {"apiGroups", Strings(rule.api_groups)},
+             {"resources", Strings(rule.resources)},
+             {"resourceNames", Strings(rule.resource_names)},
+             {"nonResourceURLs", Strings(rule.non_resource_urls)}};
+  if (g.rule.role != g.role) rj["aggregatedFrom"] = src.meta.name;
+  j["rule"] = rj;
+  j["location"] = Loc(m, rule.where);
+  return j;
+}
+
+std::string GrantText(const Model& m, const rbac::Engine& e, const rbac::Grant& g) {
+  if (g.superuser) return "member of system:masters (the API server allows every request)";
+  const auto& b = m.k8s_bindings[g.binding];
+  const auto& rule = e.RuleOf(g.rule);
+  std::string out = BindingText(b) + " -> " + RoleText(m.k8s_roles[g.role]);
+  if (g.rule.role != g.role) out += " (aggregated from " + RoleText(m.k8s_roles[g.rule.role]) + ")";
+  out += " rule " + std::to_string(g.rule.rule + 1) + " {" + RuleText(rule) + "} at " +
+         LocText(m, rule.where);
+  return out;
+}
+
+// SUBJECT: system:serviceaccount:NS:NAME, or a user name.
+SubjectKey ParseSubject(const std::string& s) {
+  const std::string prefix = "system:serviceaccount:";
+  if (s.rfind(prefix, 0) == 0) {
+    std::string rest = s.substr(prefix.size());
+    auto colon = rest.find(':');
+    if (colon != std::string::npos)
+      return SubjectKey{"ServiceAccount", rest.substr(0, colon), rest.substr(colon + 1)};
+  }
+  return SubjectKey{"User", "", s};
+}
+
+struct BuiltRequest {
+  rbac::Request req;
+  bool cluster_scoped = false;
+  std::string warning;
+};
+
+// VERB TYPE[/NAME] | VERB /non-resource-url, as kubectl auth can-i takes them.
+bool BuildRequest(const QueryFlags& f, BuiltRequest* out) {
+  rbac::Request& r = out->req;
+  r.verb = f.verb;
+  if (!f.type.empty() && f.type[0] == '/') {
+    r.resource_request = false;
+    r.path = f.type;
+    out->cluster_scoped = true;
+    return true;
+  }
+  std::string type = f.type;
+  auto slash = type.find('/');
+  if (slash != std::string::npos) {
+    r.name = type.substr(slash + 1);
+    type = type.substr(0, slash);
+  }
+  auto rt = k8s::ResolveResourceType(type);
+  if (!rt.known) {
+    out->warning = "warning: resource type '" + type + "' is not a built-in type; taken literally" +
+                   k8s::SuggestResourceType(type);
+  }
+  r.resource = rt.resource;
+  r.api_group = rt.group;
+  r.subresource = f.subresource;
+  out->cluster_scoped = rt.cluster_scoped;
+  r.ns = rt.cluster_scoped ? "" : f.ns;
+  return true;
+}
+
+struct Loaded {
+  std::unique_ptr<Session> session;
+  std::unique_ptr<rbac::Engine> engine;
+};
+
+std::optional<Loaded> LoadForQuery(QueryFlags& f) {
+  f.in.load.verbose = f.verbose;
+  f.in.load.k8s.verbose = f.verbose;
+  Loaded l;
+  l.session = LoadSession(f.in);
+  PrintDiagnostics(*l.session);
+  if (l.session->user_objects == 0) {
+    std::cerr << "error: nothing to analyze: no Kubernetes object found in the given paths\n";
+    return std::nullopt;
+  }
+  l.engine = std::make_unique<rbac::Engine>(*l.session->model);
+  return l;
+}
+
+int RunCanI() {
+  QueryFlags& f = Flags();
+  if (!f.expect.empty() && f.expect != "yes" && f.expect != "no") {
+    std::cerr << "error: --expect must be 'yes' or 'no'\n";
+    return kExitUsage;
+  }
+  BuiltRequest br;
+  BuildRequest(f, &br);
+  if (!br.warning.empty()) std::cerr << br.warning << "\n";
+  auto loaded = LoadForQuery(f);
+  if (!loaded) return kExitUsage;
+  const Model& m = *loaded->session->model;
+  SubjectKey who = ParseSubject(f.as);
+  rbac::UserInfo user = rbac::UserInfoFor(who, f.as_groups);
+  rbac::Decision d = loaded->engine->Authorize(user, br.req);
+  if (f.format == "json") {
+    Json j;
+    j["allowed"] = d.allowed;
+    j["request"] = {{"user", user.name},
+                    {"groups", Strings(user.groups)},
+                    {"verb", br.req.verb},
+                    {"apiGroup", br.req.api_group},
+                    {"resource", br.req.resource},
+                    {"subresource", br.req.subresource},
+                    {"name", br.req.name},
+                    {"namespace", br.req.ns},
+                    {"path", br.req.path},
+                    {"resourceRequest", br.req.resource_request}};
+    Json grants = Json::array();
+    for (const auto& g : d.grants) grants.push_back(GrantJson(m, *loaded->engine, g));
+    j["grants"] = grants;
+    WriteOutput("", j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
+  } else {
+    std::string text = d.allowed ? "yes\n" : "no\n";
+    for (const auto& g : d.grants) text += "  allowed by " + GrantText(m, *loaded->engine, g) + "\n";
+    if (!d.allowed) {
+      text += "  no RBAC rule allows " + br.req.Describe() + " for '" + user.name + "'";
+      if (!br.req.resource_request || br.req.ns.empty())
+        text += " (a request without namespace is granted by ClusterRoleBindings only)";
+      text += "; RBAC never denies, so another authorizer (Node, webhook) could still allow it\n";
+    }
+    WriteOutput("", text);
+  }
+  if (!f.expect.empty() && (f.expect == "yes") != d.allowed) return kExitFindings;
+  return kExitOk;
+}
+
+int RunWhoCan() {
+  QueryFlags& f = Flags();
+  BuiltRequest br;
+  BuildRequest(f, &br);
+  if (!br.warning.empty()) std::cerr << br.warning << "\n";
+  auto loaded = LoadForQuery(f);
+  if (!loaded) return kExitUsage;
+  const Model& m = *loaded->session->model;
+  const rbac::Engine& e = *loaded->engine;
+  auto subjects = e.WhoCan(br.req, f.all_namespaces, br.cluster_scoped);
+  if (f.format == "json") {
+    Json arr = Json::array();
+    for (const auto& s : subjects) {
+      Json j{{"kind", s.who.kind}, {"name", s.who.name}, {"namespace", s.who.ns}};
+      if (!s.via_group.empty()) j["viaGroup"] = s.via_group;
+      if (s.superuser) j["superuser"] = true;
+      Json grants = Json::array();
+      for (const auto& g : s.grants) grants.push_back(GrantJson(m, e, g));
+      j["grants"] = grants;
+      Json workloads = Json::array();
+      if (s.who.kind == "ServiceAccount") {
+        for (auto w : e.WorkloadsOf(s.who)) {
+          const auto& wl = m.k8s_workloads[w];
+          workloads.push_back({{"kind", wl.kind}, {"name", wl.meta.name}, {"namespace", wl.meta.ns},
+                               {"tokenMounted", e.TokenMounted(w)}, {"location", Loc(m, wl.meta.where)}});
+        }
+      }
+      j["workloads"] = workloads;
+      arr.push_back(j);
+    }
+    Json out{{"request",
+              {{"verb", br.req.verb}, {"apiGroup", br.req.api_group}, {"resource", br.req.resource},
+               {"subresource", br.req.subresource}, {"name", br.req.name},
+               {"namespace", f.all_namespaces && !br.cluster_scoped ? "*" : br.req.ns},
+               {"path", br.req.path}}},
+             {"subjects", arr}};
+    WriteOutput("", out.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
+    return kExitOk;
+  }
+  std::string text;
+  for (const auto& s : subjects) {
+    text += s.who.kind + " " + (s.who.ns.empty() ? "" : s.who.ns + "/") + s.who.name;
+    if (s.superuser) text += " (superuser)";
+    if (!s.via_group.empty()) text += " (via group " + s.via_group + ")";
+    text += "\n";
+    std::set<std::string> seen;
+    for (const auto& g : s.grants) {
+      std::string line = "    " + GrantText(m, e, g) + "\n";
+      if (seen.insert(line).second) text += line;
+    }
+    if (s.who.kind == "ServiceAccount")
+      for (auto w : e.WorkloadsOf(s.who)) {
+        const auto& wl = m.k8s_workloads[w];
+        text += "    runs in " + wl.kind + " " + wl.meta.ns + "/" + wl.meta.name +
+                (e.TokenMounted(w) ? " (token mounted)" : " (token not mounted)") + " at " +
+                LocText(m, wl.meta.where) + "\n";
+      }
+  }
+  WriteOutput("", text);
+  return kExitOk;
+}
+
+int RunPermissions() {
+  QueryFlags& f = Flags();
+  auto loaded = LoadForQuery(f);
+  if (!loaded) return kExitUsage;
+  const Model& m = *loaded->session->model;
+  const rbac::Engine& e = *loaded->engine;
+  SubjectKey who = ParseSubject(f.subject);
+  rbac::UserInfo user = rbac::UserInfoFor(who, f.as_groups);
+  // scope ("" = cluster-wide) -> rule -> grants (merged when the same rule
+  // reaches the subject through several bindings).
+  std::map<std::string, std::map<rbac::RuleRef, std::vector<rbac::Grant>>> by_scope;
+  for (std::uint32_t bi = 0; bi < m.k8s_bindings.size(); ++bi) {
+    const auto& b = m.k8s_bindings[bi];
+    auto role = e.BoundRole(bi);
+    if (!role) continue;
+    for (std::uint32_t si = 0; si < b.subjects.size(); ++si) {
+      if (!e.SubjectApplies(b, b.subjects[si], user)) continue;
+      for (const auto& rr : e.EffectiveRules(*role))
+        by_scope[b.cluster ? "" : b.meta.ns][rr].push_back(rbac::Grant{bi, si, *role, rr, false});
+    }
+  }
+  bool masters = std::find(user.groups.begin(), user.groups.end(), "system:masters") != user.groups.end();
+  if (f.format == "json") {
+    Json scopes = Json::array();
+    for (const auto& [ns, rules] : by_scope) {
+      Json rs = Json::array();
+      for (const auto& [rr, grants] : rules) {
+        const auto& rule = e.RuleOf(rr);
+        Json via = Json::array();
+        for (const auto& g : grants) via.push_back(GrantJson(m, e, g)["binding"]);
+        rs.push_back({{"verbs", Strings(rule.verbs)}, {"apiGroups", Strings(rule.api_groups)},
+                      {"resources", Strings(rule.resources)},
+                      {"resourceNames", Strings(rule.resource_names)},
+                      {"nonResourceURLs", Strings(rule.non_resource_urls)},
+                      {"role", RoleText(m.k8s_roles[rr.role])},
+                      {"location", Loc(m, rule.where)},
+                      {"via", via}});
+      }
+      scopes.push_back({{"namespace", ns.empty() ? "*" : ns}, {"rules", rs}});
+    }
+    Json out{{"subject", {{"user", user.name}, {"groups", Strings(user.groups)}}},
+             {"superuser", masters},
+             {"scopes", scopes}};
+    WriteOutput("", out.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
+    return kExitOk;
+  }
+  std::string text = "user '" + user.name + "', groups:";
+  for (const auto& g : user.groups) text += " " + g;
+  text += "\n";
+  if (masters) text += "system:masters: every request is allowed, whatever the rules below say\n";
+  if (by_scope.empty()) text += "no RBAC rule applies\n";
+  for (const auto& [ns, rules] : by_scope) {
+    text += ns.empty() ? "cluster-wide:\n" : "in namespace '" + ns + "':\n";
+    for (const auto& [rr, grants] : rules) {
+      text += "  " + RuleText(e.RuleOf(rr)) + "  (" + RoleText(m.k8s_roles[rr.role]) + " at " +
+              LocText(m, e.RuleOf(rr).where) + ")\n";
+      std::set<std::string> seen;
+      for (const auto& g : grants) {
+        std::string b = "      via " + BindingText(m.k8s_bindings[g.binding]) + " at " +
+                        LocText(m, m.k8s_bindings[g.binding].subjects[g.subject].where) + "\n";
+        if (seen.insert(b).second) text += b;
+      }
+    }
+  }
+  WriteOutput("", text);
+  return kExitOk;
+}
+
+void AddRequestArgs(CLI::App* cmd, QueryFlags& f) {
+  cmd->add_option("verb", f.verb, "Verb (get, list, create, impersonate, ...)")->required();
+  cmd->add_option("type", f.type,
+                  "TYPE[/NAME]: resource[.group] as kubectl takes it, or a non-resource URL "
+                  "starting with '/'")
+      ->required();
+  cmd->add_option("--subresource", f.subresource, "Subresource (exec, log, token, ...)");
+  cmd->add_option("-n,--namespace", f.ns, "Namespace of the request (none: cluster-wide)");
+}
+
+void AddFormat(CLI::App* cmd, QueryFlags& f) {
+  cmd->add_option("--format", f.format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+}
+
+}  // namespace
 
 Command K8sCommand() {
-  return Command{"k8s",
-                 [](CLI::App& app) {
-                   CLI::App* cmd = app.add_subcommand("k8s", "Kubernetes RBAC queries");
-                   cmd->require_subcommand(1);
-                 },
-                 [] { return kExitUsage; }};
+  static int selected = 0;
+  return Command{
+      "k8s",
+      [](CLI::App& app) {
+        QueryFlags& f = Flags();
+        CLI::App* k8s = app.add_subcommand("k8s", "Kubernetes RBAC queries");
+        k8s->require_subcommand(1);
+        CLI::App* can = k8s->add_subcommand("can-i", "May SUBJECT make this request?");
+        can->add_option("--as", f.as, "system:serviceaccount:NS:NAME or a user name")->required();
+        can->add_option("--as-group", f.as_groups, "Extra group of the user (repeatable)")
+            ->allow_extra_args(false);
+        AddRequestArgs(can, f);
+        can->add_option("--expect", f.expect, "Exit 1 unless the answer is this (yes or no)");
+        AddFormat(can, f);
+        AddInputOptions(can, &f.in, &f.verbose);
+        can->callback([] { selected = 1; });
+        CLI::App* who = k8s->add_subcommand("who-can", "Who may make this request?");
+        AddRequestArgs(who, f);
+        who->add_flag("-A,--all-namespaces", f.all_namespaces,
+                      "Check a namespaced request in every namespace");
+        AddFormat(who, f);
+        AddInputOptions(who, &f.in, &f.verbose);
+        who->callback([] { selected = 2; });
+        CLI::App* perms = k8s->add_subcommand("permissions", "Effective rules of SUBJECT");
+        perms->add_option("subject", f.subject, "system:serviceaccount:NS:NAME or a user name")
+            ->required();
+        perms->add_option("--as-group", f.as_groups, "Extra group of the user (repeatable)")
+            ->allow_extra_args(false);
+        AddFormat(perms, f);
+        AddInputOptions(perms, &f.in, &f.verbose);
+        perms->callback([] { selected = 3; });
+      },
+      [] {
+        switch (selected) {
+          case 1: return RunCanI();
+          case 2: return RunWhoCan();
+          case 3: return RunPermissions();
+        }
+        return kExitUsage;
+      }};
 }
 
 }  // namespace grantpath::cli

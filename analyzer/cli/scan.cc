@@ -131,10 +131,11 @@ Command ScanCommand() {
                    cmd->add_option("--color", f.color, "Colour in text output")
                        ->check(CLI::IsMember({"auto", "always", "never"}))
                        ->capture_default_str();
-                   cmd->add_option("--rule", f.only_rules, "Run only this rule (repeatable)");
-                   cmd->add_option("--disable", f.disabled_rules, "Do not run this rule (repeatable)");
+                   cmd->add_option("--rule", f.only_rules, "Run only this rule (repeatable)")->allow_extra_args(false);
+                   cmd->add_option("--disable", f.disabled_rules, "Do not run this rule (repeatable)")->allow_extra_args(false);
                    cmd->add_option("--sensitive-namespace", f.sensitive_namespaces,
-                                   "Namespace to protect (repeatable; default kube-system)");
+                                   "Namespace to protect (repeatable; default kube-system)")
+                       ->allow_extra_args(false);
                    cmd->add_option("--sarif-automation-id", f.sarif.automation_id,
                                    "SARIF run.automationDetails.id (e.g. 'grantpath/prod/')");
                    cmd->add_option("--sarif-help-base", f.sarif.help_base,

@@ -258,6 +258,68 @@ Decision Engine::Authorize(const UserInfo& user, const Request& req) const {
   return d;
 }
 
+std::vector<SubjectGrants> Engine::WhoCan(const Request& req, bool all_namespaces,
+                                          bool cluster_scoped) const {
+  std::vector<std::uint32_t> bindings;
+  if (cluster_scoped || !req.resource_request) {
+    bindings = clusterrolebindings_;
+  } else if (all_namespaces) {
+    for (std::uint32_t i = 0; i < model_.k8s_bindings.size(); ++i) bindings.push_back(i);
+  } else {
+    bindings = BindingsFor(req.ns);
+  }
+  std::map<SubjectKey, SubjectGrants> by_subject;
+  for (std::uint32_t bi : bindings) {
+    auto role = binding_role_[bi];
+    if (!role) continue;
+    std::vector<RuleRef> matching;
+    for (const RuleRef& rr : effective_[*role])
+      if (RuleAllows(RuleOf(rr), req)) matching.push_back(rr);
+    if (matching.empty()) continue;
+    const auto& b = model_.k8s_bindings[bi];
+    for (std::uint32_t si = 0; si < b.subjects.size(); ++si) {
+      auto key = SubjectOf(b, b.subjects[si]);
+      if (!key) continue;
+      auto& entry = by_subject[*key];
+      entry.who = *key;
+      for (const RuleRef& rr : matching) entry.grants.push_back(Grant{bi, si, *role, rr, false});
+    }
+  }
+  // Service accounts allowed through their implicit groups.
+  std::map<SubjectKey, SubjectGrants> expanded;
+  for (const auto& [key, entry] : by_subject) {
+    if (key.kind != "Group") continue;
+    const std::string prefix = "system:serviceaccounts:";
+    for (const auto& sa : all_sas_) {
+      bool member = key.name == "system:serviceaccounts" || key.name == "system:authenticated" ||
+                    (key.name.rfind(prefix, 0) == 0 && key.name.substr(prefix.size()) == sa.ns);
+      if (!member || by_subject.count(sa)) continue;
+      auto& e = expanded[sa];
+      e.who = sa;
+      if (e.via_group.empty()) e.via_group = key.name;
+      e.grants.insert(e.grants.end(), entry.grants.begin(), entry.grants.end());
+    }
+  }
+  // Service accounts named directly also hold what their groups hold.
+  for (auto& [key, entry] : by_subject) {
+    if (key.kind != "ServiceAccount") continue;
+    for (const auto& group : UserInfoFor(key).groups) {
+      auto it = by_subject.find(SubjectKey{"Group", "", group});
+      if (it != by_subject.end())
+        entry.grants.insert(entry.grants.end(), it->second.grants.begin(), it->second.grants.end());
+    }
+  }
+  for (auto& [key, e] : expanded) by_subject.emplace(key, std::move(e));
+  SubjectGrants masters;
+  masters.who = SubjectKey{"Group", "", "system:masters"};
+  masters.superuser = true;
+  by_subject[masters.who].who = masters.who;
+  by_subject[masters.who].superuser = true;
+  std::vector<SubjectGrants> out;
+  for (auto& [key, e] : by_subject) out.push_back(std::move(e));
+  return out;
+}
+
 const std::vector<std::uint32_t>& Engine::WorkloadsOf(const SubjectKey& sa) const {
   static const std::vector<std::uint32_t> kNone;
   auto it = workloads_by_sa_.find(sa);

@@ -77,6 +77,14 @@ struct Grant {
   bool superuser = false;        // allowed by membership of system:masters
 };
 
+/// A subject allowed by who-can, with every grant that allows it.
+struct SubjectGrants {
+  SubjectKey who;
+  std::string via_group;  // set when allowed only through an implicit group
+  bool superuser = false;  // system:masters
+  std::vector<Grant> grants;
+};
+
 struct Decision {
   bool allowed = false;
   std::vector<Grant> grants;  // every grant that allows the request
@@ -119,6 +127,16 @@ class Engine {
 
   /// Decides a request for a user, collecting every grant.
   Decision Authorize(const UserInfo& user, const Request& req) const;
+
+  /// Every subject allowed to make `req`: subjects named in bindings
+  /// (users, groups, service accounts), every known service account allowed
+  /// through an implicit group (system:serviceaccounts[:NS],
+  /// system:authenticated), and Group system:masters. With
+  /// `all_namespaces` a namespaced request is checked in every namespace
+  /// (each RoleBinding in its own); otherwise in `req.ns` only.
+  /// `cluster_scoped` requests are granted by ClusterRoleBindings only.
+  std::vector<SubjectGrants> WhoCan(const Request& req, bool all_namespaces,
+                                    bool cluster_scoped) const;
 
   /// Bindings consulted for a request in namespace `ns` ("" = only
   /// ClusterRoleBindings).
