@@ -1,9 +1,10 @@
 // Loader throughput: parses each file given and reports MB/s, objects and
-// the process's peak RSS. Usage: grantpath_loader_bench FILE...
+// the process's peak RSS. Usage: grantpath_loader_bench [--yaml-cpp] FILE...
 #include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
+#include <string>
 
 #include "grantpath/file_reader.h"
 #include "grantpath/model/model.h"
@@ -11,7 +12,12 @@
 
 int main(int argc, char** argv) {
   using namespace grantpath;
+  bool yaml_cpp = false;
   for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--yaml-cpp") {
+      yaml_cpp = true;
+      continue;
+    }
     DiskReader reader;
     std::string content, err;
     if (!reader.Read(argv[i], &content, &err)) {
@@ -22,6 +28,7 @@ int main(int argc, char** argv) {
     CollectingSink sink;
     parsers::LoadOptions opts;
     opts.max_file_size = 1ll << 40;
+    if (yaml_cpp) opts.limits.yaml_backend = parsers::YamlBackend::kYamlCpp;
     FileId id = model.files.Add(argv[i], argv[i]);
     parsers::LoadStats stats;
     auto start = std::chrono::steady_clock::now();
@@ -29,8 +36,8 @@ int main(int argc, char** argv) {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    std::printf("%s: %.1f MB in %.2f s = %.1f MB/s, %zu objects, %zu diagnostics, peak RSS %.0f MB\n",
-                argv[i], content.size() / 1e6, secs, content.size() / 1e6 / secs, objects,
+    std::printf("%s%s: %.1f MB in %.2f s = %.1f MB/s, %zu objects, %zu diagnostics, peak RSS %.0f MB\n",
+                yaml_cpp ? "[yaml-cpp] " : "", argv[i], content.size() / 1e6, secs, content.size() / 1e6 / secs, objects,
                 sink.diagnostics().size(), ru.ru_maxrss / 1024.0);
   }
   return 0;

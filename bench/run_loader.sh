@@ -13,3 +13,5 @@ fi
 for f in "$OUT/cluster.yaml" "$OUT/cluster.json"; do
   ./build/bench/grantpath_loader_bench "$f"
 done
+# The alternative YAML backend, for comparison.
+./build/bench/grantpath_loader_bench --yaml-cpp "$OUT/cluster.yaml"

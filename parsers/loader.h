@@ -17,7 +17,7 @@ namespace grantpath::parsers {
 struct LoadOptions {
   K8sOptions k8s;
   ParseLimits limits;
-  std::int64_t max_file_size = 256ll << 20;  // bytes
+  std::int64_t max_file_size = 1ll << 30;  // bytes (1 GiB)
   bool verbose = false;  // report skipped files, symlinks and kinds as notes
 };
 

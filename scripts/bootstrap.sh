@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(
   build-essential cmake pkg-config
-  libyaml-cpp-dev nlohmann-json3-dev libz3-dev libboost-graph-dev libcli11-dev catch2
+  libyaml-cpp-dev libfyaml-dev nlohmann-json3-dev libz3-dev libboost-graph-dev libcli11-dev catch2
   python3 python3-jsonschema python3-yaml
 )
 

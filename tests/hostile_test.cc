@@ -25,7 +25,7 @@ TEST_CASE("Hostile inputs: located errors, bounded time", "[hostile]") {
       {"empty.yaml", "empty-file"},
       {"huge-scalar.yaml", ""},
       {"iam-wrong-types.json", "invalid-value"},
-      {"invalid-utf8.yaml", ""},
+      {"invalid-utf8.yaml", "yaml-syntax"},  // Kubernetes rejects invalid UTF-8 too
       {"list-items-not-list.json", "wrong-type"},
       {"many-documents.yaml", "yaml-syntax"},
       {"tab-indent.yaml", "yaml-syntax"},

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include "output/report.h"
 
@@ -26,6 +27,11 @@ void AddInputOptions(CLI::App* cmd, InputOptions* in, bool* verbose) {
       ->capture_default_str();
   cmd->add_option("--max-depth", in->load.limits.max_depth, "Maximum nesting depth of a document")
       ->capture_default_str();
+  cmd->add_option("--yaml-backend", in->load.limits.yaml_backend, "YAML parser: libfyaml or yaml-cpp")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, parsers::YamlBackend>{{"libfyaml", parsers::YamlBackend::kLibfyaml},
+                                                      {"yaml-cpp", parsers::YamlBackend::kYamlCpp}}))
+      ->default_str("libfyaml");
 }
 
 bool WriteOutput(const std::string& path, const std::string& text) {

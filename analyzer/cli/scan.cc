@@ -1,6 +1,8 @@
 // grantpath scan PATH...: load, analyze with every rule, report.
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <iostream>
 #include <set>
 
@@ -25,6 +27,24 @@ struct ScanFlags {
   std::vector<std::string> disabled_rules;
   std::vector<std::string> sensitive_namespaces;
   output::SarifOptions sarif;
+  bool timings = false;
+};
+
+// Phase timings for --timings (stderr).
+class Timer {
+ public:
+  explicit Timer(bool on) : on_(on), start_(std::chrono::steady_clock::now()) {}
+  void Lap(const std::string& what) {
+    auto now = std::chrono::steady_clock::now();
+    if (on_)
+      std::fprintf(stderr, "timing: %-40s %8.3f s\n", what.c_str(),
+                   std::chrono::duration<double>(now - start_).count());
+    start_ = now;
+  }
+
+ private:
+  bool on_;
+  std::chrono::steady_clock::time_point start_;
 };
 
 ScanFlags& Flags() {
@@ -57,7 +77,9 @@ int Run() {
   }
   if (!CheckRuleIds(f.only_rules) || !CheckRuleIds(f.disabled_rules)) return kExitUsage;
 
+  Timer timer(f.timings);
   auto session = LoadSession(f.in);
+  timer.Lap("load");
   Model& model = *session->model;
   if (session->user_objects == 0) {
     PrintDiagnostics(*session);
@@ -71,6 +93,7 @@ int Run() {
   AnalysisOptions aopts;
   if (!f.sensitive_namespaces.empty()) aopts.sensitive_namespaces = f.sensitive_namespaces;
   AnalysisContext ctx(model, rbac_engine, aopts);
+  timer.Lap("rbac engine");
 
   std::set<std::string> only(f.only_rules.begin(), f.only_rules.end());
   std::set<std::string> off(f.disabled_rules.begin(), f.disabled_rules.end());
@@ -81,6 +104,7 @@ int Run() {
     catalog.push_back(&rule->info());
     if ((!only.empty() && !only.count(id)) || off.count(id)) continue;
     rule->Check(ctx, sink);
+    timer.Lap("rule " + id);
   }
 
   output::Report report;
@@ -91,6 +115,7 @@ int Run() {
   report.files = session->stats.files_with_objects;
   report.objects = session->user_objects;
   output::Normalize(&report);
+  timer.Lap("sort");
 
   std::string text;
   if (f.format == "json") {
@@ -103,8 +128,10 @@ int Run() {
     topts.color = f.color == "always" || (f.color == "auto" && tty && !std::getenv("NO_COLOR"));
     text = output::RenderText(report, topts);
   }
+  timer.Lap("render " + f.format);
   if (f.format != "text") PrintDiagnostics(*session);
   if (!WriteOutput(f.out, text)) return kExitUsage;
+  timer.Lap("write");
   if (fail_never) return kExitOk;
   for (const auto& finding : report.findings)
     if (finding.severity >= fail_at) return kExitFindings;
@@ -141,6 +168,7 @@ Command ScanCommand() {
                    cmd->add_option("--sarif-help-base", f.sarif.help_base,
                                    "Base URL of the rule pages used as SARIF helpUri")
                        ->capture_default_str();
+                   cmd->add_flag("--timings", f.timings, "Print the time of each phase to stderr");
                    cmd->add_option("--sarif-srcroot", f.sarif.srcroot,
                                    "URI of %SRCROOT% written to SARIF originalUriBaseIds");
                  },

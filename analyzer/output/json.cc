@@ -1,84 +1,90 @@
 #include <map>
 
-#include <nlohmann/json.hpp>
-
+#include "output/json_writer.h"
 #include "output/report.h"
 
 namespace grantpath::output {
 namespace {
 
-using Json = nlohmann::ordered_json;
+void Location(JsonWriter& w, const Model& m, const SourceRange& r) {
+  w.Field("file", m.files.display_path(r.file))
+      .Field("line", r.begin.line)
+      .Field("column", r.begin.column);
+}
 
-Json Location(const Model& m, const SourceRange& r) {
-  Json j;
-  j["file"] = m.files.display_path(r.file);
-  j["line"] = r.begin.line;
-  j["column"] = r.begin.column;
-  return j;
+void Witness(JsonWriter& w, const grantpath::Witness& witness) {
+  w.BeginObject().Field("kind", witness.kind);
+  for (const auto& [k, v] : witness.fields) w.Field(k, v);
+  w.EndObject();
 }
 
 }  // namespace
 
 std::string RenderJson(const Report& report) {
   const Model& m = *report.model;
-  Json root;
-  root["tool"] = {{"name", kToolName}, {"version", kToolVersion}};
-  root["schemaVersion"] = 1;
   std::map<Severity, std::size_t> counts;
   for (const auto& f : report.findings) ++counts[f.severity];
-  Json by_sev = Json::object();
-  for (Severity s : {Severity::kCritical, Severity::kHigh, Severity::kMedium, Severity::kLow,
-                     Severity::kInfo})
-    by_sev[SeverityName(s)] = counts[s];
   std::size_t errors = 0, warnings = 0;
   for (const auto& d : report.diagnostics) {
     errors += d.level == DiagLevel::kError;
     warnings += d.level == DiagLevel::kWarning;
   }
-  root["summary"] = {{"files", report.files},         {"objects", report.objects},
-                     {"findings", report.findings.size()}, {"bySeverity", by_sev},
-                     {"errors", errors},              {"warnings", warnings}};
-  Json findings = Json::array();
+  std::string out;
+  out.reserve(1024 + report.findings.size() * 1500);
+  JsonWriter w(&out);
+  w.BeginObject();
+  w.Key("tool").BeginObject().Field("name", kToolName).Field("version", kToolVersion).EndObject();
+  w.Field("schemaVersion", 1);
+  w.Key("summary").BeginObject();
+  w.Field("files", report.files).Field("objects", report.objects);
+  w.Field("findings", report.findings.size());
+  w.Key("bySeverity").BeginObject();
+  for (Severity s : {Severity::kCritical, Severity::kHigh, Severity::kMedium, Severity::kLow,
+                     Severity::kInfo})
+    w.Field(SeverityName(s), counts[s]);
+  w.EndObject();
+  w.Field("errors", errors).Field("warnings", warnings);
+  w.EndObject();
+  w.Key("findings").BeginArray();
   for (const auto& f : report.findings) {
-    Json j;
-    j["ruleId"] = std::string(f.rule->id);
-    j["severity"] = SeverityName(f.severity);
-    j["title"] = std::string(f.rule->title);
-    j["message"] = f.message;
-    j["location"] = Location(m, f.primary);
-    Json related = Json::array();
+    w.BeginObject();
+    w.Field("ruleId", f.rule->id).Field("severity", SeverityName(f.severity));
+    w.Field("title", f.rule->title).Field("message", f.message);
+    w.Key("location").BeginObject();
+    Location(w, m, f.primary);
+    w.EndObject();
+    w.Key("related").BeginArray();
     for (const auto& r : f.related) {
-      Json rj = Location(m, r.where);
-      rj["message"] = r.role;
-      related.push_back(rj);
+      w.BeginObject();
+      Location(w, m, r.where);
+      w.Field("message", r.role).EndObject();
     }
-    j["related"] = related;
-    Json path = Json::array();
+    w.EndArray();
+    w.Key("path").BeginArray();
     for (const auto& s : f.path) {
-      Json sj = Location(m, s.where);
-      sj["message"] = s.message;
-      path.push_back(sj);
+      w.BeginObject();
+      Location(w, m, s.where);
+      w.Field("message", s.message).EndObject();
     }
-    j["path"] = path;
-    Json w;
-    w["kind"] = f.witness.kind;
-    for (const auto& [k, v] : f.witness.fields) w[k] = v;
-    j["witness"] = w;
-    j["fingerprint"] = StableHash(std::string(f.rule->id) + "|" + f.entity);
-    findings.push_back(j);
+    w.EndArray();
+    w.Key("witness");
+    Witness(w, f.witness);
+    w.Field("fingerprint", StableHash(std::string(f.rule->id) + "|" + f.entity));
+    w.EndObject();
   }
-  root["findings"] = findings;
-  Json diags = Json::array();
+  w.EndArray();
+  w.Key("diagnostics").BeginArray();
   for (const auto& d : report.diagnostics) {
-    Json j;
-    j["level"] = DiagLevelName(d.level);
-    j["code"] = d.code;
-    j["message"] = d.message;
-    j["location"] = Location(m, d.where);
-    diags.push_back(j);
+    w.BeginObject();
+    w.Field("level", DiagLevelName(d.level)).Field("code", d.code).Field("message", d.message);
+    w.Key("location").BeginObject();
+    Location(w, m, d.where);
+    w.EndObject().EndObject();
   }
-  root["diagnostics"] = diags;
-  return root.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  w.EndArray();
+  w.EndObject();
+  out.push_back('\n');
+  return out;
 }
 
 }  // namespace grantpath::output

@@ -1,16 +1,14 @@
 // SARIF 2.1.0 writer. Section numbers refer to the OASIS SARIF 2.1.0
 // specification; GitHub code scanning requirements are noted where they
 // constrain a choice.
+#include <cctype>
 #include <map>
 
-#include <nlohmann/json.hpp>
-
+#include "output/json_writer.h"
 #include "output/report.h"
 
 namespace grantpath::output {
 namespace {
-
-using Json = nlohmann::ordered_json;
 
 const char* Level(Severity s) {  // §3.27.10 result.level
   switch (s) {
@@ -24,7 +22,7 @@ const char* Level(Severity s) {  // §3.27.10 result.level
   }
 }
 
-const char* DiagLevel3(DiagLevel l) {  // §3.58.6 notification.level
+const char* NotificationLevel(DiagLevel l) {  // §3.58.6 notification.level
   switch (l) {
     case DiagLevel::kError: return "error";
     case DiagLevel::kWarning: return "warning";
@@ -35,33 +33,33 @@ const char* DiagLevel3(DiagLevel l) {  // §3.58.6 notification.level
 
 // §3.4 artifactLocation: relative uri + uriBaseId for scanned files, the
 // "builtin:" uri as is for grantpath's built-in data.
-Json Artifact(const Model& m, FileId file) {
-  Json a;
+void Artifact(JsonWriter& w, const Model& m, FileId file) {
   const std::string& rel = m.files.relative_path(file);
+  w.Key("artifactLocation").BeginObject();
   if (m.files.is_builtin(file)) {
-    a["uri"] = rel;
+    w.Field("uri", rel);
   } else if (!rel.empty() && rel[0] == '/') {
-    a["uri"] = "file://" + rel;
+    w.Field("uri", "file://" + rel);
   } else {
-    a["uri"] = rel;
-    a["uriBaseId"] = "%SRCROOT%";
+    w.Field("uri", rel).Field("uriBaseId", "%SRCROOT%");
   }
-  return a;
+  w.EndObject();
 }
 
-Json Physical(const Model& m, const SourceRange& r) {  // §3.29
-  Json p;
-  p["artifactLocation"] = Artifact(m, r.file);
-  if (r.begin.line) {
-    Json region;  // §3.30
-    region["startLine"] = r.begin.line;
-    region["startColumn"] = r.begin.column ? r.begin.column : 1;
-    p["region"] = region;
+void Physical(JsonWriter& w, const Model& m, const SourceRange& r) {  // §3.29
+  w.Key("physicalLocation").BeginObject();
+  Artifact(w, m, r.file);
+  if (r.begin.line) {  // §3.30 region
+    w.Key("region").BeginObject();
+    w.Field("startLine", r.begin.line).Field("startColumn", r.begin.column ? r.begin.column : 1u);
+    w.EndObject();
   }
-  return p;
+  w.EndObject();
 }
 
-Json Message(const std::string& text) { return Json{{"text", text}}; }
+void Message(JsonWriter& w, std::string_view key, std::string_view text) {
+  w.Key(key).BeginObject().Field("text", text).EndObject();
+}
 
 // GitHub's rule `name` should be a readable identifier: CamelCase of the id.
 std::string CamelName(std::string_view id) {
@@ -78,108 +76,122 @@ std::string CamelName(std::string_view id) {
   return out;
 }
 
+void Rule(JsonWriter& w, const RuleInfo& r, const SarifOptions& options) {  // §3.49
+  std::string id(r.id);
+  std::string help = options.help_base + id + ".md";
+  w.BeginObject();
+  w.Field("id", id).Field("name", CamelName(r.id));
+  Message(w, "shortDescription", r.title);
+  Message(w, "fullDescription", r.summary);
+  w.Field("helpUri", help);
+  w.Key("help").BeginObject();
+  w.Field("text", std::string(r.summary) + "\n\nHow to fix: " + std::string(r.remediation));
+  w.Field("markdown", "**" + std::string(r.title) + "**\n\n" + std::string(r.summary) +
+                          "\n\n**How to fix:** " + std::string(r.remediation) +
+                          "\n\n[Rule documentation](" + help + ")");
+  w.EndObject();
+  w.Key("defaultConfiguration").BeginObject().Field("level", Level(r.severity)).EndObject();
+  w.Key("properties").BeginObject();
+  w.Key("tags").BeginArray().String("security").String(r.id.substr(0, r.id.find('-'))).EndArray();
+  w.Field("precision", "very-high");
+  w.Field("problem.severity", Level(r.severity));
+  w.Field("security-severity", SecurityScore(r.severity));
+  w.EndObject();
+  w.EndObject();
+}
+
 }  // namespace
 
 std::string RenderSarif(const Report& report, const SarifOptions& options) {
   const Model& m = *report.model;
-  Json driver;  // §3.19 toolComponent
-  driver["name"] = kToolName;
-  driver["version"] = kToolVersion;
-  driver["semanticVersion"] = kToolVersion;
-  driver["informationUri"] = "https://github.com/grantpath/grantpath";
-  Json rules = Json::array();
   std::map<std::string_view, std::size_t> index;
-  for (const RuleInfo* r : *report.rules) {
-    index[r->id] = rules.size();
-    Json rule;  // §3.49 reportingDescriptor
-    rule["id"] = std::string(r->id);
-    rule["name"] = CamelName(r->id);
-    rule["shortDescription"] = Message(std::string(r->title));
-    rule["fullDescription"] = Message(std::string(r->summary));
-    rule["helpUri"] = options.help_base + std::string(r->id) + ".md";
-    rule["help"] = {{"text", std::string(r->summary) + "\n\nHow to fix: " + std::string(r->remediation)},
-                    {"markdown", "**" + std::string(r->title) + "**\n\n" + std::string(r->summary) +
-                                     "\n\n**How to fix:** " + std::string(r->remediation) +
-                                     "\n\n[Rule documentation](" + options.help_base +
-                                     std::string(r->id) + ".md)"}};
-    rule["defaultConfiguration"] = {{"level", Level(r->severity)}};
-    std::string domain(r->id.substr(0, r->id.find('-')));
-    rule["properties"] = {{"tags", Json::array({"security", domain})},
-                          {"precision", "very-high"},
-                          {"problem.severity", Level(r->severity)},
-                          {"security-severity", SecurityScore(r->severity)}};
-    rules.push_back(rule);
+  for (std::size_t i = 0; i < report.rules->size(); ++i) index[(*report.rules)[i]->id] = i;
+  std::string out;
+  out.reserve(4096 + report.findings.size() * 2000);
+  JsonWriter w(&out);
+  w.BeginObject();  // §3.13 sarifLog
+  w.Field("$schema", "https://json.schemastore.org/sarif-2.1.0.json").Field("version", "2.1.0");
+  w.Key("runs").BeginArray().BeginObject();  // §3.14 run
+  w.Key("tool").BeginObject().Key("driver").BeginObject();  // §3.19 toolComponent
+  w.Field("name", kToolName).Field("version", kToolVersion).Field("semanticVersion", kToolVersion);
+  w.Field("informationUri", "https://github.com/grantpath/grantpath");
+  w.Key("rules").BeginArray();
+  for (const RuleInfo* r : *report.rules) Rule(w, *r, options);
+  w.EndArray();
+  w.EndObject().EndObject();
+  if (!options.automation_id.empty())
+    w.Key("automationDetails").BeginObject().Field("id", options.automation_id).EndObject();
+  if (!options.srcroot.empty()) {
+    w.Key("originalUriBaseIds").BeginObject().Key("%SRCROOT%").BeginObject();
+    w.Field("uri", options.srcroot).EndObject().EndObject();
   }
-  driver["rules"] = rules;
-
-  Json results = Json::array();
-  for (const auto& f : report.findings) {
-    Json res;  // §3.27 result
-    res["ruleId"] = std::string(f.rule->id);
-    res["ruleIndex"] = index[f.rule->id];
-    res["level"] = Level(f.severity);
-    res["message"] = Message(f.message);
-    res["locations"] = Json::array({Json{{"physicalLocation", Physical(m, f.primary)}}});
+  w.Key("invocations").BeginArray().BeginObject();  // §3.20
+  w.Field("executionSuccessful", true);
+  w.Key("toolExecutionNotifications").BeginArray();
+  for (const auto& d : report.diagnostics) {  // §3.58 notification
+    w.BeginObject();
+    w.Field("level", NotificationLevel(d.level));
+    Message(w, "message", d.message);
+    w.Key("descriptor").BeginObject().Field("id", d.code).EndObject();
+    if (d.where.file != 0) {
+      w.Key("locations").BeginArray().BeginObject();
+      Physical(w, m, d.where);
+      w.EndObject().EndArray();
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject().EndArray();
+  w.Field("columnKind", "utf16CodeUnits");
+  w.Key("results").BeginArray();
+  for (const auto& f : report.findings) {  // §3.27 result
+    w.BeginObject();
+    w.Field("ruleId", f.rule->id).Field("ruleIndex", index[f.rule->id]);
+    w.Field("level", Level(f.severity));
+    Message(w, "message", f.message);
+    w.Key("locations").BeginArray().BeginObject();
+    Physical(w, m, f.primary);
+    w.EndObject().EndArray();
     if (!f.related.empty()) {
-      Json rel = Json::array();
+      w.Key("relatedLocations").BeginArray();
       int id = 1;
       for (const auto& r : f.related) {
-        rel.push_back(Json{{"id", id++}, {"physicalLocation", Physical(m, r.where)},
-                           {"message", Message(r.role)}});
+        w.BeginObject().Field("id", id++);
+        Physical(w, m, r.where);
+        Message(w, "message", r.role);
+        w.EndObject();
       }
-      res["relatedLocations"] = rel;
+      w.EndArray();
     }
     if (!f.path.empty()) {  // §3.36 codeFlow / §3.37 threadFlow
-      Json locs = Json::array();
+      w.Key("codeFlows").BeginArray().BeginObject().Key("threadFlows").BeginArray().BeginObject();
+      w.Key("locations").BeginArray();
       for (const auto& s : f.path) {
-        locs.push_back(Json{{"location", Json{{"physicalLocation", Physical(m, s.where)},
-                                              {"message", Message(s.message)}}}});
+        w.BeginObject().Key("location").BeginObject();
+        Physical(w, m, s.where);
+        Message(w, "message", s.message);
+        w.EndObject().EndObject();
       }
-      res["codeFlows"] = Json::array(
-          {Json{{"threadFlows", Json::array({Json{{"locations", locs}}})}}});
+      w.EndArray().EndObject().EndArray().EndObject().EndArray();
     }
     // §3.27.17: fingerprints from the rule and the entity, not the line, so
     // a result keeps its identity when unrelated edits move it.
     std::string fp = StableHash(std::string(f.rule->id) + "|" + f.entity);
-    res["partialFingerprints"] = {{"primaryLocationLineHash", fp + ":1"},
-                                  {"grantpath/entity/v1", fp}};
-    Json witness;
-    witness["kind"] = f.witness.kind;
-    for (const auto& [k, v] : f.witness.fields) witness[k] = v;
-    res["properties"] = {{"severity", SeverityName(f.severity)},
-                         {"security-severity", SecurityScore(f.severity)},
-                         {"witness", witness}};
-    results.push_back(res);
+    w.Key("partialFingerprints").BeginObject();
+    w.Field("primaryLocationLineHash", fp + ":1").Field("grantpath/entity/v1", fp);
+    w.EndObject();
+    w.Key("properties").BeginObject();
+    w.Field("severity", SeverityName(f.severity)).Field("security-severity", SecurityScore(f.severity));
+    w.Key("witness").BeginObject().Field("kind", f.witness.kind);
+    for (const auto& [k, v] : f.witness.fields) w.Field(k, v);
+    w.EndObject().EndObject();
+    w.EndObject();
   }
-
-  Json notes = Json::array();
-  for (const auto& d : report.diagnostics) {
-    Json n;  // §3.58 notification
-    n["level"] = DiagLevel3(d.level);
-    n["message"] = Message(d.message);
-    n["descriptor"] = {{"id", d.code}};
-    if (d.where.file != 0)
-      n["locations"] = Json::array({Json{{"physicalLocation", Physical(m, d.where)}}});
-    notes.push_back(n);
-  }
-  Json invocation;  // §3.20
-  invocation["executionSuccessful"] = true;
-  invocation["toolExecutionNotifications"] = notes;
-
-  Json run;  // §3.14
-  run["tool"] = {{"driver", driver}};
-  if (!options.automation_id.empty()) run["automationDetails"] = {{"id", options.automation_id}};
-  if (!options.srcroot.empty())
-    run["originalUriBaseIds"] = {{"%SRCROOT%", {{"uri", options.srcroot}}}};
-  run["invocations"] = Json::array({invocation});
-  run["columnKind"] = "utf16CodeUnits";
-  run["results"] = results;
-
-  Json root;  // §3.13 sarifLog
-  root["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
-  root["version"] = "2.1.0";
-  root["runs"] = Json::array({run});
-  return root.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  w.EndArray();
+  w.EndObject().EndArray();
+  w.EndObject();
+  out.push_back('\n');
+  return out;
 }
 
 }  // namespace grantpath::output

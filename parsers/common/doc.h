@@ -46,8 +46,13 @@ struct DocEntry {
   DocNode value;
 };
 
-/// Limits that protect a scan from hostile input.
+/// The YAML library behind ParseYaml. Both build the same trees and
+/// enforce the same limits; they differ in speed and in error wording.
+enum class YamlBackend { kLibfyaml, kYamlCpp };
+
+/// Limits that protect a scan from hostile input, and the YAML backend.
 struct ParseLimits {
+  YamlBackend yaml_backend = YamlBackend::kLibfyaml;
   std::uint32_t max_depth = 200;           // nesting of maps/lists
   std::size_t max_alias_nodes = 1000000;   // nodes copied by aliases, per file
 };
@@ -56,14 +61,18 @@ struct ParseLimits {
 using DocumentCallback = std::function<void(DocNode& root)>;
 
 /// Parses YAML text (one or more documents). Each complete document is
-/// handed to `on_doc`; a syntax error is reported at its position and ends
-/// the file, but documents before it are still delivered. Returns the
-/// number of documents delivered.
+/// handed to `on_doc`; so is each Kubernetes object of a top-level
+/// `items:` list, as soon as it is complete (the list then stays empty).
+/// A syntax error is reported at its position and ends the file, but
+/// documents before it are still delivered. Returns the number of
+/// documents delivered.
 std::size_t ParseYaml(std::string_view text, FileId file, const ParseLimits& limits,
                       DiagnosticSink& sink, const DocumentCallback& on_doc);
 
-/// Parses one JSON value. On a syntax error reports it and returns false
-/// without calling `on_doc`.
+/// Parses one JSON value. Objects of a top-level "items" array are
+/// delivered one by one as in ParseYaml, then the value itself. On a
+/// syntax error reports it and returns false (items already delivered
+/// stay delivered).
 bool ParseJson(std::string_view text, FileId file, const ParseLimits& limits,
                DiagnosticSink& sink, const DocumentCallback& on_doc);
 

@@ -15,9 +15,14 @@ struct JsonError {
   SourcePos pos;
 };
 
+bool LooksLikeObject(const DocNode& n) {
+  return n.is_map() && n.Find("apiVersion") != nullptr && n.Find("kind") != nullptr;
+}
+
 class JsonReader {
  public:
-  JsonReader(std::string_view text, const ParseLimits& limits) : s_(text), limits_(limits) {
+  JsonReader(std::string_view text, const ParseLimits& limits, const DocumentCallback& on_item)
+      : s_(text), limits_(limits), on_item_(on_item) {
     if (s_.size() >= 3 && std::memcmp(s_.data(), "\xEF\xBB\xBF", 3) == 0) i_ = 3, line_start_ = 3;
   }
 
@@ -223,8 +228,16 @@ class JsonReader {
       if (i_ >= s_.size() || s_[i_] != ':') Fail("expected ':' after key");
       ++i_;
       SkipWs();
-      ParseValue(&e.value, depth);
-      out->entries.push_back(std::move(e));
+      if (e.key == "managedFields") {
+        SkipValue(depth);  // never read by any engine, and large in dumps
+      } else if (depth == 1 && e.key == "items" && i_ < s_.size() && s_[i_] == '[') {
+        e.value.pos = Pos();
+        ParseItems(&e.value, depth + 1);
+        out->entries.push_back(std::move(e));
+      } else {
+        ParseValue(&e.value, depth);
+        out->entries.push_back(std::move(e));
+      }
       SkipWs();
       if (i_ >= s_.size()) Fail("unexpected end of input in object");
       if (s_[i_] == ',') {
@@ -237,6 +250,79 @@ class JsonReader {
       }
       Fail("expected ',' or '}' in object");
     }
+  }
+
+  // The "items" array of the root object: each Kubernetes object is handed
+  // to the caller as soon as it is parsed instead of being kept.
+  void ParseItems(DocNode* out, std::uint32_t depth) {
+    CheckDepth(depth);
+    out->type = DocNode::Type::kSeq;
+    ++i_;
+    SkipWs();
+    if (i_ < s_.size() && s_[i_] == ']') {
+      ++i_;
+      return;
+    }
+    for (;;) {
+      SkipWs();
+      DocNode item;
+      ParseValue(&item, depth);
+      if (LooksLikeObject(item)) on_item_(item);
+      else out->items.push_back(std::move(item));
+      SkipWs();
+      if (i_ >= s_.size()) Fail("unexpected end of input in array");
+      if (s_[i_] == ',') {
+        ++i_;
+        continue;
+      }
+      if (s_[i_] == ']') {
+        ++i_;
+        return;
+      }
+      Fail("expected ',' or ']' in array");
+    }
+  }
+
+  // Validates and skips a value without building it.
+  void SkipValue(std::uint32_t depth) {
+    if (i_ >= s_.size()) Fail("unexpected end of input, expected a value");
+    char c = s_[i_];
+    if (c == '{' || c == '[') {
+      CheckDepth(depth + 1);
+      char close = c == '{' ? '}' : ']';
+      ++i_;
+      SkipWs();
+      if (i_ < s_.size() && s_[i_] == close) {
+        ++i_;
+        return;
+      }
+      for (;;) {
+        SkipWs();
+        if (c == '{') {
+          if (i_ >= s_.size() || s_[i_] != '"') Fail("expected a string key");
+          std::string key;
+          ParseString(&key);
+          SkipWs();
+          if (i_ >= s_.size() || s_[i_] != ':') Fail("expected ':' after key");
+          ++i_;
+          SkipWs();
+        }
+        SkipValue(depth + 1);
+        SkipWs();
+        if (i_ >= s_.size()) Fail(c == '{' ? "unexpected end of input in object" : "unexpected end of input in array");
+        if (s_[i_] == ',') {
+          ++i_;
+          continue;
+        }
+        if (s_[i_] == close) {
+          ++i_;
+          return;
+        }
+        Fail(c == '{' ? "expected ',' or '}' in object" : "expected ',' or ']' in array");
+      }
+    }
+    DocNode scratch;
+    ParseValue(&scratch, depth);
   }
 
   void ParseArray(DocNode* out, std::uint32_t depth) {
@@ -268,6 +354,7 @@ class JsonReader {
 
   std::string_view s_;
   const ParseLimits& limits_;
+  const DocumentCallback& on_item_;
   std::size_t i_ = 0;
   std::uint32_t line_ = 1;
   std::size_t line_start_ = 0;
@@ -279,7 +366,7 @@ bool ParseJson(std::string_view text, FileId file, const ParseLimits& limits,
                DiagnosticSink& sink, const DocumentCallback& on_doc) {
   DocNode root;
   try {
-    JsonReader reader(text, limits);
+    JsonReader reader(text, limits, on_doc);
     reader.ParseDocument(&root);
   } catch (const JsonError& e) {
     bool deep = e.message.rfind("nesting deeper", 0) == 0;

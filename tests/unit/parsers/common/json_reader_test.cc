@@ -101,3 +101,32 @@ TEST_CASE("JSON with a byte order mark", "[parsers][json]") {
 
 }  // namespace
 }  // namespace grantpath::parsers
+
+namespace grantpath::parsers {
+namespace {
+
+TEST_CASE("JSON List items are streamed; managedFields is validated but not kept",
+          "[parsers][json]") {
+  std::vector<DocNode> docs;
+  CollectingSink sink;
+  bool ok = ParseJson(
+      "{\"apiVersion\": \"v1\", \"items\": [\n"
+      " {\"apiVersion\": \"v1\", \"kind\": \"ServiceAccount\", \"metadata\": {\"name\": \"a\",\n"
+      "  \"managedFields\": [{\"f:x\": {\"y\": [1, 2.5, true, null, \"s\\n\"]}}]}},\n"
+      " 5],\n"
+      " \"kind\": \"List\"}",
+      1, ParseLimits{}, sink, [&](DocNode& d) { docs.push_back(std::move(d)); });
+  REQUIRE(ok);
+  REQUIRE(docs.size() == 2);
+  CHECK(docs[0].pos == SourcePos{2, 2});
+  CHECK(docs[0].Find("metadata")->Find("managedFields") == nullptr);
+  CHECK(docs[1].Find("items")->items.size() == 1);  // the 5 is not an object: kept
+  CollectingSink bad;
+  CHECK_FALSE(ParseJson("{\"metadata\": {\"managedFields\": [1, }}", 1, ParseLimits{}, bad,
+                        [](DocNode&) {}));
+  REQUIRE(bad.diagnostics().size() == 1);
+  CHECK(bad.diagnostics()[0].where.begin == SourcePos{1, 36});
+}
+
+}  // namespace
+}  // namespace grantpath::parsers

@@ -1,0 +1,73 @@
+// Builds located DocNode trees from a stream of YAML events, whatever the
+// YAML library. Owns the limits (depth, alias expansion), anchors and merge
+// keys, so both backends behave the same, and streams the items of a
+// top-level `items:` list (kubectl List dumps) to the caller one at a time.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/doc.h"
+
+namespace grantpath::parsers {
+
+/// Thrown by the builder when a limit is hit or a construct is not
+/// supported; the backend turns it into a located diagnostic.
+struct LimitHit {
+  std::string code;
+  std::string message;
+  SourcePos pos;
+};
+
+class TreeBuilder {
+ public:
+  TreeBuilder(const ParseLimits& limits, const DocumentCallback& on_doc)
+      : limits_(limits), on_doc_(on_doc) {}
+
+  std::size_t delivered() const { return delivered_; }
+
+  void DocumentStart();
+  void DocumentEnd();
+  /// `anchor` is "" when the node has none.
+  void Null(SourcePos pos, const std::string& anchor);
+  void Scalar(SourcePos pos, bool quoted, std::string text, const std::string& anchor);
+  void Alias(SourcePos pos, const std::string& anchor);
+  void SequenceStart(SourcePos pos, const std::string& anchor);
+  void SequenceEnd();
+  void MapStart(SourcePos pos, const std::string& anchor);
+  void MapEnd();
+
+ private:
+  struct Frame {
+    DocNode* node;
+    bool expect_key;
+    std::string key;
+    SourcePos key_pos;
+    std::string anchor;
+    bool root_items;  // the list at the document root's "items" key
+  };
+
+  DocNode* Place(DocNode&& n, SourcePos pos);
+  void Finish(DocNode* n, const std::string& anchor);
+  void Open(DocNode* n, const std::string& anchor, SourcePos pos);
+  void CheckDepth(SourcePos pos) const;
+  void Close();
+  bool Skipping() const { return skip_depth_ > 0; }
+  static void ApplyMerges(DocNode& map);
+
+  const ParseLimits& limits_;
+  const DocumentCallback& on_doc_;
+  DocNode root_;
+  std::vector<Frame> stack_;
+  std::map<std::string, DocNode> anchors_;
+  std::size_t alias_nodes_ = 0;
+  std::size_t delivered_ = 0;
+  int skip_depth_ = 0;  // > 0 while inside a subtree that is not kept
+};
+
+/// True for keys whose subtrees no engine reads and that are large in
+/// cluster dumps (metadata.managedFields).
+bool SkippedKey(const std::string& key);
+
+}  // namespace grantpath::parsers

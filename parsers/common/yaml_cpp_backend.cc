@@ -1,0 +1,83 @@
+// YAML backend on yaml-cpp's event API.
+#include <sstream>
+#include <string>
+
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
+
+#include "common/doc.h"
+#include "common/tree_builder.h"
+
+namespace grantpath::parsers {
+namespace {
+
+SourcePos PosOf(const YAML::Mark& m) {
+  // yaml-cpp marks are 0-based; -1 means unknown.
+  if (m.line < 0) return {};
+  return {static_cast<std::uint32_t>(m.line + 1), static_cast<std::uint32_t>(m.column + 1)};
+}
+
+std::string AnchorName(YAML::anchor_t a) { return a == YAML::NullAnchor ? "" : std::to_string(a); }
+
+class Handler : public YAML::EventHandler {
+ public:
+  explicit Handler(TreeBuilder& b) : b_(b) {}
+  void OnDocumentStart(const YAML::Mark&) override { b_.DocumentStart(); }
+  void OnDocumentEnd() override { b_.DocumentEnd(); }
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    b_.Null(PosOf(mark), AnchorName(anchor));
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    b_.Alias(PosOf(mark), AnchorName(anchor));
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    // "?" marks a plain scalar, "!" a quoted one; an explicit tag other than
+    // a numeric or boolean one makes the value a string.
+    bool quoted = tag == "!" || (tag != "?" && !tag.empty() && tag != "tag:yaml.org,2002:int" &&
+                                 tag != "tag:yaml.org,2002:bool");
+    b_.Scalar(PosOf(mark), quoted, value, AnchorName(anchor));
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    b_.SequenceStart(PosOf(mark), AnchorName(anchor));
+  }
+  void OnSequenceEnd() override { b_.SequenceEnd(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    b_.MapStart(PosOf(mark), AnchorName(anchor));
+  }
+  void OnMapEnd() override { b_.MapEnd(); }
+
+ private:
+  TreeBuilder& b_;
+};
+
+}  // namespace
+
+std::size_t ParseYamlWithYamlCpp(std::string_view text, FileId file, const ParseLimits& limits,
+                                 DiagnosticSink& sink, const DocumentCallback& on_doc) {
+  std::istringstream in{std::string(text)};
+  TreeBuilder builder(limits, on_doc);
+  Handler handler(builder);
+  try {
+    YAML::Parser parser(in);
+    while (parser.HandleNextDocument(handler)) {
+    }
+  } catch (const LimitHit& e) {
+    sink.Error(e.code, e.message, At(file, e.pos));
+  } catch (const YAML::DeepRecursion& e) {
+    sink.Error("too-deep", "nesting too deep for the YAML parser; rest of file not analyzed",
+               At(file, PosOf(e.mark)));
+  } catch (const YAML::Exception& e) {
+    std::string msg = e.msg.empty() ? "invalid YAML" : e.msg;
+    sink.Error("yaml-syntax", msg + (builder.delivered() ? "; later documents not analyzed" : ""),
+               At(file, PosOf(e.mark)));
+  }
+  return builder.delivered();
+}
+
+}  // namespace grantpath::parsers
