@@ -41,6 +41,29 @@ CAPABILITY_SEMANTICS = (
     "`system:authenticated`) is not known from manifests: a Group subject is reported as the "
     "group itself.")
 RULE_FACTS = {
+    "path-k8s-escalation": ("RoleBinding, ClusterRoleBinding, Role, ClusterRole, ServiceAccount, Pod and pod templates",
+        "`kind` is `k8s-path`: `subject`, `steps` (the number of steps) and `path` (the steps "
+        "joined by `->`); the finding's `path` (SARIF `codeFlows`) has one entry per step with "
+        "the location of the grant or object that allows it, and `workloads` lists the workloads "
+        "that carry the start subject's token.",
+        "Edges: create or patch pods or pod controllers in a namespace leads to every service "
+        "account of that namespace (a pod may name any of them and mounts its token); exec or "
+        "attach into pods, or nodes/proxy, leads to the service accounts whose tokens are mounted "
+        "in workloads there; reading secrets leads to every service account of the namespace "
+        "(legacy token secrets); creating serviceaccounts/token leads to those accounts (only the "
+        "`resourceNames` when every granting rule lists some); impersonating users, groups or "
+        "service accounts leads to each identity named in the input's bindings, and to Group "
+        "`system:masters`; `bind` on clusterroles with create on clusterrolebindings, or "
+        "`escalate` with update/patch on clusterroles, both cluster-wide, lead to cluster-admin "
+        "directly; a service account is a member of its implicit groups. The target is "
+        "cluster-admin equivalence (see `rbac-cluster-admin-equivalent`) or `system:masters`. "
+        "One breadth-first search from the target over reversed edges (Boost.Graph) gives every "
+        "subject's shortest path; when several are equally short, direct admin edges are "
+        "preferred. Start points are the subjects named in the input's bindings; cluster-admin "
+        "equivalents are not reported here. Not modelled yet: namespace-scoped bind/escalate "
+        "(which leads to one namespace's service accounts), node and kubelet credentials, and "
+        "cloud identities of service accounts (IRSA, workload identity).",
+        [K8S_GOOD + "#privilege-escalation-risks", "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#workload-creation", "CWE-269"]),
     "rbac-cluster-admin-equivalent": (BINDINGS, REQUEST_WITNESS,
         CAPABILITY_SEMANTICS.replace(" Subjects that are cluster-admin equivalent are reported by "
                                      "`rbac-cluster-admin-equivalent` only.", "") +

@@ -32,20 +32,28 @@ TEST_CASE("Hostile inputs: located errors, bounded time", "[hostile]") {
       {"truncated.json", "json-syntax"},
       {"unknown-kind.yaml", "unknown-kind"},
       {"wrong-types.yaml", "wrong-type"},
+      {"yaml-cpp-stall.yaml", "yaml-syntax"},  // found by the fuzzer: yaml-cpp looped forever
   };
+  const auto backend = GENERATE(parsers::YamlBackend::kLibfyaml, parsers::YamlBackend::kYamlCpp);
+  // Where the two YAML libraries differ (yaml-cpp accepts invalid UTF-8).
+  const std::map<std::string, std::string> yaml_cpp_expected = {{"invalid-utf8.yaml", ""}};
   const std::string dir = testing::SourceDir() + "/tests/fixtures/hostile";
   std::size_t seen = 0;
   for (const auto& e : fs::directory_iterator(dir)) {
     std::string name = e.path().filename().string();
-    INFO(name);
+    INFO(name << (backend == parsers::YamlBackend::kYamlCpp ? " (yaml-cpp)" : " (libfyaml)"));
     auto it = expected.find(name);
     REQUIRE(it != expected.end());
+    if (backend == parsers::YamlBackend::kYamlCpp && yaml_cpp_expected.count(name))
+      it = yaml_cpp_expected.find(name);
     ++seen;
     Model m;
     CollectingSink sink;
     DiskReader reader;
     auto start = std::chrono::steady_clock::now();
-    parsers::Load({e.path().string()}, reader, parsers::LoadOptions{}, m, sink);
+    parsers::LoadOptions options;
+    options.limits.yaml_backend = backend;
+    parsers::Load({e.path().string()}, reader, options, m, sink);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     CHECK(secs < 10.0);
     if (it->second.empty()) {

@@ -6,6 +6,7 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
   static const std::vector<std::unique_ptr<Rule>> kRules = [] {
     std::vector<std::unique_ptr<Rule>> r;
     // One line per rule, sorted by id (a test checks the order).
+    r.push_back(MakePathK8sEscalation());
     r.push_back(MakeRbacAggregationWidensRole());
     r.push_back(MakeRbacAnonymousBinding());
     r.push_back(MakeRbacClusterAdminEquivalent());

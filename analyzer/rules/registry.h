@@ -10,6 +10,7 @@
 namespace grantpath::rules {
 
 // One factory per rule, defined in the rule's own file.
+std::unique_ptr<Rule> MakePathK8sEscalation();
 std::unique_ptr<Rule> MakeRbacAggregationWidensRole();
 std::unique_ptr<Rule> MakeRbacAnonymousBinding();
 std::unique_ptr<Rule> MakeRbacClusterAdminEquivalent();

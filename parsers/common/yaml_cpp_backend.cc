@@ -25,7 +25,20 @@ std::string AnchorName(YAML::anchor_t a) { return a == YAML::NullAnchor ? "" : s
 class Handler : public YAML::EventHandler {
  public:
   explicit Handler(TreeBuilder& b) : b_(b) {}
-  void OnDocumentStart(const YAML::Mark&) override { b_.DocumentStart(); }
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    // yaml-cpp 0.7 can loop forever on some malformed input, starting the
+    // same empty document again and again: stop when it makes no progress.
+    if (started_ && mark.pos == last_start_) {
+      if (++stalls_ > 3)
+        throw LimitHit{"yaml-syntax", "invalid YAML: the parser stopped making progress",
+                       PosOf(mark)};
+    } else {
+      stalls_ = 0;
+    }
+    started_ = true;
+    last_start_ = mark.pos;
+    b_.DocumentStart();
+  }
   void OnDocumentEnd() override { b_.DocumentEnd(); }
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     b_.Null(PosOf(mark), AnchorName(anchor));
@@ -54,6 +67,9 @@ class Handler : public YAML::EventHandler {
 
  private:
   TreeBuilder& b_;
+  bool started_ = false;
+  int last_start_ = -1;
+  int stalls_ = 0;
 };
 
 }  // namespace

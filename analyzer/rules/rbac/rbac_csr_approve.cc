@@ -1,12 +1,10 @@
 // rbac-csr-approve: see docs/rules/rbac-csr-approve.md
+#include "engine/rbac_probes.h"
 #include "rules/rbac/rbac_findings.h"
 #include "rules/registry.h"
 
 namespace grantpath::rules {
 namespace {
-using rbac::Names;
-using rbac::Probe;
-
 constexpr RuleInfo kInfo{
     "rbac-csr-approve", "Subject can approve certificate signing requests", Severity::kHigh,
     "A subject can both update certificatesigningrequests/approval and approve for a signer: it can issue client certificates, for example for system:masters members through kubernetes.io/kube-apiserver-client.",
@@ -14,10 +12,7 @@ constexpr RuleInfo kInfo{
 }  // namespace
 
 std::unique_ptr<Rule> MakeRbacCsrApprove() {
-  return MakeCapabilityRule(kInfo, {"approve certificate signing requests", {
-      Probe{"update", "certificates.k8s.io", "certificatesigningrequests", "approval", true, Names::kSome},
-      Probe{"approve", "certificates.k8s.io", "signers", "", true, Names::kSome},
-  }, true});
+  return MakeCapabilityRule(kInfo, {"approve certificate signing requests", rbac::probes::CsrApprove(), true});
 }
 
 }  // namespace grantpath::rules

@@ -1,12 +1,10 @@
 // rbac-escalate-bind: see docs/rules/rbac-escalate-bind.md
+#include "engine/rbac_probes.h"
 #include "rules/rbac/rbac_findings.h"
 #include "rules/registry.h"
 
 namespace grantpath::rules {
 namespace {
-using rbac::Names;
-using rbac::Probe;
-
 constexpr RuleInfo kInfo{
     "rbac-escalate-bind", "Subject can escalate or bind roles", Severity::kCritical,
     "A subject holds the escalate verb (edit roles beyond its own permissions) or the bind verb (bind any role, including cluster-admin, without holding its permissions) on roles or clusterroles. The API server's escalation check is bypassed for it.",
@@ -14,12 +12,7 @@ constexpr RuleInfo kInfo{
 }  // namespace
 
 std::unique_ptr<Rule> MakeRbacEscalateBind() {
-  return MakeCapabilityRule(kInfo, {"escalate or bind roles", {
-      Probe{"escalate", "rbac.authorization.k8s.io", "roles", "", false, Names::kSome},
-      Probe{"escalate", "rbac.authorization.k8s.io", "clusterroles", "", true, Names::kSome},
-      Probe{"bind", "rbac.authorization.k8s.io", "roles", "", false, Names::kSome},
-      Probe{"bind", "rbac.authorization.k8s.io", "clusterroles", "", false, Names::kSome},
-  }});
+  return MakeCapabilityRule(kInfo, {"escalate or bind roles", rbac::probes::EscalateBind()});
 }
 
 }  // namespace grantpath::rules

@@ -1,12 +1,10 @@
 // rbac-impersonate: see docs/rules/rbac-impersonate.md
+#include "engine/rbac_probes.h"
 #include "rules/rbac/rbac_findings.h"
 #include "rules/registry.h"
 
 namespace grantpath::rules {
 namespace {
-using rbac::Names;
-using rbac::Probe;
-
 constexpr RuleInfo kInfo{
     "rbac-impersonate", "Subject can impersonate other identities", Severity::kCritical,
     "A subject holds the impersonate verb on users, groups, service accounts, uids: with Impersonate-* headers it acts as those identities, including system:masters members when groups are not restricted.",
@@ -14,12 +12,7 @@ constexpr RuleInfo kInfo{
 }  // namespace
 
 std::unique_ptr<Rule> MakeRbacImpersonate() {
-  return MakeCapabilityRule(kInfo, {"impersonate users, groups or service accounts", {
-      Probe{"impersonate", "", "users", "", true, Names::kSome},
-      Probe{"impersonate", "", "groups", "", true, Names::kSome},
-      Probe{"impersonate", "", "serviceaccounts", "", false, Names::kSome},
-      Probe{"impersonate", "authentication.k8s.io", "uids", "", true, Names::kSome},
-  }});
+  return MakeCapabilityRule(kInfo, {"impersonate users, groups or service accounts", rbac::probes::Impersonate()});
 }
 
 }  // namespace grantpath::rules

@@ -1,12 +1,10 @@
 // rbac-sa-token-create: see docs/rules/rbac-sa-token-create.md
+#include "engine/rbac_probes.h"
 #include "rules/rbac/rbac_findings.h"
 #include "rules/registry.h"
 
 namespace grantpath::rules {
 namespace {
-using rbac::Names;
-using rbac::Probe;
-
 constexpr RuleInfo kInfo{
     "rbac-sa-token-create", "Subject can mint service account tokens", Severity::kHigh,
     "A subject can create serviceaccounts/token: it can request a token for a service account and then act with that account's permissions.",
@@ -14,9 +12,7 @@ constexpr RuleInfo kInfo{
 }  // namespace
 
 std::unique_ptr<Rule> MakeRbacSaTokenCreate() {
-  return MakeCapabilityRule(kInfo, {"create service account tokens", {
-      Probe{"create", "", "serviceaccounts", "token", false, Names::kSome},
-  }});
+  return MakeCapabilityRule(kInfo, {"create service account tokens", rbac::probes::TokenCreate()});
 }
 
 }  // namespace grantpath::rules

@@ -1,12 +1,10 @@
 // rbac-secrets-read: see docs/rules/rbac-secrets-read.md
+#include "engine/rbac_probes.h"
 #include "rules/rbac/rbac_findings.h"
 #include "rules/registry.h"
 
 namespace grantpath::rules {
 namespace {
-using rbac::Names;
-using rbac::Probe;
-
 constexpr RuleInfo kInfo{
     "rbac-secrets-read", "Subject can read secrets", Severity::kHigh,
     "A subject can get, list or watch Secrets without a resourceNames restriction. Secrets hold service-account tokens, credentials and keys: reading them is a step to impersonating other identities.",
@@ -14,11 +12,7 @@ constexpr RuleInfo kInfo{
 }  // namespace
 
 std::unique_ptr<Rule> MakeRbacSecretsRead() {
-  return MakeCapabilityRule(kInfo, {"read secrets", {
-      Probe{"get", "", "secrets", "", false, Names::kEvery},
-      Probe{"list", "", "secrets"},
-      Probe{"watch", "", "secrets"},
-  }});
+  return MakeCapabilityRule(kInfo, {"read secrets", rbac::probes::SecretsRead()});
 }
 
 }  // namespace grantpath::rules

@@ -1,12 +1,10 @@
 // rbac-webhook-config: see docs/rules/rbac-webhook-config.md
+#include "engine/rbac_probes.h"
 #include "rules/rbac/rbac_findings.h"
 #include "rules/registry.h"
 
 namespace grantpath::rules {
 namespace {
-using rbac::Names;
-using rbac::Probe;
-
 constexpr RuleInfo kInfo{
     "rbac-webhook-config", "Subject can change admission webhooks", Severity::kHigh,
     "A subject can create, update, patch or delete mutating or validating webhook configurations: it can intercept and rewrite every object sent to the API server (including secrets and pods), or remove the policies that guard them.",
@@ -14,16 +12,7 @@ constexpr RuleInfo kInfo{
 }  // namespace
 
 std::unique_ptr<Rule> MakeRbacWebhookConfig() {
-  return MakeCapabilityRule(kInfo, {"change admission webhook configurations", {
-      Probe{"create", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "", true},
-      Probe{"update", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "", true, Names::kSome},
-      Probe{"patch", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "", true, Names::kSome},
-      Probe{"delete", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "", true, Names::kSome},
-      Probe{"create", "admissionregistration.k8s.io", "validatingwebhookconfigurations", "", true},
-      Probe{"update", "admissionregistration.k8s.io", "validatingwebhookconfigurations", "", true, Names::kSome},
-      Probe{"patch", "admissionregistration.k8s.io", "validatingwebhookconfigurations", "", true, Names::kSome},
-      Probe{"delete", "admissionregistration.k8s.io", "validatingwebhookconfigurations", "", true, Names::kSome},
-  }});
+  return MakeCapabilityRule(kInfo, {"change admission webhook configurations", rbac::probes::WebhookConfig()});
 }
 
 }  // namespace grantpath::rules

@@ -1,12 +1,10 @@
 // rbac-workload-create: see docs/rules/rbac-workload-create.md
+#include "engine/rbac_probes.h"
 #include "rules/rbac/rbac_findings.h"
 #include "rules/registry.h"
 
 namespace grantpath::rules {
 namespace {
-using rbac::Names;
-using rbac::Probe;
-
 constexpr RuleInfo kInfo{
     "rbac-workload-create", "Subject can create or change pods or pod controllers", Severity::kHigh,
     "A subject can create pods or pod controllers (Deployments, DaemonSets, StatefulSets, ReplicaSets, Jobs, CronJobs, ReplicationControllers), or patch and update them. Such a pod may run as any service account of its namespace and mount that account's token, so the subject holds the powers of every service account there.",
@@ -14,23 +12,7 @@ constexpr RuleInfo kInfo{
 }  // namespace
 
 std::unique_ptr<Rule> MakeRbacWorkloadCreate() {
-  return MakeCapabilityRule(kInfo, {"create or change pods or pod controllers", {
-      Probe{"create", "", "pods"},
-      Probe{"create", "apps", "deployments"},
-      Probe{"create", "apps", "daemonsets"},
-      Probe{"create", "apps", "statefulsets"},
-      Probe{"create", "apps", "replicasets"},
-      Probe{"create", "batch", "jobs"},
-      Probe{"create", "batch", "cronjobs"},
-      Probe{"create", "", "replicationcontrollers"},
-      Probe{"patch", "", "pods", "", false, Names::kEvery},
-      Probe{"update", "", "pods", "", false, Names::kEvery},
-      Probe{"patch", "apps", "deployments", "", false, Names::kEvery},
-      Probe{"update", "apps", "deployments", "", false, Names::kEvery},
-      Probe{"patch", "apps", "daemonsets", "", false, Names::kEvery},
-      Probe{"patch", "apps", "statefulsets", "", false, Names::kEvery},
-      Probe{"patch", "batch", "cronjobs", "", false, Names::kEvery},
-  }});
+  return MakeCapabilityRule(kInfo, {"create or change pods or pod controllers", rbac::probes::WorkloadCreate()});
 }
 
 }  // namespace grantpath::rules

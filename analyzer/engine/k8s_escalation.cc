@@ -1,0 +1,220 @@
+#include "engine/k8s_escalation.h"
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/reverse_graph.hpp>
+#include <set>
+
+#include "engine/rbac_probes.h"
+
+namespace grantpath::rbac {
+
+namespace {
+
+struct EdgeInfo {
+  std::string text;
+  SourceRange where;
+};
+
+using G = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
+                                boost::no_property, boost::property<boost::edge_index_t, std::size_t>>;
+
+std::string NsText(const std::string& ns) { return ns.empty() ? "every namespace" : "namespace '" + ns + "'"; }
+
+}  // namespace
+
+struct EscalationGraph::Impl {
+  G g;
+  std::vector<EdgeInfo> info;              // by edge index
+  std::map<std::string, std::size_t> ids;  // node key -> vertex
+  std::size_t admin = 0;
+  std::vector<std::optional<std::size_t>> next_edge;  // toward admin, by vertex
+  std::vector<G::edge_descriptor> edge_of;            // by edge index
+
+  std::size_t Node(const std::string& key) {
+    auto it = ids.find(key);
+    if (it != ids.end()) return it->second;
+    std::size_t v = boost::add_vertex(g);
+    ids.emplace(key, v);
+    return v;
+  }
+  static std::string Key(const SubjectKey& s) { return s.kind + "|" + s.ns + "|" + s.name; }
+  std::size_t Subject(const SubjectKey& s) { return Node(Key(s)); }
+  void Edge(std::size_t a, std::size_t b, std::string text, SourceRange where) {
+    std::size_t idx = info.size();
+    auto [e, added] = boost::add_edge(a, b, idx, g);
+    (void)added;
+    info.push_back({std::move(text), where});
+    edge_of.push_back(e);
+  }
+};
+
+EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_shared<Impl>()) {
+  Impl& I = *impl_;
+  const Model& m = ctx.model();
+  const Engine& e = ctx.rbac();
+  I.admin = I.Node("admin");
+  auto where_of = [&](const CapabilityHit& h) { return m.k8s_bindings[h.binding].subjects[h.subject].where; };
+  auto via = [&](const CapabilityHit& h) {
+    const auto& b = m.k8s_bindings[h.binding];
+    return std::string(b.cluster ? " (ClusterRoleBinding '" : " (RoleBinding '") +
+           (b.cluster ? "" : b.meta.ns + "/") + b.meta.name + "')";
+  };
+  auto scope_of = [&](const CapabilityHit& h) {
+    const auto& b = m.k8s_bindings[h.binding];
+    return b.cluster ? std::string() : b.meta.ns;
+  };
+  std::set<std::string> namespaces;
+  for (const auto& sa : e.AllServiceAccounts()) namespaces.insert(sa.ns);
+
+  // Hub nodes per namespace ("" = every namespace), and what they lead to.
+  auto hub = [&](const std::string& kind, const std::string& ns) { return I.Node(kind + "|" + ns); };
+  for (const auto& ns : namespaces) {
+    for (const char* kind : {"create", "secrets", "token"}) {
+      I.Edge(hub(kind, ""), hub(kind, ns), std::string("in ") + NsText(ns), {});
+      for (const auto& sa : e.ServiceAccountsIn(ns)) {
+        std::string how = std::string(kind) == "create"
+                              ? "run a pod as " + sa.Display() + " and use its token"
+                          : std::string(kind) == "secrets"
+                              ? "read a token secret of " + sa.Display()
+                              : "request a token for " + sa.Display();
+        const auto* rec = e.FindServiceAccount(sa);
+        I.Edge(hub(kind, ns), I.Subject(sa), how, rec ? rec->meta.where : SourceRange{});
+      }
+    }
+    I.Edge(hub("exec", ""), hub("exec", ns), "in " + NsText(ns), {});
+  }
+  for (const auto& sa : e.AllServiceAccounts()) {
+    for (auto w : e.WorkloadsOf(sa)) {
+      if (!e.TokenMounted(w)) continue;
+      const auto& wl = m.k8s_workloads[w];
+      I.Edge(hub("exec", wl.meta.ns), I.Subject(sa),
+             "exec into " + wl.kind + " '" + wl.meta.ns + "/" + wl.meta.name + "' and use the token of " + sa.Display(),
+             wl.meta.where);
+    }
+    for (const auto& g : UserInfoFor(sa).groups)
+      I.Edge(I.Subject(sa), I.Subject({"Group", "", g}), "member of group '" + g + "'", {});
+  }
+
+  // Direct admin edges first: the BFS prefers the earliest of equal paths.
+  for (const auto& h : FindCapability(e, ClusterAdminProbes()))
+    I.Edge(I.Subject(h.who), I.admin, "is cluster-admin equivalent" + via(h), where_of(h));
+  I.Edge(I.Subject({"Group", "", "system:masters"}), I.admin, "system:masters is a superuser group", {});
+  auto connect = [&](const std::vector<Probe>& probes, const char* kind, const std::string& what) {
+    for (const auto& h : FindCapability(e, probes)) {
+      std::string ns = scope_of(h);
+      I.Edge(I.Subject(h.who), hub(kind, ns),
+             what + (ns.empty() ? std::string() : " in " + NsText(ns)) + via(h), where_of(h));
+    }
+  };
+  connect(probes::WorkloadCreate(), "create", "create pods or pod controllers");
+  connect(probes::SecretsRead(), "secrets", "read secrets");
+  connect(probes::PodExec(), "exec", "exec into pods");
+  for (const auto& h : FindCapability(e, probes::NodesProxy()))
+    I.Edge(I.Subject(h.who), hub("exec", ""), "proxy to kubelets (nodes/proxy)" + via(h), where_of(h));
+  // Token requests: limited to resourceNames when every granting rule has them.
+  for (const auto& h : FindCapability(e, probes::TokenCreate())) {
+    std::set<std::string> names;
+    bool any = false;
+    for (const auto& rr : h.rules) {
+      const auto& rule = e.RuleOf(rr);
+      if (rule.resource_names.empty()) any = true;
+      names.insert(rule.resource_names.begin(), rule.resource_names.end());
+    }
+    std::string ns = scope_of(h);
+    if (any) {
+      I.Edge(I.Subject(h.who), hub("token", ns), "create service account tokens" + via(h), where_of(h));
+    } else {
+      for (const auto& sa : e.AllServiceAccounts())
+        if ((ns.empty() || sa.ns == ns) && names.count(sa.name))
+          I.Edge(I.Subject(h.who), I.Subject(sa), "request a token for " + sa.Display() + via(h), where_of(h));
+    }
+  }
+  // Impersonation: users and groups are cluster-scoped, serviceaccounts namespaced.
+  std::set<SubjectKey> users, groups;
+  for (const auto& b : m.k8s_bindings)
+    for (const auto& s : b.subjects) {
+      if (s.kind == "User") users.insert({"User", "", s.name});
+      if (s.kind == "Group") groups.insert({"Group", "", s.name});
+    }
+  groups.insert({"Group", "", "system:masters"});
+  for (const auto& h : FindCapability(e, probes::Impersonate())) {
+    for (std::uint32_t p : h.probes) {
+      if (p == 0)
+        for (const auto& u : users)
+          I.Edge(I.Subject(h.who), I.Subject(u), "impersonate " + u.Display() + via(h), where_of(h));
+      if (p == 1)
+        for (const auto& g : groups)
+          I.Edge(I.Subject(h.who), I.Subject(g), "impersonate " + g.Display() + via(h), where_of(h));
+      if (p == 2) {
+        std::string ns = scope_of(h);
+        for (const auto& sa : e.AllServiceAccounts())
+          if (ns.empty() || sa.ns == ns)
+            I.Edge(I.Subject(h.who), I.Subject(sa), "impersonate " + sa.Display() + via(h), where_of(h));
+      }
+    }
+  }
+  // bind + create clusterrolebindings, or escalate + update clusterroles, cluster-wide.
+  {
+    std::map<SubjectKey, std::set<std::uint32_t>> eb, rw;
+    std::map<SubjectKey, CapabilityHit> first;
+    for (const auto& h : FindCapability(e, probes::EscalateBind()))
+      if (m.k8s_bindings[h.binding].cluster) {
+        eb[h.who].insert(h.probes.begin(), h.probes.end());
+        first.emplace(h.who, h);
+      }
+    for (const auto& h : FindCapability(e, probes::RbacWrite()))
+      rw[h.who].insert(h.probes.begin(), h.probes.end());
+    for (const auto& [who, ps] : eb) {
+      bool bind = ps.count(3) && rw[who].count(1);
+      bool escalate = ps.count(1) && (rw[who].count(2) || rw[who].count(3));
+      if (bind || escalate)
+        I.Edge(I.Subject(who), I.admin,
+               std::string(bind ? "bind cluster-admin with a new ClusterRoleBinding"
+                                : "escalate a ClusterRole it can update") + via(first.at(who)),
+               where_of(first.at(who)));
+    }
+  }
+
+  // One BFS from admin over reversed edges: the tree edge into each vertex
+  // is its first step toward admin.
+  std::size_t n = boost::num_vertices(I.g);
+  I.next_edge.assign(n, std::nullopt);
+  auto rg = boost::make_reverse_graph(I.g);
+  struct Recorder : boost::default_bfs_visitor {
+    std::vector<std::optional<std::size_t>>* next;
+    const G* g;
+    void tree_edge(boost::reverse_graph<G>::edge_descriptor re, const boost::reverse_graph<G>&) const {
+      G::edge_descriptor e = re.underlying_descx;
+      (*next)[boost::source(e, *g)] = boost::get(boost::edge_index, *g, e);
+    }
+  } rec;
+  rec.next = &I.next_edge;
+  rec.g = &I.g;
+  std::vector<boost::default_color_type> colors(n);
+  boost::breadth_first_search(
+      rg, I.admin,
+      boost::visitor(rec).color_map(boost::make_iterator_property_map(
+          colors.begin(), boost::get(boost::vertex_index, rg))));
+}
+
+std::optional<std::vector<EscalationStep>> EscalationGraph::PathToAdmin(const SubjectKey& start) const {
+  const Impl& I = *impl_;
+  auto it = I.ids.find(Impl::Key(start));
+  if (it == I.ids.end()) return std::nullopt;
+  std::size_t v = it->second;
+  std::vector<EscalationStep> steps;
+  while (v != I.admin) {
+    if (!I.next_edge[v]) return std::nullopt;
+    std::size_t idx = *I.next_edge[v];
+    steps.push_back({I.info[idx].text, I.info[idx].where});
+    v = boost::target(I.edge_of[idx], I.g);
+    if (steps.size() > I.info.size()) return std::nullopt;  // cannot happen on a BFS tree
+  }
+  return steps;
+}
+
+std::size_t EscalationGraph::vertices() const { return boost::num_vertices(impl_->g); }
+std::size_t EscalationGraph::edges() const { return boost::num_edges(impl_->g); }
+
+}  // namespace grantpath::rbac

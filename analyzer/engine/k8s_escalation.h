@@ -1,0 +1,54 @@
+// Escalation paths between Kubernetes subjects: who can become whom, and
+// the shortest way from a subject to cluster-admin power.
+//
+// Edges (each with the binding that grants it):
+//   create/patch pods or controllers in NS -> every service account of NS
+//     (a pod may name any of them and mounts its token);
+//   exec/attach into pods of NS, or nodes/proxy -> the service accounts
+//     whose tokens are mounted in running workloads there;
+//   read secrets of NS -> every service account of NS (token secrets);
+//   create serviceaccounts/token in NS -> those service accounts (the names
+//     of resourceNames when every granting rule lists some);
+//   impersonate users / groups / serviceaccounts -> those identities
+//     (system:masters through groups);
+//   bind on clusterroles together with create clusterrolebindings, or
+//     escalate with update/patch on clusterroles, cluster-wide -> admin;
+//   a service account -> its implicit groups, a user -> system:authenticated;
+//   cluster-admin equivalents and Group system:masters -> admin.
+// The search is one breadth-first search from "admin" over reversed edges
+// (Boost.Graph), so every subject's shortest path comes at once.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/context.h"
+#include "grantpath/finding.h"
+
+namespace grantpath::rbac {
+
+struct EscalationStep {
+  std::string text;    // "create pods in namespace 'ci'" / "run as ServiceAccount 'ci/x'"
+  SourceRange where;   // the grant or object that allows the step
+};
+
+class EscalationGraph {
+ public:
+  explicit EscalationGraph(const AnalysisContext& ctx);
+
+  /// The shortest chain of steps from `start` to cluster-admin power, or
+  /// nullopt when there is none. Empty for cluster-admin equivalents.
+  std::optional<std::vector<EscalationStep>> PathToAdmin(const SubjectKey& start) const;
+
+  std::size_t vertices() const;
+  std::size_t edges() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace grantpath::rbac

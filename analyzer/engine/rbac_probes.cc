@@ -1,0 +1,112 @@
+#include "engine/rbac_probes.h"
+
+namespace grantpath::rbac::probes {
+
+const std::vector<Probe>& SecretsRead() {
+  static const std::vector<Probe> k{
+      Probe{"get", "", "secrets", "", false, Names::kEvery},
+      Probe{"list", "", "secrets"},
+      Probe{"watch", "", "secrets"},
+  };
+  return k;
+}
+
+const std::vector<Probe>& PodExec() {
+  static const std::vector<Probe> k{
+      Probe{"create", "", "pods", "exec", false, Names::kEvery},
+      Probe{"get", "", "pods", "exec", false, Names::kEvery},
+      Probe{"create", "", "pods", "attach", false, Names::kEvery},
+      Probe{"get", "", "pods", "attach", false, Names::kEvery},
+  };
+  return k;
+}
+
+const std::vector<Probe>& WorkloadCreate() {
+  static const std::vector<Probe> k{
+      Probe{"create", "", "pods"},
+      Probe{"create", "apps", "deployments"},
+      Probe{"create", "apps", "daemonsets"},
+      Probe{"create", "apps", "statefulsets"},
+      Probe{"create", "apps", "replicasets"},
+      Probe{"create", "batch", "jobs"},
+      Probe{"create", "batch", "cronjobs"},
+      Probe{"create", "", "replicationcontrollers"},
+      Probe{"patch", "", "pods", "", false, Names::kEvery},
+      Probe{"update", "", "pods", "", false, Names::kEvery},
+      Probe{"patch", "apps", "deployments", "", false, Names::kEvery},
+      Probe{"update", "apps", "deployments", "", false, Names::kEvery},
+      Probe{"patch", "apps", "daemonsets", "", false, Names::kEvery},
+      Probe{"patch", "apps", "statefulsets", "", false, Names::kEvery},
+      Probe{"patch", "batch", "cronjobs", "", false, Names::kEvery},
+  };
+  return k;
+}
+
+const std::vector<Probe>& Impersonate() {
+  static const std::vector<Probe> k{
+      Probe{"impersonate", "", "users", "", true, Names::kSome},
+      Probe{"impersonate", "", "groups", "", true, Names::kSome},
+      Probe{"impersonate", "", "serviceaccounts", "", false, Names::kSome},
+      Probe{"impersonate", "authentication.k8s.io", "uids", "", true, Names::kSome},
+  };
+  return k;
+}
+
+const std::vector<Probe>& EscalateBind() {
+  static const std::vector<Probe> k{
+      Probe{"escalate", "rbac.authorization.k8s.io", "roles", "", false, Names::kSome},
+      Probe{"escalate", "rbac.authorization.k8s.io", "clusterroles", "", true, Names::kSome},
+      Probe{"bind", "rbac.authorization.k8s.io", "roles", "", false, Names::kSome},
+      Probe{"bind", "rbac.authorization.k8s.io", "clusterroles", "", false, Names::kSome},
+  };
+  return k;
+}
+
+const std::vector<Probe>& TokenCreate() {
+  static const std::vector<Probe> k{
+      Probe{"create", "", "serviceaccounts", "token", false, Names::kSome},
+  };
+  return k;
+}
+
+const std::vector<Probe>& NodesProxy() {
+  static const std::vector<Probe> k{
+      Probe{"get", "", "nodes", "proxy", true, Names::kSome},
+      Probe{"create", "", "nodes", "proxy", true, Names::kSome},
+  };
+  return k;
+}
+
+const std::vector<Probe>& CsrApprove() {
+  static const std::vector<Probe> k{
+      Probe{"update", "certificates.k8s.io", "certificatesigningrequests", "approval", true, Names::kSome},
+      Probe{"approve", "certificates.k8s.io", "signers", "", true, Names::kSome},
+  };
+  return k;
+}
+
+const std::vector<Probe>& WebhookConfig() {
+  static const std::vector<Probe> k{
+      Probe{"create", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "", true},
+      Probe{"update", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "", true, Names::kSome},
+      Probe{"patch", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "", true, Names::kSome},
+      Probe{"delete", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "", true, Names::kSome},
+      Probe{"create", "admissionregistration.k8s.io", "validatingwebhookconfigurations", "", true},
+      Probe{"update", "admissionregistration.k8s.io", "validatingwebhookconfigurations", "", true, Names::kSome},
+      Probe{"patch", "admissionregistration.k8s.io", "validatingwebhookconfigurations", "", true, Names::kSome},
+      Probe{"delete", "admissionregistration.k8s.io", "validatingwebhookconfigurations", "", true, Names::kSome},
+  };
+  return k;
+}
+
+const std::vector<Probe>& RbacWrite() {
+  static const std::vector<Probe> k{
+      Probe{"create", "rbac.authorization.k8s.io", "rolebindings"},
+      Probe{"create", "rbac.authorization.k8s.io", "clusterrolebindings", "", true},
+      Probe{"update", "rbac.authorization.k8s.io", "clusterroles", "", true, Names::kSome},
+      Probe{"patch", "rbac.authorization.k8s.io", "clusterroles", "", true, Names::kSome},
+  };
+  return k;
+}
+
+}  // namespace grantpath::rbac::probes

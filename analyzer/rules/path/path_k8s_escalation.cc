@@ -1,0 +1,78 @@
+// path-k8s-escalation: see docs/rules/path-k8s-escalation.md
+#include <set>
+
+#include "engine/k8s_escalation.h"
+#include "rules/rbac/rbac_findings.h"
+#include "rules/registry.h"
+
+namespace grantpath::rules {
+namespace {
+
+constexpr RuleInfo kInfo{
+    "path-k8s-escalation", "Subject can escalate to cluster-admin", Severity::kCritical,
+    "A subject that is not cluster-admin equivalent can become so through a chain of steps that "
+    "Kubernetes allows: creating a pod that runs as a more powerful service account, exec into a "
+    "pod to use its token, reading a token secret, requesting a token, impersonating an identity, "
+    "or binding a role. The shortest chain is shown step by step.",
+    "Break the chain at its first step: remove the permission that lets the subject act as another "
+    "identity, or move powerful service accounts out of namespaces where others can create or exec "
+    "into pods."};
+
+class PathEscalation final : public Rule {
+ public:
+  const RuleInfo& info() const override { return kInfo; }
+  void Check(const AnalysisContext& ctx, FindingSink& out) const override {
+    const Model& m = ctx.model();
+    rbac::EscalationGraph graph(ctx);
+    // Start points: every subject named in a binding of the input.
+    std::map<SubjectKey, SourceRange> starts;
+    for (const auto& b : m.k8s_bindings) {
+      if (b.builtin) continue;
+      for (const auto& s : b.subjects) {
+        auto key = ctx.rbac().SubjectOf(b, s);
+        if (!key) continue;
+        auto it = starts.find(*key);
+        if (it == starts.end() || s.where < it->second) starts[*key] = s.where;
+      }
+    }
+    for (const auto& [who, first_seen] : starts) {
+      if (ctx.IsClusterAdmin(who) || (who.kind == "Group" && who.name == "system:masters")) continue;
+      auto path = graph.PathToAdmin(who);
+      if (!path || path->empty()) continue;
+      Finding f;
+      f.rule = &kInfo;
+      f.severity = kInfo.severity;
+      // Steps without a location of their own (hub and membership hops)
+      // are folded into the step before them.
+      std::vector<rbac::EscalationStep> steps;
+      for (const auto& s : *path) {
+        if (!s.where.known() && !steps.empty()) {
+          steps.back().text += "; " + s.text;
+        } else {
+          steps.push_back(s);
+        }
+      }
+      f.primary = steps.front().where.known() ? steps.front().where : first_seen;
+      std::string chain;
+      for (std::size_t i = 0; i < steps.size(); ++i) {
+        chain += (i ? " -> " : "") + steps[i].text;
+        f.path.push_back({steps[i].where.known() ? steps[i].where : f.primary, steps[i].text});
+      }
+      f.message = who.Display() + " can gain cluster-admin power in " + std::to_string(steps.size()) +
+                  " step" + (steps.size() == 1 ? "" : "s") + ": " + chain;
+      f.entity = std::string(kInfo.id) + "|" + who.Display();
+      f.witness.kind = "k8s-path";
+      f.witness.Add("subject", who.Display());
+      f.witness.Add("steps", std::to_string(steps.size()));
+      f.witness.Add("path", chain);
+      AddTokenWorkloads(ctx, who, &f);
+      out.Add(std::move(f));
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> MakePathK8sEscalation() { return std::make_unique<PathEscalation>(); }
+
+}  // namespace grantpath::rules
