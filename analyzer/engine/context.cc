@@ -7,8 +7,16 @@ namespace grantpath {
 AnalysisContext::AnalysisContext(const Model& model, const rbac::Engine& rbac,
                                  AnalysisOptions options)
     : model_(model), rbac_(rbac), options_(std::move(options)) {
-  for (const auto& hit : rbac::FindCapability(rbac_, rbac::ClusterAdminProbes()))
+  for (const auto& hit : Capability(rbac::ClusterAdminProbes()))
     cluster_admins_.insert(hit.who);
+}
+
+const std::vector<rbac::CapabilityHit>& AnalysisContext::Capability(
+    const std::vector<rbac::Probe>& probes) const {
+  auto it = capability_cache_.find(&probes);
+  if (it == capability_cache_.end())
+    it = capability_cache_.emplace(&probes, rbac::FindCapability(rbac_, probes)).first;
+  return it->second;
 }
 
 std::vector<std::uint32_t> AnalysisContext::TokenWorkloads(const SubjectKey& s) const {

@@ -1,11 +1,13 @@
 // The inputs every rule reads: the model, the engines, the options.
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "engine/rbac.h"
+#include "engine/rbac_capability.h"
 #include "grantpath/model/model.h"
 
 namespace grantpath {
@@ -34,11 +36,17 @@ class AnalysisContext {
   /// of them. Only workloads whose token is mounted.
   std::vector<std::uint32_t> TokenWorkloads(const SubjectKey& s) const;
 
+  /// rbac::FindCapability over the non-built-in bindings, computed once per
+  /// probe table (tables are identified by address: pass the shared ones
+  /// of engine/rbac_probes.h, which live for the whole program).
+  const std::vector<rbac::CapabilityHit>& Capability(const std::vector<rbac::Probe>& probes) const;
+
  private:
   const Model& model_;
   const rbac::Engine& rbac_;
   AnalysisOptions options_;
   std::set<SubjectKey> cluster_admins_;
+  mutable std::map<const void*, std::vector<rbac::CapabilityHit>> capability_cache_;
 };
 
 }  // namespace grantpath

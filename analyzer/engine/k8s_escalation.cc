@@ -4,6 +4,7 @@
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/reverse_graph.hpp>
 #include <set>
+#include <unordered_map>
 
 #include "engine/rbac_probes.h"
 
@@ -11,9 +12,24 @@ namespace grantpath::rbac {
 
 namespace {
 
+// An edge's explanation. Hub -> service account edges are numerous (one
+// per account and kind): their text is built only when a path uses them.
 struct EdgeInfo {
   std::string text;
   SourceRange where;
+  const SubjectKey* sa = nullptr;  // set for hub -> service account edges
+  std::int64_t binding = -1;       // the granting binding, named lazily
+  std::string Text(const Model& m) const {
+    if (binding >= 0) {
+      const auto& b = m.k8s_bindings[static_cast<std::size_t>(binding)];
+      return text + (b.cluster ? " (ClusterRoleBinding '" : " (RoleBinding '") +
+             (b.cluster ? "" : b.meta.ns + "/") + b.meta.name + "')";
+    }
+    if (sa == nullptr) return text;
+    if (text == "create") return "run a pod as " + sa->Display() + " and use its token";
+    if (text == "secrets") return "read a token secret of " + sa->Display();
+    return "request a token for " + sa->Display();
+  }
 };
 
 using G = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
@@ -26,7 +42,8 @@ std::string NsText(const std::string& ns) { return ns.empty() ? "every namespace
 struct EscalationGraph::Impl {
   G g;
   std::vector<EdgeInfo> info;              // by edge index
-  std::map<std::string, std::size_t> ids;  // node key -> vertex
+  const Model* model = nullptr;
+  std::unordered_map<std::string, std::size_t> ids;  // node key -> vertex
   std::size_t admin = 0;
   std::vector<std::optional<std::size_t>> next_edge;  // toward admin, by vertex
   std::vector<G::edge_descriptor> edge_of;            // by edge index
@@ -40,12 +57,18 @@ struct EscalationGraph::Impl {
   }
   static std::string Key(const SubjectKey& s) { return s.kind + "|" + s.ns + "|" + s.name; }
   std::size_t Subject(const SubjectKey& s) { return Node(Key(s)); }
-  void Edge(std::size_t a, std::size_t b, std::string text, SourceRange where) {
+  void Edge(std::size_t a, std::size_t b, std::string text, SourceRange where,
+            const SubjectKey* sa = nullptr, std::int64_t binding = -1) {
     std::size_t idx = info.size();
     auto [e, added] = boost::add_edge(a, b, idx, g);
     (void)added;
-    info.push_back({std::move(text), where});
+    info.push_back({std::move(text), where, sa, binding});
     edge_of.push_back(e);
+  }
+  // An edge granted by the binding of a capability hit.
+  void Granted(std::size_t a, std::size_t b, std::string text, const CapabilityHit& h) {
+    Edge(a, b, std::move(text), model->k8s_bindings[h.binding].subjects[h.subject].where, nullptr,
+         h.binding);
   }
 };
 
@@ -53,13 +76,9 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
   Impl& I = *impl_;
   const Model& m = ctx.model();
   const Engine& e = ctx.rbac();
+  I.model = &m;
+  I.ids.reserve(e.AllServiceAccounts().size() * 2 + 1024);
   I.admin = I.Node("admin");
-  auto where_of = [&](const CapabilityHit& h) { return m.k8s_bindings[h.binding].subjects[h.subject].where; };
-  auto via = [&](const CapabilityHit& h) {
-    const auto& b = m.k8s_bindings[h.binding];
-    return std::string(b.cluster ? " (ClusterRoleBinding '" : " (RoleBinding '") +
-           (b.cluster ? "" : b.meta.ns + "/") + b.meta.name + "')";
-  };
   auto scope_of = [&](const CapabilityHit& h) {
     const auto& b = m.k8s_bindings[h.binding];
     return b.cluster ? std::string() : b.meta.ns;
@@ -72,14 +91,10 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
   for (const auto& ns : namespaces) {
     for (const char* kind : {"create", "secrets", "token"}) {
       I.Edge(hub(kind, ""), hub(kind, ns), std::string("in ") + NsText(ns), {});
+      std::size_t h = hub(kind, ns);
       for (const auto& sa : e.ServiceAccountsIn(ns)) {
-        std::string how = std::string(kind) == "create"
-                              ? "run a pod as " + sa.Display() + " and use its token"
-                          : std::string(kind) == "secrets"
-                              ? "read a token secret of " + sa.Display()
-                              : "request a token for " + sa.Display();
         const auto* rec = e.FindServiceAccount(sa);
-        I.Edge(hub(kind, ns), I.Subject(sa), how, rec ? rec->meta.where : SourceRange{});
+        I.Edge(h, I.Subject(sa), kind, rec ? rec->meta.where : SourceRange{}, &sa);
       }
     }
     I.Edge(hub("exec", ""), hub("exec", ns), "in " + NsText(ns), {});
@@ -97,23 +112,23 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
   }
 
   // Direct admin edges first: the BFS prefers the earliest of equal paths.
-  for (const auto& h : FindCapability(e, ClusterAdminProbes()))
-    I.Edge(I.Subject(h.who), I.admin, "is cluster-admin equivalent" + via(h), where_of(h));
+  for (const auto& h : ctx.Capability(ClusterAdminProbes()))
+    I.Granted(I.Subject(h.who), I.admin, "is cluster-admin equivalent", h);
   I.Edge(I.Subject({"Group", "", "system:masters"}), I.admin, "system:masters is a superuser group", {});
   auto connect = [&](const std::vector<Probe>& probes, const char* kind, const std::string& what) {
-    for (const auto& h : FindCapability(e, probes)) {
+    for (const auto& h : ctx.Capability(probes)) {
       std::string ns = scope_of(h);
-      I.Edge(I.Subject(h.who), hub(kind, ns),
-             what + (ns.empty() ? std::string() : " in " + NsText(ns)) + via(h), where_of(h));
+      I.Granted(I.Subject(h.who), hub(kind, ns),
+             what + (ns.empty() ? std::string() : " in " + NsText(ns)), h);
     }
   };
   connect(probes::WorkloadCreate(), "create", "create pods or pod controllers");
   connect(probes::SecretsRead(), "secrets", "read secrets");
   connect(probes::PodExec(), "exec", "exec into pods");
-  for (const auto& h : FindCapability(e, probes::NodesProxy()))
-    I.Edge(I.Subject(h.who), hub("exec", ""), "proxy to kubelets (nodes/proxy)" + via(h), where_of(h));
+  for (const auto& h : ctx.Capability(probes::NodesProxy()))
+    I.Granted(I.Subject(h.who), hub("exec", ""), "proxy to kubelets (nodes/proxy)", h);
   // Token requests: limited to resourceNames when every granting rule has them.
-  for (const auto& h : FindCapability(e, probes::TokenCreate())) {
+  for (const auto& h : ctx.Capability(probes::TokenCreate())) {
     std::set<std::string> names;
     bool any = false;
     for (const auto& rr : h.rules) {
@@ -123,11 +138,11 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
     }
     std::string ns = scope_of(h);
     if (any) {
-      I.Edge(I.Subject(h.who), hub("token", ns), "create service account tokens" + via(h), where_of(h));
+      I.Granted(I.Subject(h.who), hub("token", ns), "create service account tokens", h);
     } else {
       for (const auto& sa : e.AllServiceAccounts())
         if ((ns.empty() || sa.ns == ns) && names.count(sa.name))
-          I.Edge(I.Subject(h.who), I.Subject(sa), "request a token for " + sa.Display() + via(h), where_of(h));
+          I.Granted(I.Subject(h.who), I.Subject(sa), "request a token for " + sa.Display(), h);
     }
   }
   // Impersonation: users and groups are cluster-scoped, serviceaccounts namespaced.
@@ -138,19 +153,19 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
       if (s.kind == "Group") groups.insert({"Group", "", s.name});
     }
   groups.insert({"Group", "", "system:masters"});
-  for (const auto& h : FindCapability(e, probes::Impersonate())) {
+  for (const auto& h : ctx.Capability(probes::Impersonate())) {
     for (std::uint32_t p : h.probes) {
       if (p == 0)
         for (const auto& u : users)
-          I.Edge(I.Subject(h.who), I.Subject(u), "impersonate " + u.Display() + via(h), where_of(h));
+          I.Granted(I.Subject(h.who), I.Subject(u), "impersonate " + u.Display(), h);
       if (p == 1)
         for (const auto& g : groups)
-          I.Edge(I.Subject(h.who), I.Subject(g), "impersonate " + g.Display() + via(h), where_of(h));
+          I.Granted(I.Subject(h.who), I.Subject(g), "impersonate " + g.Display(), h);
       if (p == 2) {
         std::string ns = scope_of(h);
         for (const auto& sa : e.AllServiceAccounts())
           if (ns.empty() || sa.ns == ns)
-            I.Edge(I.Subject(h.who), I.Subject(sa), "impersonate " + sa.Display() + via(h), where_of(h));
+            I.Granted(I.Subject(h.who), I.Subject(sa), "impersonate " + sa.Display(), h);
       }
     }
   }
@@ -158,21 +173,21 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
   {
     std::map<SubjectKey, std::set<std::uint32_t>> eb, rw;
     std::map<SubjectKey, CapabilityHit> first;
-    for (const auto& h : FindCapability(e, probes::EscalateBind()))
+    for (const auto& h : ctx.Capability(probes::EscalateBind()))
       if (m.k8s_bindings[h.binding].cluster) {
         eb[h.who].insert(h.probes.begin(), h.probes.end());
         first.emplace(h.who, h);
       }
-    for (const auto& h : FindCapability(e, probes::RbacWrite()))
+    for (const auto& h : ctx.Capability(probes::RbacWrite()))
       rw[h.who].insert(h.probes.begin(), h.probes.end());
     for (const auto& [who, ps] : eb) {
       bool bind = ps.count(3) && rw[who].count(1);
       bool escalate = ps.count(1) && (rw[who].count(2) || rw[who].count(3));
       if (bind || escalate)
-        I.Edge(I.Subject(who), I.admin,
-               std::string(bind ? "bind cluster-admin with a new ClusterRoleBinding"
-                                : "escalate a ClusterRole it can update") + via(first.at(who)),
-               where_of(first.at(who)));
+        I.Granted(I.Subject(who), I.admin,
+                  bind ? "bind cluster-admin with a new ClusterRoleBinding"
+                       : "escalate a ClusterRole it can update",
+                  first.at(who));
     }
   }
 
@@ -207,7 +222,7 @@ std::optional<std::vector<EscalationStep>> EscalationGraph::PathToAdmin(const Su
   while (v != I.admin) {
     if (!I.next_edge[v]) return std::nullopt;
     std::size_t idx = *I.next_edge[v];
-    steps.push_back({I.info[idx].text, I.info[idx].where});
+    steps.push_back({I.info[idx].Text(*I.model), I.info[idx].where});
     v = boost::target(I.edge_of[idx], I.g);
     if (steps.size() > I.info.size()) return std::nullopt;  // cannot happen on a BFS tree
   }

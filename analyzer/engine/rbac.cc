@@ -199,6 +199,7 @@ void Engine::IndexWorkloads() {
     for (const auto& s : b.subjects)
       if (auto key = SubjectOf(b, s); key && key->kind == "ServiceAccount") sas.insert(*key);
   all_sas_.assign(sas.begin(), sas.end());
+  for (const auto& sa : all_sas_) sas_by_ns_[sa.ns].push_back(sa);
 }
 
 std::optional<SubjectKey> Engine::SubjectOf(const k8s::Binding& b, const k8s::Subject& s) const {
@@ -339,11 +340,10 @@ bool Engine::TokenMounted(std::size_t workload) const {
   return true;
 }
 
-std::vector<SubjectKey> Engine::ServiceAccountsIn(const std::string& ns) const {
-  std::vector<SubjectKey> out;
-  for (const auto& k : all_sas_)
-    if (k.ns == ns) out.push_back(k);
-  return out;
+const std::vector<SubjectKey>& Engine::ServiceAccountsIn(const std::string& ns) const {
+  static const std::vector<SubjectKey> kNone;
+  auto it = sas_by_ns_.find(ns);
+  return it == sas_by_ns_.end() ? kNone : it->second;
 }
 
 }  // namespace grantpath::rbac

@@ -149,7 +149,7 @@ class Engine {
   bool TokenMounted(std::size_t workload) const;
   /// Service accounts known in a namespace (declared, or used by a
   /// workload, or named in a binding).
-  std::vector<SubjectKey> ServiceAccountsIn(const std::string& ns) const;
+  const std::vector<SubjectKey>& ServiceAccountsIn(const std::string& ns) const;
   /// All known service accounts.
   const std::vector<SubjectKey>& AllServiceAccounts() const { return all_sas_; }
   /// The ServiceAccount record, when the input declares it.
@@ -169,6 +169,7 @@ class Engine {
   std::map<SubjectKey, std::vector<std::uint32_t>> workloads_by_sa_;
   std::map<SubjectKey, std::uint32_t> sa_records_;
   std::vector<SubjectKey> all_sas_;
+  std::map<std::string, std::vector<SubjectKey>> sas_by_ns_;
 };
 
 }  // namespace grantpath::rbac

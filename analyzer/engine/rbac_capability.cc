@@ -83,8 +83,9 @@ std::vector<CapabilityHit> FindCapability(const Engine& engine, const std::vecto
   return out;
 }
 
-std::vector<Probe> ClusterAdminProbes() {
-  return {Probe{kAny, kAny, kAny, "", true, Names::kEvery}};
+const std::vector<Probe>& ClusterAdminProbes() {
+  static const std::vector<Probe> k{Probe{kAny, kAny, kAny, "", true, Names::kEvery}};
+  return k;
 }
 
 std::map<SubjectKey, std::vector<CapabilityHit>> BySubject(std::vector<CapabilityHit> hits) {

@@ -56,7 +56,7 @@ std::vector<CapabilityHit> FindCapability(const Engine& engine, const std::vecto
 
 /// The probe of cluster-admin equivalence: every verb on every resource of
 /// every API group, cluster-wide.
-std::vector<Probe> ClusterAdminProbes();
+const std::vector<Probe>& ClusterAdminProbes();
 
 /// Hits grouped by subject, in subject order.
 std::map<SubjectKey, std::vector<CapabilityHit>> BySubject(std::vector<CapabilityHit> hits);

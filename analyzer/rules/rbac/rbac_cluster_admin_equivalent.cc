@@ -4,9 +4,6 @@
 
 namespace grantpath::rules {
 namespace {
-using rbac::Names;
-using rbac::Probe;
-
 constexpr RuleInfo kInfo{
     "rbac-cluster-admin-equivalent", "Subject is cluster-admin equivalent", Severity::kCritical,
     "A subject holds every verb on every resource of every API group cluster-wide, through any route: a binding to cluster-admin, a custom role with wildcards, or an aggregated role. Whoever controls it controls the cluster.",
@@ -14,9 +11,7 @@ constexpr RuleInfo kInfo{
 }  // namespace
 
 std::unique_ptr<Rule> MakeRbacClusterAdminEquivalent() {
-  return MakeCapabilityRule(kInfo, {"do anything to every resource", {
-      Probe{rbac::kAny, rbac::kAny, rbac::kAny, "", true, Names::kEvery},
-  }, false, true});
+  return MakeCapabilityRule(kInfo, {"do anything to every resource", rbac::ClusterAdminProbes(), false, true});
 }
 
 }  // namespace grantpath::rules

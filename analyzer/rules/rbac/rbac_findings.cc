@@ -67,7 +67,7 @@ class CapabilityRule final : public Rule {
 
   void Check(const AnalysisContext& ctx, FindingSink& out) const override {
     const Model& m = ctx.model();
-    auto by_subject = rbac::BySubject(rbac::FindCapability(ctx.rbac(), spec_.probes));
+    auto by_subject = rbac::BySubject(ctx.Capability(spec_.probes));
     for (auto& [who, hits] : by_subject) {
       if (!spec_.include_cluster_admins && ctx.IsClusterAdmin(who)) continue;
       std::set<std::uint32_t> granted;

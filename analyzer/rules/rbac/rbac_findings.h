@@ -37,7 +37,7 @@ void AddTokenWorkloads(const AnalysisContext& ctx, const SubjectKey& s, Finding*
 /// `include_cluster_admins` (that finding covers them).
 struct CapabilitySpec {
   std::string_view what;  // "read secrets"
-  std::vector<rbac::Probe> probes;
+  const std::vector<rbac::Probe>& probes;  // a table of engine/rbac_probes.h
   bool require_all = false;
   bool include_cluster_admins = false;
 };
