@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "engine/k8s_resources.h"
+#include "engine/rbac_covers.h"
 #include "engine/rbac.h"
 #include "output/report.h"
 
@@ -30,6 +31,7 @@ struct QueryFlags {
   bool all_namespaces = false;
   std::string expect;
   std::string subject;  // permissions
+  std::string role;     // can-bind: clusterrole/NAME or role/NAME
 };
 
 QueryFlags& Flags() {
@@ -359,6 +361,69 @@ int RunPermissions() {
   return kExitOk;
 }
 
+int RunCanBind() {
+  QueryFlags& f = Flags();
+  auto slash = f.role.find('/');
+  std::string kind = slash == std::string::npos ? "" : f.role.substr(0, slash);
+  std::string name = slash == std::string::npos ? "" : f.role.substr(slash + 1);
+  for (auto& c : kind) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if ((kind != "clusterrole" && kind != "role") || name.empty()) {
+    std::cerr << "error: ROLE must be clusterrole/NAME or role/NAME\n";
+    return kExitUsage;
+  }
+  if (kind == "role" && f.ns.empty()) {
+    std::cerr << "error: a Role is namespaced: give -n NAMESPACE\n";
+    return kExitUsage;
+  }
+  auto loaded = LoadForQuery(f);
+  if (!loaded) return kExitUsage;
+  const Model& m = *loaded->session->model;
+  const rbac::Engine& e = *loaded->engine;
+  std::optional<std::size_t> role;
+  for (std::size_t i = 0; i < m.k8s_roles.size(); ++i) {
+    const auto& r = m.k8s_roles[i];
+    if (r.meta.name == name && r.cluster == (kind == "clusterrole") && (r.cluster || r.meta.ns == f.ns))
+      role = i;
+  }
+  if (!role) {
+    std::cerr << "error: " << (kind == "clusterrole" ? "ClusterRole '" : "Role '" + f.ns + "/") << name
+              << "' is not in the input\n";
+    return kExitUsage;
+  }
+  rbac::UserInfo user = rbac::UserInfoFor(ParseSubject(f.as), f.as_groups);
+  rbac::BindDecision d = rbac::CanBind(e, user, *role, f.ns);
+  if (f.format == "json") {
+    Json j;
+    j["allowed"] = d.allowed;
+    j["via"] = d.via.empty() ? Json(nullptr) : Json(d.via);
+    j["role"] = {{"kind", kind == "clusterrole" ? "ClusterRole" : "Role"}, {"name", name},
+                 {"namespace", kind == "role" ? f.ns : ""}};
+    j["bindingNamespace"] = f.ns;
+    Json grants = Json::array();
+    for (const auto& g : d.bind_grants) grants.push_back(GrantJson(m, e, g));
+    j["grants"] = grants;
+    Json unc = Json::array();
+    for (const auto& r : d.uncovered)
+      unc.push_back({{"verbs", Strings(r.verbs)}, {"apiGroups", Strings(r.api_groups)},
+                     {"resources", Strings(r.resources)}, {"resourceNames", Strings(r.resource_names)},
+                     {"nonResourceURLs", Strings(r.non_resource_urls)}, {"location", Loc(m, r.where)}});
+    j["uncovered"] = unc;
+    WriteOutput("", j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
+  } else {
+    std::string text = d.allowed ? "yes\n" : "no\n";
+    if (d.via == "system:masters") text += "  member of system:masters\n";
+    if (d.via == "covers") text += "  it already holds every permission of the role (escalation check)\n";
+    for (const auto& g : d.bind_grants) text += "  bind allowed by " + GrantText(m, e, g) + "\n";
+    if (!d.allowed) {
+      text += "  no bind permission on the role, and these permissions of the role are not held:\n";
+      for (const auto& r : d.uncovered) text += "    {" + RuleText(r) + "} at " + LocText(m, r.where) + "\n";
+    }
+    WriteOutput("", text);
+  }
+  if (!f.expect.empty() && (f.expect == "yes") != d.allowed) return kExitFindings;
+  return kExitOk;
+}
+
 void AddRequestArgs(CLI::App* cmd, QueryFlags& f) {
   cmd->add_option("verb", f.verb, "Verb (get, list, create, impersonate, ...)")->required();
   cmd->add_option("type", f.type,
@@ -409,12 +474,24 @@ Command K8sCommand() {
         AddFormat(perms, f);
         AddInputOptions(perms, &f.in, &f.verbose);
         perms->callback([] { selected = 3; });
+        CLI::App* bind = k8s->add_subcommand(
+            "can-bind", "May SUBJECT create a binding to ROLE (the API server's escalation check)?");
+        bind->add_option("--as", f.as, "system:serviceaccount:NS:NAME or a user name")->required();
+        bind->add_option("--as-group", f.as_groups, "Extra group of the user (repeatable)")
+            ->allow_extra_args(false);
+        bind->add_option("role", f.role, "clusterrole/NAME or role/NAME")->required();
+        bind->add_option("-n,--namespace", f.ns, "Namespace of the RoleBinding (none: a ClusterRoleBinding)");
+        bind->add_option("--expect", f.expect, "Exit 1 unless the answer is this (yes or no)");
+        AddFormat(bind, f);
+        AddInputOptions(bind, &f.in, &f.verbose);
+        bind->callback([] { selected = 4; });
       },
       [] {
         switch (selected) {
           case 1: return RunCanI();
           case 2: return RunWhoCan();
           case 3: return RunPermissions();
+          case 4: return RunCanBind();
         }
         return kExitUsage;
       }};
