@@ -70,7 +70,7 @@ RULE_FACTS = {
         " Equivalence means one request with a verb, API group and resource that no rule names "
         "(so only `*` matches) is allowed cluster-wide. Non-resource URLs are not required. "
         "`system:masters` members are superusers whatever RBAC says; the built-in binding "
-        "for that group is not reported.", + " Polaris and Kubescape also flag RoleBindings to wildcard roles and roles that list every CRUD verb; grantpath does not, as neither is cluster-wide `*` (see docs/k8s-rbac.md)."
+        "for that group is not reported." + " Polaris and Kubescape also flag RoleBindings to wildcard roles and roles that list every CRUD verb; grantpath does not, as neither is cluster-wide `*` (see docs/k8s-rbac.md).",
         [K8S_RBAC + "#user-facing-roles", K8S_GOOD + "#least-privilege", "CWE-269"]),
     "rbac-secrets-read": (BINDINGS, REQUEST_WITNESS,
         CAPABILITY_SEMANTICS + " Request shapes: `get` of any secret (a rule restricted by "
@@ -80,7 +80,7 @@ RULE_FACTS = {
     "rbac-pod-exec": (BINDINGS, REQUEST_WITNESS,
         CAPABILITY_SEMANTICS + " Request shapes: `create` and `get` on `pods/exec` and `pods/attach` "
         "(WebSocket clients use `get`). `pods` alone and `pods/*` (which Kubernetes does not treat "
-        "as a wildcard) do not grant it.", + " Kubescape's exec-into-container flags `pods/*` as exec access and Polaris flags cluster-admin subjects again; grantpath does neither (see docs/k8s-rbac.md, \"Agreement with other tools\")."
+        "as a wildcard) do not grant it." + " Kubescape's exec-into-container flags `pods/*` as exec access and Polaris flags cluster-admin subjects again; grantpath does neither (see docs/k8s-rbac.md, \"Agreement with other tools\").",
         [K8S_GOOD + "#workload-creation", "CWE-269"]),
     "rbac-workload-create": (BINDINGS, REQUEST_WITNESS,
         CAPABILITY_SEMANTICS + " Request shapes: `create` of pods, deployments, daemonsets, "
@@ -109,7 +109,7 @@ RULE_FACTS = {
          "CWE-522"]),
     "rbac-nodes-proxy": (BINDINGS, REQUEST_WITNESS,
         CAPABILITY_SEMANTICS + " Request shapes: `get` and `create` on `nodes/proxy` "
-        "(cluster-scoped).", + " Kubescape flags nodes/proxy granted through RoleBindings; nodes are cluster-scoped, so such grants are empty (see docs/k8s-rbac.md)."
+        "(cluster-scoped)." + " Kubescape flags nodes/proxy granted through RoleBindings; nodes are cluster-scoped, so such grants are empty (see docs/k8s-rbac.md).",
         [K8S_GOOD + "#nodes-proxy", "CWE-269"]),
     "rbac-csr-approve": (BINDINGS, REQUEST_WITNESS,
         CAPABILITY_SEMANTICS + " Both are needed, possibly from different bindings: `update` on "
@@ -119,7 +119,7 @@ RULE_FACTS = {
     "rbac-webhook-config": (BINDINGS, REQUEST_WITNESS,
         CAPABILITY_SEMANTICS + " Request shapes: `create`, `update`, `patch`, `delete` on "
         "`mutatingwebhookconfigurations` and `validatingwebhookconfigurations` "
-        "(admissionregistration.k8s.io, cluster-scoped).", + " Kubescape flags webhook permissions granted through RoleBindings; they grant nothing on these cluster-scoped objects (see docs/k8s-rbac.md)."
+        "(admissionregistration.k8s.io, cluster-scoped)." + " Kubescape flags webhook permissions granted through RoleBindings; they grant nothing on these cluster-scoped objects (see docs/k8s-rbac.md).",
         [K8S_GOOD + "#control-admission-webhooks", "CWE-284"]),
     "rbac-wildcard-rule": ("Role, ClusterRole",
         "`kind` is `k8s-rule`: `role`, `rule` (1-based index in `rules:`) and `wildcards` (the "
