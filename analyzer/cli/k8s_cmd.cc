@@ -168,6 +168,7 @@ bool BuildRequest(const QueryFlags& f, BuiltRequest* out) {
 struct Loaded {
   std::unique_ptr<Session> session;
   std::unique_ptr<rbac::Engine> engine;
+  BuiltRequest request;
 };
 
 std::optional<Loaded> LoadForQuery(QueryFlags& f) {
@@ -184,17 +185,25 @@ std::optional<Loaded> LoadForQuery(QueryFlags& f) {
   return l;
 }
 
+// Builds the request of VERB TYPE, then loads the inputs.
+std::optional<Loaded> LoadWithRequest(QueryFlags& f) {
+  BuiltRequest br;
+  BuildRequest(f, &br);
+  if (!br.warning.empty()) std::cerr << br.warning << "\n";
+  auto loaded = LoadForQuery(f);
+  if (loaded) loaded->request = std::move(br);
+  return loaded;
+}
+
 int RunCanI() {
   QueryFlags& f = Flags();
   if (!f.expect.empty() && f.expect != "yes" && f.expect != "no") {
     std::cerr << "error: --expect must be 'yes' or 'no'\n";
     return kExitUsage;
   }
-  BuiltRequest br;
-  BuildRequest(f, &br);
-  if (!br.warning.empty()) std::cerr << br.warning << "\n";
-  auto loaded = LoadForQuery(f);
+  auto loaded = LoadWithRequest(f);
   if (!loaded) return kExitUsage;
+  const BuiltRequest& br = loaded->request;
   const Model& m = *loaded->session->model;
   SubjectKey who = ParseSubject(f.as);
   rbac::UserInfo user = rbac::UserInfoFor(who, f.as_groups);
@@ -233,11 +242,9 @@ int RunCanI() {
 
 int RunWhoCan() {
   QueryFlags& f = Flags();
-  BuiltRequest br;
-  BuildRequest(f, &br);
-  if (!br.warning.empty()) std::cerr << br.warning << "\n";
-  auto loaded = LoadForQuery(f);
+  auto loaded = LoadWithRequest(f);
   if (!loaded) return kExitUsage;
+  const BuiltRequest& br = loaded->request;
   const Model& m = *loaded->session->model;
   const rbac::Engine& e = *loaded->engine;
   auto subjects = e.WhoCan(br.req, f.all_namespaces, br.cluster_scoped);

@@ -232,7 +232,7 @@ class JsonReader {
         SkipValue(depth);  // never read by any engine, and large in dumps
       } else if (depth == 1 && e.key == "items" && i_ < s_.size() && s_[i_] == '[') {
         e.value.pos = Pos();
-        ParseItems(&e.value, depth + 1);
+        ParseArray(&e.value, depth + 1, true);
         out->entries.push_back(std::move(e));
       } else {
         ParseValue(&e.value, depth);
@@ -249,37 +249,6 @@ class JsonReader {
         return;
       }
       Fail("expected ',' or '}' in object");
-    }
-  }
-
-  // The "items" array of the root object: each Kubernetes object is handed
-  // to the caller as soon as it is parsed instead of being kept.
-  void ParseItems(DocNode* out, std::uint32_t depth) {
-    CheckDepth(depth);
-    out->type = DocNode::Type::kSeq;
-    ++i_;
-    SkipWs();
-    if (i_ < s_.size() && s_[i_] == ']') {
-      ++i_;
-      return;
-    }
-    for (;;) {
-      SkipWs();
-      DocNode item;
-      ParseValue(&item, depth);
-      if (LooksLikeObject(item)) on_item_(item);
-      else out->items.push_back(std::move(item));
-      SkipWs();
-      if (i_ >= s_.size()) Fail("unexpected end of input in array");
-      if (s_[i_] == ',') {
-        ++i_;
-        continue;
-      }
-      if (s_[i_] == ']') {
-        ++i_;
-        return;
-      }
-      Fail("expected ',' or ']' in array");
     }
   }
 
@@ -325,7 +294,9 @@ class JsonReader {
     ParseValue(&scratch, depth);
   }
 
-  void ParseArray(DocNode* out, std::uint32_t depth) {
+  // With `stream_objects` (the root object's "items"), each Kubernetes
+  // object is handed to the caller as soon as it is parsed, not kept.
+  void ParseArray(DocNode* out, std::uint32_t depth, bool stream_objects = false) {
     CheckDepth(depth);
     out->type = DocNode::Type::kSeq;
     ++i_;
@@ -338,6 +309,10 @@ class JsonReader {
       SkipWs();
       out->items.emplace_back();
       ParseValue(&out->items.back(), depth);
+      if (stream_objects && LooksLikeObject(out->items.back())) {
+        on_item_(out->items.back());
+        out->items.pop_back();
+      }
       SkipWs();
       if (i_ >= s_.size()) Fail("unexpected end of input in array");
       if (s_[i_] == ',') {

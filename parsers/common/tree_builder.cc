@@ -113,7 +113,9 @@ void TreeBuilder::Open(DocNode* n, const std::string& anchor, SourcePos pos) {
   stack_.push_back(Frame{n, true, {}, {}, anchor, root_items});
 }
 
-void TreeBuilder::SequenceStart(SourcePos pos, const std::string& anchor) {
+// Opens a list or map, unless it is the value of a skipped key (or inside
+// one): then only its depth is tracked.
+void TreeBuilder::StartContainer(DocNode::Type type, SourcePos pos, const std::string& anchor) {
   CheckDepth(pos);
   if (Skipping() || (!stack_.empty() && stack_.back().node->is_map() &&
                      !stack_.back().expect_key && SkippedKey(stack_.back().key))) {
@@ -122,23 +124,17 @@ void TreeBuilder::SequenceStart(SourcePos pos, const std::string& anchor) {
     return;
   }
   DocNode n;
-  n.type = DocNode::Type::kSeq;
+  n.type = type;
   n.pos = pos;
   Open(Place(std::move(n), pos), anchor, pos);
 }
 
+void TreeBuilder::SequenceStart(SourcePos pos, const std::string& anchor) {
+  StartContainer(DocNode::Type::kSeq, pos, anchor);
+}
+
 void TreeBuilder::MapStart(SourcePos pos, const std::string& anchor) {
-  CheckDepth(pos);
-  if (Skipping() || (!stack_.empty() && stack_.back().node->is_map() &&
-                     !stack_.back().expect_key && SkippedKey(stack_.back().key))) {
-    if (!Skipping()) stack_.back().expect_key = true;
-    ++skip_depth_;
-    return;
-  }
-  DocNode n;
-  n.type = DocNode::Type::kMap;
-  n.pos = pos;
-  Open(Place(std::move(n), pos), anchor, pos);
+  StartContainer(DocNode::Type::kMap, pos, anchor);
 }
 
 void TreeBuilder::SequenceEnd() {

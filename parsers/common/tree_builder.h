@@ -52,6 +52,7 @@ class TreeBuilder {
   void Finish(DocNode* n, const std::string& anchor);
   void Open(DocNode* n, const std::string& anchor, SourcePos pos);
   void CheckDepth(SourcePos pos) const;
+  void StartContainer(DocNode::Type type, SourcePos pos, const std::string& anchor);
   void Close();
   bool Skipping() const { return skip_depth_ > 0; }
   static void ApplyMerges(DocNode& map);
