@@ -228,6 +228,10 @@ int RunCanI() {
   } else {
     std::string text = d.allowed ? "yes\n" : "no\n";
     for (const auto& g : d.grants) text += "  allowed by " + GrantText(m, *loaded->engine, g) + "\n";
+    if (user.name.rfind("system:node:", 0) == 0 ||
+        std::find(user.groups.begin(), user.groups.end(), "system:nodes") != user.groups.end())
+      text += "  note: kubelets are authorized by the Node authorizer, which grants what RBAC "
+              "does not show (and restricts it to the node's own pods)\n";
     if (!d.allowed) {
       text += "  no RBAC rule allows " + br.req.Describe() + " for '" + user.name + "'";
       if (!br.req.resource_request || br.req.ns.empty())

@@ -2,6 +2,8 @@
 
 #include "engine/rbac.h"
 #include "k8s/bootstrap.h"
+#include "loader.h"
+#include <set>
 #include "test_util.h"
 
 namespace grantpath {
@@ -353,6 +355,69 @@ spec: {containers: [{name: c}]}
   CHECK(e.TokenMounted(2));        // default
   CHECK(e.WorkloadsOf({"ServiceAccount", "a", "quiet"}).size() == 2);
   CHECK(e.WorkloadsOf({"ServiceAccount", "a", "default"}).size() == 1);
+}
+
+}  // namespace
+}  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+// The upstream bootstrap policy files, loaded as a full cluster dump (no
+// built-ins): aggregation of admin/edit/view must give the documented
+// powers, and the embedded copy must give the same effective rules.
+TEST_CASE("Kubernetes bootstrap policy corpus: aggregation and the embedded copy agree",
+          "[corpora][rbac]") {
+  std::string dir = testing::CorporaDir();
+  if (dir.empty()) return;
+  dir += "/k8s-rbac/kubernetes-bootstrappolicy/testdata";
+  Model upstream;
+  CollectingSink sink;
+  DiskReader reader;
+  parsers::Load({dir + "/cluster-roles.yaml", dir + "/cluster-role-bindings.yaml"}, reader,
+                parsers::LoadOptions{}, upstream, sink);
+  CHECK(sink.CountAtLeast(DiagLevel::kWarning) == 0);
+  CHECK(upstream.k8s_roles.size() == 31);
+  rbac::Engine up(upstream);
+  Model embedded;
+  parsers::AddK8sBootstrap(embedded, sink);
+  rbac::Engine emb(embedded);
+  auto rules_of = [](const Model& m, const rbac::Engine& e, const std::string& name) {
+    std::multiset<std::string> out;
+    for (std::size_t i = 0; i < m.k8s_roles.size(); ++i) {
+      if (m.k8s_roles[i].meta.name != name) continue;
+      for (auto rr : e.EffectiveRules(i)) {
+        const auto& r = e.RuleOf(rr);
+        std::string s;
+        for (const auto* v : {&r.verbs, &r.api_groups, &r.resources, &r.resource_names, &r.non_resource_urls}) {
+          for (const auto& x : *v) s += x + ",";
+          s += "|";
+        }
+        out.insert(s);
+      }
+    }
+    return out;
+  };
+  for (const auto& r : upstream.k8s_roles) {
+    INFO(r.meta.name);
+    CHECK(rules_of(upstream, up, r.meta.name) == rules_of(embedded, emb, r.meta.name));
+  }
+  auto allows = [&](const std::string& role, Request req) {
+    for (std::size_t i = 0; i < upstream.k8s_roles.size(); ++i)
+      if (upstream.k8s_roles[i].meta.name == role)
+        for (auto rr : up.EffectiveRules(i))
+          if (RuleAllows(up.RuleOf(rr), req)) return true;
+    return false;
+  };
+  CHECK_FALSE(allows("view", Res("get", "", "secrets", "", "x")));
+  CHECK(allows("edit", Res("list", "", "secrets")));
+  CHECK(allows("edit", Res("create", "apps", "deployments")));
+  CHECK(allows("edit", Res("impersonate", "", "serviceaccounts", "", "sa")));
+  CHECK(allows("admin", Res("create", "rbac.authorization.k8s.io", "rolebindings")));
+  CHECK_FALSE(allows("admin", Res("create", "rbac.authorization.k8s.io", "clusterrolebindings")));
+  // system:masters is bound to cluster-admin in the upstream bindings.
+  auto d = up.Authorize({"root", {"system:masters"}}, Res("delete", "", "nodes", "", "n", ""));
+  CHECK(d.grants.size() >= 2);  // the superuser route and the cluster-admin binding
 }
 
 }  // namespace

@@ -1,3 +1,5 @@
+#include <set>
+
 #include <catch2/catch.hpp>
 
 #include "test_util.h"
@@ -190,6 +192,65 @@ TEST_CASE("Missing metadata.namespace defaults to the configured namespace", "[p
   REQUIRE(m.k8s_service_accounts.size() == 1);
   CHECK(m.k8s_service_accounts[0].meta.ns == "team-a");
   CHECK(m.k8s_namespaces[0].meta.ns.empty());
+}
+
+}  // namespace
+}  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("Every recognised kind lands in its table with its location", "[parsers][k8s]") {
+  const std::vector<std::pair<std::string, std::string>> kinds = {
+      {"v1", "Namespace"},
+      {"v1", "ServiceAccount"},
+      {"v1", "Pod"},
+      {"v1", "Service"},
+      {"v1", "ConfigMap"},
+      {"rbac.authorization.k8s.io/v1", "Role"},
+      {"rbac.authorization.k8s.io/v1", "ClusterRole"},
+      {"rbac.authorization.k8s.io/v1", "RoleBinding"},
+      {"rbac.authorization.k8s.io/v1", "ClusterRoleBinding"},
+      {"apps/v1", "Deployment"},
+      {"apps/v1", "StatefulSet"},
+      {"apps/v1", "DaemonSet"},
+      {"apps/v1", "ReplicaSet"},
+      {"batch/v1", "Job"},
+      {"batch/v1", "CronJob"},
+      {"networking.k8s.io/v1", "NetworkPolicy"},
+      {"networking.k8s.io/v1", "Ingress"},
+      {"policy.networking.k8s.io/v1alpha1", "AdminNetworkPolicy"},
+      {"policy.networking.k8s.io/v1alpha1", "BaselineAdminNetworkPolicy"},
+  };
+  std::string yaml;
+  for (std::size_t i = 0; i < kinds.size(); ++i) {
+    yaml += "---\napiVersion: " + kinds[i].first + "\nkind: " + kinds[i].second +
+            "\nmetadata: {name: o" + std::to_string(i) + ", namespace: ns}\n";
+    if (kinds[i].second.find("Binding") != std::string::npos)
+      yaml += "roleRef: {kind: ClusterRole, name: view}\n";
+  }
+  Model m;
+  CollectingSink sink;
+  CHECK(testing::LoadString(m, sink, yaml) == kinds.size());
+  CHECK(sink.diagnostics().empty());
+  CHECK(m.k8s_namespaces.size() == 1);
+  CHECK(m.k8s_service_accounts.size() == 1);
+  CHECK(m.k8s_roles.size() == 2);
+  CHECK(m.k8s_bindings.size() == 2);
+  CHECK(m.k8s_workloads.size() == 7);  // Pod + 6 controllers
+  REQUIRE(m.k8s_other.size() == 6);
+  std::set<std::string> other;
+  for (const auto& o : m.k8s_other) other.insert(o.kind);
+  CHECK(other == std::set<std::string>{"Service", "ConfigMap", "NetworkPolicy", "Ingress",
+                                       "AdminNetworkPolicy", "BaselineAdminNetworkPolicy"});
+  // Each object is located at its first key: document i starts on line 4i+2
+  // (bindings carry one more line).
+  CHECK(m.k8s_namespaces[0].meta.where.begin == SourcePos{2, 1});
+  CHECK(m.k8s_service_accounts[0].meta.where.begin == SourcePos{6, 1});
+  for (const auto& w : m.k8s_workloads) CHECK(w.meta.where.known());
+  // Cluster-scoped kinds drop a namespace given in metadata.
+  for (const auto& o : m.k8s_other)
+    if (o.kind.find("AdminNetworkPolicy") != std::string::npos) CHECK(o.meta.ns.empty());
 }
 
 }  // namespace
