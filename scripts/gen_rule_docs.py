@@ -59,7 +59,12 @@ RULE_FACTS = {
         "cluster-admin equivalence (see `rbac-cluster-admin-equivalent`) or `system:masters`. "
         "One breadth-first search from the target over reversed edges (Boost.Graph) gives every "
         "subject's shortest path; when several are equally short, direct admin edges are "
-        "preferred. Start points are the subjects named in the input's bindings; cluster-admin "
+        "preferred. With `--escalation-target NAME` (repeatable; `secrets-read`, `pod-exec`, "
+        "`workload-create`, `impersonate`, `escalate-bind`, `sa-token-create`, `nodes-proxy`, "
+        "`csr-approve`, `webhook-config`) a path to a subject holding that capability "
+        "cluster-wide is also reported, as high (not for subjects that hold it themselves, nor "
+        "for those that reach cluster-admin, which holds everything). Start points are the "
+        "subjects named in the input's bindings; cluster-admin "
         "equivalents are not reported here. Not modelled yet: namespace-scoped bind/escalate "
         "(which leads to one namespace's service accounts), node and kubelet credentials, and "
         "cloud identities of service accounts (IRSA, workload identity).",
@@ -195,6 +200,9 @@ def page(rule, binary):
     out.append("## How to fix\n")
     out.append(rule["remediation"] + "\n")
     out.append("## Options\n")
+    if rid == "path-k8s-escalation":
+        out.append("- `--escalation-target NAME` (default: none, only cluster-admin) adds a "
+                   "target capability; repeatable.\n")
     out.append("- `--rule %s` runs only this rule; `--disable %s` turns it off.\n"
                "- `--no-k8s-defaults` (default: off) stops assuming Kubernetes' default RBAC "
                "objects; use it for full cluster dumps.\n"

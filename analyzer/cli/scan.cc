@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "engine/context.h"
 #include "engine/rbac.h"
+#include "engine/rbac_probes.h"
 #include "grantpath/spell.h"
 #include "output/report.h"
 #include "rules/registry.h"
@@ -26,6 +27,7 @@ struct ScanFlags {
   std::vector<std::string> only_rules;
   std::vector<std::string> disabled_rules;
   std::vector<std::string> sensitive_namespaces;
+  std::vector<std::string> escalation_targets;
   output::SarifOptions sarif;
   bool timings = false;
 };
@@ -76,6 +78,12 @@ int Run() {
     return kExitUsage;
   }
   if (!CheckRuleIds(f.only_rules) || !CheckRuleIds(f.disabled_rules)) return kExitUsage;
+  for (const auto& t : f.escalation_targets) {
+    if (rbac::probes::ByName(t)) continue;
+    std::cerr << "error: unknown escalation target '" << t << "'"
+              << DidYouMean(t, rbac::probes::Names()) << "\n";
+    return kExitUsage;
+  }
 
   Timer timer(f.timings);
   auto session = LoadSession(f.in);
@@ -92,6 +100,7 @@ int Run() {
   rbac::Engine rbac_engine(model);
   AnalysisOptions aopts;
   if (!f.sensitive_namespaces.empty()) aopts.sensitive_namespaces = f.sensitive_namespaces;
+  aopts.escalation_targets = f.escalation_targets;
   AnalysisContext ctx(model, rbac_engine, aopts);
   timer.Lap("rbac engine");
 
@@ -168,6 +177,10 @@ Command ScanCommand() {
                    cmd->add_option("--sarif-help-base", f.sarif.help_base,
                                    "Base URL of the rule pages used as SARIF helpUri")
                        ->capture_default_str();
+                   cmd->add_option("--escalation-target", f.escalation_targets,
+                                   "Also report paths to this capability held cluster-wide "
+                                   "(secrets-read, pod-exec, ...; repeatable)")
+                       ->allow_extra_args(false);
                    cmd->add_flag("--timings", f.timings, "Print the time of each phase to stderr");
                    cmd->add_option("--sarif-srcroot", f.sarif.srcroot,
                                    "URI of %SRCROOT% written to SARIF originalUriBaseIds");

@@ -15,6 +15,10 @@ namespace grantpath {
 struct AnalysisOptions {
   /// Namespaces whose access from elsewhere is flagged.
   std::vector<std::string> sensitive_namespaces{"kube-system"};
+  /// Capabilities (rbac-probes names such as "secrets-read") that count as
+  /// escalation targets besides cluster-admin: a subject that does not hold
+  /// one cluster-wide but can become a subject that does is reported.
+  std::vector<std::string> escalation_targets;
 };
 
 class AnalysisContext {

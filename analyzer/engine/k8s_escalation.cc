@@ -45,7 +45,9 @@ struct EscalationGraph::Impl {
   const Model* model = nullptr;
   std::unordered_map<std::string, std::size_t> ids;  // node key -> vertex
   std::size_t admin = 0;
-  std::vector<std::optional<std::size_t>> next_edge;  // toward admin, by vertex
+  // Per target vertex: the first edge toward it from each vertex (BFS tree).
+  std::map<std::size_t, std::vector<std::optional<std::size_t>>> next_edge;
+  std::map<std::string, std::size_t> targets;  // target name -> vertex
   std::vector<G::edge_descriptor> edge_of;            // by edge index
 
   std::size_t Node(const std::string& key) {
@@ -191,10 +193,22 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
     }
   }
 
-  // One BFS from admin over reversed edges: the tree edge into each vertex
-  // is its first step toward admin.
+  // Escalation targets besides admin: whoever holds the capability
+  // cluster-wide, and admin, who holds everything.
+  I.targets["admin"] = I.admin;
+  for (const auto& name : ctx.options().escalation_targets) {
+    const auto* table = probes::ByName(name);
+    if (table == nullptr) continue;  // the CLI validates names
+    std::size_t t = I.Node("target|" + name);
+    I.targets[name] = t;
+    I.Edge(I.admin, t, "holds every permission", {});
+    for (const auto& h : ctx.Capability(*table))
+      if (m.k8s_bindings[h.binding].cluster) I.Granted(I.Subject(h.who), t, "holds " + name + " cluster-wide", h);
+  }
+
+  // One BFS per target over reversed edges: the tree edge into each vertex
+  // is its first step toward the target.
   std::size_t n = boost::num_vertices(I.g);
-  I.next_edge.assign(n, std::nullopt);
   auto rg = boost::make_reverse_graph(I.g);
   struct Recorder : boost::default_bfs_visitor {
     std::vector<std::optional<std::size_t>>* next;
@@ -203,25 +217,37 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
       G::edge_descriptor e = re.underlying_descx;
       (*next)[boost::source(e, *g)] = boost::get(boost::edge_index, *g, e);
     }
-  } rec;
-  rec.next = &I.next_edge;
-  rec.g = &I.g;
-  std::vector<boost::default_color_type> colors(n);
-  boost::breadth_first_search(
-      rg, I.admin,
-      boost::visitor(rec).color_map(boost::make_iterator_property_map(
-          colors.begin(), boost::get(boost::vertex_index, rg))));
+  };
+  for (const auto& [name, t] : I.targets) {
+    auto& next = I.next_edge[t];
+    next.assign(n, std::nullopt);
+    Recorder rec;
+    rec.next = &next;
+    rec.g = &I.g;
+    std::vector<boost::default_color_type> colors(n);
+    boost::breadth_first_search(
+        rg, t,
+        boost::visitor(rec).color_map(boost::make_iterator_property_map(
+            colors.begin(), boost::get(boost::vertex_index, rg))));
+  }
 }
 
 std::optional<std::vector<EscalationStep>> EscalationGraph::PathToAdmin(const SubjectKey& start) const {
+  return PathToTarget(start, "admin");
+}
+
+std::optional<std::vector<EscalationStep>> EscalationGraph::PathToTarget(
+    const SubjectKey& start, const std::string& target) const {
   const Impl& I = *impl_;
+  auto t = I.targets.find(target);
   auto it = I.ids.find(Impl::Key(start));
-  if (it == I.ids.end()) return std::nullopt;
+  if (t == I.targets.end() || it == I.ids.end()) return std::nullopt;
+  const auto& next = I.next_edge.at(t->second);
   std::size_t v = it->second;
   std::vector<EscalationStep> steps;
-  while (v != I.admin) {
-    if (!I.next_edge[v]) return std::nullopt;
-    std::size_t idx = *I.next_edge[v];
+  while (v != t->second) {
+    if (!next[v]) return std::nullopt;
+    std::size_t idx = *next[v];
     steps.push_back({I.info[idx].Text(*I.model), I.info[idx].where});
     v = boost::target(I.edge_of[idx], I.g);
     if (steps.size() > I.info.size()) return std::nullopt;  // cannot happen on a BFS tree

@@ -43,6 +43,11 @@ class EscalationGraph {
   /// nullopt when there is none. Empty for cluster-admin equivalents.
   std::optional<std::vector<EscalationStep>> PathToAdmin(const SubjectKey& start) const;
 
+  /// The same toward one of the escalation targets of the options (a
+  /// capability held cluster-wide, or cluster-admin, which holds them all).
+  std::optional<std::vector<EscalationStep>> PathToTarget(const SubjectKey& start,
+                                                          const std::string& target) const;
+
   std::size_t vertices() const;
   std::size_t edges() const;
 

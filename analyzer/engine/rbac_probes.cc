@@ -109,4 +109,30 @@ const std::vector<Probe>& RbacWrite() {
   return k;
 }
 
+namespace {
+struct Named {
+  const char* name;
+  const std::vector<Probe>& (*table)();
+};
+constexpr Named kNamed[] = {
+    {"csr-approve", CsrApprove},       {"escalate-bind", EscalateBind},
+    {"impersonate", Impersonate},      {"nodes-proxy", NodesProxy},
+    {"pod-exec", PodExec},             {"sa-token-create", TokenCreate},
+    {"secrets-read", SecretsRead},     {"webhook-config", WebhookConfig},
+    {"workload-create", WorkloadCreate},
+};
+}  // namespace
+
+const std::vector<Probe>* ByName(const std::string& name) {
+  for (const auto& n : kNamed)
+    if (name == n.name) return &n.table();
+  return nullptr;
+}
+
+std::vector<std::string> Names() {
+  std::vector<std::string> out;
+  for (const auto& n : kNamed) out.emplace_back(n.name);
+  return out;
+}
+
 }  // namespace grantpath::rbac::probes

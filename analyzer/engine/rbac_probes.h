@@ -2,6 +2,7 @@
 // that report them and by the escalation-path search.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "engine/rbac_capability.h"
@@ -31,5 +32,10 @@ const std::vector<Probe>& WebhookConfig();
 /// create rolebindings (0) and clusterrolebindings (1); update/patch
 /// clusterroles (2, 3).
 const std::vector<Probe>& RbacWrite();
+
+/// The capabilities by name, as `--escalation-target` takes them
+/// ("secrets-read", "pod-exec", ...: the rule ids without "rbac-").
+const std::vector<Probe>* ByName(const std::string& name);
+std::vector<std::string> Names();
 
 }  // namespace grantpath::rbac::probes

@@ -172,3 +172,31 @@ TEST_CASE("rbac-tool who-can fixtures agree", "[corpora][k8s][query]") {
 
 }  // namespace
 }  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("Escalation to a chosen sensitive permission (--escalation-target)",
+          "[k8s][path][e2e]") {
+  const std::string file = "tests/fixtures/escalation/secrets-target.yaml";
+  auto none = RunJson("scan " + file + " --rule path-k8s-escalation --fail-on none");
+  CHECK(none["findings"].empty());  // nobody reaches cluster-admin
+  auto j = RunJson("scan " + file +
+                   " --rule path-k8s-escalation --escalation-target secrets-read --fail-on none");
+  REQUIRE(j["findings"].size() == 1);  // the holder itself is not a path
+  const auto& f = j["findings"][0];
+  CHECK(f["severity"] == "high");
+  CHECK(f["witness"]["subject"] == "Group 'ops'");
+  CHECK(f["witness"]["target"] == "secrets-read");
+  CHECK(f["witness"]["steps"] == "3");
+  REQUIRE(f["path"].size() == 3);
+  CHECK(f["path"][0]["line"] == 56);  // the ops subject entry of RoleBinding ops-exec
+  CHECK(f["path"][1]["message"].get<std::string>().rfind("exec into CronJob 'backup/nightly'", 0) == 0);
+  CHECK(f["path"][2]["line"] == 17);  // the backup subject of ClusterRoleBinding backup-secrets
+  auto bad = testing::RunCli("scan " + file + " --escalation-target secret-read");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("did you mean 'secrets-read'?") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace grantpath

@@ -37,37 +37,53 @@ class PathEscalation final : public Rule {
     }
     for (const auto& [who, first_seen] : starts) {
       if (ctx.IsClusterAdmin(who) || (who.kind == "Group" && who.name == "system:masters")) continue;
-      auto path = graph.PathToAdmin(who);
-      if (!path || path->empty()) continue;
-      Finding f;
-      f.rule = &kInfo;
-      f.severity = kInfo.severity;
-      // Steps without a location of their own (hub and membership hops)
-      // are folded into the step before them.
-      std::vector<rbac::EscalationStep> steps;
-      for (const auto& s : *path) {
-        if (!s.where.known() && !steps.empty()) {
-          steps.back().text += "; " + s.text;
-        } else {
-          steps.push_back(s);
-        }
+      if (auto path = graph.PathToAdmin(who); path && !path->empty()) {
+        Report(ctx, who, first_seen, *path, "", out);
+        continue;  // cluster-admin implies every other target
       }
-      f.primary = steps.front().where.known() ? steps.front().where : first_seen;
-      std::string chain;
-      for (std::size_t i = 0; i < steps.size(); ++i) {
-        chain += (i ? " -> " : "") + steps[i].text;
-        f.path.push_back({steps[i].where.known() ? steps[i].where : f.primary, steps[i].text});
+      for (const auto& target : ctx.options().escalation_targets) {
+        auto path = graph.PathToTarget(who, target);
+        // One step means the subject holds the capability itself: that is
+        // the capability rule's finding, not a path.
+        if (path && path->size() > 1) Report(ctx, who, first_seen, *path, target, out);
       }
-      f.message = who.Display() + " can gain cluster-admin power in " + std::to_string(steps.size()) +
-                  " step" + (steps.size() == 1 ? "" : "s") + ": " + chain;
-      f.entity = std::string(kInfo.id) + "|" + who.Display();
-      f.witness.kind = "k8s-path";
-      f.witness.Add("subject", who.Display());
-      f.witness.Add("steps", std::to_string(steps.size()));
-      f.witness.Add("path", chain);
-      AddTokenWorkloads(ctx, who, &f);
-      out.Add(std::move(f));
     }
+  }
+
+ private:
+  void Report(const AnalysisContext& ctx, const SubjectKey& who, SourceRange first_seen,
+              const std::vector<rbac::EscalationStep>& path, const std::string& target,
+              FindingSink& out) const {
+    Finding f;
+    f.rule = &kInfo;
+    f.severity = target.empty() ? kInfo.severity : Severity::kHigh;
+    // Steps without a location of their own (hub and membership hops)
+    // are folded into the step before them.
+    std::vector<rbac::EscalationStep> steps;
+    for (const auto& s : path) {
+      if (!s.where.known() && !steps.empty()) {
+        steps.back().text += "; " + s.text;
+      } else {
+        steps.push_back(s);
+      }
+    }
+    f.primary = steps.front().where.known() ? steps.front().where : first_seen;
+    std::string chain;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      chain += (i ? " -> " : "") + steps[i].text;
+      f.path.push_back({steps[i].where.known() ? steps[i].where : f.primary, steps[i].text});
+    }
+    std::string goal = target.empty() ? "cluster-admin power" : target + " cluster-wide";
+    f.message = who.Display() + " can gain " + goal + " in " + std::to_string(steps.size()) + " step" +
+                (steps.size() == 1 ? "" : "s") + ": " + chain;
+    f.entity = std::string(kInfo.id) + "|" + who.Display() + "|" + (target.empty() ? "admin" : target);
+    f.witness.kind = "k8s-path";
+    f.witness.Add("subject", who.Display());
+    f.witness.Add("target", target.empty() ? "cluster-admin" : target);
+    f.witness.Add("steps", std::to_string(steps.size()));
+    f.witness.Add("path", chain);
+    AddTokenWorkloads(ctx, who, &f);
+    out.Add(std::move(f));
   }
 };
 
