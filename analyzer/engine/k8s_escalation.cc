@@ -202,8 +202,16 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
     std::size_t t = I.Node("target|" + name);
     I.targets[name] = t;
     I.Edge(I.admin, t, "holds every permission", {});
+    // Cluster-wide holders; for a capability that needs all its probes,
+    // only subjects whose cluster-wide grants together hold every one.
+    std::map<SubjectKey, std::set<std::uint32_t>> held;
     for (const auto& h : ctx.Capability(*table))
-      if (m.k8s_bindings[h.binding].cluster) I.Granted(I.Subject(h.who), t, "holds " + name + " cluster-wide", h);
+      if (m.k8s_bindings[h.binding].cluster) held[h.who].insert(h.probes.begin(), h.probes.end());
+    for (const auto& h : ctx.Capability(*table)) {
+      if (!m.k8s_bindings[h.binding].cluster) continue;
+      if (probes::RequiresAll(name) && held[h.who].size() != table->size()) continue;
+      I.Granted(I.Subject(h.who), t, "holds " + name + " cluster-wide", h);
+    }
   }
 
   // One BFS per target over reversed edges: the tree edge into each vertex

@@ -129,6 +129,8 @@ const std::vector<Probe>* ByName(const std::string& name) {
   return nullptr;
 }
 
+bool RequiresAll(const std::string& name) { return name == "csr-approve"; }
+
 std::vector<std::string> Names() {
   std::vector<std::string> out;
   for (const auto& n : kNamed) out.emplace_back(n.name);

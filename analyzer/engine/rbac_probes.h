@@ -37,5 +37,7 @@ const std::vector<Probe>& RbacWrite();
 /// ("secrets-read", "pod-exec", ...: the rule ids without "rbac-").
 const std::vector<Probe>* ByName(const std::string& name);
 std::vector<std::string> Names();
+/// True when a capability needs every one of its probes (csr-approve), not any.
+bool RequiresAll(const std::string& name);
 
 }  // namespace grantpath::rbac::probes
