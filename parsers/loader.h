@@ -19,6 +19,11 @@ struct LoadOptions {
   ParseLimits limits;
   std::int64_t max_file_size = 1ll << 30;  // bytes (1 GiB)
   bool verbose = false;  // report skipped files, symlinks and kinds as notes
+  /// Threads used to parse the documents of one large multi-document YAML
+  /// file; 0 = the number of cores. Files under `parallel_min_bytes` are
+  /// parsed on one thread.
+  unsigned threads = 0;
+  std::size_t parallel_min_bytes = 16u << 20;
 };
 
 struct LoadStats {

@@ -100,6 +100,24 @@ std::size_t Model::AddIamPrincipal(iam::Principal p) {
   return iam_principals.size() - 1;
 }
 
+void Model::Absorb(Model&& other) {
+  for (auto& r : other.k8s_roles) AddRole(std::move(r));
+  for (auto& b : other.k8s_bindings) AddBinding(std::move(b));
+  for (auto& sa : other.k8s_service_accounts) AddServiceAccount(std::move(sa));
+  for (auto& ns : other.k8s_namespaces) AddNamespace(std::move(ns));
+  for (auto& w : other.k8s_workloads) AddWorkload(std::move(w));
+  for (auto& o : other.k8s_other) AddOther(std::move(o));
+  // IAM principals refer to policies by index: shift them.
+  std::size_t base = iam_policies.size();
+  for (auto& p : other.iam_policies) AddIamPolicy(std::move(p));
+  for (auto& pr : other.iam_principals) {
+    for (auto& i : pr.inline_policies) i += base;
+    if (pr.trust_policy) *pr.trust_policy += base;
+    AddIamPrincipal(std::move(pr));
+  }
+  other = Model();
+}
+
 Vertex Model::SubjectVertex(const SubjectKey& key) {
   auto it = subject_vertex_.find(key);
   if (it != subject_vertex_.end()) return it->second;

@@ -55,7 +55,16 @@ struct ParseLimits {
   YamlBackend yaml_backend = YamlBackend::kLibfyaml;
   std::uint32_t max_depth = 200;           // nesting of maps/lists
   std::size_t max_alias_nodes = 1000000;   // nodes copied by aliases, per file
+  /// Lines that precede the text being parsed (when it is a piece of a
+  /// larger file): added to every reported line.
+  std::uint32_t line_offset = 0;
 };
+
+/// `pos` moved down by the limits' line offset (unknown stays unknown).
+inline SourcePos Shift(SourcePos pos, const ParseLimits& limits) {
+  if (pos.line != 0) pos.line += limits.line_offset;
+  return pos;
+}
 
 /// Called once per parsed document (a YAML document or the JSON value).
 using DocumentCallback = std::function<void(DocNode& root)>;

@@ -65,6 +65,7 @@ void TreeBuilder::Finish(DocNode* n, const std::string& anchor) {
 }
 
 void TreeBuilder::Null(SourcePos pos, const std::string& anchor) {
+  pos = Shift(pos, limits_);
   if (Skipping()) return;
   DocNode n;
   n.pos = pos;
@@ -72,6 +73,7 @@ void TreeBuilder::Null(SourcePos pos, const std::string& anchor) {
 }
 
 void TreeBuilder::Scalar(SourcePos pos, bool quoted, std::string text, const std::string& anchor) {
+  pos = Shift(pos, limits_);
   if (Skipping()) return;
   if (!stack_.empty() && stack_.back().node->is_map() && !stack_.back().expect_key &&
       SkippedKey(stack_.back().key)) {
@@ -87,6 +89,7 @@ void TreeBuilder::Scalar(SourcePos pos, bool quoted, std::string text, const std
 }
 
 void TreeBuilder::Alias(SourcePos pos, const std::string& anchor) {
+  pos = Shift(pos, limits_);
   if (Skipping()) return;
   auto it = anchors_.find(anchor);
   if (it == anchors_.end())
@@ -116,6 +119,7 @@ void TreeBuilder::Open(DocNode* n, const std::string& anchor, SourcePos pos) {
 // Opens a list or map, unless it is the value of a skipped key (or inside
 // one): then only its depth is tracked.
 void TreeBuilder::StartContainer(DocNode::Type type, SourcePos pos, const std::string& anchor) {
+  pos = Shift(pos, limits_);
   CheckDepth(pos);
   if (Skipping() || (!stack_.empty() && stack_.back().node->is_map() &&
                      !stack_.back().expect_key && SkippedKey(stack_.back().key))) {

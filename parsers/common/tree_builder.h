@@ -28,6 +28,8 @@ class TreeBuilder {
   std::size_t delivered() const { return delivered_; }
 
   void DocumentStart();
+  // Every position passed in is relative to the parsed text; the builder
+  // shifts it by the limits' line offset.
   void DocumentEnd();
   /// `anchor` is "" when the node has none.
   void Null(SourcePos pos, const std::string& anchor);

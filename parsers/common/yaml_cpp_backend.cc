@@ -24,14 +24,14 @@ std::string AnchorName(YAML::anchor_t a) { return a == YAML::NullAnchor ? "" : s
 
 class Handler : public YAML::EventHandler {
  public:
-  explicit Handler(TreeBuilder& b) : b_(b) {}
+  Handler(TreeBuilder& b, const ParseLimits& limits) : b_(b), limits_(limits) {}
   void OnDocumentStart(const YAML::Mark& mark) override {
     // yaml-cpp 0.7 can loop forever on some malformed input, starting the
     // same empty document again and again: stop when it makes no progress.
     if (started_ && mark.pos == last_start_) {
       if (++stalls_ > 3)
         throw LimitHit{"yaml-syntax", "invalid YAML: the parser stopped making progress",
-                       PosOf(mark)};
+                       Shift(PosOf(mark), limits_)};
     } else {
       stalls_ = 0;
     }
@@ -67,6 +67,7 @@ class Handler : public YAML::EventHandler {
 
  private:
   TreeBuilder& b_;
+  const ParseLimits& limits_;
   bool started_ = false;
   int last_start_ = -1;
   int stalls_ = 0;
@@ -78,20 +79,20 @@ std::size_t ParseYamlWithYamlCpp(std::string_view text, FileId file, const Parse
                                  DiagnosticSink& sink, const DocumentCallback& on_doc) {
   std::istringstream in{std::string(text)};
   TreeBuilder builder(limits, on_doc);
-  Handler handler(builder);
+  Handler handler(builder, limits);
   try {
     YAML::Parser parser(in);
     while (parser.HandleNextDocument(handler)) {
     }
   } catch (const LimitHit& e) {
-    sink.Error(e.code, e.message, At(file, e.pos));
+    sink.Error(e.code, e.message, At(file, e.pos));  // already shifted by the builder
   } catch (const YAML::DeepRecursion& e) {
     sink.Error("too-deep", "nesting too deep for the YAML parser; rest of file not analyzed",
-               At(file, PosOf(e.mark)));
+               At(file, Shift(PosOf(e.mark), limits)));
   } catch (const YAML::Exception& e) {
     std::string msg = e.msg.empty() ? "invalid YAML" : e.msg;
     sink.Error("yaml-syntax", msg + (builder.delivered() ? "; later documents not analyzed" : ""),
-               At(file, PosOf(e.mark)));
+               At(file, Shift(PosOf(e.mark), limits)));
   }
   return builder.delivered();
 }

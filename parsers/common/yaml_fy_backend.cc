@@ -146,14 +146,14 @@ std::size_t ParseYamlWithLibfyaml(std::string_view text, FileId file, const Pars
       }
     }
   } catch (const LimitHit& e) {
-    sink.Error(e.code, e.message, At(file, e.pos));
+    sink.Error(e.code, e.message, At(file, e.pos));  // already shifted by the builder
     return builder.delivered();
   }
   if (fy_parser_get_stream_error(p)) {
     std::string msg = capture.have && !capture.message.empty() ? capture.message : "invalid YAML";
     SourcePos pos = capture.have && capture.pos.line ? capture.pos : last;
     sink.Error("yaml-syntax", msg + (builder.delivered() ? "; later documents not analyzed" : ""),
-               At(file, pos));
+               At(file, Shift(pos, limits)));
   }
   return builder.delivered();
 }

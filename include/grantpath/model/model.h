@@ -110,6 +110,12 @@ class Model {
   Vertex VertexOf(VertexKind kind, std::size_t record) const;
   void AddEdge(Vertex from, Vertex to, EdgeKind kind, SourceRange origin);
 
+  /// Moves every record of `other` into this model, after this model's own
+  /// records and in `other`'s order (vertices and edges of `other` are not
+  /// kept: engines add edges after loading). `other.files` is ignored: both
+  /// models must use this model's file ids.
+  void Absorb(Model&& other);
+
   /// Number of analyzable objects (everything except OtherObject).
   std::size_t AnalyzableCount() const;
 

@@ -159,3 +159,49 @@ TEST_CASE("Content decides the format: JSON, YAML, flow YAML", "[parsers][loader
 
 }  // namespace
 }  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+// Loads `text` once on one thread and once split over several, and
+// requires the same records, locations and diagnostics.
+void CheckParallelMatchesSequential(const std::string& text) {
+  parsers::LoadOptions seq;
+  seq.threads = 1;
+  parsers::LoadOptions par;
+  par.threads = 4;
+  par.parallel_min_bytes = 0;
+  Model a, b;
+  CollectingSink sa, sb;
+  testing::LoadString(a, sa, text, "big.yaml", seq);
+  testing::LoadString(b, sb, text, "big.yaml", par);
+  CHECK(testing::Formatted(a, sa) == testing::Formatted(b, sb));
+  REQUIRE(a.k8s_service_accounts.size() == b.k8s_service_accounts.size());
+  for (std::size_t i = 0; i < a.k8s_service_accounts.size(); ++i) {
+    CHECK(a.k8s_service_accounts[i].meta.name == b.k8s_service_accounts[i].meta.name);
+    CHECK(a.k8s_service_accounts[i].meta.where == b.k8s_service_accounts[i].meta.where);
+  }
+  REQUIRE(a.k8s_roles.size() == b.k8s_roles.size());
+  for (std::size_t i = 0; i < a.k8s_roles.size(); ++i)
+    CHECK(a.k8s_roles[i].rules.front().where == b.k8s_roles[i].rules.front().where);
+}
+
+TEST_CASE("Multi-document YAML parsed on several cores gives the sequential result",
+          "[parsers][loader][parallel]") {
+  std::string text;
+  for (int i = 0; i < 400; ++i) {
+    text += "---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa-" +
+            std::to_string(i) + "\n  namespace: ns\n";
+    if (i % 50 == 7)
+      text += "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r" +
+              std::to_string(i) + ", namespace: ns}\nrules:\n- verbs: [get]\n  resources: [pods]\n";
+    if (i == 123) text += "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: [wrong]\n";
+  }
+  SECTION("valid input, with a wrong-type object in the middle") { CheckParallelMatchesSequential(text); }
+  SECTION("a syntax error: the file is redone sequentially and stops at the error") {
+    CheckParallelMatchesSequential(text + "---\nbad: [\n" + text);
+  }
+}
+
+}  // namespace
+}  // namespace grantpath
