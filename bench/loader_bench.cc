@@ -7,11 +7,13 @@
 #include <string>
 
 #include "grantpath/file_reader.h"
+#include "grantpath/process.h"
 #include "grantpath/model/model.h"
 #include "loader.h"
 
 int main(int argc, char** argv) {
   using namespace grantpath;
+  TuneMemoryAllocator();
   bool yaml_cpp = false;
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--yaml-cpp") {
@@ -19,11 +21,13 @@ int main(int argc, char** argv) {
       continue;
     }
     DiskReader reader;
-    std::string content, err;
-    if (!reader.Read(argv[i], &content, &err)) {
+    FileContent file;
+    std::string err;
+    if (!reader.Read(argv[i], &file, &err)) {
       std::fprintf(stderr, "%s: %s\n", argv[i], err.c_str());
       return 2;
     }
+    std::string_view content = file.view();
     Model model;
     CollectingSink sink;
     parsers::LoadOptions opts;

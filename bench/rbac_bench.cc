@@ -12,6 +12,7 @@
 #include "engine/context.h"
 #include "engine/rbac.h"
 #include "grantpath/file_reader.h"
+#include "grantpath/process.h"
 #include "k8s/bootstrap.h"
 #include "loader.h"
 #include "rules/registry.h"
@@ -28,6 +29,7 @@ double Median(std::vector<double> v) {
 
 int main(int argc, char** argv) {
   using namespace grantpath;
+  TuneMemoryAllocator();
   if (argc < 2) {
     std::fprintf(stderr, "usage: %s FILE [QUERIES]\n", argv[0]);
     return 2;

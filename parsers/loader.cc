@@ -239,13 +239,14 @@ class Walker {
                   SourceRange{id, {1, 1}, {1, 1}});
       return;
     }
-    std::string content, err;
+    FileContent content;
+    std::string err;
     if (!reader_.Read(path, &content, &err)) {
       Unreadable(path, err);
       return;
     }
     FileId id = model_.files.Add(path, RelativeToCwd(path));
-    LoadContent(content, id, path, options_, model_, sink_, &stats);
+    LoadContent(content.view(), id, path, options_, model_, sink_, &stats);
   }
 
   const FileReader& reader_;

@@ -10,11 +10,13 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "grantpath/process.h"
 #include "grantpath/spell.h"
 #include "output/report.h"
 
 int main(int argc, char** argv) {
   using namespace grantpath::cli;
+  grantpath::TuneMemoryAllocator();
   CLI::App app{"grantpath: who can do too much, and what can reach what it should not"};
   app.set_version_flag("--version", std::string("grantpath ") + grantpath::output::kToolVersion);
   app.require_subcommand(1);

@@ -1,5 +1,6 @@
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,16 +29,47 @@ std::int64_t DiskReader::Size(const std::string& path) const {
   return static_cast<std::int64_t>(st.st_size);
 }
 
-bool DiskReader::Read(const std::string& path, std::string* content, std::string* error) const {
-  // O_RDONLY only: this reader cannot create or modify anything.
+FileContent& FileContent::operator=(FileContent&& other) noexcept {
+  if (this != &other) {
+    if (map_ != nullptr) ::munmap(const_cast<char*>(map_), map_size_);
+    text_ = std::move(other.text_);
+    map_ = other.map_;
+    map_size_ = other.map_size_;
+    other.map_ = nullptr;
+    other.map_size_ = 0;
+  }
+  return *this;
+}
+
+FileContent::~FileContent() {
+  if (map_ != nullptr) ::munmap(const_cast<char*>(map_), map_size_);
+}
+
+FileContent FileContent::Mapped(const char* data, std::size_t size) {
+  FileContent c;
+  c.map_ = data;
+  c.map_size_ = size;
+  return c;
+}
+
+bool DiskReader::Read(const std::string& path, FileContent* content, std::string* error) const {
+  // O_RDONLY and PROT_READ only: this reader cannot create or modify anything.
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     *error = std::strerror(errno);
     return false;
   }
-  content->clear();
   struct stat st;
-  if (::fstat(fd, &st) == 0 && st.st_size > 0) content->reserve(static_cast<std::size_t>(st.st_size));
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= (1 << 20)) {
+    void* p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ,
+                     MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (p != MAP_FAILED) {
+      ::close(fd);
+      *content = FileContent::Mapped(static_cast<const char*>(p), static_cast<std::size_t>(st.st_size));
+      return true;
+    }
+  }
+  std::string text;
   char buf[1 << 16];
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);
@@ -48,9 +80,10 @@ bool DiskReader::Read(const std::string& path, std::string* content, std::string
       return false;
     }
     if (n == 0) break;
-    content->append(buf, static_cast<std::size_t>(n));
+    text.append(buf, static_cast<std::size_t>(n));
   }
   ::close(fd);
+  *content = FileContent(std::move(text));
   return true;
 }
 

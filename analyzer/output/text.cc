@@ -25,14 +25,16 @@ class LineCache {
     if (file == 0 || line == 0 || model_.files.is_builtin(file)) return "";
     auto it = lines_.find(file);
     if (it == lines_.end()) {
-      std::string content, err;
+      FileContent file_content;
+      std::string err;
       std::vector<std::string> lines;
-      if (reader_.Read(model_.files.display_path(file), &content, &err)) {
+      if (reader_.Read(model_.files.display_path(file), &file_content, &err)) {
+        std::string_view content = file_content.view();
         std::size_t start = 0;
         while (start <= content.size() && lines.size() < 10000000) {
           std::size_t nl = content.find('\n', start);
           if (nl == std::string::npos) nl = content.size();
-          lines.push_back(content.substr(start, nl - start));
+          lines.emplace_back(content.substr(start, nl - start));
           start = nl + 1;
         }
       }

@@ -3,12 +3,38 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <string>
 #include <vector>
 
 namespace grantpath {
 
 enum class EntryType { kMissing, kFile, kDirectory, kSymlink, kOther };
+
+/// The bytes of a file, read-only: either a private read-only memory map
+/// (large files: no copy) or an owned string. Move-only.
+class FileContent {
+ public:
+  FileContent() = default;
+  explicit FileContent(std::string text) : text_(std::move(text)) {}
+  FileContent(FileContent&& other) noexcept { *this = std::move(other); }
+  FileContent& operator=(FileContent&& other) noexcept;
+  FileContent(const FileContent&) = delete;
+  FileContent& operator=(const FileContent&) = delete;
+  ~FileContent();
+
+  /// Takes ownership of a mapping made with mmap (released with munmap).
+  static FileContent Mapped(const char* data, std::size_t size);
+
+  std::string_view view() const {
+    return map_ != nullptr ? std::string_view(map_, map_size_) : std::string_view(text_);
+  }
+
+ private:
+  std::string text_;
+  const char* map_ = nullptr;
+  std::size_t map_size_ = 0;
+};
 
 /// Abstract read-only file system. All loader I/O goes through it, so tests
 /// can run on an in-memory tree and check what was touched.
@@ -21,7 +47,7 @@ class FileReader {
   virtual std::int64_t Size(const std::string& path) const = 0;
   /// Reads a whole file. On failure returns false and sets `*error` to a
   /// short reason ("Permission denied").
-  virtual bool Read(const std::string& path, std::string* content,
+  virtual bool Read(const std::string& path, FileContent* content,
                     std::string* error) const = 0;
   /// Lists the names in a directory (not "." or ".."), sorted bytewise.
   virtual bool List(const std::string& path, std::vector<std::string>* names,
@@ -36,7 +62,9 @@ class DiskReader : public FileReader {
  public:
   EntryType Type(const std::string& path) const override;
   std::int64_t Size(const std::string& path) const override;
-  bool Read(const std::string& path, std::string* content,
+  /// Files of 1 MiB or more are memory-mapped read-only (faulting in fresh
+  /// memory for a copy costs more than parsing on some machines).
+  bool Read(const std::string& path, FileContent* content,
             std::string* error) const override;
   bool List(const std::string& path, std::vector<std::string>* names,
             std::string* error) const override;

@@ -122,14 +122,18 @@ class JsonReader {
   }
   static bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
+  // Reads a string literal into `out`, or only validates it when `out` is
+  // null (skipped subtrees).
   void ParseString(std::string* out) {
     ++i_;  // opening quote
     std::size_t run = i_;
+    std::string scratch;
+    if (out == nullptr) out = &scratch;
     for (;;) {
       if (i_ >= s_.size()) Fail("unterminated string");
       char c = s_[i_];
       if (c == '"') {
-        out->append(s_.data() + run, i_ - run);
+        if (out != &scratch) out->append(s_.data() + run, i_ - run);
         ++i_;
         return;
       }
@@ -138,7 +142,7 @@ class JsonReader {
         ++i_;
         continue;
       }
-      out->append(s_.data() + run, i_ - run);
+      if (out != &scratch) out->append(s_.data() + run, i_ - run);
       if (++i_ >= s_.size()) Fail("unterminated string");
       char e = s_[i_++];
       switch (e) {
@@ -269,8 +273,7 @@ class JsonReader {
         SkipWs();
         if (c == '{') {
           if (i_ >= s_.size() || s_[i_] != '"') Fail("expected a string key");
-          std::string key;
-          ParseString(&key);
+          ParseString(nullptr);
           SkipWs();
           if (i_ >= s_.size() || s_[i_] != ':') Fail("expected ':' after key");
           ++i_;
@@ -289,6 +292,10 @@ class JsonReader {
         }
         Fail(c == '{' ? "expected ',' or '}' in object" : "expected ',' or ']' in array");
       }
+    }
+    if (c == '"') {
+      ParseString(nullptr);
+      return;
     }
     DocNode scratch;
     ParseValue(&scratch, depth);
