@@ -55,7 +55,9 @@ RULE_FACTS = {
         "service accounts leads to each identity named in the input's bindings, and to Group "
         "`system:masters`; `bind` on clusterroles with create on clusterrolebindings, or "
         "`escalate` with update/patch on clusterroles, both cluster-wide, lead to cluster-admin "
-        "directly; a service account is a member of its implicit groups. The target is "
+        "directly; `bind` on any role (no `resourceNames`) with create on rolebindings in a "
+        "namespace leads to that namespace's pods, secrets and tokens (a RoleBinding to "
+        "cluster-admin there); a service account is a member of its implicit groups. The target is "
         "cluster-admin equivalence (see `rbac-cluster-admin-equivalent`) or `system:masters`. "
         "One breadth-first search from the target over reversed edges (Boost.Graph) gives every "
         "subject's shortest path; when several are equally short, direct admin edges are "
@@ -65,8 +67,7 @@ RULE_FACTS = {
         "cluster-wide is also reported, as high (not for subjects that hold it themselves, nor "
         "for those that reach cluster-admin, which holds everything). Start points are the "
         "subjects named in the input's bindings; cluster-admin "
-        "equivalents are not reported here. Not modelled yet: namespace-scoped bind/escalate "
-        "(which leads to one namespace's service accounts), node and kubelet credentials, and "
+        "equivalents are not reported here. Not modelled yet: namespace-scoped escalate, node and kubelet credentials, and "
         "cloud identities of service accounts (IRSA, workload identity).",
         [K8S_GOOD + "#privilege-escalation-risks", "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#workload-creation", "CWE-269"]),
     "rbac-cluster-admin-equivalent": (BINDINGS, REQUEST_WITNESS,

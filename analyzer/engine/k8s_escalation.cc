@@ -3,6 +3,7 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/reverse_graph.hpp>
+#include <algorithm>
 #include <set>
 #include <unordered_map>
 
@@ -190,6 +191,43 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
                   bind ? "bind cluster-admin with a new ClusterRoleBinding"
                        : "escalate a ClusterRole it can update",
                   first.at(who));
+    }
+  }
+
+  // bind (any role, no resourceNames) together with create rolebindings in
+  // a namespace: a RoleBinding to cluster-admin there makes the subject
+  // admin of that namespace, with its pods, secrets and tokens.
+  {
+    std::map<SubjectKey, std::set<std::string>> can_create_rb;  // "" = every namespace
+    for (const auto& h : ctx.Capability(probes::RbacWrite()))
+      for (std::uint32_t p : h.probes)
+        if (p == 0) can_create_rb[h.who].insert(scope_of(h));
+    for (const auto& ns : namespaces)
+      for (const char* kind : {"create", "secrets", "token", "exec"})
+        I.Edge(hub("nsadmin", ns), hub(kind, ns), "as its admin", {});
+    for (const char* kind : {"create", "secrets", "token", "exec"})
+      I.Edge(hub("nsadmin", ""), hub(kind, ""), "as their admin", {});
+    for (const auto& h : ctx.Capability(probes::EscalateBind())) {
+      bool binds = false;
+      for (std::uint32_t p : h.probes) binds |= (p == 2 || p == 3);
+      bool unrestricted = false;
+      for (const auto& rr : h.rules) {
+        const auto& rule = e.RuleOf(rr);
+        bool bind_verb = std::find(rule.verbs.begin(), rule.verbs.end(), "bind") != rule.verbs.end() ||
+                         std::find(rule.verbs.begin(), rule.verbs.end(), "*") != rule.verbs.end();
+        unrestricted |= bind_verb && rule.resource_names.empty();
+      }
+      if (!binds || !unrestricted) continue;
+      std::string ns = scope_of(h);
+      auto rb = can_create_rb.find(h.who);
+      if (rb == can_create_rb.end()) continue;
+      // Where both hold: the bind scope and the rolebinding scope intersect.
+      std::set<std::string> where;
+      if (ns.empty()) where = rb->second;
+      else if (rb->second.count("") || rb->second.count(ns)) where.insert(ns);
+      for (const auto& w : where)
+        I.Granted(I.Subject(h.who), hub("nsadmin", w),
+                  "bind any role with a new RoleBinding in " + NsText(w), h);
     }
   }
 

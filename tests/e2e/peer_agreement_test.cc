@@ -154,3 +154,49 @@ TEST_CASE("Polaris RBAC check fixtures agree or differ for a documented reason",
 
 }  // namespace
 }  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("kube-linter RBAC check fixtures agree", "[corpora][peers]") {
+  std::string dir = testing::CorporaDir();
+  if (dir.empty()) return;
+  dir += "/k8s-rbac/kube-linter";
+  const std::map<std::string, std::string> mapping = {
+      {"access-to-create-pods", "rbac-workload-create"},
+      {"access-to-secrets", "rbac-secrets-read"},
+      {"cluster-admin-role-binding", "rbac-cluster-admin-equivalent"},
+      {"wildcard-in-rules", "rbac-wildcard-rule"},
+  };
+  json expected = json::parse(testing::ReadFile(dir + "/expected-from-bats.json"));
+  std::size_t checked = 0;
+  for (const auto& e : expected) {
+    if (!e.contains("check") || !e["check"].is_string()) continue;
+    auto it = mapping.find(e["check"].get<std::string>());
+    if (it == mapping.end() || !e["file"].is_string() || !e["count"].is_number() ||
+        !e["messages"].is_array() || e["messages"].empty())
+      continue;
+    INFO(it->first);
+    auto r = testing::RunCli("scan '" + dir + "/" + e["file"].get<std::string>() + "' --rule " +
+                             it->second + " --format json --fail-on none");
+    REQUIRE(r.exit_code == 0);
+    json got = json::parse(r.out);
+    CHECK(got["findings"].size() == e["count"].get<std::size_t>());
+    // Same object: kube-linter names the role (or the cluster-admin binding).
+    std::string message = e["messages"][0];
+    for (const auto& f : got["findings"]) {
+      std::string all = f["message"].get<std::string>();
+      for (const auto& rel : f["related"]) all += " " + rel["message"].get<std::string>();
+      bool same = message.find("\"role1\"") != std::string::npos ? all.find("role1") != std::string::npos
+                  : message.find("cluster-admin") != std::string::npos
+                      ? all.find("account1") != std::string::npos
+                      : all.find("Role 'namespace-dev/role1'") != std::string::npos;
+      CHECK(same);
+    }
+    ++checked;
+  }
+  CHECK(checked >= mapping.size());
+}
+
+}  // namespace
+}  // namespace grantpath
