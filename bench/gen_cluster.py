@@ -8,6 +8,9 @@ bindings to service accounts, groups and users).
 
 Usage: gen_cluster.py OUT_DIR [--namespaces N] [--pods N] [--service-accounts N]
                       [--roles N] [--bindings N] [--formats yaml,json] [--seed S]
+                      [--style dump|manifests]
+--style manifests writes what a repository of manifests holds instead: no
+status, uid, resourceVersion, managedFields or last-applied annotations.
 Writes OUT_DIR/cluster.yaml (multi-document) and OUT_DIR/cluster.json (a List).
 """
 import argparse
@@ -80,6 +83,21 @@ def rule(rnd):
     return r
 
 
+def strip(obj):
+    """The manifest a user would commit for a dumped object."""
+    obj.pop("status", None)
+    md = obj.get("metadata", {})
+    for k in ("uid", "resourceVersion", "creationTimestamp", "managedFields", "annotations"):
+        md.pop(k, None)
+    spec = obj.get("spec", {})
+    for k in ("nodeName", "volumes", "tolerations", "dnsPolicy", "schedulerName", "terminationGracePeriodSeconds"):
+        spec.pop(k, None)
+    for c in spec.get("containers", []):
+        for k in ("volumeMounts", "terminationMessagePath", "terminationMessagePolicy"):
+            c.pop(k, None)
+    return obj
+
+
 def generate(a):
     rnd = random.Random(a.seed)
     nss = ["team-%03d" % i for i in range(a.namespaces)]
@@ -144,9 +162,12 @@ def main():
     ap.add_argument("--bindings", type=int, default=20000)
     ap.add_argument("--formats", default="yaml,json")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--style", choices=["dump", "manifests"], default="dump")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     objs = generate(a)
+    if a.style == "manifests":
+        objs = [strip(o) for o in objs]
     formats = a.formats.split(",")
     if "json" in formats:
         with open(os.path.join(a.out, "cluster.json"), "w") as f:

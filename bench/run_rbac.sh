@@ -18,3 +18,11 @@ for f in "$OUT/cluster.json" "$OUT/cluster.yaml"; do
     ./build/analyzer/cli/grantpath k8s who-can get secrets -n team-007 "$f" > /dev/null
 done
 ./build/bench/grantpath_rbac_bench "$OUT/cluster.json" 50
+# The same cluster as a repository of manifests (multi-document YAML).
+MAN=${MAN:-bench/out/manifests}
+if [ ! -f "$MAN/cluster.yaml" ]; then
+  /usr/bin/python3 bench/gen_cluster.py "$MAN" --namespaces 200 --pods 20000 \
+    --service-accounts 50000 --roles 5000 --bindings 20000 --formats yaml --style manifests
+fi
+/usr/bin/time -f "scan $MAN/cluster.yaml: %e s wall, peak RSS %M KB" \
+  ./build/analyzer/cli/grantpath scan "$MAN/cluster.yaml" -o /dev/null --fail-on none
