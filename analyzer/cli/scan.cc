@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <algorithm>
+#include <map>
 #include <set>
 
 #include "cli/commands.h"
@@ -67,6 +69,35 @@ bool CheckRuleIds(const std::vector<std::string>& ids) {
   return ok;
 }
 
+// Inputs that are recognised but that no engine of this version analyzes:
+// say so once per kind, at the first such object, rather than report
+// nothing about them.
+void ReportUnanalyzed(const Model& model, DiagnosticSink& sink) {
+  if (!model.iam_policies.empty() || !model.iam_principals.empty()) {
+    SourceRange first = !model.iam_policies.empty() ? model.iam_policies.front().where
+                                                    : model.iam_principals.front().where;
+    for (const auto& p : model.iam_policies) first = std::min(first, p.where);
+    sink.Warning("unsupported-construct",
+                 std::to_string(model.iam_policies.size()) + " AWS IAM polic" +
+                     (model.iam_policies.size() == 1 ? "y" : "ies") + " and " +
+                     std::to_string(model.iam_principals.size()) +
+                     " principal(s) were read but are not analyzed: this version has no AWS IAM rules",
+                 first);
+  }
+  std::map<std::string, std::pair<std::size_t, SourceRange>> kinds;
+  for (const auto& o : model.k8s_other) {
+    if (o.kind == "ConfigMap") continue;  // only aws-auth would matter, and it is not analyzed either
+    auto& k = kinds[o.kind];
+    if (k.first++ == 0 || o.meta.where < k.second) k.second = o.meta.where;
+  }
+  for (const auto& [kind, info] : kinds) {
+    sink.Warning("unsupported-construct",
+                 std::to_string(info.first) + " " + kind + " object(s) were read but are not analyzed: "
+                 "this version has no network reachability engine",
+                 info.second);
+  }
+}
+
 int Run() {
   ScanFlags& f = Flags();
   f.in.load.verbose = f.verbose;
@@ -87,6 +118,7 @@ int Run() {
 
   Timer timer(f.timings);
   auto session = LoadSession(f.in);
+  ReportUnanalyzed(*session->model, session->diagnostics);
   timer.Lap("load");
   Model& model = *session->model;
   if (session->user_objects == 0) {

@@ -121,3 +121,18 @@ TEST_CASE("Exit codes", "[e2e]") {
 
 }  // namespace
 }  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("Inputs no engine analyzes yet are reported, not silently passed", "[e2e]") {
+  auto r = testing::RunCli("scan tests/e2e/mixed/input --fail-on none");
+  CHECK(r.out.find("policy.json:1:1: warning: 1 AWS IAM policy and 0 principal(s) were read but "
+                   "are not analyzed: this version has no AWS IAM rules [unsupported-construct]") !=
+        std::string::npos);
+  auto np = testing::RunCli("scan tests/fixtures/hostile/huge-scalar.yaml examples/demo-cluster --fail-on none");
+  CHECK(np.out.find("not analyzed: this version has no network reachability engine") == std::string::npos);
+}
+
+}  // namespace
+}  // namespace grantpath
