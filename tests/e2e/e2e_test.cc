@@ -132,6 +132,10 @@ TEST_CASE("Inputs no engine analyzes yet are reported, not silently passed", "[e
         std::string::npos);
   auto np = testing::RunCli("scan tests/fixtures/hostile/huge-scalar.yaml examples/demo-cluster --fail-on none");
   CHECK(np.out.find("not analyzed: this version has no network reachability engine") == std::string::npos);
+  auto net = testing::RunCli("scan tests/fixtures/network/default-deny.yaml --fail-on none");
+  CHECK(net.exit_code == 0);
+  CHECK(net.out.find("default-deny.yaml:1:1: warning: 1 NetworkPolicy object(s) were read but are not "
+                     "analyzed: this version has no network reachability engine") != std::string::npos);
 }
 
 }  // namespace
