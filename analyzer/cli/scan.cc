@@ -85,6 +85,10 @@ void ReportUnanalyzed(const Model& model, DiagnosticSink& sink) {
                  first);
   }
   std::map<std::string, std::pair<std::size_t, SourceRange>> kinds;
+  for (const auto& p : model.k8s_network_policies) {
+    auto& k = kinds["NetworkPolicy"];
+    if (k.first++ == 0 || p.meta.where < k.second) k.second = p.meta.where;
+  }
   for (const auto& o : model.k8s_other) {
     if (o.kind == "ConfigMap") continue;  // only aws-auth would matter, and it is not analyzed either
     auto& k = kinds[o.kind];

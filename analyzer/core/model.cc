@@ -83,6 +83,10 @@ std::size_t Model::AddWorkload(k8s::Workload w) {
   AddVertex(VertexKind::kWorkload, k8s_workloads.size() - 1, o);
   return k8s_workloads.size() - 1;
 }
+std::size_t Model::AddNetworkPolicy(k8s::NetworkPolicy p) {
+  k8s_network_policies.push_back(std::move(p));
+  return k8s_network_policies.size() - 1;
+}
 std::size_t Model::AddOther(k8s::OtherObject o) {
   k8s_other.push_back(std::move(o));
   return k8s_other.size() - 1;
@@ -106,6 +110,7 @@ void Model::Absorb(Model&& other) {
   for (auto& sa : other.k8s_service_accounts) AddServiceAccount(std::move(sa));
   for (auto& ns : other.k8s_namespaces) AddNamespace(std::move(ns));
   for (auto& w : other.k8s_workloads) AddWorkload(std::move(w));
+  for (auto& p : other.k8s_network_policies) AddNetworkPolicy(std::move(p));
   for (auto& o : other.k8s_other) AddOther(std::move(o));
   // IAM principals refer to policies by index: shift them.
   std::size_t base = iam_policies.size();
@@ -133,7 +138,8 @@ void Model::AddEdge(Vertex from, Vertex to, EdgeKind kind, SourceRange origin) {
 
 std::size_t Model::AnalyzableCount() const {
   return k8s_roles.size() + k8s_bindings.size() + k8s_service_accounts.size() +
-         k8s_namespaces.size() + k8s_workloads.size() + k8s_other.size() + iam_policies.size() +
+         k8s_namespaces.size() + k8s_workloads.size() + k8s_network_policies.size() +
+         k8s_other.size() + iam_policies.size() +
          iam_principals.size();
 }
 

@@ -58,12 +58,16 @@ class ObjectParser {
   ObjectParser(FileId file, const K8sOptions& options, Model& model, DiagnosticSink& sink)
       : file_(file), options_(options), model_(model), sink_(sink) {}
 
-  std::size_t Parse(const DocNode& obj, int list_depth) {
+  // `item_kind`/`item_api_version`: what the items of a typed list
+  // (PodList, NamespaceList...) are when they omit their own type, as the
+  // API server's list responses do.
+  std::size_t Parse(const DocNode& obj, int list_depth, const std::string& item_kind = "",
+                    const std::string& item_api_version = "") {
     if (!obj.is_map()) return 0;
     const DocNode* av = obj.Find("apiVersion");
     const DocNode* kd = obj.Find("kind");
-    std::string kind = (kd && kd->is_scalar()) ? kd->text : "";
-    std::string api_version = (av && av->is_scalar()) ? av->text : "";
+    std::string kind = (kd && kd->is_scalar()) ? kd->text : item_kind;
+    std::string api_version = (av && av->is_scalar()) ? av->text : item_api_version;
     // List items from `kubectl get -o json` carry their own kind; a kind
     // ending in "List" with `items` is a list whatever its group.
     if (kind.size() >= 4 && kind.compare(kind.size() - 4, 4, "List") == 0) {
@@ -74,8 +78,10 @@ class ObjectParser {
           return 0;
         }
         std::size_t n = 0;
+        std::string element = kind == "List" ? "" : kind.substr(0, kind.size() - 4);
         if (items->is_seq())
-          for (const DocNode& item : items->items) n += Parse(item, list_depth + 1);
+          for (const DocNode& item : items->items)
+            n += Parse(item, list_depth + 1, element, element.empty() ? "" : api_version);
         return n;
       }
       if (items != nullptr) {
@@ -108,19 +114,20 @@ class ObjectParser {
     for (const auto& k : kKnownKinds)
       if (k.group == group) same_group.emplace_back(k.kind);
     const DocNode* kd = obj.Find("kind");
+    SourcePos pos = kd != nullptr ? kd->pos : obj.pos;  // the kind may come from a typed list
     if (!same_group.empty()) {
       std::string hint = DidYouMean(kind, same_group);
       if (!hint.empty()) {
         sink_.Warning("unknown-kind",
                       "unknown kind '" + kind + "' for apiVersion '" + api_version + "'" + hint +
                           "; object skipped",
-                      At(file_, kd->pos));
+                      At(file_, pos));
         return;
       }
     }
     if (options_.verbose) {
       sink_.Note("skipped", "kind '" + kind + "' (" + api_version + ") is not analyzed",
-                 At(file_, kd->pos));
+                 At(file_, pos));
     }
   }
 
@@ -171,6 +178,7 @@ class ObjectParser {
       return 1;
     }
     if (kind == "Pod" || group == "apps" || group == "batch") return ParseWorkload(obj, f, kind);
+    if (kind == "NetworkPolicy") return ParseNetworkPolicy(obj, f);
     // Recognised kinds that later engines analyze in depth.
     k8s::OtherObject o;
     bool cluster_scoped = kind == "AdminNetworkPolicy" || kind == "BaselineAdminNetworkPolicy";
@@ -265,6 +273,123 @@ class ObjectParser {
     if (!f.ok()) return 0;
     model_.AddBinding(std::move(b));
     return 1;
+  }
+
+  std::size_t ParseNetworkPolicy(const DocNode& obj, Fields& f) {
+    k8s::NetworkPolicy np;
+    np.meta = Meta(obj, f, true);
+    const DocNode* spec = f.Map(obj, "spec");
+    if (spec == nullptr) {
+      if (f.ok()) f.Required(obj, "spec");
+      return 0;
+    }
+    // podSelector is a struct in the API: when omitted it decodes to the
+    // empty selector, which selects every pod of the namespace.
+    if (const DocNode* sel = f.Map(*spec, "podSelector")) {
+      np.pod_selector = ParseLabelSelector(*sel, f);
+    } else {
+      np.pod_selector.present = true;
+      np.pod_selector.where = At(file_, spec->pos);
+    }
+    np.ingress = Rules(*spec, "ingress", "from", f);
+    np.egress = Rules(*spec, "egress", "to", f);
+    if (const DocNode* types = f.Seq(*spec, "policyTypes"); types && !types->items.empty()) {
+      np.policy_types_given = true;
+      for (const auto& t : types->items) {
+        if (t.is_scalar() && t.text == "Ingress") np.ingress_type = true;
+        else if (t.is_scalar() && t.text == "Egress") np.egress_type = true;
+        else f.Invalid(t, "policyTypes entries must be \"Ingress\" or \"Egress\"" +
+                              (t.is_scalar() ? DidYouMean(t.text, {"Ingress", "Egress"}) : std::string()));
+      }
+    } else {
+      np.ingress_type = true;
+      np.egress_type = !np.egress.empty();
+    }
+    if (!f.ok()) return 0;
+    model_.AddNetworkPolicy(std::move(np));
+    return 1;
+  }
+
+  std::vector<k8s::NetworkPolicyRule> Rules(const DocNode& spec, const char* key,
+                                            const char* peers_key, Fields& f) {
+    std::vector<k8s::NetworkPolicyRule> out;
+    const DocNode* rules = f.Seq(spec, key);
+    if (rules == nullptr) return out;
+    for (const DocNode& r : rules->items) {
+      if (!r.is_map()) {
+        f.WrongType(r, key, "a list of rules");
+        continue;
+      }
+      k8s::NetworkPolicyRule rule;
+      rule.where = At(file_, r.pos);
+      if (const DocNode* peers = f.Seq(r, peers_key)) {
+        for (const DocNode& p : peers->items) {
+          if (!p.is_map()) {
+            f.WrongType(p, peers_key, "a list of peers");
+            continue;
+          }
+          rule.peers.push_back(Peer(p, f));
+        }
+      }
+      if (const DocNode* ports = f.Seq(r, "ports")) {
+        for (const DocNode& p : ports->items) {
+          if (!p.is_map()) {
+            f.WrongType(p, "ports", "a list of ports");
+            continue;
+          }
+          rule.ports.push_back(Port(p, f));
+        }
+      }
+      out.push_back(std::move(rule));
+    }
+    return out;
+  }
+
+  k8s::NetworkPolicyPeer Peer(const DocNode& p, Fields& f) {
+    k8s::NetworkPolicyPeer peer;
+    peer.where = At(file_, p.pos);
+    if (const DocNode* s = f.Map(p, "podSelector")) peer.pod_selector = ParseLabelSelector(*s, f);
+    if (const DocNode* s = f.Map(p, "namespaceSelector"))
+      peer.namespace_selector = ParseLabelSelector(*s, f);
+    if (const DocNode* ib = f.Map(p, "ipBlock")) {
+      peer.ip_block = true;
+      peer.cidr = f.Required(*ib, "cidr");
+      peer.except = f.StrList(*ib, "except");
+      if (peer.pod_selector || peer.namespace_selector)
+        f.Invalid(p, "a peer with ipBlock cannot also have podSelector or namespaceSelector");
+    } else if (!peer.pod_selector && !peer.namespace_selector && f.ok()) {
+      f.Invalid(p, "a peer needs podSelector, namespaceSelector or ipBlock");
+    }
+    return peer;
+  }
+
+  k8s::NetworkPolicyPort Port(const DocNode& p, Fields& f) {
+    k8s::NetworkPolicyPort port;
+    port.where = At(file_, p.pos);
+    port.protocol = f.Str(p, "protocol").value_or("TCP");
+    if (port.protocol != "TCP" && port.protocol != "UDP" && port.protocol != "SCTP")
+      f.Invalid(*p.Find("protocol"), "protocol must be TCP, UDP or SCTP, got '" + port.protocol + "'" +
+                                         DidYouMean(port.protocol, {"TCP", "UDP", "SCTP"}));
+    if (const DocNode* v = p.Find("port"); v && !v->is_null()) {
+      port.any_port = false;
+      if (auto n = ScalarInt(*v); n && !v->quoted) {
+        if (*n < 1 || *n > 65535) f.Invalid(*v, "port must be 1-65535, got " + v->text);
+        port.port = static_cast<std::int32_t>(*n);
+      } else if (v->is_scalar()) {
+        port.port_name = v->text;
+      } else {
+        f.WrongType(*v, "port", "a number or a port name");
+      }
+    }
+    if (auto end = f.Int(p, "endPort")) {
+      if (port.any_port || !port.port_name.empty()) {
+        f.Invalid(*p.Find("endPort"), "endPort needs a numeric port");
+      } else if (*end < port.port || *end > 65535) {
+        f.Invalid(*p.Find("endPort"), "endPort must be between port and 65535");
+      }
+      port.end_port = static_cast<std::int32_t>(*end);
+    }
+    return port;
   }
 
   std::size_t ParseWorkload(const DocNode& obj, Fields& f, const std::string& kind) {

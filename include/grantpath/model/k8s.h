@@ -129,6 +129,47 @@ struct Workload {
   std::vector<Container> containers;  // init containers included
 };
 
+/// One port of a NetworkPolicy rule (networking.k8s.io/v1).
+struct NetworkPolicyPort {
+  std::string protocol = "TCP";  // defaulted as the API server does
+  bool any_port = true;          // no `port`: every port of the protocol
+  std::int32_t port = 0;         // numeric port
+  std::string port_name;         // named port, resolved per destination pod
+  std::optional<std::int32_t> end_port;  // with a numeric port: the range's end
+  SourceRange where;
+};
+
+/// One peer of a rule: an ipBlock, or pod and/or namespace selectors
+/// (both = AND). An absent selector is nullopt; `{}` selects everything.
+struct NetworkPolicyPeer {
+  std::optional<LabelSelector> pod_selector;
+  std::optional<LabelSelector> namespace_selector;
+  bool ip_block = false;
+  std::string cidr;
+  std::vector<std::string> except;
+  SourceRange where;
+};
+
+/// An ingress (from) or egress (to) rule. No peers = every peer; no ports =
+/// every port and protocol.
+struct NetworkPolicyRule {
+  std::vector<NetworkPolicyPeer> peers;
+  std::vector<NetworkPolicyPort> ports;
+  SourceRange where;
+};
+
+/// A NetworkPolicy with its policyTypes defaulted: Ingress always, Egress
+/// when `egress` has at least one rule (SetDefaults_NetworkPolicy).
+struct NetworkPolicy {
+  ObjectMeta meta;
+  LabelSelector pod_selector;  // spec.podSelector ({} = every pod of the namespace)
+  bool ingress_type = false;
+  bool egress_type = false;
+  bool policy_types_given = false;
+  std::vector<NetworkPolicyRule> ingress;
+  std::vector<NetworkPolicyRule> egress;
+};
+
 /// An object of a recognised kind that the current engines do not analyze
 /// in depth yet (Service, Ingress, NetworkPolicy, ConfigMap ...). Kept so
 /// that `--verbose` can list it and later engines can pick it up.

@@ -88,6 +88,7 @@ class Model {
   std::vector<k8s::ServiceAccount> k8s_service_accounts;
   std::vector<k8s::Namespace> k8s_namespaces;
   std::vector<k8s::Workload> k8s_workloads;
+  std::vector<k8s::NetworkPolicy> k8s_network_policies;  // no graph vertex yet
   std::vector<k8s::OtherObject> k8s_other;
   std::vector<iam::Policy> iam_policies;
   std::vector<iam::Principal> iam_principals;
@@ -100,6 +101,7 @@ class Model {
   std::size_t AddServiceAccount(k8s::ServiceAccount sa);
   std::size_t AddNamespace(k8s::Namespace ns);
   std::size_t AddWorkload(k8s::Workload w);
+  std::size_t AddNetworkPolicy(k8s::NetworkPolicy p);
   std::size_t AddOther(k8s::OtherObject o);
   std::size_t AddIamPolicy(iam::Policy p);
   std::size_t AddIamPrincipal(iam::Principal p);

@@ -228,6 +228,7 @@ TEST_CASE("Every recognised kind lands in its table with its location", "[parser
             "\nmetadata: {name: o" + std::to_string(i) + ", namespace: ns}\n";
     if (kinds[i].second.find("Binding") != std::string::npos)
       yaml += "roleRef: {kind: ClusterRole, name: view}\n";
+    if (kinds[i].second == "NetworkPolicy") yaml += "spec: {podSelector: {}}\n";
   }
   Model m;
   CollectingSink sink;
@@ -238,11 +239,12 @@ TEST_CASE("Every recognised kind lands in its table with its location", "[parser
   CHECK(m.k8s_roles.size() == 2);
   CHECK(m.k8s_bindings.size() == 2);
   CHECK(m.k8s_workloads.size() == 7);  // Pod + 6 controllers
-  REQUIRE(m.k8s_other.size() == 6);
+  CHECK(m.k8s_network_policies.size() == 1);
+  REQUIRE(m.k8s_other.size() == 5);
   std::set<std::string> other;
   for (const auto& o : m.k8s_other) other.insert(o.kind);
-  CHECK(other == std::set<std::string>{"Service", "ConfigMap", "NetworkPolicy", "Ingress",
-                                       "AdminNetworkPolicy", "BaselineAdminNetworkPolicy"});
+  CHECK(other == std::set<std::string>{"Service", "ConfigMap", "Ingress", "AdminNetworkPolicy",
+                                       "BaselineAdminNetworkPolicy"});
   // Each object is located at its first key: document i starts on line 4i+2
   // (bindings carry one more line).
   CHECK(m.k8s_namespaces[0].meta.where.begin == SourcePos{2, 1});
@@ -251,6 +253,151 @@ TEST_CASE("Every recognised kind lands in its table with its location", "[parser
   // Cluster-scoped kinds drop a namespace given in metadata.
   for (const auto& o : m.k8s_other)
     if (o.kind.find("AdminNetworkPolicy") != std::string::npos) CHECK(o.meta.ns.empty());
+}
+
+}  // namespace
+}  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("NetworkPolicy: selectors, peers, ports and policyTypes defaulting", "[parsers][k8s][netpol]") {
+  Model m;
+  CollectingSink sink;
+  testing::LoadString(m, sink, R"(apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web, namespace: shop}
+spec:
+  podSelector:
+    matchLabels: {app: web}
+  ingress:
+  - from:
+    - namespaceSelector: {matchLabels: {team: edge}}
+      podSelector: {matchExpressions: [{key: role, operator: NotIn, values: [db]}]}
+    - podSelector: {}
+    - ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}
+    ports:
+    - port: http
+    - {port: 8000, endPort: 8100, protocol: UDP}
+  - {}
+  egress: []
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny, namespace: shop}
+spec:
+  podSelector: {}
+  egress:
+  - to: [{ipBlock: {cidr: 0.0.0.0/0}}]
+    ports: [{protocol: SCTP}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: explicit, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+)");
+  CHECK(sink.diagnostics().empty());
+  REQUIRE(m.k8s_network_policies.size() == 3);
+  const auto& web = m.k8s_network_policies[0];
+  CHECK(web.pod_selector.Matches({{"app", "web"}}));
+  CHECK(web.ingress_type);
+  CHECK_FALSE(web.egress_type);  // `egress: []` has no rule: not an Egress policy
+  REQUIRE(web.ingress.size() == 2);
+  const auto& r0 = web.ingress[0];
+  CHECK(r0.where.begin == SourcePos{8, 5});
+  REQUIRE(r0.peers.size() == 3);
+  CHECK(r0.peers[0].namespace_selector.has_value());
+  CHECK(r0.peers[0].pod_selector.has_value());  // both: AND
+  CHECK(r0.peers[0].pod_selector->Matches({}));  // NotIn selects pods without the key
+  CHECK_FALSE(r0.peers[1].namespace_selector.has_value());  // podSelector alone: same namespace
+  CHECK(r0.peers[1].pod_selector->empty());
+  CHECK(r0.peers[2].ip_block);
+  CHECK(r0.peers[2].cidr == "10.0.0.0/8");
+  CHECK(r0.peers[2].except == std::vector<std::string>{"10.1.0.0/16"});
+  REQUIRE(r0.ports.size() == 2);
+  CHECK(r0.ports[0].port_name == "http");
+  CHECK(r0.ports[0].protocol == "TCP");  // defaulted
+  CHECK(r0.ports[1].port == 8000);
+  CHECK(r0.ports[1].end_port == 8100);
+  CHECK(r0.ports[1].protocol == "UDP");
+  CHECK(web.ingress[1].peers.empty());  // `{}`: every source, every port
+  CHECK(web.ingress[1].ports.empty());
+  const auto& deny = m.k8s_network_policies[1];
+  CHECK(deny.ingress_type);
+  CHECK(deny.egress_type);  // an egress rule implies Egress
+  CHECK(deny.ingress.empty());
+  CHECK(deny.egress[0].ports[0].any_port);
+  const auto& ex = m.k8s_network_policies[2];
+  CHECK_FALSE(ex.ingress_type);  // policyTypes given: taken as written
+  CHECK(ex.egress_type);
+}
+
+TEST_CASE("NetworkPolicy: invalid specs are located errors", "[parsers][k8s][netpol][errors]") {
+  Model m;
+  CollectingSink sink;
+  testing::LoadString(m, sink, R"(apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: a, namespace: x}
+spec:
+  podSelector: {}
+  ingress:
+  - from: [{ipBlock: {cidr: 1.2.3.0/24}, podSelector: {}}]
+    ports: [{port: named, endPort: 9}, {port: 70000}, {protocol: TPC}]
+  policyTypes: [Ingres]
+)");
+  CHECK(testing::Formatted(m, sink) ==
+        std::vector<std::string>{
+            "test.yaml:7:12: error: a peer with ipBlock cannot also have podSelector or "
+            "namespaceSelector (NetworkPolicy 'x/a' not analyzed) [invalid-value]",
+            "test.yaml:8:36: error: endPort needs a numeric port (NetworkPolicy 'x/a' not analyzed) "
+            "[invalid-value]",
+            "test.yaml:8:47: error: port must be 1-65535, got 70000 (NetworkPolicy 'x/a' not "
+            "analyzed) [invalid-value]",
+            "test.yaml:8:66: error: protocol must be TCP, UDP or SCTP, got 'TPC'; did you mean "
+            "'TCP'? (NetworkPolicy 'x/a' not analyzed) [invalid-value]",
+            "test.yaml:9:17: error: policyTypes entries must be \"Ingress\" or \"Egress\"; did you "
+            "mean 'Ingress'? (NetworkPolicy 'x/a' not analyzed) [invalid-value]"});
+  CHECK(m.k8s_network_policies.empty());
+}
+
+}  // namespace
+}  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("Typed lists: items without their own kind take the list's", "[parsers][k8s]") {
+  Model m;
+  CollectingSink sink;
+  testing::LoadString(m, sink, R"(apiVersion: v1
+kind: NamespaceList
+items:
+- metadata: {name: a, labels: {team: x}}
+- metadata: {name: b}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicyList
+items:
+- metadata: {name: no-selector, namespace: n}
+  spec: {ingress: [{}]}
+---
+apiVersion: v1
+kind: List
+items:
+- metadata: {name: untyped}
+)");
+  REQUIRE(m.k8s_namespaces.size() == 2);
+  CHECK(m.k8s_namespaces[0].meta.labels.at("team") == "x");
+  REQUIRE(m.k8s_network_policies.size() == 1);
+  // An omitted podSelector decodes to the empty selector: every pod.
+  CHECK(m.k8s_network_policies[0].pod_selector.present);
+  CHECK(m.k8s_network_policies[0].pod_selector.empty());
+  // A plain List says nothing about its items' kind.
+  CHECK(testing::Formatted(m, sink) ==
+        std::vector<std::string>{
+            "test.yaml:16:3: warning: list item has no 'apiVersion' or 'kind'; skipped [missing-field]"});
 }
 
 }  // namespace
