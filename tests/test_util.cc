@@ -28,6 +28,18 @@ std::vector<std::string> Formatted(const Model& model, const CollectingSink& sin
   return out;
 }
 
+k8s::PolicyRule MakeRule(std::vector<std::string> verbs, std::vector<std::string> groups,
+                         std::vector<std::string> resources, std::vector<std::string> names,
+                         std::vector<std::string> urls) {
+  k8s::PolicyRule r;
+  r.verbs = std::move(verbs);
+  r.api_groups = std::move(groups);
+  r.resources = std::move(resources);
+  r.resource_names = std::move(names);
+  r.non_resource_urls = std::move(urls);
+  return r;
+}
+
 std::string SourceDir() { return GRANTPATH_SOURCE_DIR; }
 
 std::string ReadFile(const std::string& path) {

@@ -40,6 +40,13 @@ struct RunResult {
 RunResult RunCli(const std::string& args);
 
 std::string ReadFile(const std::string& path);
+
+/// A PolicyRule from its lists (verbs, apiGroups, resources, resourceNames,
+/// nonResourceURLs), for engine tests.
+k8s::PolicyRule MakeRule(std::vector<std::string> verbs, std::vector<std::string> groups,
+                         std::vector<std::string> resources,
+                         std::vector<std::string> names = {},
+                         std::vector<std::string> urls = {});
 std::string SourceDir();
 /// The shared corpora directory, or "" when it is absent. Under CI
 /// (CI set in the environment) absence fails the calling test.

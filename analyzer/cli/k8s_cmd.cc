@@ -55,15 +55,6 @@ Json Strings(const std::vector<std::string>& v) {
   return a;
 }
 
-std::string RoleText(const k8s::Role& r) {
-  return std::string(r.cluster ? "ClusterRole '" : "Role '") + (r.cluster ? "" : r.meta.ns + "/") +
-         r.meta.name + "'";
-}
-std::string BindingText(const k8s::Binding& b) {
-  return std::string(b.cluster ? "ClusterRoleBinding '" : "RoleBinding '") +
-         (b.cluster ? "" : b.meta.ns + "/") + b.meta.name + "'";
-}
-
 std::string RuleText(const k8s::PolicyRule& r) {
   auto join = [](const std::vector<std::string>& v) {
     std::string s;
@@ -111,8 +102,8 @@ std::string GrantText(const Model& m, const rbac::Engine& e, const rbac::Grant& 
   if (g.superuser) return "member of system:masters (the API server allows every request)";
   const auto& b = m.k8s_bindings[g.binding];
   const auto& rule = e.RuleOf(g.rule);
-  std::string out = BindingText(b) + " -> " + RoleText(m.k8s_roles[g.role]);
-  if (g.rule.role != g.role) out += " (aggregated from " + RoleText(m.k8s_roles[g.rule.role]) + ")";
+  std::string out = rbac::BindingName(b) + " -> " + rbac::RoleName(m.k8s_roles[g.role]);
+  if (g.rule.role != g.role) out += " (aggregated from " + rbac::RoleName(m.k8s_roles[g.rule.role]) + ")";
   out += " rule " + std::to_string(g.rule.rule + 1) + " {" + RuleText(rule) + "} at " +
          LocText(m, rule.where);
   return out;
@@ -338,7 +329,7 @@ int RunPermissions() {
                       {"resources", Strings(rule.resources)},
                       {"resourceNames", Strings(rule.resource_names)},
                       {"nonResourceURLs", Strings(rule.non_resource_urls)},
-                      {"role", RoleText(m.k8s_roles[rr.role])},
+                      {"role", rbac::RoleName(m.k8s_roles[rr.role])},
                       {"location", Loc(m, rule.where)},
                       {"via", via}});
       }
@@ -358,11 +349,11 @@ int RunPermissions() {
   for (const auto& [ns, rules] : by_scope) {
     text += ns.empty() ? "cluster-wide:\n" : "in namespace '" + ns + "':\n";
     for (const auto& [rr, grants] : rules) {
-      text += "  " + RuleText(e.RuleOf(rr)) + "  (" + RoleText(m.k8s_roles[rr.role]) + " at " +
+      text += "  " + RuleText(e.RuleOf(rr)) + "  (" + rbac::RoleName(m.k8s_roles[rr.role]) + " at " +
               LocText(m, e.RuleOf(rr).where) + ")\n";
       std::set<std::string> seen;
       for (const auto& g : grants) {
-        std::string b = "      via " + BindingText(m.k8s_bindings[g.binding]) + " at " +
+        std::string b = "      via " + rbac::BindingName(m.k8s_bindings[g.binding]) + " at " +
                         LocText(m, m.k8s_bindings[g.binding].subjects[g.subject].where) + "\n";
         if (seen.insert(b).second) text += b;
       }

@@ -5,9 +5,9 @@ namespace grantpath {
 SourceFiles::SourceFiles() : display_(1), relative_(1), builtin_(1, false) {}
 
 FileId SourceFiles::Add(const std::string& display_path, const std::string& relative_path) {
-  for (std::size_t i = display_.size(); i-- > 1;) {
-    if (display_[i] == display_path && !builtin_[i]) return static_cast<FileId>(i);
-  }
+  auto it = index_.find(display_path);
+  if (it != index_.end()) return it->second;
+  index_.emplace(display_path, static_cast<FileId>(display_.size()));
   display_.push_back(display_path);
   relative_.push_back(relative_path);
   builtin_.push_back(false);

@@ -22,9 +22,7 @@ struct EdgeInfo {
   std::int64_t binding = -1;       // the granting binding, named lazily
   std::string Text(const Model& m) const {
     if (binding >= 0) {
-      const auto& b = m.k8s_bindings[static_cast<std::size_t>(binding)];
-      return text + (b.cluster ? " (ClusterRoleBinding '" : " (RoleBinding '") +
-             (b.cluster ? "" : b.meta.ns + "/") + b.meta.name + "')";
+      return text + " (" + BindingName(m.k8s_bindings[static_cast<std::size_t>(binding)]) + ")";
     }
     if (sa == nullptr) return text;
     if (text == "create") return "run a pod as " + sa->Display() + " and use its token";
@@ -107,7 +105,7 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
       if (!e.TokenMounted(w)) continue;
       const auto& wl = m.k8s_workloads[w];
       I.Edge(hub("exec", wl.meta.ns), I.Subject(sa),
-             "exec into " + wl.kind + " '" + wl.meta.ns + "/" + wl.meta.name + "' and use the token of " + sa.Display(),
+             "exec into " + WorkloadName(wl) + " and use the token of " + sa.Display(),
              wl.meta.where);
     }
     for (const auto& g : UserInfoFor(sa).groups)

@@ -12,6 +12,20 @@ bool Has(const std::vector<std::string>& v, const std::string& s) {
 
 }  // namespace
 
+std::string BindingName(const k8s::Binding& b) {
+  return b.cluster ? "ClusterRoleBinding '" + b.meta.name + "'"
+                   : "RoleBinding '" + b.meta.ns + "/" + b.meta.name + "'";
+}
+
+std::string RoleName(const k8s::Role& r) {
+  return r.cluster ? "ClusterRole '" + r.meta.name + "'"
+                   : "Role '" + r.meta.ns + "/" + r.meta.name + "'";
+}
+
+std::string WorkloadName(const k8s::Workload& w) {
+  return w.kind + " '" + w.meta.ns + "/" + w.meta.name + "'";
+}
+
 std::string Request::Describe() const {
   if (!resource_request) return verb + " " + path;
   std::string out = verb + " " + resource;

@@ -41,6 +41,14 @@ struct UserInfo {
   std::vector<std::string> groups;
 };
 
+/// "ClusterRoleBinding 'x'" or "RoleBinding 'ns/x'": how every message
+/// names a binding, a role or a workload.
+std::string BindingName(const k8s::Binding& b);
+/// "ClusterRole 'x'" or "Role 'ns/x'".
+std::string RoleName(const k8s::Role& r);
+/// "Deployment 'ns/name'".
+std::string WorkloadName(const k8s::Workload& w);
+
 /// The user info the API server builds for a subject: service accounts get
 /// "system:serviceaccount:NS:NAME" and the groups system:serviceaccounts,
 /// system:serviceaccounts:NS and system:authenticated; users get

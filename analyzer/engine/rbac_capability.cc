@@ -32,6 +32,20 @@ std::string Probe::Describe() const {
   return out;
 }
 
+namespace {
+
+// Whether the rule allows the request for at least one object name: a rule
+// restricted by resourceNames grants those objects. Copies the rule only in
+// that case.
+bool AllowsSomeObject(const k8s::PolicyRule& rule, const Request& req) {
+  if (rule.resource_names.empty()) return RuleAllows(rule, req);
+  k8s::PolicyRule any_name = rule;
+  any_name.resource_names.clear();
+  return RuleAllows(any_name, req);
+}
+
+}  // namespace
+
 std::vector<CapabilityHit> FindCapability(const Engine& engine, const std::vector<Probe>& probes,
                                           bool include_builtin) {
   const Model& m = engine.model();
@@ -54,9 +68,10 @@ std::vector<CapabilityHit> FindCapability(const Engine& engine, const std::vecto
       Request req = probes[i].ToRequest("ns");
       bool hit = false;
       for (const RuleRef& rr : engine.EffectiveRules(role)) {
-        k8s::PolicyRule rule = engine.RuleOf(rr);
-        if (probes[i].names == Names::kSome) rule.resource_names.clear();
-        if (RuleAllows(rule, req)) {
+        const k8s::PolicyRule& rule = engine.RuleOf(rr);
+        bool allows = probes[i].names == Names::kSome ? AllowsSomeObject(rule, req)
+                                                      : RuleAllows(rule, req);
+        if (allows) {
           hit = true;
           rules.insert(rr);
         }

@@ -4,6 +4,7 @@
 #include <compare>
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace grantpath {
@@ -61,6 +62,7 @@ class SourceFiles {
   std::vector<std::string> display_;
   std::vector<std::string> relative_;
   std::vector<bool> builtin_;
+  std::unordered_map<std::string, FileId> index_;  // display path -> id (not built-ins)
 };
 
 }  // namespace grantpath

@@ -5,20 +5,6 @@
 
 namespace grantpath::rules {
 
-std::string BindingName(const k8s::Binding& b) {
-  return b.cluster ? "ClusterRoleBinding '" + b.meta.name + "'"
-                   : "RoleBinding '" + b.meta.ns + "/" + b.meta.name + "'";
-}
-
-std::string RoleName(const k8s::Role& r) {
-  return r.cluster ? "ClusterRole '" + r.meta.name + "'"
-                   : "Role '" + r.meta.ns + "/" + r.meta.name + "'";
-}
-
-std::string WorkloadName(const k8s::Workload& w) {
-  return w.kind + " '" + w.meta.ns + "/" + w.meta.name + "'";
-}
-
 void AddBindingChain(const AnalysisContext& ctx, const rbac::CapabilityHit& hit, Finding* f) {
   const Model& m = ctx.model();
   const auto& b = m.k8s_bindings[hit.binding];

@@ -14,12 +14,9 @@
 
 namespace grantpath::rules {
 
-/// "ClusterRoleBinding 'x'" or "RoleBinding 'ns/x'".
-std::string BindingName(const k8s::Binding& b);
-/// "ClusterRole 'x'" or "Role 'ns/x'".
-std::string RoleName(const k8s::Role& r);
-/// "Deployment 'ns/name'".
-std::string WorkloadName(const k8s::Workload& w);
+using rbac::BindingName;
+using rbac::RoleName;
+using rbac::WorkloadName;
 
 /// Adds the subject entry, the roleRef and the granting rules of a hit to
 /// the finding's related locations.

@@ -6,22 +6,12 @@
 namespace grantpath {
 namespace {
 
-k8s::PolicyRule R(std::vector<std::string> verbs, std::vector<std::string> groups,
-                  std::vector<std::string> resources, std::vector<std::string> names = {},
-                  std::vector<std::string> urls = {}) {
-  k8s::PolicyRule r;
-  r.verbs = std::move(verbs);
-  r.api_groups = std::move(groups);
-  r.resources = std::move(resources);
-  r.resource_names = std::move(names);
-  r.non_resource_urls = std::move(urls);
-  return r;
-}
+using testing::MakeRule;  // (verbs, groups, resources, names, urls)
 
 TEST_CASE("Breakdown: one group, resource, verb and name per atom", "[rbac][covers]") {
-  auto atoms = rbac::BreakdownRule(R({"get", "list"}, {"", "apps"}, {"pods"}, {"a", "b"}));
+  auto atoms = rbac::BreakdownRule(MakeRule({"get", "list"}, {"", "apps"}, {"pods"}, {"a", "b"}));
   CHECK(atoms.size() == 8);
-  auto urls = rbac::BreakdownRule(R({"get"}, {}, {}, {}, {"/healthz", "/metrics"}));
+  auto urls = rbac::BreakdownRule(MakeRule({"get"}, {}, {}, {}, {"/healthz", "/metrics"}));
   CHECK(urls.size() == 2);
 }
 
@@ -29,34 +19,34 @@ TEST_CASE("Covers compares atoms as strings, stricter than request matching",
           "[rbac][covers]") {
   using rbac::Covers;
   SECTION("wildcards and exact values") {
-    CHECK(Covers({R({"*"}, {"*"}, {"*"})}, {R({"get", "delete"}, {"apps"}, {"deployments"})}));
-    CHECK(Covers({R({"get", "list"}, {""}, {"pods"})}, {R({"get"}, {""}, {"pods"})}));
-    CHECK_FALSE(Covers({R({"get"}, {""}, {"pods"})}, {R({"get", "list"}, {""}, {"pods"})}));
+    CHECK(Covers({MakeRule({"*"}, {"*"}, {"*"})}, {MakeRule({"get", "delete"}, {"apps"}, {"deployments"})}));
+    CHECK(Covers({MakeRule({"get", "list"}, {""}, {"pods"})}, {MakeRule({"get"}, {""}, {"pods"})}));
+    CHECK_FALSE(Covers({MakeRule({"get"}, {""}, {"pods"})}, {MakeRule({"get", "list"}, {""}, {"pods"})}));
   }
   SECTION("atoms may be covered by different owner rules") {
-    CHECK(Covers({R({"get"}, {""}, {"pods"}), R({"list"}, {""}, {"pods"})},
-                 {R({"get", "list"}, {""}, {"pods"})}));
+    CHECK(Covers({MakeRule({"get"}, {""}, {"pods"}), MakeRule({"list"}, {""}, {"pods"})},
+                 {MakeRule({"get", "list"}, {""}, {"pods"})}));
   }
   SECTION("subresources: '*/sub' covers them, 'res/*' does not") {
-    CHECK(Covers({R({"create"}, {""}, {"*/exec"})}, {R({"create"}, {""}, {"pods/exec"})}));
-    CHECK_FALSE(Covers({R({"create"}, {""}, {"pods/*"})}, {R({"create"}, {""}, {"pods/exec"})}));
-    CHECK_FALSE(Covers({R({"create"}, {""}, {"pods"})}, {R({"create"}, {""}, {"pods/exec"})}));
+    CHECK(Covers({MakeRule({"create"}, {""}, {"*/exec"})}, {MakeRule({"create"}, {""}, {"pods/exec"})}));
+    CHECK_FALSE(Covers({MakeRule({"create"}, {""}, {"pods/*"})}, {MakeRule({"create"}, {""}, {"pods/exec"})}));
+    CHECK_FALSE(Covers({MakeRule({"create"}, {""}, {"pods"})}, {MakeRule({"create"}, {""}, {"pods/exec"})}));
     // A wildcard servant rule is only covered by a wildcard owner.
-    CHECK_FALSE(Covers({R({"get"}, {""}, {"pods", "secrets"})}, {R({"get"}, {""}, {"*"})}));
+    CHECK_FALSE(Covers({MakeRule({"get"}, {""}, {"pods", "secrets"})}, {MakeRule({"get"}, {""}, {"*"})}));
   }
   SECTION("resourceNames: an owner without names covers named atoms, not the reverse") {
-    CHECK(Covers({R({"get"}, {""}, {"secrets"})}, {R({"get"}, {""}, {"secrets"}, {"tls"})}));
-    CHECK(Covers({R({"get"}, {""}, {"secrets"}, {"tls", "ca"})},
-                 {R({"get"}, {""}, {"secrets"}, {"tls"})}));
-    CHECK_FALSE(Covers({R({"get"}, {""}, {"secrets"}, {"tls"})}, {R({"get"}, {""}, {"secrets"})}));
+    CHECK(Covers({MakeRule({"get"}, {""}, {"secrets"})}, {MakeRule({"get"}, {""}, {"secrets"}, {"tls"})}));
+    CHECK(Covers({MakeRule({"get"}, {""}, {"secrets"}, {"tls", "ca"})},
+                 {MakeRule({"get"}, {""}, {"secrets"}, {"tls"})}));
+    CHECK_FALSE(Covers({MakeRule({"get"}, {""}, {"secrets"}, {"tls"})}, {MakeRule({"get"}, {""}, {"secrets"})}));
   }
   SECTION("nonResourceURLs: exact or '*' prefix") {
-    CHECK(Covers({R({"get"}, {}, {}, {}, {"/metrics*"})}, {R({"get"}, {}, {}, {}, {"/metrics/x"})}));
-    CHECK_FALSE(Covers({R({"get"}, {}, {}, {}, {"/metrics"})}, {R({"get"}, {}, {}, {}, {"/metrics/x"})}));
+    CHECK(Covers({MakeRule({"get"}, {}, {}, {}, {"/metrics*"})}, {MakeRule({"get"}, {}, {}, {}, {"/metrics/x"})}));
+    CHECK_FALSE(Covers({MakeRule({"get"}, {}, {}, {}, {"/metrics"})}, {MakeRule({"get"}, {}, {}, {}, {"/metrics/x"})}));
   }
   SECTION("uncovered atoms are listed") {
     std::vector<k8s::PolicyRule> left;
-    CHECK_FALSE(Covers({R({"get"}, {""}, {"pods"})}, {R({"get", "delete"}, {""}, {"pods", "secrets"})}, &left));
+    CHECK_FALSE(Covers({MakeRule({"get"}, {""}, {"pods"})}, {MakeRule({"get", "delete"}, {""}, {"pods", "secrets"})}, &left));
     CHECK(left.size() == 3);
   }
 }

@@ -12,16 +12,7 @@ namespace {
 using rbac::Request;
 using rbac::RuleAllows;
 
-k8s::PolicyRule MakeRule(std::vector<std::string> verbs, std::vector<std::string> groups,
-                         std::vector<std::string> resources,
-                         std::vector<std::string> names = {}) {
-  k8s::PolicyRule r;
-  r.verbs = std::move(verbs);
-  r.api_groups = std::move(groups);
-  r.resources = std::move(resources);
-  r.resource_names = std::move(names);
-  return r;
-}
+using testing::MakeRule;
 
 Request Res(std::string verb, std::string group, std::string resource, std::string sub = "",
             std::string name = "", std::string ns = "ns") {
