@@ -40,5 +40,6 @@ void PrintDiagnostics(const Session& s);
 Command ScanCommand();
 Command RulesCommand();
 Command K8sCommand();
+Command NetCommand();
 
 }  // namespace grantpath::cli

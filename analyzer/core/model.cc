@@ -112,6 +112,9 @@ void Model::Absorb(Model&& other) {
   for (auto& w : other.k8s_workloads) AddWorkload(std::move(w));
   for (auto& p : other.k8s_network_policies) AddNetworkPolicy(std::move(p));
   for (auto& o : other.k8s_other) AddOther(std::move(o));
+  for (auto& s : other.k8s_services) AddService(std::move(s));
+  for (auto& i : other.k8s_ingresses) AddIngress(std::move(i));
+  for (auto& p : other.k8s_admin_policies) AddAdminPolicy(std::move(p));
   // IAM principals refer to policies by index: shift them.
   std::size_t base = iam_policies.size();
   for (auto& p : other.iam_policies) AddIamPolicy(std::move(p));
@@ -139,6 +142,7 @@ void Model::AddEdge(Vertex from, Vertex to, EdgeKind kind, SourceRange origin) {
 std::size_t Model::AnalyzableCount() const {
   return k8s_roles.size() + k8s_bindings.size() + k8s_service_accounts.size() +
          k8s_namespaces.size() + k8s_workloads.size() + k8s_network_policies.size() +
+         k8s_services.size() + k8s_ingresses.size() + k8s_admin_policies.size() +
          k8s_other.size() + iam_policies.size() +
          iam_principals.size();
 }

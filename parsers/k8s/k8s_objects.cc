@@ -19,7 +19,7 @@ struct KnownKind {
   std::string_view group;
   std::string_view kind;
 };
-constexpr std::array<KnownKind, 21> kKnownKinds{{
+constexpr std::array<KnownKind, 23> kKnownKinds{{
     {"", "Namespace"},
     {"", "ServiceAccount"},
     {"", "Pod"},
@@ -41,6 +41,8 @@ constexpr std::array<KnownKind, 21> kKnownKinds{{
     {"policy.networking.k8s.io", "AdminNetworkPolicy"},
     {"policy.networking.k8s.io", "BaselineAdminNetworkPolicy"},
     {"extensions", "Ingress"},
+    {"", "ReplicationController"},
+    {"route.openshift.io", "Route"},
 }};
 
 std::string GroupOf(const std::string& api_version) {
@@ -177,8 +179,13 @@ class ObjectParser {
       model_.AddServiceAccount(std::move(sa));
       return 1;
     }
-    if (kind == "Pod" || group == "apps" || group == "batch") return ParseWorkload(obj, f, kind);
+    if (kind == "Pod" || kind == "ReplicationController" || group == "apps" || group == "batch")
+      return ParseWorkload(obj, f, kind);
     if (kind == "NetworkPolicy") return ParseNetworkPolicy(obj, f);
+    if (kind == "Service") return ParseService(obj, f);
+    if (kind == "Ingress" || kind == "Route") return ParseIngress(obj, f, kind);
+    if (kind == "AdminNetworkPolicy" || kind == "BaselineAdminNetworkPolicy")
+      return ParseAdminPolicy(obj, f, kind == "BaselineAdminNetworkPolicy");
     // Recognised kinds that later engines analyze in depth.
     k8s::OtherObject o;
     bool cluster_scoped = kind == "AdminNetworkPolicy" || kind == "BaselineAdminNetworkPolicy";
@@ -392,6 +399,291 @@ class ObjectParser {
     return port;
   }
 
+  std::size_t ParseService(const DocNode& obj, Fields& f) {
+    k8s::Service svc;
+    svc.meta = Meta(obj, f, true);
+    if (const DocNode* spec = f.Map(obj, "spec")) {
+      svc.type = f.Str(*spec, "type").value_or("ClusterIP");
+      if (const DocNode* sel = spec->Find("selector"); sel && !sel->is_null()) {
+        svc.has_selector = true;
+        svc.selector = f.StrMap(*spec, "selector");
+      }
+      if (const DocNode* ports = f.Seq(*spec, "ports")) {
+        for (const DocNode& p : ports->items) {
+          if (!p.is_map()) {
+            f.WrongType(p, "ports", "a list of service ports");
+            continue;
+          }
+          k8s::ServicePort sp;
+          sp.where = At(file_, p.pos);
+          sp.name = f.Str(p, "name").value_or("");
+          sp.protocol = f.Str(p, "protocol").value_or("TCP");
+          sp.port = static_cast<std::int32_t>(f.Int(p, "port").value_or(0));
+          sp.node_port = static_cast<std::int32_t>(f.Int(p, "nodePort").value_or(0));
+          sp.target_port = sp.port;
+          if (const DocNode* t = p.Find("targetPort"); t && t->is_scalar()) {
+            if (auto n = ScalarInt(*t); n && !t->quoted) sp.target_port = static_cast<std::int32_t>(*n);
+            else if (auto n2 = ScalarInt(*t)) sp.target_port = static_cast<std::int32_t>(*n2);
+            else {
+              sp.target_port = 0;
+              sp.target_port_name = t->text;
+            }
+          }
+          svc.ports.push_back(std::move(sp));
+        }
+      }
+    }
+    if (!f.ok()) return 0;
+    model_.AddService(std::move(svc));
+    return 1;
+  }
+
+  // An Ingress (v1 or extensions/v1beta1) or an OpenShift Route.
+  std::size_t ParseIngress(const DocNode& obj, Fields& f, const std::string& kind) {
+    k8s::Ingress ing;
+    ing.kind = kind;
+    ing.meta = Meta(obj, f, true);
+    const DocNode* spec = f.Map(obj, "spec");
+    if (spec != nullptr && kind == "Route") {
+      k8s::IngressBackend base;
+      base.host = f.Str(*spec, "host").value_or("");
+      base.path = f.Str(*spec, "path").value_or("");
+      base.by_target = true;
+      base.any_port = true;
+      if (const DocNode* port = f.Map(*spec, "port")) {
+        if (const DocNode* t = port->Find("targetPort"); t && t->is_scalar()) {
+          base.any_port = false;
+          if (auto n = ScalarInt(*t)) base.port = static_cast<std::int32_t>(*n);
+          else base.port_name = t->text;
+        }
+      }
+      auto add = [&](const DocNode& to) {
+        k8s::IngressBackend b = base;
+        b.where = At(file_, to.pos);
+        b.service = f.Str(to, "name").value_or("");
+        if (auto k = f.Str(to, "kind"); k && *k != "Service") return;  // not a Service
+        if (!b.service.empty()) ing.backends.push_back(std::move(b));
+      };
+      if (const DocNode* to = f.Map(*spec, "to")) add(*to);
+      if (const DocNode* alt = f.Seq(*spec, "alternateBackends"))
+        for (const DocNode& a : alt->items)
+          if (a.is_map()) add(a);
+    } else if (spec != nullptr) {
+      auto backend = [&](const DocNode& b, const std::string& host, const std::string& path) {
+        k8s::IngressBackend out;
+        out.where = At(file_, b.pos);
+        out.host = host;
+        out.path = path;
+        if (const DocNode* svc = f.Map(b, "service")) {
+          out.service = f.Str(*svc, "name").value_or("");
+          if (const DocNode* port = f.Map(*svc, "port")) {
+            if (auto n = f.Int(*port, "number")) out.port = static_cast<std::int32_t>(*n);
+            out.port_name = f.Str(*port, "name").value_or("");
+          }
+        } else if (const DocNode* sn = b.Find("serviceName"); sn && sn->is_scalar()) {
+          out.service = sn->text;  // extensions/v1beta1
+          if (const DocNode* sp = b.Find("servicePort"); sp && sp->is_scalar()) {
+            if (auto n = ScalarInt(*sp)) out.port = static_cast<std::int32_t>(*n);
+            else out.port_name = sp->text;
+          }
+        } else {
+          return;  // a resource backend: not a Service
+        }
+        if (!out.service.empty()) ing.backends.push_back(std::move(out));
+      };
+      for (const char* key : {"defaultBackend", "backend"})
+        if (const DocNode* b = f.Map(*spec, key)) backend(*b, "", "");
+      if (const DocNode* rules = f.Seq(*spec, "rules")) {
+        for (const DocNode& r : rules->items) {
+          if (!r.is_map()) continue;
+          std::string host = f.Str(r, "host").value_or("");
+          const DocNode* http = f.Map(r, "http");
+          const DocNode* paths = http ? f.Seq(*http, "paths") : nullptr;
+          if (paths == nullptr) continue;
+          for (const DocNode& p : paths->items) {
+            if (!p.is_map()) continue;
+            if (const DocNode* b = f.Map(p, "backend")) backend(*b, host, f.Str(p, "path").value_or(""));
+          }
+        }
+      }
+    }
+    if (!f.ok()) return 0;
+    model_.AddIngress(std::move(ing));
+    return 1;
+  }
+
+  std::size_t ParseAdminPolicy(const DocNode& obj, Fields& f, bool baseline) {
+    k8s::AdminPolicy ap;
+    ap.baseline = baseline;
+    ap.meta = Meta(obj, f, false);
+    const DocNode* spec = f.Map(obj, "spec");
+    if (spec == nullptr) {
+      if (f.ok()) f.Required(obj, "spec");
+      return 0;
+    }
+    if (!baseline) {
+      if (const DocNode* pr = spec->Find("priority")) {
+        auto n = ScalarInt(*pr);
+        if (!n) f.WrongType(*pr, "priority", "a number");
+        else if (*n < 0 || *n > 1000) f.Invalid(*pr, "priority must be 0-1000, got " + pr->text);
+        else ap.priority = static_cast<std::int32_t>(*n);
+        ap.priority_where = At(file_, pr->pos);
+      } else {
+        f.Required(*spec, "priority");
+      }
+    } else if (f.ok() && ap.meta.name != "default") {
+      f.Invalid(*obj.Find("metadata"), "a BaselineAdminNetworkPolicy must be named 'default', got '" +
+                                           ap.meta.name + "'");
+    }
+    if (const DocNode* subj = f.Map(*spec, "subject")) {
+      ap.subject_where = At(file_, subj->pos);
+      const DocNode* ns = subj->Find("namespaces");
+      const DocNode* pods = subj->Find("pods");
+      if ((ns != nullptr) == (pods != nullptr)) {
+        f.Invalid(*subj, "subject needs exactly one of 'namespaces' or 'pods'");
+      } else if (ns != nullptr) {
+        if (const DocNode* m = f.Map(*subj, "namespaces")) ap.subject_namespaces = ParseLabelSelector(*m, f);
+      } else if (const DocNode* m = f.Map(*subj, "pods")) {
+        ap.subject_pods = true;
+        ap.subject_namespaces = StructSelector(*m, "namespaceSelector", f);
+        ap.subject_pod_selector = StructSelector(*m, "podSelector", f);
+      }
+    } else if (f.ok()) {
+      f.Required(*spec, "subject");
+    }
+    ap.ingress = AdminRules(*spec, "ingress", "from", baseline, f);
+    ap.egress = AdminRules(*spec, "egress", "to", baseline, f);
+    if (!f.ok()) return 0;
+    model_.AddAdminPolicy(std::move(ap));
+    return 1;
+  }
+
+  // A selector that is a struct in the API: omitted decodes to the empty
+  // selector, which matches everything.
+  k8s::LabelSelector StructSelector(const DocNode& m, const char* key, Fields& f) {
+    if (const DocNode* s = f.Map(m, key)) return ParseLabelSelector(*s, f);
+    k8s::LabelSelector all;
+    all.present = true;
+    all.where = At(file_, m.pos);
+    return all;
+  }
+
+  std::vector<k8s::AdminPolicyRule> AdminRules(const DocNode& spec, const char* key,
+                                               const char* peers_key, bool baseline, Fields& f) {
+    std::vector<k8s::AdminPolicyRule> out;
+    const DocNode* rules = f.Seq(spec, key);
+    if (rules == nullptr) return out;
+    if (rules->items.size() > 100) f.Invalid(*rules, std::string(key) + " has more than 100 rules");
+    bool egress = std::string_view(key) == "egress";
+    for (const DocNode& r : rules->items) {
+      if (!r.is_map()) {
+        f.WrongType(r, key, "a list of rules");
+        continue;
+      }
+      k8s::AdminPolicyRule rule;
+      rule.where = At(file_, r.pos);
+      rule.name = f.Str(r, "name").value_or("");
+      rule.action = f.Required(r, "action");
+      if (f.ok()) {
+        std::vector<std::string> actions = baseline ? std::vector<std::string>{"Allow", "Deny"}
+                                                    : std::vector<std::string>{"Allow", "Deny", "Pass"};
+        if (std::find(actions.begin(), actions.end(), rule.action) == actions.end())
+          f.Invalid(*r.Find("action"), "action must be " + std::string(baseline ? "Allow or Deny" : "Allow, Deny or Pass") +
+                                           ", got '" + rule.action + "'" + DidYouMean(rule.action, actions));
+      }
+      const DocNode* peers = f.Seq(r, peers_key);
+      if (peers == nullptr || peers->items.empty()) {
+        if (f.ok()) f.Invalid(r, std::string("a rule needs at least one peer in '") + peers_key + "'");
+      } else {
+        for (const DocNode& p : peers->items) {
+          if (!p.is_map() || p.entries.size() != 1) {
+            f.Invalid(p, "a peer needs exactly one of namespaces, pods" +
+                             std::string(egress ? ", nodes or networks" : ""));
+            continue;
+          }
+          k8s::AdminPolicyPeer peer;
+          peer.where = At(file_, p.pos);
+          const DocEntry& e = p.entries.front();
+          if (e.key == "namespaces") {
+            peer.type = k8s::AdminPolicyPeer::Type::kNamespaces;
+            if (const DocNode* m = f.Map(p, "namespaces")) peer.namespace_selector = ParseLabelSelector(*m, f);
+          } else if (e.key == "pods") {
+            peer.type = k8s::AdminPolicyPeer::Type::kPods;
+            if (const DocNode* m = f.Map(p, "pods")) {
+              peer.namespace_selector = StructSelector(*m, "namespaceSelector", f);
+              peer.pod_selector = StructSelector(*m, "podSelector", f);
+            }
+          } else if (egress && e.key == "networks") {
+            peer.type = k8s::AdminPolicyPeer::Type::kNetworks;
+            peer.networks = f.StrList(p, "networks");
+            if (peer.networks.empty() && f.ok()) f.Invalid(p, "networks needs at least one CIDR");
+          } else if (egress && e.key == "nodes") {
+            peer.type = k8s::AdminPolicyPeer::Type::kNodes;
+            if (const DocNode* m = f.Map(p, "nodes")) peer.node_selector = ParseLabelSelector(*m, f);
+          } else {
+            f.Invalid(e.value, "unknown peer type '" + e.key + "'" +
+                                   DidYouMean(e.key, egress ? std::vector<std::string>{"namespaces", "pods", "nodes", "networks"}
+                                                            : std::vector<std::string>{"namespaces", "pods"}));
+            continue;
+          }
+          rule.peers.push_back(std::move(peer));
+        }
+      }
+      if (const DocNode* ports = f.Seq(r, "ports")) {
+        rule.ports_given = true;
+        for (const DocNode& p : ports->items) {
+          if (!p.is_map() || p.entries.size() != 1) {
+            f.Invalid(p, "a port needs exactly one of portNumber, namedPort or portRange");
+            continue;
+          }
+          k8s::AdminPolicyPort port;
+          port.where = At(file_, p.pos);
+          const DocEntry& e = p.entries.front();
+          auto protocol = [&](const DocNode& m) {
+            port.protocol = f.Str(m, "protocol").value_or("TCP");
+            if (port.protocol != "TCP" && port.protocol != "UDP" && port.protocol != "SCTP")
+              f.Invalid(*m.Find("protocol"), "protocol must be TCP, UDP or SCTP, got '" + port.protocol + "'");
+          };
+          auto number = [&](const DocNode& m, const char* k) -> std::int32_t {
+            auto n = f.Int(m, k);
+            if (!n) {
+              if (f.ok()) f.Required(m, k);
+              return 0;
+            }
+            if (*n < 1 || *n > 65535) f.Invalid(*m.Find(k), std::string(k) + " must be 1-65535");
+            return static_cast<std::int32_t>(*n);
+          };
+          if (e.key == "portNumber") {
+            port.type = k8s::AdminPolicyPort::Type::kNumber;
+            if (const DocNode* m = f.Map(p, "portNumber")) {
+              protocol(*m);
+              port.port = number(*m, "port");
+            }
+          } else if (e.key == "portRange") {
+            port.type = k8s::AdminPolicyPort::Type::kRange;
+            if (const DocNode* m = f.Map(p, "portRange")) {
+              protocol(*m);
+              port.port = number(*m, "start");
+              port.end_port = number(*m, "end");
+              if (f.ok() && port.end_port < port.port)
+                f.Invalid(*m, "portRange end must not be below start");
+            }
+          } else if (e.key == "namedPort") {
+            port.type = k8s::AdminPolicyPort::Type::kNamed;
+            port.name = f.Str(p, "namedPort").value_or("");
+          } else {
+            f.Invalid(e.value, "unknown port type '" + e.key + "'" +
+                                   DidYouMean(e.key, {"portNumber", "namedPort", "portRange"}));
+            continue;
+          }
+          rule.ports.push_back(std::move(port));
+        }
+      }
+      out.push_back(std::move(rule));
+    }
+    return out;
+  }
+
   std::size_t ParseWorkload(const DocNode& obj, Fields& f, const std::string& kind) {
     k8s::Workload w;
     w.kind = kind;
@@ -401,7 +693,35 @@ class ObjectParser {
     if (kind == "Pod") {
       pod_spec = spec;
       w.pod_labels = w.meta.labels;
+      if (const DocNode* md = obj.Find("metadata"); md && md->is_map()) {
+        if (const DocNode* refs = md->Find("ownerReferences"); refs && refs->is_seq()) {
+          for (const DocNode& r : refs->items) {
+            if (!r.is_map()) continue;
+            const DocNode* ctl = r.Find("controller");
+            if (ctl == nullptr || ScalarBool(*ctl) != true) continue;
+            auto k = f.Str(r, "kind");
+            auto n = f.Str(r, "name");
+            if (n && !n->empty() && k.value_or("") != "Node") {
+              w.owner_kind = k.value_or("");
+              w.owner_name = *n;
+            }
+            break;
+          }
+        }
+      }
+      if (const DocNode* st = obj.Find("status"); st && st->is_map()) {
+        if (const DocNode* ips = st->Find("podIPs"); ips && ips->is_seq()) {
+          for (const DocNode& i : ips->items)
+            if (i.is_map())
+              if (const DocNode* ip = i.Find("ip"); ip && ip->is_scalar()) w.pod_ips.push_back(ip->text);
+        }
+        if (w.pod_ips.empty())
+          if (const DocNode* ip = st->Find("podIP"); ip && ip->is_scalar() && !ip->text.empty())
+            w.pod_ips.push_back(ip->text);
+      }
     } else if (spec != nullptr) {
+      if (auto r = f.Int(*spec, kind == "Job" ? "parallelism" : "replicas"))
+        w.replicas = static_cast<std::int32_t>(*r);
       const DocNode* holder = spec;
       if (kind == "CronJob") {
         const DocNode* jt = f.Map(*spec, "jobTemplate");
@@ -426,6 +746,7 @@ class ObjectParser {
       }
       w.automount_token = f.Bool(*pod_spec, "automountServiceAccountToken");
       w.host_network = f.Bool(*pod_spec, "hostNetwork").value_or(false);
+      if (const DocNode* hn = pod_spec->Find("hostNetwork")) w.host_network_where = At(file_, hn->pos);
       for (const char* key : {"initContainers", "containers"}) {
         const DocNode* cs = f.Seq(*pod_spec, key);
         if (cs == nullptr) continue;

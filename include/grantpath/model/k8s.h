@@ -126,7 +126,14 @@ struct Workload {
   SourceRange service_account_where;  // unknown when defaulted
   std::optional<bool> automount_token;
   bool host_network = false;
+  SourceRange host_network_where;
   std::vector<Container> containers;  // init containers included
+  /// For Pods: the controller in metadata.ownerReferences (kind and name),
+  /// empty when the pod has none; and status.podIPs / podIP when given.
+  std::string owner_kind;
+  std::string owner_name;
+  std::vector<std::string> pod_ips;
+  std::int32_t replicas = 1;
 };
 
 /// One port of a NetworkPolicy rule (networking.k8s.io/v1).
@@ -168,6 +175,95 @@ struct NetworkPolicy {
   bool policy_types_given = false;
   std::vector<NetworkPolicyRule> ingress;
   std::vector<NetworkPolicyRule> egress;
+};
+
+/// One port of a Service.
+struct ServicePort {
+  std::string name;
+  std::string protocol = "TCP";
+  std::int32_t port = 0;
+  std::int32_t target_port = 0;     // numeric targetPort (defaults to port)
+  std::string target_port_name;     // named targetPort, resolved per pod
+  std::int32_t node_port = 0;
+  SourceRange where;
+};
+
+/// A core/v1 Service. Without a selector it selects no pod (its endpoints
+/// are managed by hand), which `has_selector` tells apart from `{}`.
+struct Service {
+  ObjectMeta meta;
+  std::string type = "ClusterIP";
+  bool has_selector = false;
+  std::map<std::string, std::string> selector;
+  std::vector<ServicePort> ports;
+};
+
+/// A backend named by an Ingress (networking.k8s.io) or an OpenShift Route:
+/// a Service of the object's namespace and one of its ports, by number or
+/// by name (a Route names the target port of the pods, `by_target`).
+struct IngressBackend {
+  std::string service;
+  std::int32_t port = 0;
+  std::string port_name;
+  bool by_target = false;
+  bool any_port = false;  // a Route without spec.port: every Service port
+  std::string host;
+  std::string path;
+  SourceRange where;
+};
+
+/// An Ingress or a Route: traffic from outside the cluster, through the
+/// ingress controller, to the pods behind each backend.
+struct Ingress {
+  ObjectMeta meta;
+  std::string kind;  // "Ingress" or "Route"
+  std::vector<IngressBackend> backends;
+};
+
+/// A peer of an AdminNetworkPolicy / BaselineAdminNetworkPolicy rule.
+struct AdminPolicyPeer {
+  enum class Type { kNamespaces, kPods, kNetworks, kNodes };
+  Type type = Type::kNamespaces;
+  LabelSelector namespace_selector;  // kNamespaces, kPods
+  LabelSelector pod_selector;        // kPods
+  LabelSelector node_selector;       // kNodes
+  std::vector<std::string> networks;  // kNetworks (CIDRs)
+  SourceRange where;
+};
+
+/// A port of an admin policy rule: a number, a named port, or a range.
+struct AdminPolicyPort {
+  enum class Type { kNumber, kNamed, kRange };
+  Type type = Type::kNumber;
+  std::string protocol = "TCP";
+  std::int32_t port = 0;
+  std::int32_t end_port = 0;  // kRange
+  std::string name;           // kNamed
+  SourceRange where;
+};
+
+struct AdminPolicyRule {
+  std::string name;
+  std::string action;  // "Allow", "Deny", "Pass" (Pass only in ANP)
+  std::vector<AdminPolicyPeer> peers;
+  bool ports_given = false;  // absent = every port and protocol
+  std::vector<AdminPolicyPort> ports;
+  SourceRange where;
+};
+
+/// An AdminNetworkPolicy or the BaselineAdminNetworkPolicy
+/// (policy.networking.k8s.io/v1alpha1), both cluster-scoped.
+struct AdminPolicy {
+  ObjectMeta meta;
+  bool baseline = false;
+  std::int32_t priority = 0;  // ANP only; lower wins
+  SourceRange priority_where;
+  bool subject_pods = false;          // subject.pods vs subject.namespaces
+  LabelSelector subject_namespaces;   // namespace selector of the subject
+  LabelSelector subject_pod_selector; // with subject.pods
+  SourceRange subject_where;
+  std::vector<AdminPolicyRule> ingress;
+  std::vector<AdminPolicyRule> egress;
 };
 
 /// An object of a recognised kind that the current engines do not analyze

@@ -89,6 +89,9 @@ class Model {
   std::vector<k8s::Namespace> k8s_namespaces;
   std::vector<k8s::Workload> k8s_workloads;
   std::vector<k8s::NetworkPolicy> k8s_network_policies;  // no graph vertex yet
+  std::vector<k8s::Service> k8s_services;
+  std::vector<k8s::Ingress> k8s_ingresses;       // Ingress and Route
+  std::vector<k8s::AdminPolicy> k8s_admin_policies;  // ANP and BANP
   std::vector<k8s::OtherObject> k8s_other;
   std::vector<iam::Policy> iam_policies;
   std::vector<iam::Principal> iam_principals;
@@ -103,6 +106,9 @@ class Model {
   std::size_t AddWorkload(k8s::Workload w);
   std::size_t AddNetworkPolicy(k8s::NetworkPolicy p);
   std::size_t AddOther(k8s::OtherObject o);
+  std::size_t AddService(k8s::Service s) { k8s_services.push_back(std::move(s)); return k8s_services.size() - 1; }
+  std::size_t AddIngress(k8s::Ingress i) { k8s_ingresses.push_back(std::move(i)); return k8s_ingresses.size() - 1; }
+  std::size_t AddAdminPolicy(k8s::AdminPolicy p) { k8s_admin_policies.push_back(std::move(p)); return k8s_admin_policies.size() - 1; }
   std::size_t AddIamPolicy(iam::Policy p);
   std::size_t AddIamPrincipal(iam::Principal p);
 

@@ -1,0 +1,476 @@
+// grantpath net reach | matrix | intents: Kubernetes network reachability
+// queries over the scanned input (engine/net.h has the semantics).
+#include <algorithm>
+#include <iostream>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/net_intents.h"
+#include "engine/net.h"
+#include "grantpath/spell.h"
+#include "output/report.h"
+
+namespace grantpath::cli {
+namespace {
+
+using Json = nlohmann::ordered_json;
+using net::ConnTable;
+
+struct NetFlags {
+  InputOptions in;
+  bool verbose = false;
+  std::string format;
+  std::string from, to, port, expect;
+  std::string intents;
+  bool by_class = false;
+  net::EngineOptions engine;
+  std::string out;
+};
+
+NetFlags& Flags() {
+  static NetFlags f;
+  return f;
+}
+
+Json Loc(const Model& m, const SourceRange& r) {
+  if (!r.known()) return nullptr;
+  return Json{{"file", m.files.display_path(r.file)}, {"line", r.begin.line}, {"column", r.begin.column}};
+}
+
+std::string LocText(const Model& m, const SourceRange& r) {
+  if (!r.known()) return "";
+  return m.files.display_path(r.file) + ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column);
+}
+
+struct Loaded {
+  std::unique_ptr<Session> session;
+  std::unique_ptr<net::Engine> engine;
+};
+
+std::optional<Loaded> Load(NetFlags& f) {
+  f.in.load.verbose = f.verbose;
+  f.in.load.k8s.verbose = f.verbose;
+  f.in.k8s_defaults = false;  // RBAC bootstrap objects play no part here
+  Loaded l;
+  l.session = LoadSession(f.in);
+  l.engine = std::make_unique<net::Engine>(*l.session->model, l.session->diagnostics, f.engine);
+  PrintDiagnostics(*l.session);
+  if (l.session->user_objects == 0) {
+    std::cerr << "error: nothing to analyze: no Kubernetes object found in the given paths\n";
+    return std::nullopt;
+  }
+  return l;
+}
+
+// ---------------------------------------------------------------- matrix
+
+struct Line {
+  std::string src, dst, conn;
+  bool operator<(const Line& o) const { return std::tie(src, dst, conn) < std::tie(o.src, o.dst, o.conn); }
+};
+
+std::vector<Line> MatrixLines(net::Engine& e) {
+  std::vector<Line> lines;
+  auto m = e.ClassMatrix();
+  const std::size_t n = e.class_count();
+  const auto& eps = e.endpoints();
+  auto& ct = e.conns();
+  std::vector<std::uint32_t> pods, v4[2], v6[2];  // [0]: source side, [1]: destination side
+  for (std::uint32_t i = 0; i < eps.size(); ++i) {
+    if (eps[i].kind == net::EndpointKind::kPod) pods.push_back(i);
+    else if (eps[i].kind == net::EndpointKind::kExternal)
+      (eps[i].range.family == 4 ? v4 : v6)[eps[i].source_side ? 0 : 1].push_back(i);
+  }
+  auto cell = [&](std::uint32_t s, std::uint32_t d) { return m[eps[s].cls * n + eps[d].cls]; };
+  std::vector<std::string> names(eps.size());
+  for (std::uint32_t i = 0; i < eps.size(); ++i) names[i] = eps[i].Display();
+  for (std::uint32_t s : pods)
+    for (std::uint32_t d : pods)
+      if (s != d)
+        if (auto c = cell(s, d); c != ConnTable::kNone) lines.push_back({names[s], names[d], ct.Get(c).Format()});
+  // External ranges: IPv4 always; IPv6 when a policy names IPv6 blocks,
+  // or where IPv6 gets what no IPv4 range gets (so nothing is hidden).
+  for (std::uint32_t p : pods) {
+    for (int dir = 0; dir < 2; ++dir) {
+      std::set<ConnTable::Id> seen4;
+      for (std::uint32_t x : v4[dir]) {
+        auto c = dir == 0 ? cell(x, p) : cell(p, x);
+        seen4.insert(c);
+        if (c != ConnTable::kNone)
+          lines.push_back(dir == 0 ? Line{names[x], names[p], ct.Get(c).Format()}
+                                   : Line{names[p], names[x], ct.Get(c).Format()});
+      }
+      for (std::uint32_t x : v6[dir]) {
+        auto c = dir == 0 ? cell(x, p) : cell(p, x);
+        if (c == ConnTable::kNone || (!e.has_ipv6() && seen4.count(c))) continue;
+        lines.push_back(dir == 0 ? Line{names[x], names[p], ct.Get(c).Format()}
+                                 : Line{names[p], names[x], ct.Get(c).Format()});
+      }
+    }
+  }
+  if (e.ingress_controller() >= 0) {
+    auto ic = static_cast<std::uint32_t>(e.ingress_controller());
+    std::map<std::uint32_t, ConnTable::Id> to;
+    for (const auto& b : e.IngressBackends()) {
+      auto& c = to.emplace(b.dst, ConnTable::kNone).first->second;
+      c = ct.Union(c, ct.Intersect(b.ports, cell(ic, b.dst)));
+    }
+    for (auto [d, c] : to)
+      if (c != ConnTable::kNone) lines.push_back({names[ic], names[d], ct.Get(c).Format()});
+  }
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+std::string DotId(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+int RunMatrix() {
+  NetFlags& f = Flags();
+  auto loaded = Load(f);
+  if (!loaded) return kExitUsage;
+  net::Engine& e = *loaded->engine;
+  std::string text;
+  if (f.by_class) {
+    // Equivalence classes: one line per class pair, with the members.
+    auto m = e.ClassMatrix();
+    const std::size_t n = e.class_count();
+    std::vector<std::vector<std::string>> members(n);
+    for (const auto& ep : e.endpoints()) members[ep.cls].push_back(ep.Display());
+    if (f.format == "json") {
+      Json classes = Json::array();
+      for (std::size_t c = 0; c < n; ++c) classes.push_back({{"class", c}, {"members", members[c]}});
+      Json conns = Json::array();
+      for (std::size_t s = 0; s < n; ++s)
+        for (std::size_t d = 0; d < n; ++d)
+          if (m[s * n + d] != ConnTable::kNone)
+            conns.push_back({{"src", s}, {"dst", d}, {"conn", e.conns().Get(m[s * n + d]).Format()}});
+      text = Json{{"classes", classes}, {"connections", conns}}.dump(2) + "\n";
+    } else {
+      for (std::size_t c = 0; c < n; ++c) {
+        text += "class " + std::to_string(c) + " (" + std::to_string(members[c].size()) + "):";
+        for (std::size_t i = 0; i < members[c].size() && i < 5; ++i) text += " " + members[c][i];
+        if (members[c].size() > 5) text += " ...";
+        text += "\n";
+      }
+      for (std::size_t s = 0; s < n; ++s)
+        for (std::size_t d = 0; d < n; ++d)
+          if (m[s * n + d] != ConnTable::kNone)
+            text += "class " + std::to_string(s) + " => class " + std::to_string(d) + " : " +
+                    e.conns().Get(m[s * n + d]).Format() + "\n";
+    }
+    return WriteOutput(f.out, text) ? kExitOk : kExitUsage;
+  }
+  auto lines = MatrixLines(e);
+  if (f.format == "json") {
+    Json a = Json::array();
+    for (const auto& l : lines) a.push_back({{"src", l.src}, {"dst", l.dst}, {"conn", l.conn}});
+    text = a.dump(2) + "\n";
+  } else if (f.format == "csv") {
+    text = "src,dst,conn\n";
+    for (const auto& l : lines) text += CsvField(l.src) + "," + CsvField(l.dst) + "," + CsvField(l.conn) + "\n";
+  } else if (f.format == "dot") {
+    std::map<std::string, std::set<std::string>> by_ns;
+    std::set<std::string> outside;
+    for (const auto& l : lines)
+      for (const auto* name : {&l.src, &l.dst}) {
+        auto slash = name->find('/');
+        if (name->find("[External]") != std::string::npos || (*name)[0] == '{' || slash == std::string::npos)
+          outside.insert(*name);
+        else
+          by_ns[name->substr(0, slash)].insert(*name);
+      }
+    text = "digraph {\n";
+    for (const auto& [ns, names] : by_ns) {
+      text += "\tsubgraph " + DotId("cluster_" + ns) + " {\n";
+      for (const auto& nm : names)
+        text += "\t\t" + DotId(nm) + " [label=" + DotId(nm.substr(ns.size() + 1)) +
+                " color=\"blue\" fontcolor=\"blue\"]\n";
+      text += "\t\tlabel=" + DotId(ns) + "\n\t}\n";
+    }
+    for (const auto& nm : outside) text += "\t" + DotId(nm) + " [label=" + DotId(nm) + " color=\"red2\" fontcolor=\"red2\"]\n";
+    for (const auto& l : lines)
+      text += "\t" + DotId(l.src) + " -> " + DotId(l.dst) + " [label=" + DotId(l.conn) +
+              " color=\"gold2\" fontcolor=\"darkgreen\"]\n";
+    text += "}\n";
+  } else {
+    for (const auto& l : lines) text += l.src + " => " + l.dst + " : " + l.conn + "\n";
+  }
+  return WriteOutput(f.out, text) ? kExitOk : kExitUsage;
+}
+
+// ----------------------------------------------------------------- reach
+
+// Resolves an endpoint argument: NS/NAME, NS/KIND/NAME, an IP or CIDR, or
+// "internet". Prints an error and returns false when nothing matches.
+bool ResolveEndpoint(net::Engine& e, const std::string& arg, bool source, std::vector<std::uint32_t>* out) {
+  if (arg == "internet") {
+    *out = e.ExternalOverlapping(net::IpRange{4, 0, 0xffffffffu}, source);
+    auto v6 = e.ExternalOverlapping(net::IpRange{6, 0, ~net::U128(0)}, source);
+    out->insert(out->end(), v6.begin(), v6.end());
+    return true;
+  }
+  if (auto r = net::ParseCidr(arg)) {
+    *out = e.ExternalOverlapping(*r, source);
+    return true;
+  }
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    auto slash = arg.find('/', start);
+    parts.push_back(arg.substr(start, slash - start));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  int ep = -1;
+  if (parts.size() == 2) ep = e.FindPod(parts[0], parts[1]);
+  else if (parts.size() == 3) ep = e.FindPod(parts[0], parts[2], parts[1]);
+  else {
+    std::cerr << "error: '" << arg << "' is not an endpoint: use NS/POD, NS/KIND/NAME, an IP or CIDR, or internet\n";
+    return false;
+  }
+  if (ep < 0) {
+    std::vector<std::string> known;
+    for (const auto& x : e.endpoints())
+      if (x.kind == net::EndpointKind::kPod) known.push_back(x.ns + "/" + x.workload_kind + "/" + x.name);
+    std::cerr << "error: no pod or workload '" << arg << "'" << DidYouMean(arg, known) << "\n";
+    return false;
+  }
+  out->push_back(static_cast<std::uint32_t>(ep));
+  return true;
+}
+
+bool ParsePortArg(const std::string& s, int* proto, int* port) {
+  std::string num = s, pr = "TCP";
+  if (auto slash = s.find('/'); slash != std::string::npos) {
+    num = s.substr(0, slash);
+    pr = s.substr(slash + 1);
+  }
+  auto p = net::ParseProtocol(pr);
+  if (!p || num.empty() || num.size() > 5 || !std::all_of(num.begin(), num.end(), ::isdigit)) return false;
+  *proto = *p;
+  *port = std::stoi(num);
+  return *port >= 1 && *port <= 65535;
+}
+
+Json ReasonsJson(net::Engine& e, const std::vector<net::Reason>& why, int proto, int port) {
+  const Model& m = e.model();
+  Json a = Json::array();
+  for (const auto& r : why) {
+    if (port > 0 && r.action == "Allow" && !e.conns().Get(r.conns).Contains(proto, port)) continue;
+    Json j;
+    j["policy"] = r.Describe(m);
+    switch (r.tier) {
+      case net::Reason::Tier::kAdmin: j["kind"] = "AdminNetworkPolicy"; break;
+      case net::Reason::Tier::kBaseline: j["kind"] = "BaselineAdminNetworkPolicy"; break;
+      case net::Reason::Tier::kNetworkPolicy: j["kind"] = "NetworkPolicy"; break;
+      case net::Reason::Tier::kDefault: j["kind"] = "default"; break;
+    }
+    if (r.tier == net::Reason::Tier::kNetworkPolicy) {
+      const auto& p = m.k8s_network_policies[r.policy];
+      j["name"] = p.meta.ns + "/" + p.meta.name;
+    } else if (r.tier != net::Reason::Tier::kDefault) {
+      j["name"] = m.k8s_admin_policies[r.policy].meta.name;
+    } else {
+      j["name"] = nullptr;
+    }
+    j["rule"] = r.rule >= 0 ? Json(r.rule + 1) : Json(nullptr);
+    j["action"] = r.action;
+    j["ports"] = e.conns().Get(r.conns).Format();
+    j["location"] = Loc(m, r.where);
+    a.push_back(std::move(j));
+  }
+  return a;
+}
+
+int RunReach() {
+  NetFlags& f = Flags();
+  int qproto = -1, qport = 0;
+  if (!f.port.empty() && !ParsePortArg(f.port, &qproto, &qport)) {
+    std::cerr << "error: --port must be N or N/PROTO (TCP, UDP, SCTP), got '" << f.port << "'\n";
+    return kExitUsage;
+  }
+  if (!f.expect.empty() && f.expect != "allow" && f.expect != "deny") {
+    std::cerr << "error: --expect must be 'allow' or 'deny'\n";
+    return kExitUsage;
+  }
+  auto loaded = Load(f);
+  if (!loaded) return kExitUsage;
+  net::Engine& e = *loaded->engine;
+  const Model& m = e.model();
+  std::vector<std::uint32_t> srcs, dsts;
+  if (!ResolveEndpoint(e, f.from, true, &srcs) || !ResolveEndpoint(e, f.to, false, &dsts)) return kExitUsage;
+  auto& ct = e.conns();
+  // Every (source, destination) pair, the first allowing one explains.
+  struct Pair {
+    std::uint32_t s, d;
+    ConnTable::Id c;
+  };
+  std::vector<Pair> pairs;
+  ConnTable::Id total = ConnTable::kNone;
+  for (auto s : srcs)
+    for (auto d : dsts) {
+      if (s == d) continue;
+      ConnTable::Id c = e.Allowed(s, d);
+      if (e.endpoints()[s].kind == net::EndpointKind::kExternal && e.endpoints()[d].kind == net::EndpointKind::kExternal)
+        continue;
+      pairs.push_back({s, d, c});
+      total = ct.Union(total, c);
+    }
+  if (pairs.empty()) {
+    std::cerr << "error: no connection to evaluate between '" << f.from << "' and '" << f.to << "'\n";
+    return kExitUsage;
+  }
+  bool allowed = qport > 0 ? ct.Get(total).Contains(qproto, qport) : total != ConnTable::kNone;
+  const Pair* witness = nullptr;
+  for (const auto& p : pairs) {
+    bool ok = qport > 0 ? ct.Get(p.c).Contains(qproto, qport) : p.c != ConnTable::kNone;
+    if (ok) {
+      witness = &p;
+      break;
+    }
+  }
+  const Pair& shown = witness ? *witness : pairs.front();
+  std::vector<net::Reason> eg, in;
+  e.Allowed(shown.s, shown.d, &eg, &in);
+  const auto& src_ep = e.endpoints()[shown.s];
+  const auto& dst_ep = e.endpoints()[shown.d];
+  int wproto = qproto, wport = qport;
+  if (witness && qport == 0) std::tie(wproto, wport) = ct.Get(witness->c).First();
+  std::string src_addr = src_ep.kind == net::EndpointKind::kExternal
+                             ? net::FormatAddress(src_ep.range.family, src_ep.range.lo)
+                             : "";
+  if (f.format == "json") {
+    Json j;
+    j["allowed"] = allowed;
+    j["from"] = f.from;
+    j["to"] = f.to;
+    j["ports"] = ct.Get(total).Format();
+    if (qport > 0) j["query"] = {{"protocol", net::ProtocolName(qproto)}, {"port", qport}};
+    Json per = Json::array();
+    for (const auto& p : pairs)
+      per.push_back({{"src", e.endpoints()[p.s].Display()}, {"dst", e.endpoints()[p.d].Display()},
+                     {"ports", ct.Get(p.c).Format()}});
+    j["pairs"] = per;
+    j["egress"] = ReasonsJson(e, eg, wproto, wport);
+    j["ingress"] = ReasonsJson(e, in, wproto, wport);
+    if (witness) {
+      Json w{{"src", src_ep.Display()}, {"dst", dst_ep.Display()}, {"protocol", net::ProtocolName(wproto)},
+             {"port", wport}};
+      if (!src_addr.empty()) w["source_address"] = src_addr;
+      j["witness"] = w;
+    } else {
+      j["witness"] = nullptr;
+    }
+    WriteOutput("", j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
+  } else {
+    std::string t = allowed ? "allowed" : "denied";
+    if (qport > 0) t += std::string(" (") + net::ProtocolName(qproto) + " " + std::to_string(qport) + ")";
+    t += ": " + ct.Get(total).Format() + "\n";
+    for (const auto& p : pairs)
+      if (pairs.size() > 1)
+        t += "  " + e.endpoints()[p.s].Display() + " => " + e.endpoints()[p.d].Display() + " : " +
+             ct.Get(p.c).Format() + "\n";
+    if (witness) {
+      t += "  witness: " + src_ep.Display() + (src_addr.empty() ? "" : " (from " + src_addr + ")") + " => " +
+           dst_ep.Display() + " " + net::ProtocolName(wproto) + " " + std::to_string(wport) + "\n";
+    }
+    for (int dir = 0; dir < 2; ++dir) {
+      const auto& why = dir == 0 ? eg : in;
+      if (why.empty()) continue;
+      t += dir == 0 ? "  egress of " + src_ep.Display() + ":\n" : "  ingress of " + dst_ep.Display() + ":\n";
+      for (const auto& r : why) {
+        if (wport > 0 && r.action == "Allow" && !ct.Get(r.conns).Contains(wproto, wport)) continue;
+        t += "    " + r.Describe(m);
+        if (r.conns != ConnTable::kNone) t += ": " + ct.Get(r.conns).Format();
+        if (r.where.known()) t += " (" + LocText(m, r.where) + ")";
+        t += "\n";
+      }
+    }
+    WriteOutput("", t);
+  }
+  if (!f.expect.empty() && (f.expect == "allow") != allowed) return kExitFindings;
+  return kExitOk;
+}
+
+int RunIntents() {
+  NetFlags& f = Flags();
+  auto loaded = Load(f);
+  if (!loaded) return kExitUsage;
+  return RunIntentsCheck(*loaded->session, *loaded->engine, f.intents, f.format.empty() ? "text" : f.format, f.out);
+}
+
+void AddEngineOptions(CLI::App* cmd, NetFlags& f) {
+  cmd->add_flag("--host-network-as-pod", f.engine.host_network_as_pod,
+                "Let policies select hostNetwork pods and selectors match them (netpol-analyzer's "
+                "convention; by default they are outside NetworkPolicy)");
+}
+
+}  // namespace
+
+Command NetCommand() {
+  static int selected = 0;
+  return Command{
+      "net",
+      [](CLI::App& app) {
+        NetFlags& f = Flags();
+        CLI::App* net = app.add_subcommand("net", "Kubernetes network reachability queries");
+        net->require_subcommand(1);
+        CLI::App* reach = net->add_subcommand("reach", "Which connections may FROM open to TO?");
+        reach->add_option("--from", f.from, "NS/POD, NS/KIND/NAME, an IP or CIDR, or internet")->required();
+        reach->add_option("--to", f.to, "NS/POD, NS/KIND/NAME, an IP or CIDR, or internet")->required();
+        reach->add_option("--port", f.port, "Only this port: N or N/PROTO (TCP, UDP, SCTP)");
+        reach->add_option("--expect", f.expect, "Exit 1 unless the answer is this (allow or deny)");
+        reach->add_option("--format", f.format, "Output format")->check(CLI::IsMember({"text", "json"}))->default_str("text");
+        AddInputOptions(reach, &f.in, &f.verbose);
+        AddEngineOptions(reach, f);
+        reach->callback([] { selected = 1; });
+        CLI::App* matrix = net->add_subcommand("matrix", "Every allowed connection, one line per pair");
+        matrix->add_option("--format", f.format, "Output format")
+            ->check(CLI::IsMember({"txt", "text", "json", "csv", "dot"}))
+            ->default_str("txt");
+        matrix->add_flag("--by-class", f.by_class, "Print equivalence classes and their connections instead");
+        matrix->add_option("-o,--output", f.out, "Write to FILE");
+        AddInputOptions(matrix, &f.in, &f.verbose);
+        AddEngineOptions(matrix, f);
+        matrix->callback([] { selected = 2; });
+        CLI::App* intents = net->add_subcommand("intents", "Check stated connectivity intents");
+        intents->add_option("intents", f.intents, "Intents file (YAML, docs/network.md)")->required();
+        intents->add_option("--format", f.format, "Output format")
+            ->check(CLI::IsMember({"text", "json", "sarif"}))
+            ->default_str("text");
+        intents->add_option("-o,--output", f.out, "Write the report to FILE");
+        AddInputOptions(intents, &f.in, &f.verbose);
+        AddEngineOptions(intents, f);
+        intents->callback([] { selected = 3; });
+      },
+      [] {
+        switch (selected) {
+          case 1: return RunReach();
+          case 2: return RunMatrix();
+          case 3: return RunIntents();
+        }
+        return kExitUsage;
+      }};
+}
+
+}  // namespace grantpath::cli

@@ -1,0 +1,715 @@
+#include "engine/net.h"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace grantpath::net {
+namespace {
+
+constexpr const char* kNsNameLabel = "kubernetes.io/metadata.name";
+
+void AppendU32(std::string& s, std::uint32_t v) { s.append(reinterpret_cast<const char*>(&v), 4); }
+
+std::string NpName(const k8s::NetworkPolicy& p) { return p.meta.ns + "/" + p.meta.name; }
+
+}  // namespace
+
+std::vector<IpRange> BlockSet(const IpRange& cidr, const std::vector<IpRange>& except) {
+  std::vector<IpRange> out{cidr};
+  for (const auto& x : except) {
+    std::vector<IpRange> next;
+    for (const auto& r : out) {
+      if (!r.Overlaps(x)) {
+        next.push_back(r);
+        continue;
+      }
+      if (x.lo > r.lo) next.push_back(IpRange{r.family, r.lo, x.lo - 1});
+      if (x.hi < r.hi) next.push_back(IpRange{r.family, x.hi + 1, r.hi});
+    }
+    out = std::move(next);
+  }
+  return out;
+}
+
+std::string Endpoint::Display() const {
+  switch (kind) {
+    case EndpointKind::kPod: return ns + "/" + name + "[" + workload_kind + "]";
+    case EndpointKind::kExternal: return FormatRange(range) + "[External]";
+    case EndpointKind::kIngressController: return "{ingress-controller}";
+  }
+  return "?";
+}
+
+std::string Reason::Describe(const Model& model) const {
+  const char* dir = ingress ? "ingress" : "egress";
+  switch (tier) {
+    case Tier::kNetworkPolicy: {
+      std::string name = "NetworkPolicy '" + NpName(model.k8s_network_policies[policy]) + "'";
+      if (rule < 0) return name + " isolates the pod for " + dir + " and no " + dir + " rule matches";
+      return name + " " + dir + " rule #" + std::to_string(rule + 1) + " allows";
+    }
+    case Tier::kAdmin:
+    case Tier::kBaseline: {
+      const auto& ap = model.k8s_admin_policies[policy];
+      const auto& rules = ingress ? ap.ingress : ap.egress;
+      std::string rname = rule >= 0 && static_cast<std::size_t>(rule) < rules.size() && !rules[rule].name.empty()
+                              ? "'" + rules[rule].name + "'"
+                              : "#" + std::to_string(rule + 1);
+      std::string verb = action == "Allow" ? "allows" : action == "Deny" ? "denies" : "passes";
+      return std::string(ap.baseline ? "BaselineAdminNetworkPolicy" : "AdminNetworkPolicy") + " '" +
+             ap.meta.name + "' " + dir + " rule " + rname + " " + verb;
+    }
+    case Tier::kDefault:
+      return std::string("no policy restricts ") + dir + " (default allow)";
+  }
+  return "?";
+}
+
+Engine::Engine(const Model& model, DiagnosticSink& sink, EngineOptions options)
+    : model_(model), options_(options) {
+  BuildEndpoints(sink);
+  BuildAtoms(sink);
+  BuildClasses(sink);
+}
+
+void Engine::BuildEndpoints(DiagnosticSink& sink) {
+  std::unordered_map<std::string, std::uint32_t> by_key;
+  for (std::uint32_t i = 0; i < model_.k8s_workloads.size(); ++i) {
+    const auto& w = model_.k8s_workloads[i];
+    // A pod owned by a controller stands for it (kind "Pod" when the owner
+    // reference names no kind).
+    bool owned = w.kind == "Pod" && !w.owner_name.empty();
+    std::string name = owned ? w.owner_name : w.meta.name;
+    std::string kind = owned && !w.owner_kind.empty() ? w.owner_kind : w.kind;
+    std::string key = w.meta.ns + "/" + name + "[" + kind + "]";
+    if (auto it = by_key.find(key); it != by_key.end()) {
+      endpoints_[it->second].workloads.push_back(i);
+      continue;
+    }
+    Endpoint e;
+    e.kind = EndpointKind::kPod;
+    e.ns = w.meta.ns;
+    e.name = name;
+    e.workload_kind = kind;
+    e.workloads.push_back(i);
+    e.host_network = w.host_network && !options_.host_network_as_pod;
+    e.where = w.meta.where;
+    by_key.emplace(key, static_cast<std::uint32_t>(endpoints_.size()));
+    endpoints_.push_back(std::move(e));
+  }
+  pod_count_ = static_cast<std::uint32_t>(endpoints_.size());
+
+  // Namespaces: labels as written plus the automatic name label; those
+  // referenced but not defined exist with the name label only.
+  for (const auto& ns : model_.k8s_namespaces) {
+    auto labels = ns.meta.labels;
+    labels[kNsNameLabel] = ns.meta.name;
+    ns_labels_[ns.meta.name] = std::move(labels);
+  }
+  auto reference = [&](const std::string& ns) {
+    if (!ns.empty() && !ns_labels_.count(ns)) ns_labels_[ns] = {{kNsNameLabel, ns}};
+  };
+  for (const auto& e : endpoints_) reference(e.ns);
+  for (const auto& p : model_.k8s_network_policies) reference(p.meta.ns);
+  for (std::uint32_t i = 0; i < pod_count_; ++i) {
+    const auto& e = endpoints_[i];
+    if (e.host_network) continue;
+    ns_pods_[e.ns].push_back(i);
+    for (const auto& [k, v] : model_.k8s_workloads[e.workloads.front()].pod_labels)
+      label_index_[{k, v}].push_back(i);
+  }
+  (void)sink;
+}
+
+void Engine::BuildAtoms(DiagnosticSink& sink) {
+  // [side][family]: boundaries of the source and destination partitions.
+  std::set<U128> bounds[2][2] = {{{0}, {0}}, {{0}, {0}}};
+  std::set<std::string> reported;
+  auto parse = [&](const std::string& cidr, SourceRange where) -> std::optional<IpRange> {
+    auto r = ParseCidr(cidr);
+    if (!r && reported.insert(cidr).second)
+      sink.Error("invalid-cidr", "'" + cidr + "' is not a valid CIDR; the peer matches no address", where);
+    if (r && r->family == 6) has_ipv6_ = true;
+    return r;
+  };
+  // The boundaries of each block's address set (cidr minus excepts, as
+  // maximal intervals): the coarsest split in which every range is wholly
+  // inside or outside every block.
+  auto add = [&](int side, const std::vector<IpRange>& set) {
+    for (const auto& r : set) {
+      auto& b = bounds[side][r.family == 4 ? 0 : 1];
+      b.insert(r.lo);
+      U128 max = r.family == 4 ? U128(0xffffffffu) : ~U128(0);
+      if (r.hi != max) b.insert(r.hi + 1);
+    }
+  };
+  for (const auto& p : model_.k8s_network_policies) {
+    for (int side = 0; side < 2; ++side)
+      for (const auto& r : side == 0 ? p.ingress : p.egress)
+        for (const auto& peer : r.peers) {
+          if (!peer.ip_block) continue;
+          auto cidr = parse(peer.cidr, peer.where);
+          if (!cidr) continue;
+          std::vector<IpRange> except;
+          for (const auto& e : peer.except)
+            if (auto x = parse(e, peer.where)) except.push_back(*x);
+          add(side, BlockSet(*cidr, except));
+        }
+  }
+  for (const auto& ap : model_.k8s_admin_policies)
+    for (const auto& r : ap.egress)
+      for (const auto& peer : r.peers) {
+        std::vector<IpRange> nets;
+        for (const auto& n : peer.networks)
+          if (auto x = parse(n, peer.where)) nets.push_back(*x);
+        add(1, nets);
+      }
+  // Both families always: IPv6 clients exist even when no policy names one.
+  for (int side = 0; side < 2; ++side)
+    for (int fam = 0; fam < 2; ++fam) {
+      const auto& b = bounds[side][fam];
+      int family = fam == 0 ? 4 : 6;
+      U128 max = family == 4 ? U128(0xffffffffu) : ~U128(0);
+      for (auto it = b.begin(); it != b.end(); ++it) {
+        auto next = std::next(it);
+        Endpoint e;
+        e.kind = EndpointKind::kExternal;
+        e.source_side = side == 0;
+        e.range = IpRange{family, *it, next == b.end() ? max : *next - 1};
+        endpoints_.push_back(std::move(e));
+      }
+    }
+  if (!model_.k8s_ingresses.empty()) {
+    Endpoint e;
+    e.kind = EndpointKind::kIngressController;
+    ingress_controller_ = static_cast<int>(endpoints_.size());
+    endpoints_.push_back(std::move(e));
+  }
+}
+
+const std::map<std::string, std::string>& Engine::NamespaceLabels(const std::string& ns) const {
+  static const std::map<std::string, std::string> kNone;
+  auto it = ns_labels_.find(ns);
+  return it == ns_labels_.end() ? kNone : it->second;
+}
+
+std::vector<std::uint32_t> Engine::SelectPods(const k8s::LabelSelector* ns_sel, const std::string& ns,
+                                              const k8s::LabelSelector* pod_sel) const {
+  std::vector<std::uint32_t> out;
+  std::unordered_set<std::string> namespaces;
+  if (ns_sel != nullptr) {
+    for (const auto& [name, labels] : ns_labels_)
+      if (ns_sel->Matches(labels)) namespaces.insert(name);
+  } else {
+    namespaces.insert(ns);
+  }
+  if (namespaces.empty()) return out;
+  auto labels_of = [&](std::uint32_t ep) -> const std::map<std::string, std::string>& {
+    return model_.k8s_workloads[endpoints_[ep].workloads.front()].pod_labels;
+  };
+  if (pod_sel != nullptr && !pod_sel->match_labels.empty()) {
+    // The rarest required label narrows the candidates.
+    const std::vector<std::uint32_t>* best = nullptr;
+    for (const auto& kv : pod_sel->match_labels) {
+      auto it = label_index_.find(kv);
+      if (it == label_index_.end()) return out;
+      if (best == nullptr || it->second.size() < best->size()) best = &it->second;
+    }
+    for (std::uint32_t ep : *best)
+      if (namespaces.count(endpoints_[ep].ns) && pod_sel->Matches(labels_of(ep))) out.push_back(ep);
+    return out;
+  }
+  for (const auto& n : namespaces) {
+    auto it = ns_pods_.find(n);
+    if (it == ns_pods_.end()) continue;
+    for (std::uint32_t ep : it->second)
+      if (pod_sel == nullptr || pod_sel->Matches(labels_of(ep))) out.push_back(ep);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::pair<int, int> Engine::NamedPort(std::uint32_t ep, const std::string& name) const {
+  const auto& e = endpoints_[ep];
+  if (e.kind != EndpointKind::kPod) return {-1, 0};
+  for (const auto& c : model_.k8s_workloads[e.workloads.front()].containers)
+    for (const auto& p : c.ports)
+      if (p.name == name) {
+        auto proto = ParseProtocol(p.protocol);
+        return {proto ? *proto : -1, p.port};
+      }
+  return {-1, 0};
+}
+
+void Engine::BuildClasses(DiagnosticSink& sink) {
+  const std::uint32_t n = static_cast<std::uint32_t>(endpoints_.size());
+  std::vector<std::vector<std::uint32_t>> peers(n);
+  std::uint32_t next_id = 0;
+  const k8s::LabelSelector empty_sel{true, {}, {}, {}};
+  (void)empty_sel;
+  const std::map<std::string, std::string> no_labels;
+  auto controller_matches = [&](const k8s::LabelSelector* ns_sel, const k8s::LabelSelector* pod_sel) {
+    // The ingress controller is a pod of an unknown namespace: only
+    // selectors that match any labels (and an explicit namespace
+    // selector) can select it.
+    return ingress_controller_ >= 0 && ns_sel != nullptr && ns_sel->Matches(no_labels) &&
+           (pod_sel == nullptr || pod_sel->Matches(no_labels));
+  };
+  auto add_atoms = [&](std::uint32_t id, const IpRange& r, const std::vector<IpRange>& except) {
+    for (std::uint32_t e = pod_count_; e < n; ++e) {
+      if (endpoints_[e].kind != EndpointKind::kExternal) continue;
+      const IpRange& a = endpoints_[e].range;
+      if (!r.Contains(a)) continue;
+      if (std::any_of(except.begin(), except.end(), [&](const IpRange& x) { return x.Overlaps(a); })) continue;
+      peers[e].push_back(id);
+    }
+  };
+
+  np_peer_.resize(model_.k8s_network_policies.size());
+  for (std::uint32_t pi = 0; pi < model_.k8s_network_policies.size(); ++pi) {
+    const auto& p = model_.k8s_network_policies[pi];
+    for (int dir = 0; dir < 2; ++dir) {
+      const auto& rules = dir == 0 ? p.ingress : p.egress;
+      auto& ids = np_peer_[pi][dir];
+      ids.resize(rules.size());
+      for (std::size_t r = 0; r < rules.size(); ++r) {
+        for (const auto& peer : rules[r].peers) {
+          std::uint32_t id = next_id++;
+          ids[r].push_back(id);
+          if (peer.ip_block) {
+            auto range = ParseCidr(peer.cidr);
+            if (!range) continue;
+            std::vector<IpRange> except;
+            for (const auto& x : peer.except)
+              if (auto xr = ParseCidr(x)) except.push_back(*xr);
+            add_atoms(id, *range, except);
+            continue;
+          }
+          const k8s::LabelSelector* ns_sel = peer.namespace_selector ? &*peer.namespace_selector : nullptr;
+          const k8s::LabelSelector* pod_sel = peer.pod_selector ? &*peer.pod_selector : nullptr;
+          for (std::uint32_t ep : SelectPods(ns_sel, p.meta.ns, pod_sel)) peers[ep].push_back(id);
+          if (controller_matches(ns_sel, pod_sel)) peers[ingress_controller_].push_back(id);
+        }
+      }
+    }
+  }
+
+  // Admin policies: ANPs by priority then name (the order among equal
+  // priorities is undefined upstream: warn), the BANP last.
+  std::vector<std::uint32_t> order;
+  for (std::uint32_t i = 0; i < model_.k8s_admin_policies.size(); ++i) {
+    const auto& ap = model_.k8s_admin_policies[i];
+    if (ap.baseline) {
+      if (banp_ >= 0) {
+        sink.Warning("duplicate-banp", "more than one BaselineAdminNetworkPolicy; only the first is used",
+                     ap.meta.where);
+        continue;
+      }
+      banp_ = static_cast<int>(i);
+    } else {
+      order.push_back(i);
+    }
+  }
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const auto& x = model_.k8s_admin_policies[a];
+    const auto& y = model_.k8s_admin_policies[b];
+    return std::tie(x.priority, x.meta.name) < std::tie(y.priority, y.meta.name);
+  });
+  for (std::size_t i = 1; i < order.size(); ++i) {
+    const auto& a = model_.k8s_admin_policies[order[i - 1]];
+    const auto& b = model_.k8s_admin_policies[order[i]];
+    if (a.priority == b.priority)
+      sink.Warning("anp-same-priority",
+                   "AdminNetworkPolicies '" + a.meta.name + "' and '" + b.meta.name + "' have the same priority " +
+                       std::to_string(a.priority) + ": their order is undefined (evaluated by name here)",
+                   b.priority_where.known() ? b.priority_where : b.meta.where);
+  }
+  anp_order_ = order;
+  bool warned_nodes = false;
+  admin_peer_.resize(model_.k8s_admin_policies.size());
+  for (std::uint32_t ai = 0; ai < model_.k8s_admin_policies.size(); ++ai) {
+    const auto& ap = model_.k8s_admin_policies[ai];
+    for (int dir = 0; dir < 2; ++dir) {
+      const auto& rules = dir == 0 ? ap.ingress : ap.egress;
+      auto& ids = admin_peer_[ai][dir];
+      ids.resize(rules.size());
+      for (std::size_t r = 0; r < rules.size(); ++r) {
+        for (const auto& peer : rules[r].peers) {
+          std::uint32_t id = next_id++;
+          ids[r].push_back(id);
+          using T = k8s::AdminPolicyPeer::Type;
+          if (peer.type == T::kNamespaces || peer.type == T::kPods) {
+            const k8s::LabelSelector* pod_sel = peer.type == T::kPods ? &peer.pod_selector : nullptr;
+            for (std::uint32_t ep : SelectPods(&peer.namespace_selector, "", pod_sel)) peers[ep].push_back(id);
+            if (controller_matches(&peer.namespace_selector, pod_sel)) peers[ingress_controller_].push_back(id);
+          } else if (peer.type == T::kNetworks) {
+            std::vector<IpRange> nets;
+            for (const auto& c : peer.networks)
+              if (auto r2 = ParseCidr(c)) nets.push_back(*r2);
+            for (const auto& net : nets) add_atoms(id, net, {});
+            for (std::uint32_t ep = 0; ep < pod_count_; ++ep) {
+              bool hit = false;
+              for (std::uint32_t w : endpoints_[ep].workloads)
+                for (const auto& ip : model_.k8s_workloads[w].pod_ips)
+                  if (auto a = ParseCidr(ip))
+                    for (const auto& net : nets) hit = hit || net.Contains(*a);
+              if (hit) peers[ep].push_back(id);
+            }
+            // an atom may have been pushed twice by overlapping networks
+          } else if (!warned_nodes) {
+            warned_nodes = true;
+            sink.Warning("unsupported-construct",
+                         "'nodes' peers are not modeled (node addresses are unknown): connections to nodes "
+                         "are not in the results",
+                         peer.where);
+          }
+        }
+      }
+    }
+  }
+  for (auto& v : peers) v.erase(std::unique(v.begin(), v.end()), v.end());
+
+  // Subjects.
+  std::vector<std::vector<std::uint32_t>> np_in(n), np_out(n), anp_in(n), anp_out(n);
+  std::vector<char> banp(n, 0);
+  np_selects_.resize(model_.k8s_network_policies.size());
+  for (std::uint32_t pi = 0; pi < model_.k8s_network_policies.size(); ++pi) {
+    const auto& p = model_.k8s_network_policies[pi];
+    np_selects_[pi] = SelectPods(nullptr, p.meta.ns, &p.pod_selector);
+    for (std::uint32_t ep : np_selects_[pi]) {
+      if (p.ingress_type) np_in[ep].push_back(pi);
+      if (p.egress_type) np_out[ep].push_back(pi);
+    }
+  }
+  auto admin_subject = [&](const k8s::AdminPolicy& ap) {
+    return SelectPods(&ap.subject_namespaces, "", ap.subject_pods ? &ap.subject_pod_selector : nullptr);
+  };
+  for (std::uint32_t ai : anp_order_) {
+    const auto& ap = model_.k8s_admin_policies[ai];
+    for (std::uint32_t ep : admin_subject(ap)) {
+      if (!ap.ingress.empty()) anp_in[ep].push_back(ai);
+      if (!ap.egress.empty()) anp_out[ep].push_back(ai);
+    }
+  }
+  if (banp_ >= 0)
+    for (std::uint32_t ep : admin_subject(model_.k8s_admin_policies[banp_])) banp[ep] = 1;
+
+  // Named ports in use anywhere.
+  std::set<std::string> names;
+  for (const auto& p : model_.k8s_network_policies)
+    for (const auto* rules : {&p.ingress, &p.egress})
+      for (const auto& r : *rules)
+        for (const auto& port : r.ports)
+          if (!port.port_name.empty()) names.insert(port.port_name);
+  for (const auto& ap : model_.k8s_admin_policies)
+    for (const auto* rules : {&ap.ingress, &ap.egress})
+      for (const auto& r : *rules)
+        for (const auto& port : r.ports)
+          if (port.type == k8s::AdminPolicyPort::Type::kNamed) names.insert(port.name);
+
+  std::unordered_map<std::string, std::uint32_t> class_of;
+  std::string sig;
+  for (std::uint32_t ep = 0; ep < n; ++ep) {
+    sig.clear();
+    const auto& e = endpoints_[ep];
+    if (e.kind != EndpointKind::kPod) {
+      sig = "X";
+      AppendU32(sig, ep);
+    } else {
+      sig = e.host_network ? "H" : "P";
+      for (const auto* list : {&np_in[ep], &np_out[ep], &anp_in[ep], &anp_out[ep], &peers[ep]}) {
+        AppendU32(sig, static_cast<std::uint32_t>(list->size()));
+        for (std::uint32_t v : *list) AppendU32(sig, v);
+      }
+      sig += banp[ep] ? 'B' : '-';
+      for (const auto& name : names) {
+        auto [proto, num] = NamedPort(ep, name);
+        AppendU32(sig, static_cast<std::uint32_t>(proto + 1));
+        AppendU32(sig, static_cast<std::uint32_t>(num));
+      }
+    }
+    auto [it, inserted] = class_of.emplace(sig, static_cast<std::uint32_t>(classes_.size()));
+    endpoints_[ep].cls = it->second;
+    if (!inserted) continue;
+    Class c;
+    c.rep = ep;
+    c.pod = e.kind == EndpointKind::kPod;
+    if (!peers[ep].empty()) {
+      c.peer_bits.assign(peers[ep].back() / 64 + 1, 0);
+      for (std::uint32_t id : peers[ep]) c.peer_bits[id / 64] |= std::uint64_t(1) << (id % 64);
+    }
+    if (c.pod && !e.host_network) {
+      c.np_ingress = np_in[ep];
+      c.np_egress = np_out[ep];
+      c.anp_ingress = anp_in[ep];
+      c.anp_egress = anp_out[ep];
+      c.banp = banp[ep] != 0;
+    }
+    classes_.push_back(std::move(c));
+  }
+}
+
+ConnTable::Id Engine::NpPortsConns(const std::vector<k8s::NetworkPolicyPort>& ports, std::uint32_t dst) {
+  if (ports.empty()) return ConnTable::kAll;
+  bool named = std::any_of(ports.begin(), ports.end(), [](const auto& p) { return !p.port_name.empty(); });
+  auto key = std::make_pair(static_cast<const void*>(&ports), named ? endpoints_[dst].cls : ~0u);
+  if (auto it = port_cache_.find(key); it != port_cache_.end()) return it->second;
+  PortSet s;
+  for (const auto& p : ports) {
+    auto proto = ParseProtocol(p.protocol);
+    if (!proto) continue;
+    if (p.any_port) {
+      s.Add(*proto, 1, 65535);
+    } else if (!p.port_name.empty()) {
+      auto [pp, num] = NamedPort(dst, p.port_name);
+      if (pp == *proto) s.Add(*proto, num, num);
+    } else {
+      s.Add(*proto, p.port, p.end_port.value_or(p.port));
+    }
+  }
+  ConnTable::Id id = conns_.Intern(s);
+  port_cache_.emplace(key, id);
+  return id;
+}
+
+ConnTable::Id Engine::AdminPortsConns(const k8s::AdminPolicyRule& rule, std::uint32_t dst) {
+  if (!rule.ports_given) return ConnTable::kAll;
+  bool named = std::any_of(rule.ports.begin(), rule.ports.end(),
+                           [](const auto& p) { return p.type == k8s::AdminPolicyPort::Type::kNamed; });
+  auto key = std::make_pair(static_cast<const void*>(&rule.ports), named ? endpoints_[dst].cls : ~0u);
+  if (auto it = port_cache_.find(key); it != port_cache_.end()) return it->second;
+  PortSet s;
+  for (const auto& p : rule.ports) {
+    if (p.type == k8s::AdminPolicyPort::Type::kNamed) {
+      auto [pp, num] = NamedPort(dst, p.name);
+      if (pp >= 0) s.Add(pp, num, num);
+      continue;
+    }
+    auto proto = ParseProtocol(p.protocol);
+    if (!proto) continue;
+    s.Add(*proto, p.port, p.type == k8s::AdminPolicyPort::Type::kRange ? p.end_port : p.port);
+  }
+  ConnTable::Id id = conns_.Intern(s);
+  port_cache_.emplace(key, id);
+  return id;
+}
+
+ConnTable::Id Engine::Direction(std::uint32_t subject, std::uint32_t peer, bool ingress,
+                                std::vector<Reason>* why) {
+  const Class& sc = classes_[endpoints_[subject].cls];
+  const Class& pc = classes_[endpoints_[peer].cls];
+  const auto& anps = ingress ? sc.anp_ingress : sc.anp_egress;
+  const auto& nps = ingress ? sc.np_ingress : sc.np_egress;
+  const int dir = ingress ? 0 : 1;
+  const std::uint32_t dst = ingress ? subject : peer;
+  if (anps.empty() && nps.empty() && !sc.banp) {
+    if (why && endpoints_[subject].kind == EndpointKind::kPod)
+      why->push_back(Reason{Reason::Tier::kDefault, ingress, 0, -1, "Allow", ConnTable::kAll, {}});
+    return ConnTable::kAll;
+  }
+  ConnTable::Id allowed = ConnTable::kNone, decided = ConnTable::kNone, remaining = ConnTable::kAll;
+  auto admin_rules = [&](std::uint32_t ai, Reason::Tier tier, ConnTable::Id& rem) {
+    const auto& ap = model_.k8s_admin_policies[ai];
+    const auto& rules = ingress ? ap.ingress : ap.egress;
+    for (std::size_t r = 0; r < rules.size() && rem != ConnTable::kNone; ++r) {
+      const auto& ids = admin_peer_[ai][dir][r];
+      if (!std::any_of(ids.begin(), ids.end(), [&](std::uint32_t id) { return Matches(pc, id); })) continue;
+      ConnTable::Id c = conns_.Intersect(AdminPortsConns(rules[r], dst), rem);
+      if (c == ConnTable::kNone) continue;
+      if (rules[r].action == "Allow") allowed = conns_.Union(allowed, c);
+      if (rules[r].action != "Pass") decided = conns_.Union(decided, c);
+      rem = conns_.Subtract(rem, c);
+      if (why) why->push_back(Reason{tier, ingress, ai, static_cast<int>(r), rules[r].action, c, rules[r].where});
+    }
+  };
+  for (std::uint32_t ai : anps) admin_rules(ai, Reason::Tier::kAdmin, remaining);
+  ConnTable::Id domain = conns_.Subtract(ConnTable::kAll, decided);
+  if (domain == ConnTable::kNone) return allowed;
+  if (!nps.empty()) {
+    ConnTable::Id np = ConnTable::kNone;
+    for (std::uint32_t pi : nps) {
+      const auto& p = model_.k8s_network_policies[pi];
+      const auto& rules = ingress ? p.ingress : p.egress;
+      bool any = false;
+      for (std::size_t r = 0; r < rules.size(); ++r) {
+        const auto& ids = np_peer_[pi][dir][r];
+        if (!ids.empty() && !std::any_of(ids.begin(), ids.end(), [&](std::uint32_t id) { return Matches(pc, id); }))
+          continue;
+        ConnTable::Id c = NpPortsConns(rules[r].ports, dst);
+        if (c == ConnTable::kNone) continue;
+        np = conns_.Union(np, c);
+        any = true;
+        if (why)
+          why->push_back(Reason{Reason::Tier::kNetworkPolicy, ingress, pi, static_cast<int>(r), "Allow",
+                                conns_.Intersect(c, domain), rules[r].where});
+      }
+      if (!any && why)
+        why->push_back(Reason{Reason::Tier::kNetworkPolicy, ingress, pi, -1, "Deny", ConnTable::kNone, p.meta.where});
+    }
+    return conns_.Union(allowed, conns_.Intersect(np, domain));
+  }
+  ConnTable::Id rem = domain;
+  if (sc.banp) admin_rules(static_cast<std::uint32_t>(banp_), Reason::Tier::kBaseline, rem);
+  if (rem != ConnTable::kNone) {
+    allowed = conns_.Union(allowed, rem);
+    if (why) why->push_back(Reason{Reason::Tier::kDefault, ingress, 0, -1, "Allow", rem, {}});
+  }
+  return allowed;
+}
+
+ConnTable::Id Engine::Egress(std::uint32_t src, std::uint32_t dst, std::vector<Reason>* why) {
+  return Direction(src, dst, false, why);
+}
+
+ConnTable::Id Engine::Ingress(std::uint32_t src, std::uint32_t dst, std::vector<Reason>* why) {
+  return Direction(dst, src, true, why);
+}
+
+ConnTable::Id Engine::Allowed(std::uint32_t src, std::uint32_t dst, std::vector<Reason>* egress,
+                              std::vector<Reason>* ingress) {
+  ConnTable::Id e = Egress(src, dst, egress);
+  if (e == ConnTable::kNone && egress == nullptr && ingress == nullptr) return e;
+  return conns_.Intersect(e, Ingress(src, dst, ingress));
+}
+
+std::vector<ConnTable::Id> Engine::ClassMatrix() {
+  const std::size_t n = classes_.size();
+  std::vector<ConnTable::Id> out(n * n, ConnTable::kNone);
+  // Ingress per (dst, src) first, then egress combined row by row.
+  std::vector<ConnTable::Id> in(n * n);
+  for (std::size_t d = 0; d < n; ++d) {
+    const Class& dc = classes_[d];
+    bool open = dc.anp_ingress.empty() && dc.np_ingress.empty() && !dc.banp;
+    for (std::size_t s = 0; s < n; ++s)
+      in[d * n + s] = open ? ConnTable::kAll : Direction(dc.rep, classes_[s].rep, true, nullptr);
+  }
+  for (std::size_t s = 0; s < n; ++s) {
+    const Class& sc = classes_[s];
+    bool open = sc.anp_egress.empty() && sc.np_egress.empty() && !sc.banp;
+    for (std::size_t d = 0; d < n; ++d) {
+      ConnTable::Id e = open ? ConnTable::kAll : Direction(sc.rep, classes_[d].rep, false, nullptr);
+      out[s * n + d] = conns_.Intersect(e, in[d * n + s]);
+    }
+  }
+  return out;
+}
+
+bool Engine::IngressIsolated(std::uint32_t ep) const { return !classes_[endpoints_[ep].cls].np_ingress.empty(); }
+bool Engine::EgressIsolated(std::uint32_t ep) const { return !classes_[endpoints_[ep].cls].np_egress.empty(); }
+
+std::vector<std::uint32_t> Engine::SelectingPolicies(std::uint32_t ep) const {
+  const Class& c = classes_[endpoints_[ep].cls];
+  std::vector<std::uint32_t> out = c.np_ingress;
+  out.insert(out.end(), c.np_egress.begin(), c.np_egress.end());
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+bool Engine::NpPeerMatches(std::uint32_t p, bool ingress, std::size_t r, std::size_t k, std::uint32_t ep) const {
+  return Matches(classes_[endpoints_[ep].cls], np_peer_[p][ingress ? 0 : 1][r][k]);
+}
+
+ConnTable::Id Engine::NpRuleConns(std::uint32_t p, bool ingress, std::size_t r, std::uint32_t dst) {
+  const auto& pol = model_.k8s_network_policies[p];
+  return NpPortsConns((ingress ? pol.ingress : pol.egress)[r].ports, dst);
+}
+
+std::vector<std::pair<std::uint32_t, ConnTable::Id>> Engine::ServiceTargets(const k8s::Service& svc, int only_port,
+                                                                           const std::string& only_name) {
+  std::vector<std::pair<std::uint32_t, ConnTable::Id>> out;
+  if (!svc.has_selector || svc.selector.empty()) return out;
+  k8s::LabelSelector sel;
+  sel.present = true;
+  sel.match_labels = svc.selector;
+  std::vector<std::uint32_t> pods;
+  for (std::uint32_t ep = 0; ep < pod_count_; ++ep)
+    if (endpoints_[ep].ns == svc.meta.ns &&
+        sel.Matches(model_.k8s_workloads[endpoints_[ep].workloads.front()].pod_labels))
+      pods.push_back(ep);
+  for (std::uint32_t ep : pods) {
+    PortSet s;
+    for (const auto& sp : svc.ports) {
+      if (only_port >= 0 && sp.port != only_port && sp.target_port != only_port) continue;
+      if (!only_name.empty() && sp.name != only_name && sp.target_port_name != only_name) continue;
+      auto proto = ParseProtocol(sp.protocol);
+      if (!proto) continue;
+      if (!sp.target_port_name.empty()) {
+        auto [pp, num] = NamedPort(ep, sp.target_port_name);
+        if (pp == *proto) s.Add(pp, num, num);
+      } else {
+        s.Add(*proto, sp.target_port, sp.target_port);
+      }
+    }
+    out.emplace_back(ep, conns_.Intern(s));
+  }
+  return out;
+}
+
+std::vector<Engine::Backend> Engine::IngressBackends() {
+  std::vector<Backend> out;
+  for (std::uint32_t i = 0; i < model_.k8s_ingresses.size(); ++i) {
+    const auto& ing = model_.k8s_ingresses[i];
+    for (std::size_t b = 0; b < ing.backends.size(); ++b) {
+      const auto& be = ing.backends[b];
+      const k8s::Service* svc = nullptr;
+      for (const auto& s : model_.k8s_services)
+        if (s.meta.ns == ing.meta.ns && s.meta.name == be.service) svc = &s;
+      if (svc == nullptr) continue;
+      int port = -1;
+      std::string name;
+      if (!be.any_port) {
+        if (be.port_name.empty()) port = be.port;
+        else name = be.port_name;
+      }
+      // An Ingress names the Service port; a Route the target port.
+      std::vector<std::pair<std::uint32_t, ConnTable::Id>> targets;
+      if (be.by_target || be.any_port) {
+        targets = ServiceTargets(*svc, port, name);
+      } else {
+        k8s::Service one = *svc;
+        one.ports.clear();
+        for (const auto& sp : svc->ports)
+          if ((port >= 0 && sp.port == port) || (!name.empty() && sp.name == name)) one.ports.push_back(sp);
+        targets = ServiceTargets(one);
+      }
+      for (auto [ep, ports] : targets)
+        if (ports != ConnTable::kNone) out.push_back(Backend{i, b, ep, ports});
+    }
+  }
+  return out;
+}
+
+int Engine::FindPod(const std::string& ns, const std::string& name, const std::string& kind) const {
+  auto kind_ok = [&](const std::string& k) {
+    if (kind.empty()) return true;
+    if (k.size() != kind.size()) return false;
+    for (std::size_t i = 0; i < k.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(k[i])) != std::tolower(static_cast<unsigned char>(kind[i])))
+        return false;
+    return true;
+  };
+  for (std::uint32_t ep = 0; ep < pod_count_; ++ep)
+    if (endpoints_[ep].ns == ns && endpoints_[ep].name == name && kind_ok(endpoints_[ep].workload_kind))
+      return static_cast<int>(ep);
+  for (std::uint32_t ep = 0; ep < pod_count_; ++ep)
+    for (std::uint32_t w : endpoints_[ep].workloads) {
+      const auto& wl = model_.k8s_workloads[w];
+      if (wl.meta.ns == ns && wl.meta.name == name && kind_ok(wl.kind)) return static_cast<int>(ep);
+    }
+  return -1;
+}
+
+std::vector<std::uint32_t> Engine::ExternalOverlapping(const IpRange& r, bool source_side) const {
+  std::vector<std::uint32_t> out;
+  for (std::uint32_t ep = pod_count_; ep < endpoints_.size(); ++ep)
+    if (endpoints_[ep].kind == EndpointKind::kExternal && endpoints_[ep].source_side == source_side &&
+        endpoints_[ep].range.Overlaps(r))
+      out.push_back(ep);
+  return out;
+}
+
+}  // namespace grantpath::net

@@ -1,0 +1,192 @@
+// Kubernetes network reachability: which endpoint can open which
+// connections (protocol and port) to which, under NetworkPolicy,
+// AdminNetworkPolicy and BaselineAdminNetworkPolicy.
+//
+// Semantics (docs/network.md has the full list and the choices made):
+// - A connection needs the source's egress AND the destination's ingress.
+//   Each direction is decided in tiers: AdminNetworkPolicy rules by
+//   priority (lower first) then rule order, first match wins per port
+//   (Allow, Deny, or Pass to the next tier); then NetworkPolicy: a pod is
+//   isolated for a direction when a policy of its namespace selects it and
+//   has that policyType, and then only the union of those policies' rules
+//   allows; a pod not isolated goes to BaselineAdminNetworkPolicy rules,
+//   and what none of them decides is allowed.
+// - ipBlock peers match addresses outside the cluster only, never pod IPs;
+//   ANP `networks` match both external addresses and the IPs pods report.
+// - Named ports resolve against the destination pod's container ports
+//   (name and protocol must both match); unresolvable means no port.
+// - hostNetwork pods share the node's address: no policy applies to them
+//   and no pod or namespace selector matches them as a peer.
+//
+// Endpoints are grouped into classes of identical behaviour (same selected
+// policies, same matching peers, same named-port numbers); the engine
+// evaluates class pairs, so its cost follows the number of classes.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/net_types.h"
+#include "grantpath/diagnostic.h"
+#include "grantpath/model/model.h"
+
+namespace grantpath::net {
+
+/// The addresses of an ipBlock: `cidr` minus every `except` range, as
+/// disjoint sorted intervals (excepts outside the cidr are ignored).
+std::vector<IpRange> BlockSet(const IpRange& cidr, const std::vector<IpRange>& except);
+
+enum class EndpointKind { kPod, kExternal, kIngressController };
+
+/// A source or destination of connections.
+struct Endpoint {
+  EndpointKind kind = EndpointKind::kPod;
+  std::string ns;             // pods
+  std::string name;           // pods: workload or owner name
+  std::string workload_kind;  // pods: "Deployment", "Pod", "ReplicaSet" ...
+  std::vector<std::uint32_t> workloads;  // model.k8s_workloads indices, first = representative
+  IpRange range;              // external
+  /// External ranges come in two partitions of the address space: sources
+  /// (split by the ipBlocks of ingress rules) and destinations (split by
+  /// those of egress rules and ANP networks). Each partition is exact for
+  /// its direction, and lines stay as coarse as the policies allow.
+  bool source_side = false;
+  std::uint32_t cls = 0;
+  bool host_network = false;
+  /// "ns/name[Kind]", "a.b.c.d-e.f.g.h[External]", "{ingress-controller}".
+  std::string Display() const;
+  SourceRange where;  // the workload object (pods), unknown otherwise
+};
+
+/// One policy rule (or policy, or default) that decided part of a verdict.
+struct Reason {
+  enum class Tier { kAdmin, kNetworkPolicy, kBaseline, kDefault };
+  Tier tier = Tier::kNetworkPolicy;
+  bool ingress = true;
+  std::uint32_t policy = 0;  // index into k8s_network_policies / k8s_admin_policies
+  int rule = -1;             // rule index; -1: the policy isolates and no rule matches
+  std::string action;        // "Allow", "Deny", "Pass"
+  ConnTable::Id conns = ConnTable::kNone;  // the part it decided
+  SourceRange where;         // the rule, or the policy
+  /// "NetworkPolicy 'ns/name' ingress rule #1", "AdminNetworkPolicy 'x' egress rule 'name'".
+  std::string Describe(const Model& model) const;
+};
+
+struct EngineOptions {
+  /// Treat hostNetwork pods as ordinary pods (policies select them and
+  /// selectors match them), as netpol-analyzer does.
+  bool host_network_as_pod = false;
+};
+
+class Engine {
+ public:
+  /// Builds endpoints and classes. Diagnostics (unsupported constructs,
+  /// invalid CIDRs, ...) go to `sink`.
+  Engine(const Model& model, DiagnosticSink& sink, EngineOptions options = {});
+
+  const Model& model() const { return model_; }
+  ConnTable& conns() { return conns_; }
+  const std::vector<Endpoint>& endpoints() const { return endpoints_; }
+  std::size_t class_count() const { return classes_.size(); }
+  /// Index of the ingress-controller endpoint (exists when Ingress or
+  /// Route objects were read), or -1.
+  int ingress_controller() const { return ingress_controller_; }
+  /// Whether IPv6 ranges are endpoints (some policy names an IPv6 block).
+  bool has_ipv6() const { return has_ipv6_; }
+
+  /// What `src` may open to `dst`: egress of src AND ingress of dst. The
+  /// reasons of each direction are appended when the vectors are given.
+  ConnTable::Id Allowed(std::uint32_t src, std::uint32_t dst, std::vector<Reason>* egress = nullptr,
+                        std::vector<Reason>* ingress = nullptr);
+  ConnTable::Id Egress(std::uint32_t src, std::uint32_t dst, std::vector<Reason>* why = nullptr);
+  ConnTable::Id Ingress(std::uint32_t src, std::uint32_t dst, std::vector<Reason>* why = nullptr);
+
+  /// Allowed connections between every pair of classes (row = source),
+  /// class_count()^2 entries.
+  std::vector<ConnTable::Id> ClassMatrix();
+
+  /// Whether some NetworkPolicy isolates the endpoint for ingress / egress.
+  bool IngressIsolated(std::uint32_t ep) const;
+  bool EgressIsolated(std::uint32_t ep) const;
+  /// NetworkPolicies (indices) that select the endpoint, any type.
+  std::vector<std::uint32_t> SelectingPolicies(std::uint32_t ep) const;
+  /// Endpoints a NetworkPolicy selects.
+  const std::vector<std::uint32_t>& PolicySelects(std::uint32_t policy) const { return np_selects_[policy]; }
+  /// Endpoints whose class matches peer `k` of rule `r` of NetworkPolicy
+  /// `p` in the given direction (pods and external ranges).
+  bool NpPeerMatches(std::uint32_t p, bool ingress, std::size_t r, std::size_t k, std::uint32_t ep) const;
+  /// The port set a NetworkPolicy rule allows towards `dst` (named ports
+  /// resolved against dst).
+  ConnTable::Id NpRuleConns(std::uint32_t p, bool ingress, std::size_t r, std::uint32_t dst);
+
+  /// Backends of Ingress/Route objects: for each, the destination
+  /// endpoints and the target ports (before policies).
+  struct Backend {
+    std::uint32_t ingress = 0;  // index into k8s_ingresses
+    std::size_t backend = 0;    // index into its backends
+    std::uint32_t dst = 0;      // endpoint
+    ConnTable::Id ports = ConnTable::kNone;
+  };
+  std::vector<Backend> IngressBackends();
+  /// Endpoints behind a Service and the target ports of its ports.
+  std::vector<std::pair<std::uint32_t, ConnTable::Id>> ServiceTargets(const k8s::Service& svc,
+                                                                      int only_port = -1,
+                                                                      const std::string& only_name = "");
+
+  /// Pod endpoints by display name ("ns/name[Kind]"), and lookup helpers
+  /// for the CLI: "ns/name" or "ns/kind/name".
+  int FindPod(const std::string& ns, const std::string& name, const std::string& kind = "") const;
+  /// External endpoints of the source (or destination) partition that
+  /// overlap `r`.
+  std::vector<std::uint32_t> ExternalOverlapping(const IpRange& r, bool source_side) const;
+
+ private:
+  struct Class {
+    std::uint32_t rep = 0;  // representative endpoint
+    bool pod = false;
+    std::vector<std::uint64_t> peer_bits;  // matched peer ids
+    std::vector<std::uint32_t> np_ingress, np_egress;    // isolating NetworkPolicies
+    std::vector<std::uint32_t> anp_ingress, anp_egress;  // ANPs whose subject selects it, in order
+    bool banp = false;  // BANP subject
+  };
+  // One peer of some rule, by id: which classes it matches lives in the
+  // classes' peer bits.
+  bool Matches(const Class& c, std::uint32_t peer_id) const {
+    return peer_id / 64 < c.peer_bits.size() && (c.peer_bits[peer_id / 64] >> (peer_id % 64)) & 1;
+  }
+  void BuildEndpoints(DiagnosticSink& sink);
+  void BuildAtoms(DiagnosticSink& sink);
+  void BuildClasses(DiagnosticSink& sink);
+  std::vector<std::uint32_t> SelectPods(const k8s::LabelSelector* ns_sel, const std::string& ns,
+                                        const k8s::LabelSelector* pod_sel) const;
+  const std::map<std::string, std::string>& NamespaceLabels(const std::string& ns) const;
+  // Named port lookup on an endpoint: (protocol, number) or {-1, 0}.
+  std::pair<int, int> NamedPort(std::uint32_t ep, const std::string& name) const;
+  ConnTable::Id NpPortsConns(const std::vector<k8s::NetworkPolicyPort>& ports, std::uint32_t dst);
+  ConnTable::Id AdminPortsConns(const k8s::AdminPolicyRule& rule, std::uint32_t dst);
+  ConnTable::Id Direction(std::uint32_t subject, std::uint32_t peer, bool ingress, std::vector<Reason>* why);
+
+  const Model& model_;
+  EngineOptions options_;
+  ConnTable conns_;
+  std::vector<Endpoint> endpoints_;
+  std::vector<Class> classes_;
+  int ingress_controller_ = -1;
+  bool has_ipv6_ = false;
+  std::uint32_t pod_count_ = 0;  // endpoints [0, pod_count_) are pods
+  std::map<std::string, std::map<std::string, std::string>> ns_labels_;
+  std::map<std::string, std::vector<std::uint32_t>> ns_pods_;
+  std::map<std::pair<std::string, std::string>, std::vector<std::uint32_t>> label_index_;
+  // Peer ids: np_peer_[policy][dir][rule][peer]; admin_peer_[policy][dir][rule][peer].
+  std::vector<std::array<std::vector<std::vector<std::uint32_t>>, 2>> np_peer_;
+  std::vector<std::array<std::vector<std::vector<std::uint32_t>>, 2>> admin_peer_;
+  std::vector<std::vector<std::uint32_t>> np_selects_;
+  std::vector<std::uint32_t> anp_order_;  // ANP indices by (priority, name)
+  int banp_ = -1;
+  std::map<std::pair<const void*, std::uint32_t>, ConnTable::Id> port_cache_;  // (ports list, dst class)
+};
+
+}  // namespace grantpath::net
