@@ -121,7 +121,13 @@ std::vector<Line> MatrixLines(net::Engine& e) {
     for (auto [d, c] : to)
       if (c != ConnTable::kNone) lines.push_back({names[ic], names[d], ct.Get(c).Format()});
   }
+  // Variants of one owner that behave alike share a name: drop the lines
+  // between them and the duplicates they make.
+  lines.erase(std::remove_if(lines.begin(), lines.end(), [](const Line& l) { return l.src == l.dst; }), lines.end());
   std::sort(lines.begin(), lines.end());
+  lines.erase(std::unique(lines.begin(), lines.end(),
+                          [](const Line& a, const Line& b) { return !(a < b) && !(b < a); }),
+              lines.end());
   return lines;
 }
 

@@ -73,6 +73,53 @@ Engine::Engine(const Model& model, DiagnosticSink& sink, EngineOptions options)
   BuildEndpoints(sink);
   BuildAtoms(sink);
   BuildClasses(sink);
+  SplitVariants(sink);
+  Validate(sink);
+}
+
+void Engine::SplitVariants(DiagnosticSink& sink) {
+  std::map<std::string, std::vector<std::uint32_t>> by_name;
+  for (std::uint32_t ep = 0; ep < pod_count_; ++ep) by_name[endpoints_[ep].Display()].push_back(ep);
+  for (const auto& [name, eps] : by_name) {
+    if (eps.size() < 2) continue;
+    std::set<std::uint32_t> cls;
+    for (auto ep : eps) cls.insert(endpoints_[ep].cls);
+    if (cls.size() < 2) continue;  // identical behaviour: one name is exact
+    const auto& first = model_.k8s_workloads[endpoints_[eps.front()].workloads.front()];
+    sink.Warning("owner-variants",
+                 "pods of " + name + " have labels that policies tell apart; they are reported one by one as " +
+                     endpoints_[eps.front()].ns + "/POD[Pod]",
+                 first.meta.where);
+    for (auto ep : eps) {
+      auto& e = endpoints_[ep];
+      e.name = model_.k8s_workloads[e.workloads.front()].meta.name;
+      e.workload_kind = "Pod";
+    }
+  }
+}
+
+void Engine::Validate(DiagnosticSink& sink) {
+  std::map<std::string, SourceRange> seen;
+  auto dup = [&](const std::string& what, const SourceRange& where) {
+    auto [it, inserted] = seen.emplace(what, where);
+    if (!inserted)
+      sink.Warning("duplicate-object", what + " is defined twice; both copies are analyzed (the API server keeps one)",
+                   where);
+  };
+  for (const auto& ns : model_.k8s_namespaces) dup("Namespace '" + ns.meta.name + "'", ns.meta.where);
+  for (const auto& p : model_.k8s_network_policies) dup("NetworkPolicy '" + NpName(p) + "'", p.meta.where);
+  for (const auto& ap : model_.k8s_admin_policies)
+    if (!ap.baseline) dup("AdminNetworkPolicy '" + ap.meta.name + "'", ap.meta.where);
+  for (const auto& p : model_.k8s_network_policies)
+    for (const auto& r : p.egress) {
+      bool ip = std::any_of(r.peers.begin(), r.peers.end(), [](const auto& x) { return x.ip_block; });
+      for (const auto& port : r.ports)
+        if (ip && !port.port_name.empty())
+          sink.Warning("named-port-ip",
+                       "named port '" + port.port_name +
+                           "' cannot be resolved for ipBlock destinations: it allows nothing towards them",
+                       port.where);
+    }
 }
 
 void Engine::BuildEndpoints(DiagnosticSink& sink) {
@@ -84,7 +131,11 @@ void Engine::BuildEndpoints(DiagnosticSink& sink) {
     bool owned = w.kind == "Pod" && !w.owner_name.empty();
     std::string name = owned ? w.owner_name : w.meta.name;
     std::string kind = owned && !w.owner_kind.empty() ? w.owner_kind : w.kind;
+    // Pods of one owner with different labels start apart; they merge back
+    // for display when no policy tells them apart (SplitVariants).
     std::string key = w.meta.ns + "/" + name + "[" + kind + "]";
+    if (owned)
+      for (const auto& [k, v] : w.pod_labels) key += "\x01" + k + "\x02" + v;
     if (auto it = by_key.find(key); it != by_key.end()) {
       endpoints_[it->second].workloads.push_back(i);
       continue;

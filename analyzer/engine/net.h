@@ -160,6 +160,8 @@ class Engine {
   void BuildEndpoints(DiagnosticSink& sink);
   void BuildAtoms(DiagnosticSink& sink);
   void BuildClasses(DiagnosticSink& sink);
+  void SplitVariants(DiagnosticSink& sink);
+  void Validate(DiagnosticSink& sink);
   std::vector<std::uint32_t> SelectPods(const k8s::LabelSelector* ns_sel, const std::string& ns,
                                         const k8s::LabelSelector* pod_sel) const;
   const std::map<std::string, std::string>& NamespaceLabels(const std::string& ns) const;

@@ -1,6 +1,7 @@
 #include "k8s/k8s_objects.h"
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <string_view>
 
@@ -110,6 +111,30 @@ class ObjectParser {
  private:
   void ReportUnknown(const DocNode& obj, const std::string& group, const std::string& kind,
                      const std::string& api_version) {
+    // Kinds that change who can reach what but that no engine models:
+    // say so instead of computing reachability as if they were absent.
+    static const std::array<KnownKind, 11> kNetworkKinds{{
+        {"crd.projectcalico.org", "NetworkPolicy"},
+        {"crd.projectcalico.org", "GlobalNetworkPolicy"},
+        {"projectcalico.org", "NetworkPolicy"},
+        {"projectcalico.org", "GlobalNetworkPolicy"},
+        {"cilium.io", "CiliumNetworkPolicy"},
+        {"cilium.io", "CiliumClusterwideNetworkPolicy"},
+        {"k8s.cni.cncf.io", "MultiNetworkPolicy"},
+        {"k8s.cni.cncf.io", "NetworkAttachmentDefinition"},
+        {"k8s.ovn.org", "UserDefinedNetwork"},
+        {"k8s.ovn.org", "ClusterUserDefinedNetwork"},
+        {"kubevirt.io", "VirtualMachine"},
+    }};
+    for (const auto& k : kNetworkKinds) {
+      if (k.group != group || k.kind != kind) continue;
+      const DocNode* kd = obj.Find("kind");
+      sink_.Warning("unsupported-construct",
+                    kind + " (" + api_version +
+                        ") is not modeled: network reachability results do not take it into account",
+                    At(file_, kd != nullptr ? kd->pos : obj.pos));
+      return;
+    }
     // A kind of an analyzed group that we do not know is most likely a
     // typo (the API server would reject it): warn with a suggestion.
     std::vector<std::string> same_group;
@@ -790,11 +815,51 @@ class ObjectParser {
 
 }  // namespace
 
+namespace {
+
+bool IsLabelName(std::string_view s) {
+  if (s.empty() || s.size() > 63) return false;
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  if (!alnum(s.front()) || !alnum(s.back())) return false;
+  return std::all_of(s.begin(), s.end(), [&](char c) { return alnum(c) || c == '-' || c == '_' || c == '.'; });
+}
+
+bool IsDnsSubdomain(std::string_view s) {
+  if (s.empty() || s.size() > 253) return false;
+  auto ok = [](char c) { return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)); };
+  if (!ok(s.front()) || !ok(s.back())) return false;
+  return std::all_of(s.begin(), s.end(), [&](char c) { return ok(c) || c == '-' || c == '.'; });
+}
+
+}  // namespace
+
+// A label key as the API server validates it: [prefix/]name, the prefix a
+// DNS subdomain, the name 1-63 alphanumerics with '-', '_', '.' inside.
+bool IsLabelKey(std::string_view key) {
+  auto slash = key.find('/');
+  if (slash == std::string_view::npos) return IsLabelName(key);
+  return IsDnsSubdomain(key.substr(0, slash)) && IsLabelName(key.substr(slash + 1));
+}
+
+bool IsLabelValue(std::string_view v) { return v.empty() || IsLabelName(v); }
+
 k8s::LabelSelector ParseLabelSelector(const DocNode& node, Fields& f) {
   k8s::LabelSelector sel;
   sel.present = true;
   sel.where = f.Where(node);
   sel.match_labels = f.StrMap(node, "matchLabels");
+  if (const DocNode* ml = node.Find("matchLabels"); ml && ml->is_map()) {
+    for (const auto& e : ml->entries) {
+      if (!IsLabelKey(e.key)) {
+        f.Invalid(e.value, "invalid label key '" + e.key + "' in matchLabels");
+        break;
+      }
+      if (e.value.is_scalar() && !IsLabelValue(e.value.text)) {
+        f.Invalid(e.value, "invalid label value '" + e.value.text + "' for key '" + e.key + "'");
+        break;
+      }
+    }
+  }
   if (const DocNode* exprs = f.Seq(node, "matchExpressions")) {
     for (const DocNode& e : exprs->items) {
       if (!e.is_map()) {
@@ -813,6 +878,14 @@ k8s::LabelSelector ParseLabelSelector(const DocNode& node, Fields& f) {
       else if (f.ok())
         f.Invalid(*e.Find("operator"), "unknown selector operator '" + op + "'" +
                                            DidYouMean(op, {"In", "NotIn", "Exists", "DoesNotExist"}));
+      if (f.ok() && !IsLabelKey(req.key)) f.Invalid(*e.Find("key"), "invalid label key '" + req.key + "'");
+      bool needs_values = req.op == Op::kIn || req.op == Op::kNotIn;
+      if (f.ok() && needs_values && req.values.empty())
+        f.Invalid(e, "operator " + op + " needs at least one value");
+      if (f.ok() && !needs_values && !req.values.empty())
+        f.Invalid(e, "operator " + op + " takes no values");
+      for (const auto& v : req.values)
+        if (f.ok() && !IsLabelValue(v)) f.Invalid(e, "invalid label value '" + v + "'");
       sel.match_expressions.push_back(std::move(req));
     }
   }
