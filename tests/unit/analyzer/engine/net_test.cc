@@ -1,0 +1,300 @@
+#include <catch2/catch.hpp>
+
+#include "engine/net.h"
+#include "test_util.h"
+
+namespace grantpath {
+namespace {
+
+using net::ConnTable;
+
+// A model from YAML plus its engine, with lookups by "ns/name".
+struct Net {
+  Model model;
+  CollectingSink sink;
+  std::unique_ptr<net::Engine> engine;
+  explicit Net(const std::string& yaml, net::EngineOptions options = {}) {
+    testing::LoadString(model, sink, yaml);
+    engine = std::make_unique<net::Engine>(model, sink, options);
+  }
+  std::uint32_t Ep(const std::string& ns_name) const {
+    auto slash = ns_name.find('/');
+    int ep = engine->FindPod(ns_name.substr(0, slash), ns_name.substr(slash + 1));
+    REQUIRE(ep >= 0);
+    return static_cast<std::uint32_t>(ep);
+  }
+  // Allowed connections as netpol-analyzer prints them.
+  std::string Conn(const std::string& from, const std::string& to) {
+    return engine->conns().Get(engine->Allowed(Ep(from), Ep(to))).Format();
+  }
+  std::string FromIp(const std::string& ip, const std::string& to) {
+    auto eps = engine->ExternalOverlapping(*net::ParseCidr(ip), true);
+    REQUIRE(eps.size() == 1);
+    return engine->conns().Get(engine->Allowed(eps[0], Ep(to))).Format();
+  }
+  std::string ToIp(const std::string& from, const std::string& ip) {
+    auto eps = engine->ExternalOverlapping(*net::ParseCidr(ip), false);
+    REQUIRE(eps.size() == 1);
+    return engine->conns().Get(engine->Allowed(Ep(from), eps[0])).Format();
+  }
+};
+
+std::string Pod(const std::string& ns, const std::string& name, const std::string& labels,
+                const std::string& ports = "") {
+  return "apiVersion: v1\nkind: Pod\nmetadata: {name: " + name + ", namespace: " + ns + ", labels: {" + labels +
+         "}}\nspec:\n  containers:\n  - name: c\n    image: x\n" + (ports.empty() ? "" : "    ports: " + ports + "\n") +
+         "---\n";
+}
+
+std::string Ns(const std::string& name, const std::string& labels = "") {
+  return "apiVersion: v1\nkind: Namespace\nmetadata: {name: " + name + ", labels: {" + labels + "}}\n---\n";
+}
+
+std::string Np(const std::string& ns, const std::string& name, const std::string& spec) {
+  return "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: " + name + ", namespace: " + ns +
+         "}\nspec:\n" + spec + "\n---\n";
+}
+
+const std::string kTwoPods = Pod("a", "web", "app: web") + Pod("a", "db", "app: db") + Pod("b", "x", "app: x");
+
+TEST_CASE("net: without policies everything is allowed", "[net]") {
+  Net n(kTwoPods);
+  CHECK(n.Conn("a/web", "a/db") == "All Connections");
+  CHECK(n.FromIp("8.8.8.8", "a/web") == "All Connections");
+  CHECK(n.ToIp("a/web", "2001:db8::1") == "All Connections");
+}
+
+TEST_CASE("net: a policy isolates for ingress only unless it has egress rules or types", "[net]") {
+  Net deny(kTwoPods + Np("a", "deny", "  podSelector: {}"));
+  CHECK(deny.Conn("a/web", "a/db") == "No Connections");
+  CHECK(deny.Conn("b/x", "a/web") == "No Connections");
+  CHECK(deny.Conn("a/web", "b/x") == "All Connections");  // egress not isolated
+  CHECK(deny.FromIp("1.2.3.4", "a/web") == "No Connections");
+
+  Net egress(kTwoPods + Np("a", "eg", "  podSelector: {}\n  egress:\n  - ports: [{port: 53, protocol: UDP}]"));
+  CHECK(egress.Conn("a/web", "b/x") == "UDP 53");
+  CHECK(egress.Conn("b/x", "a/web") == "No Connections");  // Ingress is always a type
+
+  Net types(kTwoPods + Np("a", "only-egress", "  podSelector: {}\n  policyTypes: [Egress]"));
+  CHECK(types.Conn("b/x", "a/web") == "All Connections");
+  CHECK(types.Conn("a/web", "b/x") == "No Connections");
+}
+
+TEST_CASE("net: empty rule, absent peers and ingress: [] differ", "[net]") {
+  Net all(kTwoPods + Np("a", "p", "  podSelector: {matchLabels: {app: db}}\n  ingress:\n  - {}"));
+  CHECK(all.Conn("b/x", "a/db") == "All Connections");
+  CHECK(all.FromIp("1.2.3.4", "a/db") == "All Connections");
+  Net none(kTwoPods + Np("a", "p", "  podSelector: {matchLabels: {app: db}}\n  ingress: []"));
+  CHECK(none.Conn("a/web", "a/db") == "No Connections");
+  Net ports(kTwoPods + Np("a", "p", "  podSelector: {matchLabels: {app: db}}\n  ingress:\n  - ports: [{port: 5432}]"));
+  CHECK(ports.Conn("b/x", "a/db") == "TCP 5432");
+  CHECK(ports.FromIp("1.2.3.4", "a/db") == "TCP 5432");
+}
+
+TEST_CASE("net: podSelector alone means the policy's namespace; both selectors AND; two peers OR", "[net]") {
+  std::string pods = Ns("a", "team: red") + Ns("b", "team: blue") + kTwoPods + Pod("b", "web", "app: web");
+  Net same(pods + Np("a", "p", "  podSelector: {matchLabels: {app: db}}\n  ingress:\n  - from: [{podSelector: {matchLabels: {app: web}}}]"));
+  CHECK(same.Conn("a/web", "a/db") == "All Connections");
+  CHECK(same.Conn("b/web", "a/db") == "No Connections");
+  Net both(pods + Np("a", "p",
+                     "  podSelector: {matchLabels: {app: db}}\n  ingress:\n  - from:\n    - namespaceSelector: "
+                     "{matchLabels: {team: blue}}\n      podSelector: {matchLabels: {app: web}}"));
+  CHECK(both.Conn("b/web", "a/db") == "All Connections");
+  CHECK(both.Conn("b/x", "a/db") == "No Connections");
+  CHECK(both.Conn("a/web", "a/db") == "No Connections");
+  Net either(pods + Np("a", "p",
+                       "  podSelector: {matchLabels: {app: db}}\n  ingress:\n  - from:\n    - namespaceSelector: "
+                       "{matchLabels: {team: blue}}\n    - podSelector: {matchLabels: {app: web}}"));
+  CHECK(either.Conn("b/x", "a/db") == "All Connections");
+  CHECK(either.Conn("a/web", "a/db") == "All Connections");
+}
+
+TEST_CASE("net: NotIn and DoesNotExist select pods without the key; namespaces get their name label", "[net]") {
+  std::string pods = Pod("a", "db", "app: db") + Pod("a", "plain", "") + Pod("a", "prod", "env: prod") +
+                     Pod("undeclared", "y", "");
+  Net notin(pods + Np("a", "p",
+                      "  podSelector: {matchLabels: {app: db}}\n  ingress:\n  - from:\n    - podSelector:\n        "
+                      "matchExpressions: [{key: env, operator: NotIn, values: [prod]}]"));
+  CHECK(notin.Conn("a/plain", "a/db") == "All Connections");
+  CHECK(notin.Conn("a/prod", "a/db") == "No Connections");
+  Net byname(pods + Np("a", "p",
+                       "  podSelector: {matchLabels: {app: db}}\n  ingress:\n  - from:\n    - namespaceSelector: "
+                       "{matchLabels: {kubernetes.io/metadata.name: undeclared}}"));
+  CHECK(byname.Conn("undeclared/y", "a/db") == "All Connections");
+  CHECK(byname.Conn("a/plain", "a/db") == "No Connections");
+}
+
+TEST_CASE("net: ipBlock with except splits the address space; ipBlocks never match pods", "[net]") {
+  Net n(kTwoPods + Np("a", "p",
+                      "  podSelector: {matchLabels: {app: db}}\n  ingress:\n  - from:\n    - ipBlock: {cidr: "
+                      "10.0.0.0/8, except: [10.1.0.0/16]}\n    ports: [{port: 443}]"));
+  CHECK(n.FromIp("10.2.3.4", "a/db") == "TCP 443");
+  CHECK(n.FromIp("10.1.2.3", "a/db") == "No Connections");
+  CHECK(n.FromIp("11.0.0.1", "a/db") == "No Connections");
+  CHECK(n.Conn("a/web", "a/db") == "No Connections");
+  CHECK(n.engine->ExternalOverlapping(*net::ParseCidr("0.0.0.0/0"), true).size() == 5);
+}
+
+TEST_CASE("net: named ports resolve per destination pod and protocol", "[net]") {
+  std::string pods = Pod("a", "web1", "app: web", "[{name: http, containerPort: 8080}]") +
+                     Pod("a", "web2", "app: web", "[{name: http, containerPort: 9090}]") +
+                     Pod("a", "web3", "app: web", "[{name: http, containerPort: 53, protocol: UDP}]") +
+                     Pod("a", "client", "app: client");
+  Net n(pods + Np("a", "p", "  podSelector: {matchLabels: {app: web}}\n  ingress:\n  - ports: [{port: http}]"));
+  CHECK(n.Conn("a/client", "a/web1") == "TCP 8080");
+  CHECK(n.Conn("a/client", "a/web2") == "TCP 9090");
+  CHECK(n.Conn("a/client", "a/web3") == "No Connections");  // named port is UDP, rule is TCP
+  // Egress named ports resolve against the destination, too.
+  Net e(pods + Np("a", "p", "  podSelector: {matchLabels: {app: client}}\n  egress:\n  - ports: [{port: http}]"));
+  CHECK(e.Conn("a/client", "a/web2") == "TCP 9090");
+  CHECK(e.ToIp("a/client", "1.1.1.1") == "No Connections");
+}
+
+TEST_CASE("net: endPort ranges and protocols", "[net]") {
+  Net n(kTwoPods + Np("a", "p",
+                      "  podSelector: {matchLabels: {app: db}}\n  ingress:\n  - ports: [{port: 8000, endPort: 8010}, "
+                      "{protocol: SCTP}, {protocol: UDP, port: 53}]"));
+  CHECK(n.Conn("a/web", "a/db") == "SCTP 1-65535,TCP 8000-8010,UDP 53");
+}
+
+TEST_CASE("net: connections need egress of the source and ingress of the destination", "[net]") {
+  Net n(kTwoPods + Np("a", "in", "  podSelector: {matchLabels: {app: db}}\n  ingress:\n  - ports: [{port: 80}, {port: 443}]") +
+        Np("a", "out", "  podSelector: {matchLabels: {app: web}}\n  egress:\n  - ports: [{port: 443}, {port: 8443}]"));
+  CHECK(n.Conn("a/web", "a/db") == "TCP 443");
+  std::vector<net::Reason> eg, in;
+  n.engine->Allowed(n.Ep("a/web"), n.Ep("a/db"), &eg, &in);
+  REQUIRE(eg.size() == 1);
+  CHECK(eg[0].Describe(n.model) == "NetworkPolicy 'a/out' egress rule #1 allows");
+  REQUIRE(in.size() == 1);
+  CHECK(in[0].where.begin.line > 0);
+}
+
+const char* kAnpHeader = "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\n";
+
+TEST_CASE("net: AdminNetworkPolicy tiers: Deny beats NetworkPolicy, Pass defers, priority orders", "[net]") {
+  std::string base = Ns("a", "tier: app") + Ns("b", "tier: other") + kTwoPods;
+  std::string allow_np = Np("a", "allow", "  podSelector: {}\n  ingress:\n  - {}");
+  std::string deny80 = std::string(kAnpHeader) +
+                       "metadata: {name: deny80}\nspec:\n  priority: 10\n  subject: {namespaces: {matchLabels: {tier: "
+                       "app}}}\n  ingress:\n  - {name: d, action: Deny, from: [{namespaces: {}}], ports: [{portNumber: "
+                       "{port: 80}}]}\n---\n";
+  Net n(base + allow_np + deny80);
+  CHECK(n.Conn("b/x", "a/db") == "SCTP 1-65535,TCP 1-79,81-65535,UDP 1-65535");
+  std::string allow80 = std::string(kAnpHeader) +
+                        "metadata: {name: allow80}\nspec:\n  priority: 5\n  subject: {namespaces: {matchLabels: {tier: "
+                        "app}}}\n  ingress:\n  - {name: a, action: Allow, from: [{namespaces: {}}], ports: [{portNumber: "
+                        "{port: 80}}]}\n---\n";
+  Net prio(base + Np("a", "deny", "  podSelector: {}") + deny80 + allow80);
+  CHECK(prio.Conn("b/x", "a/db") == "TCP 80");  // lower priority number wins over Deny and over the NP
+  std::string pass = std::string(kAnpHeader) +
+                     "metadata: {name: pass}\nspec:\n  priority: 1\n  subject: {namespaces: {}}\n  ingress:\n  - {name: "
+                     "p, action: Pass, from: [{namespaces: {}}]}\n---\n";
+  Net passed(base + Np("a", "deny", "  podSelector: {}") + pass + deny80 + allow80);
+  CHECK(passed.Conn("b/x", "a/db") == "No Connections");  // Pass skips lower ANPs; the NP denies
+  std::string empty = std::string(kAnpHeader) + "metadata: {name: empty}\nspec:\n  priority: 3\n  subject: {namespaces: {}}\n---\n";
+  Net nothing(base + empty);
+  CHECK(nothing.Conn("b/x", "a/db") == "All Connections");
+}
+
+TEST_CASE("net: BaselineAdminNetworkPolicy applies only where no NetworkPolicy isolates", "[net]") {
+  std::string banp =
+      "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata: {name: default}\n"
+      "spec:\n  subject: {namespaces: {}}\n  ingress:\n  - {name: deny-all, action: Deny, from: [{namespaces: {}}]}\n---\n";
+  Net n(kTwoPods + banp + Np("b", "allow", "  podSelector: {}\n  ingress:\n  - {}"));
+  CHECK(n.Conn("a/web", "a/db") == "No Connections");  // BANP denies
+  CHECK(n.Conn("a/web", "b/x") == "All Connections");   // the NP takes over
+  CHECK(n.FromIp("1.2.3.4", "a/db") == "All Connections");  // BANP peers are namespaces only
+}
+
+TEST_CASE("net: ANP networks match external ranges and the IPs pods report", "[net]") {
+  std::string pod_with_ip =
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: ipod, namespace: b}\nspec: {containers: [{name: c, image: x}]}\n"
+      "status: {podIP: 10.9.0.5}\n---\n";
+  std::string anp = std::string(kAnpHeader) +
+                    "metadata: {name: nets}\nspec:\n  priority: 1\n  subject: {namespaces: {}}\n  egress:\n  - {name: n, "
+                    "action: Deny, to: [{networks: [10.9.0.0/16]}]}\n---\n";
+  Net n(kTwoPods + pod_with_ip + anp);
+  CHECK(n.Conn("a/web", "b/ipod") == "No Connections");
+  CHECK(n.Conn("a/web", "b/x") == "All Connections");
+  CHECK(n.ToIp("a/web", "10.9.1.1") == "No Connections");
+  CHECK(n.ToIp("a/web", "10.8.1.1") == "All Connections");
+}
+
+TEST_CASE("net: hostNetwork pods are outside NetworkPolicy unless asked otherwise", "[net]") {
+  std::string host =
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: h, namespace: a, labels: {app: web}}\nspec: {hostNetwork: true, "
+      "containers: [{name: c, image: x}]}\n---\n";
+  std::string pol = Np("a", "deny", "  podSelector: {}") +
+                    Np("a", "web", "  podSelector: {matchLabels: {app: db}}\n  ingress:\n  - from: [{podSelector: {matchLabels: {app: web}}}]");
+  Net n(kTwoPods + host + pol);
+  CHECK(n.Conn("b/x", "a/h") == "All Connections");  // no policy applies to it
+  CHECK(n.Conn("a/h", "a/db") == "No Connections");  // nor does a pod selector match it
+  Net compat(kTwoPods + host + pol, net::EngineOptions{true});
+  CHECK(compat.Conn("b/x", "a/h") == "No Connections");
+  CHECK(compat.Conn("a/h", "a/db") == "All Connections");
+}
+
+TEST_CASE("net: pods of one controller are one endpoint; equal behaviour shares a class", "[net]") {
+  std::string owned;
+  for (const char* p : {"r-1", "r-2"})
+    owned += std::string("apiVersion: v1\nkind: Pod\nmetadata: {name: ") + p +
+             ", namespace: a, labels: {app: r}, ownerReferences: [{kind: ReplicaSet, name: r, controller: true}]}\n"
+             "spec: {containers: [{name: c, image: x}]}\n---\n";
+  Net n(kTwoPods + owned);
+  int pods = 0;
+  for (const auto& e : n.engine->endpoints())
+    if (e.kind == net::EndpointKind::kPod) ++pods;
+  CHECK(pods == 4);
+  CHECK(n.engine->endpoints()[n.Ep("a/r")].Display() == "a/r[ReplicaSet]");
+  // No policy: every pod behaves alike.
+  CHECK(n.engine->endpoints()[n.Ep("a/web")].cls == n.engine->endpoints()[n.Ep("b/x")].cls);
+}
+
+TEST_CASE("net: Services and Ingresses lead to their pods' target ports", "[net]") {
+  std::string svc =
+      "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: a}\nspec:\n  type: LoadBalancer\n  selector: "
+      "{app: web}\n  ports:\n  - {name: http, port: 80, targetPort: web-http}\n---\n";
+  std::string ing =
+      "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i, namespace: a}\nspec:\n  rules:\n  - http:\n"
+      "      paths:\n      - path: /\n        pathType: Prefix\n        backend: {service: {name: web, port: {number: 80}}}\n---\n";
+  Net n(Pod("a", "web", "app: web", "[{name: web-http, containerPort: 8080}]") + svc + ing);
+  auto backends = n.engine->IngressBackends();
+  REQUIRE(backends.size() == 1);
+  CHECK(n.engine->conns().Get(backends[0].ports).Format() == "TCP 8080");
+  CHECK(n.engine->ingress_controller() >= 0);
+}
+
+TEST_CASE("net: CIDR parsing and port-set algebra", "[net]") {
+  auto r = net::ParseCidr("10.1.2.3/8");
+  REQUIRE(r);
+  CHECK(net::FormatRange(*r) == "10.0.0.0-10.255.255.255");
+  CHECK(net::FormatRange(*net::ParseCidr("2001:db8::/32")) == "2001:db8::-2001:db8:ffff:ffff:ffff:ffff:ffff:ffff");
+  CHECK_FALSE(net::ParseCidr("10.0.0.256/8"));
+  CHECK_FALSE(net::ParseCidr("10.0.0.0/33"));
+  CHECK_FALSE(net::ParseCidr("1::2::3"));
+  CHECK(net::ParseCidr("::ffff:1.2.3.4")->family == 6);
+  auto blocks = net::BlockSet(*net::ParseCidr("10.0.0.0/8"), {*net::ParseCidr("10.0.0.0/9"), *net::ParseCidr("10.128.0.0/9")});
+  CHECK(blocks.empty());
+  net::PortSet a;
+  a.Add(net::kTCP, 80, 90);
+  net::PortSet b;
+  b.Add(net::kTCP, 85, 100);
+  CHECK(a.Union(b).Format() == "TCP 80-100");
+  CHECK(a.Intersect(b).Format() == "TCP 85-90");
+  CHECK(a.Subtract(b).Format() == "TCP 80-84");
+  CHECK(net::PortSet::All().Subtract(a).Format() == "SCTP 1-65535,TCP 1-79,91-65535,UDP 1-65535");
+  ConnTable t;
+  CHECK(t.Union(t.Intern(a), t.Intern(b)) == t.Intern(a.Union(b)));
+  CHECK(t.Intersect(ConnTable::kAll, t.Intern(a)) == t.Intern(a));
+}
+
+TEST_CASE("net: invalid CIDRs and unknown selectors are located diagnostics", "[net]") {
+  Net n(kTwoPods + Np("a", "p", "  podSelector: {}\n  ingress:\n  - from: [{ipBlock: {cidr: 10.0.0.0/99}}]"));
+  auto diags = testing::Formatted(n.model, n.sink);
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].find("test.yaml:") == 0);
+  CHECK(diags[0].find("'10.0.0.0/99' is not a valid CIDR") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace grantpath
