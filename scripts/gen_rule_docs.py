@@ -175,6 +175,74 @@ RULE_FACTS = {
         [K8S_RBAC + "#aggregated-clusterroles", "CWE-269"]),
 }
 
+NETPOL_APPLIES = "NetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy, Namespace, Pod and pod templates"
+CONNECTION_WITNESS = ("`kind` is `connection`: `src` and `dst` name the endpoints as `net matrix` prints them "
+                      "(`ns/name[Kind]`, `a.b.c.d-e.f.g.h[External]`, `{ingress-controller}`), "
+                      "`source_address`/`destination_address` give one concrete address when an end is an "
+                      "address range, `protocol` and `port` one allowed connection, and `allowed` the whole "
+                      "allowed set. Related locations list the policy rules that decide it (or the policy "
+                      "that isolates without allowing).")
+NET_SEMANTICS = ("Decided by the network engine (docs/network.md): AdminNetworkPolicy rules by priority, then "
+                 "NetworkPolicy (a pod is isolated for a direction when a policy of its namespace selects it "
+                 "with that policyType; the union of those policies' rules allows), then "
+                 "BaselineAdminNetworkPolicy, then allow. A connection needs the source's egress and the "
+                 "destination's ingress. Named ports resolve per destination pod; ipBlocks match only "
+                 "addresses outside the cluster's pods. hostNetwork pods are outside NetworkPolicy unless "
+                 "`--host-network-as-pod` is given.")
+NET_REFS = ["https://kubernetes.io/docs/concepts/services-networking/network-policies/",
+            "https://network-policy-api.sigs.k8s.io/api-overview/"]
+RULE_FACTS.update({
+    "netpol-ingress-not-isolated": (NETPOL_APPLIES, CONNECTION_WITNESS,
+        NET_SEMANTICS + " Reported per workload when no NetworkPolicy isolates it for ingress and a connection "
+        "from outside the cluster is still allowed (an admin policy that denies everything silences it).",
+        NET_REFS + ["CWE-923"]),
+    "netpol-egress-not-isolated": (NETPOL_APPLIES, CONNECTION_WITNESS,
+        NET_SEMANTICS + " Reported per workload when no NetworkPolicy isolates it for egress and a connection "
+        "to an address outside the cluster is still allowed.", NET_REFS + ["CWE-923"]),
+    "netpol-internet-exposed": (NETPOL_APPLIES + ", Service, Ingress, Route", CONNECTION_WITNESS,
+        NET_SEMANTICS + " A LoadBalancer or NodePort Service exposes the pods its selector picks on the target "
+        "ports of its ports (named target ports resolved per pod), assuming the client address is preserved "
+        "(any external address). An Ingress or Route exposes the pods of its backend Service on the target port "
+        "of the named Service port, through the ingress controller, modeled as a pod of an unknown namespace "
+        "with no labels: only rules without peers, or with namespaceSelector {} (and an empty or absent "
+        "podSelector), admit it.", NET_REFS + ["CWE-668"]),
+    "netpol-metadata-egress": (NETPOL_APPLIES, CONNECTION_WITNESS,
+        NET_SEMANTICS + " Checks TCP 80 to 169.254.169.254 (AWS, GCP and Azure instance metadata). Node-level "
+        "protections (IMDSv2 hop limit, metadata concealment) are not visible in manifests.",
+        NET_REFS + ["CWE-918"]),
+    "netpol-egress-internet-all-ports": (NETPOL_APPLIES, CONNECTION_WITNESS,
+        "Reported per egress rule of a policy with Egress in its policyTypes whose `ports` is absent and whose "
+        "destinations are everything: no `to`, or an ipBlock 0.0.0.0/0 or ::/0 without `except`. The witness "
+        "uses the first workload the policy selects.", NET_REFS + ["CWE-923"]),
+    "netpol-sensitive-namespace-access": (NETPOL_APPLIES, CONNECTION_WITNESS,
+        NET_SEMANTICS + " One finding per workload of a sensitive namespace that accepts connections from "
+        "workloads of other namespaces or from outside the cluster, with the counts; the witness prefers a "
+        "workload source. `--sensitive-namespace` (repeatable) replaces the default kube-system.",
+        NET_REFS + ["CWE-923"]),
+    "netpol-dead-policy": (NETPOL_APPLIES,
+        "`kind` is `policy`: `policy` names it, `selected` is 0 for a policy that selects no pod, `rule` names "
+        "a rule whose peers select nothing.",
+        "Judged on the pods of the input (it is not reported when the input has no workload at all): a policy "
+        "whose podSelector selects none of its namespace's pods, and a rule each of whose peers is a pod or "
+        "namespace selector that selects no pod (ipBlock peers always count as live).", NET_REFS),
+    "netpol-redundant-rule": (NETPOL_APPLIES,
+        "`kind` is `policy`: `policy`, `redundant` (the rule) and `covered_by` (the rule that covers it).",
+        "Rule A is redundant when, for the endpoints of the input, every peer A matches is matched by another "
+        "rule B of the same policy and direction, and A's ports (resolved per destination pod) are within B's. "
+        "Of two identical rules only the later is reported. Rules of different policies are not compared.",
+        NET_REFS),
+    "netpol-host-network": ("Pod and pod templates",
+        "`kind` is `endpoint`: `endpoint` and `hostNetwork`.",
+        "Every workload with `hostNetwork: true`, unless `--host-network-as-pod` treats such pods as "
+        "ordinary pods (netpol-analyzer's convention).", NET_REFS),
+    "netpol-intent-violation": ("Intents files given to `grantpath net intents`", CONNECTION_WITNESS +
+        " `violations` counts the violating connections.",
+        "See docs/network.md, \"Intents\": every (source, destination) pair selected by the intent is "
+        "evaluated exactly; `expect: deny` is violated by any allowed port in `ports`, `expect: allow` by any "
+        "port of `ports` that is denied, `allowOnlyFrom` by any source outside it that can connect.",
+        NET_REFS),
+})
+
 
 def run(cmd):
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True).stdout

@@ -257,7 +257,8 @@ bool ResolveEndpoint(net::Engine& e, const std::string& arg, bool source, std::v
   if (ep < 0) {
     std::vector<std::string> known;
     for (const auto& x : e.endpoints())
-      if (x.kind == net::EndpointKind::kPod) known.push_back(x.ns + "/" + x.workload_kind + "/" + x.name);
+      if (x.kind == net::EndpointKind::kPod)
+        known.push_back(parts.size() == 3 ? x.ns + "/" + x.workload_kind + "/" + x.name : x.ns + "/" + x.name);
     std::cerr << "error: no pod or workload '" << arg << "'" << DidYouMean(arg, known) << "\n";
     return false;
   }

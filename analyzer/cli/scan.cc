@@ -32,6 +32,7 @@ struct ScanFlags {
   std::vector<std::string> escalation_targets;
   output::SarifOptions sarif;
   bool timings = false;
+  bool host_network_as_pod = false;
 };
 
 // Phase timings for --timings (stderr).
@@ -84,22 +85,6 @@ void ReportUnanalyzed(const Model& model, DiagnosticSink& sink) {
                      " principal(s) were read but are not analyzed: this version has no AWS IAM rules",
                  first);
   }
-  std::map<std::string, std::pair<std::size_t, SourceRange>> kinds;
-  for (const auto& p : model.k8s_network_policies) {
-    auto& k = kinds["NetworkPolicy"];
-    if (k.first++ == 0 || p.meta.where < k.second) k.second = p.meta.where;
-  }
-  for (const auto& o : model.k8s_other) {
-    if (o.kind == "ConfigMap") continue;  // only aws-auth would matter, and it is not analyzed either
-    auto& k = kinds[o.kind];
-    if (k.first++ == 0 || o.meta.where < k.second) k.second = o.meta.where;
-  }
-  for (const auto& [kind, info] : kinds) {
-    sink.Warning("unsupported-construct",
-                 std::to_string(info.first) + " " + kind + " object(s) were read but are not analyzed: "
-                 "this version has no network reachability engine",
-                 info.second);
-  }
 }
 
 int Run() {
@@ -137,7 +122,9 @@ int Run() {
   AnalysisOptions aopts;
   if (!f.sensitive_namespaces.empty()) aopts.sensitive_namespaces = f.sensitive_namespaces;
   aopts.escalation_targets = f.escalation_targets;
+  aopts.net.host_network_as_pod = f.host_network_as_pod;
   AnalysisContext ctx(model, rbac_engine, aopts);
+  ctx.SetDiagnostics(&session->diagnostics);
   timer.Lap("rbac engine");
 
   std::set<std::string> only(f.only_rules.begin(), f.only_rules.end());
@@ -205,6 +192,9 @@ Command ScanCommand() {
                        ->capture_default_str();
                    cmd->add_option("--rule", f.only_rules, "Run only this rule (repeatable)")->allow_extra_args(false);
                    cmd->add_option("--disable", f.disabled_rules, "Do not run this rule (repeatable)")->allow_extra_args(false);
+                   cmd->add_flag("--host-network-as-pod", f.host_network_as_pod,
+                                 "Let NetworkPolicies select hostNetwork pods and selectors match them "
+                                 "(by default they are outside NetworkPolicy)");
                    cmd->add_option("--sensitive-namespace", f.sensitive_namespaces,
                                    "Namespace to protect (repeatable; default kube-system)")
                        ->allow_extra_args(false);

@@ -19,6 +19,11 @@ const std::vector<rbac::CapabilityHit>& AnalysisContext::Capability(
   return it->second;
 }
 
+net::Engine& AnalysisContext::Net() const {
+  if (!net_) net_ = std::make_unique<net::Engine>(model_, net_sink_ ? *net_sink_ : dropped_, options_.net);
+  return *net_;
+}
+
 std::vector<std::uint32_t> AnalysisContext::TokenWorkloads(const SubjectKey& s) const {
   std::vector<std::uint32_t> out;
   auto add_sa = [&](const SubjectKey& sa) {

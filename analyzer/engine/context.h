@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
+#include "engine/net.h"
 #include "engine/rbac.h"
 #include "engine/rbac_capability.h"
 #include "grantpath/model/model.h"
@@ -19,6 +22,8 @@ struct AnalysisOptions {
   /// escalation targets besides cluster-admin: a subject that does not hold
   /// one cluster-wide but can become a subject that does is reported.
   std::vector<std::string> escalation_targets;
+  /// Network engine options (hostNetwork treatment).
+  net::EngineOptions net;
 };
 
 class AnalysisContext {
@@ -45,12 +50,20 @@ class AnalysisContext {
   /// of engine/rbac_probes.h, which live for the whole program).
   const std::vector<rbac::CapabilityHit>& Capability(const std::vector<rbac::Probe>& probes) const;
 
+  /// The network engine, built on first use. Its diagnostics go to the
+  /// sink given to SetDiagnostics (dropped when none was given).
+  net::Engine& Net() const;
+  void SetDiagnostics(DiagnosticSink* sink) { net_sink_ = sink; }
+
  private:
   const Model& model_;
   const rbac::Engine& rbac_;
   AnalysisOptions options_;
   std::set<SubjectKey> cluster_admins_;
   mutable std::map<const void*, std::vector<rbac::CapabilityHit>> capability_cache_;
+  DiagnosticSink* net_sink_ = nullptr;
+  mutable CollectingSink dropped_;
+  mutable std::unique_ptr<net::Engine> net_;
 };
 
 }  // namespace grantpath

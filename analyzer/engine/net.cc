@@ -247,6 +247,12 @@ const std::map<std::string, std::string>& Engine::NamespaceLabels(const std::str
   return it == ns_labels_.end() ? kNone : it->second;
 }
 
+const std::map<std::string, std::string>& Engine::PodLabels(std::uint32_t ep) const {
+  static const std::map<std::string, std::string> kNone;
+  if (endpoints_[ep].kind != EndpointKind::kPod) return kNone;
+  return model_.k8s_workloads[endpoints_[ep].workloads.front()].pod_labels;
+}
+
 std::vector<std::uint32_t> Engine::SelectPods(const k8s::LabelSelector* ns_sel, const std::string& ns,
                                               const k8s::LabelSelector* pod_sel) const {
   std::vector<std::uint32_t> out;

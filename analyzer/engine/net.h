@@ -136,6 +136,12 @@ class Engine {
                                                                       int only_port = -1,
                                                                       const std::string& only_name = "");
 
+  /// Labels of a namespace (with kubernetes.io/metadata.name); empty
+  /// for namespaces the input never mentions.
+  const std::map<std::string, std::string>& NamespaceLabels(const std::string& ns) const;
+  /// Labels of a pod endpoint (its representative pod); empty otherwise.
+  const std::map<std::string, std::string>& PodLabels(std::uint32_t ep) const;
+
   /// Pod endpoints by display name ("ns/name[Kind]"), and lookup helpers
   /// for the CLI: "ns/name" or "ns/kind/name".
   int FindPod(const std::string& ns, const std::string& name, const std::string& kind = "") const;
@@ -164,7 +170,6 @@ class Engine {
   void Validate(DiagnosticSink& sink);
   std::vector<std::uint32_t> SelectPods(const k8s::LabelSelector* ns_sel, const std::string& ns,
                                         const k8s::LabelSelector* pod_sel) const;
-  const std::map<std::string, std::string>& NamespaceLabels(const std::string& ns) const;
   // Named port lookup on an endpoint: (protocol, number) or {-1, 0}.
   std::pair<int, int> NamedPort(std::uint32_t ep, const std::string& name) const;
   ConnTable::Id NpPortsConns(const std::vector<k8s::NetworkPolicyPort>& ports, std::uint32_t dst);

@@ -6,6 +6,16 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
   static const std::vector<std::unique_ptr<Rule>> kRules = [] {
     std::vector<std::unique_ptr<Rule>> r;
     // One line per rule, sorted by id (a test checks the order).
+    r.push_back(MakeNetpolDeadPolicy());
+    r.push_back(MakeNetpolEgressInternetAllPorts());
+    r.push_back(MakeNetpolEgressNotIsolated());
+    r.push_back(MakeNetpolHostNetwork());
+    r.push_back(MakeNetpolIngressNotIsolated());
+    r.push_back(MakeNetpolIntentViolation());
+    r.push_back(MakeNetpolInternetExposed());
+    r.push_back(MakeNetpolMetadataEgress());
+    r.push_back(MakeNetpolRedundantRule());
+    r.push_back(MakeNetpolSensitiveNamespaceAccess());
     r.push_back(MakePathK8sEscalation());
     r.push_back(MakeRbacAggregationWidensRole());
     r.push_back(MakeRbacAnonymousBinding());

@@ -10,6 +10,16 @@
 namespace grantpath::rules {
 
 // One factory per rule, defined in the rule's own file.
+std::unique_ptr<Rule> MakeNetpolDeadPolicy();
+std::unique_ptr<Rule> MakeNetpolEgressInternetAllPorts();
+std::unique_ptr<Rule> MakeNetpolEgressNotIsolated();
+std::unique_ptr<Rule> MakeNetpolHostNetwork();
+std::unique_ptr<Rule> MakeNetpolIngressNotIsolated();
+std::unique_ptr<Rule> MakeNetpolIntentViolation();
+std::unique_ptr<Rule> MakeNetpolInternetExposed();
+std::unique_ptr<Rule> MakeNetpolMetadataEgress();
+std::unique_ptr<Rule> MakeNetpolRedundantRule();
+std::unique_ptr<Rule> MakeNetpolSensitiveNamespaceAccess();
 std::unique_ptr<Rule> MakePathK8sEscalation();
 std::unique_ptr<Rule> MakeRbacAggregationWidensRole();
 std::unique_ptr<Rule> MakeRbacAnonymousBinding();
@@ -26,6 +36,9 @@ std::unique_ptr<Rule> MakeRbacSecretsRead();
 std::unique_ptr<Rule> MakeRbacWebhookConfig();
 std::unique_ptr<Rule> MakeRbacWildcardRule();
 std::unique_ptr<Rule> MakeRbacWorkloadCreate();
+
+/// The info of netpol-intent-violation (findings made by `net intents`).
+const RuleInfo& IntentViolationInfo();
 
 /// Every rule, sorted by id. Built once; the pointers live for the program.
 const std::vector<std::unique_ptr<Rule>>& AllRules();

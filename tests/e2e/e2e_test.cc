@@ -132,10 +132,14 @@ TEST_CASE("Inputs no engine analyzes yet are reported, not silently passed", "[e
         std::string::npos);
   auto np = testing::RunCli("scan tests/fixtures/hostile/huge-scalar.yaml examples/demo-cluster --fail-on none");
   CHECK(np.out.find("not analyzed: this version has no network reachability engine") == std::string::npos);
+  // NetworkPolicies are analyzed now: no warning, and the network rules run.
   auto net = testing::RunCli("scan tests/fixtures/network/default-deny.yaml --fail-on none");
   CHECK(net.exit_code == 0);
-  CHECK(net.out.find("default-deny.yaml:1:1: warning: 1 NetworkPolicy object(s) were read but are not "
-                     "analyzed: this version has no network reachability engine") != std::string::npos);
+  CHECK(net.out.find("not analyzed") == std::string::npos);
+  auto calico = testing::RunCli("scan tests/fixtures/network/calico.yaml --fail-on none");
+  CHECK(calico.err.find("calico.yaml:2:7: warning: GlobalNetworkPolicy (crd.projectcalico.org/v1) is not modeled: "
+                        "network reachability results do not take it into account [unsupported-construct]") !=
+        std::string::npos);
 }
 
 }  // namespace

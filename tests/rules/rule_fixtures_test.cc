@@ -93,7 +93,9 @@ TEST_CASE("Rule fixtures: exact (file, line) sets per rule", "[rules]") {
           CHECK(got.count(t) == 0);
         }
       }
-      CHECK(positives >= 1);
+      // netpol-intent-violation is raised by `net intents` only: its
+      // positive cases are end-to-end tests (tests/e2e/net-intents).
+      if (id != "netpol-intent-violation") CHECK(positives >= 1);
       CHECK(negatives >= 1);
     }
   }
