@@ -72,8 +72,39 @@ struct Line {
   bool operator<(const Line& o) const { return std::tie(src, dst, conn) < std::tie(o.src, o.dst, o.conn); }
 };
 
-std::vector<Line> MatrixLines(net::Engine& e) {
+struct PodLine {
+  std::uint32_t s, d;
+  ConnTable::Id c;
+};
+
+// The matrix as sorted lines: pod-to-pod pairs (the bulk) by endpoint, the
+// rest (address ranges, ingress controller) as text; ForEachLine merges.
+struct Matrix {
+  std::vector<std::string> names;
+  std::vector<PodLine> pod_lines;
   std::vector<Line> lines;
+  template <class F>
+  void ForEachLine(net::Engine& e, F&& f) const {
+    std::size_t i = 0, j = 0;
+    while (i < pod_lines.size() || j < lines.size()) {
+      bool take_pod = j == lines.size() ||
+                      (i < pod_lines.size() &&
+                       std::tie(names[pod_lines[i].s], names[pod_lines[i].d]) < std::tie(lines[j].src, lines[j].dst));
+      if (take_pod) {
+        f(names[pod_lines[i].s], names[pod_lines[i].d], e.conns().Get(pod_lines[i].c).Format());
+        ++i;
+      } else {
+        f(lines[j].src, lines[j].dst, lines[j].conn);
+        ++j;
+      }
+    }
+  }
+};
+
+Matrix MatrixLines(net::Engine& e) {
+  Matrix mx;
+  std::vector<Line>& lines = mx.lines;
+  std::vector<PodLine>* pod_lines = &mx.pod_lines;
   auto m = e.ClassMatrix();
   const std::size_t n = e.class_count();
   const auto& eps = e.endpoints();
@@ -85,12 +116,17 @@ std::vector<Line> MatrixLines(net::Engine& e) {
       (eps[i].range.family == 4 ? v4 : v6)[eps[i].source_side ? 0 : 1].push_back(i);
   }
   auto cell = [&](std::uint32_t s, std::uint32_t d) { return m[eps[s].cls * n + eps[d].cls]; };
-  std::vector<std::string> names(eps.size());
+  std::vector<std::string>& names = mx.names;
+  names.resize(eps.size());
   for (std::uint32_t i = 0; i < eps.size(); ++i) names[i] = eps[i].Display();
-  for (std::uint32_t s : pods)
-    for (std::uint32_t d : pods)
-      if (s != d)
-        if (auto c = cell(s, d); c != ConnTable::kNone) lines.push_back({names[s], names[d], ct.Get(c).Format()});
+  // Pod pairs dominate: walk them in name order so that they come out
+  // sorted, and keep only the lines, not per-line structures.
+  std::vector<std::uint32_t> sorted_pods = pods;
+  std::sort(sorted_pods.begin(), sorted_pods.end(), [&](auto a, auto b) { return names[a] < names[b]; });
+  for (std::uint32_t s : sorted_pods)
+    for (std::uint32_t d : sorted_pods)
+      if (s != d && names[s] != names[d])
+        if (auto c = cell(s, d); c != ConnTable::kNone) pod_lines->push_back({s, d, c});
   // External ranges: IPv4 always; IPv6 when a policy names IPv6 blocks,
   // or where IPv6 gets what no IPv4 range gets (so nothing is hidden).
   for (std::uint32_t p : pods) {
@@ -128,7 +164,13 @@ std::vector<Line> MatrixLines(net::Engine& e) {
   lines.erase(std::unique(lines.begin(), lines.end(),
                           [](const Line& a, const Line& b) { return !(a < b) && !(b < a); }),
               lines.end());
-  return lines;
+  // Variants of one owner that behave alike: their pod lines are equal.
+  pod_lines->erase(std::unique(pod_lines->begin(), pod_lines->end(),
+                               [&](const PodLine& a, const PodLine& b) {
+                                 return names[a.s] == names[b.s] && names[a.d] == names[b.d] && a.c == b.c;
+                               }),
+                   pod_lines->end());
+  return mx;
 }
 
 std::string DotId(const std::string& s) {
@@ -186,25 +228,36 @@ int RunMatrix() {
     }
     return WriteOutput(f.out, text) ? kExitOk : kExitUsage;
   }
-  auto lines = MatrixLines(e);
+  auto mx = MatrixLines(e);
   if (f.format == "json") {
-    Json a = Json::array();
-    for (const auto& l : lines) a.push_back({{"src", l.src}, {"dst", l.dst}, {"conn", l.conn}});
-    text = a.dump(2) + "\n";
+    text = "[";
+    bool first = true;
+    mx.ForEachLine(e, [&](const std::string& src, const std::string& dst, const std::string& conn) {
+      text += first ? "\n" : ",\n";
+      first = false;
+      text += "  " + Json{{"src", src}, {"dst", dst}, {"conn", conn}}.dump();
+    });
+    text += first ? "]\n" : "\n]\n";
   } else if (f.format == "csv") {
     text = "src,dst,conn\n";
-    for (const auto& l : lines) text += CsvField(l.src) + "," + CsvField(l.dst) + "," + CsvField(l.conn) + "\n";
+    mx.ForEachLine(e, [&](const std::string& src, const std::string& dst, const std::string& conn) {
+      text += CsvField(src) + "," + CsvField(dst) + "," + CsvField(conn) + "\n";
+    });
   } else if (f.format == "dot") {
     std::map<std::string, std::set<std::string>> by_ns;
     std::set<std::string> outside;
-    for (const auto& l : lines)
-      for (const auto* name : {&l.src, &l.dst}) {
+    std::string edges;
+    mx.ForEachLine(e, [&](const std::string& src, const std::string& dst, const std::string& conn) {
+      for (const auto* name : {&src, &dst}) {
         auto slash = name->find('/');
         if (name->find("[External]") != std::string::npos || (*name)[0] == '{' || slash == std::string::npos)
           outside.insert(*name);
         else
           by_ns[name->substr(0, slash)].insert(*name);
       }
+      edges += "\t" + DotId(src) + " -> " + DotId(dst) + " [label=" + DotId(conn) +
+               " color=\"gold2\" fontcolor=\"darkgreen\"]\n";
+    });
     text = "digraph {\n";
     for (const auto& [ns, names] : by_ns) {
       text += "\tsubgraph " + DotId("cluster_" + ns) + " {\n";
@@ -214,12 +267,16 @@ int RunMatrix() {
       text += "\t\tlabel=" + DotId(ns) + "\n\t}\n";
     }
     for (const auto& nm : outside) text += "\t" + DotId(nm) + " [label=" + DotId(nm) + " color=\"red2\" fontcolor=\"red2\"]\n";
-    for (const auto& l : lines)
-      text += "\t" + DotId(l.src) + " -> " + DotId(l.dst) + " [label=" + DotId(l.conn) +
-              " color=\"gold2\" fontcolor=\"darkgreen\"]\n";
-    text += "}\n";
+    text += edges + "}\n";
   } else {
-    for (const auto& l : lines) text += l.src + " => " + l.dst + " : " + l.conn + "\n";
+    mx.ForEachLine(e, [&](const std::string& src, const std::string& dst, const std::string& conn) {
+      text += src;
+      text += " => ";
+      text += dst;
+      text += " : ";
+      text += conn;
+      text += '\n';
+    });
   }
   return WriteOutput(f.out, text) ? kExitOk : kExitUsage;
 }

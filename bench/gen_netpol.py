@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Generates a realistic cluster for the network engine benchmark, as one
+JSON List: namespaces with team/env labels, deployments with app/tier labels
+and named container ports (pods = deployments x replicas; each deployment is
+one endpoint), and per namespace a default-deny policy plus allow policies:
+same-tier and cross-namespace allows by label, named ports, DNS egress and
+ipBlock egress to external ranges with excepts.
+
+Usage: gen_netpol.py OUT.json --pods N --namespaces N --policies N [--replicas R]
+"""
+import argparse
+import json
+import random
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("--pods", type=int, default=5000)
+    ap.add_argument("--namespaces", type=int, default=200)
+    ap.add_argument("--policies", type=int, default=2000)
+    ap.add_argument("--replicas", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=7)
+    a = ap.parse_args()
+    rnd = random.Random(a.seed)
+    tiers = ["web", "api", "db", "cache", "worker"]
+    teams = ["team-%d" % i for i in range(max(1, a.namespaces // 10))]
+    items = []
+    nss = []
+    for i in range(a.namespaces):
+        ns = "ns-%04d" % i
+        nss.append(ns)
+        items.append({"apiVersion": "v1", "kind": "Namespace",
+                      "metadata": {"name": ns, "labels": {"team": teams[i % len(teams)],
+                                                          "env": "prod" if i % 3 else "dev"}}})
+    deployments = a.pods // a.replicas
+    apps = {ns: [] for ns in nss}
+    for d in range(deployments):
+        ns = nss[d % len(nss)]
+        tier = tiers[d % len(tiers)]
+        app = "app-%05d" % d
+        apps[ns].append((app, tier))
+        port = {"web": 8080, "api": 9090, "db": 5432, "cache": 6379, "worker": 7070}[tier]
+        items.append({"apiVersion": "apps/v1", "kind": "Deployment",
+                      "metadata": {"name": app, "namespace": ns},
+                      "spec": {"replicas": a.replicas,
+                               "selector": {"matchLabels": {"app": app}},
+                               "template": {"metadata": {"labels": {"app": app, "tier": tier}},
+                                            "spec": {"containers": [{"name": "main", "image": "img:%d" % d,
+                                                                     "ports": [{"name": "serve", "containerPort": port},
+                                                                               {"name": "metrics", "containerPort": 9100}]}]}}}})
+    pol = 0
+    per_ns = max(1, a.policies // len(nss))
+    for ns in nss:
+        if pol >= a.policies:
+            break
+        items.append({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                      "metadata": {"name": "default-deny", "namespace": ns},
+                      "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"],
+                               "egress": [{"to": [{"namespaceSelector": {"matchLabels": {
+                                   "kubernetes.io/metadata.name": "kube-system"}}}],
+                                           "ports": [{"port": 53, "protocol": "UDP"}, {"port": 53}]}]}})
+        pol += 1
+        for k in range(per_ns - 1):
+            if pol >= a.policies or not apps[ns]:
+                break
+            app, tier = apps[ns][k % len(apps[ns])]
+            kind = k % 4
+            if kind == 0:  # from the tier above, same namespace, named port
+                spec = {"podSelector": {"matchLabels": {"app": app}},
+                        "ingress": [{"from": [{"podSelector": {"matchLabels": {"tier": "web"}}}],
+                                     "ports": [{"port": "serve"}]}]}
+            elif kind == 1:  # metrics from the workers of the team's prod namespaces
+                team = teams[nss.index(ns) % len(teams)]
+                spec = {"podSelector": {"matchLabels": {"tier": tier}},
+                        "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"team": team, "env": "prod"}},
+                                               "podSelector": {"matchLabels": {"tier": "worker"}}}],
+                                     "ports": [{"port": "metrics"}]}]}
+            elif kind == 2:  # egress to an external range, except a subnet
+                b = rnd.randrange(1, 223)
+                spec = {"podSelector": {"matchLabels": {"app": app}}, "policyTypes": ["Egress"],
+                        "egress": [{"to": [{"ipBlock": {"cidr": "%d.0.0.0/8" % b,
+                                                        "except": ["%d.%d.0.0/16" % (b, rnd.randrange(256))]}}],
+                                    "ports": [{"port": 443}]}]}
+            else:  # cross-namespace by team, port range
+                spec = {"podSelector": {"matchExpressions": [{"key": "tier", "operator": "In",
+                                                              "values": ["api", "db"]}]},
+                        "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"team": rnd.choice(teams)}},
+                                               "podSelector": {"matchLabels": {"tier": "web"}}}],
+                                     "ports": [{"port": 9000, "endPort": 9999}]}]}
+            items.append({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                          "metadata": {"name": "allow-%d" % k, "namespace": ns}, "spec": spec})
+            pol += 1
+    with open(a.out, "w") as f:
+        json.dump({"apiVersion": "v1", "kind": "List", "items": items}, f)
+    print("%s: %d namespaces, %d deployments (%d pods), %d policies" %
+          (a.out, len(nss), deployments, deployments * a.replicas, pol))
+
+
+if __name__ == "__main__":
+    main()
