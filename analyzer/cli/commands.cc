@@ -48,6 +48,16 @@ bool WriteOutput(const std::string& path, const std::string& text) {
   return true;
 }
 
+nlohmann::ordered_json LocationJson(const Model& m, const SourceRange& r) {
+  return {{"file", m.files.display_path(r.file)}, {"line", r.begin.line}, {"column", r.begin.column}};
+}
+
+std::string LocationText(const Model& m, const SourceRange& r) {
+  std::string out = m.files.display_path(r.file);
+  if (r.begin.line) out += ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column);
+  return out;
+}
+
 void PrintDiagnostics(const Session& s) {
   output::Report r;
   r.model = s.model.get();

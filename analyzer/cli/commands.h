@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "cli/session.h"
 #include "grantpath/finding.h"
@@ -32,6 +33,11 @@ void AddInputOptions(CLI::App* cmd, InputOptions* in, bool* verbose);
 /// Writes `text` to `path` ("" or "-" = standard output). Returns false and
 /// prints an error when the file cannot be written.
 bool WriteOutput(const std::string& path, const std::string& text);
+
+/// A location as query output shows it: {"file","line","column"}, and
+/// "path:line:col" (just the path when the line is unknown).
+nlohmann::ordered_json LocationJson(const Model& m, const SourceRange& r);
+std::string LocationText(const Model& m, const SourceRange& r);
 
 /// Prints the diagnostics of a session to stderr (text form).
 void PrintDiagnostics(const Session& s);

@@ -39,15 +39,8 @@ QueryFlags& Flags() {
   return f;
 }
 
-Json Loc(const Model& m, const SourceRange& r) {
-  return Json{{"file", m.files.display_path(r.file)}, {"line", r.begin.line}, {"column", r.begin.column}};
-}
-
-std::string LocText(const Model& m, const SourceRange& r) {
-  std::string out = m.files.display_path(r.file);
-  if (r.begin.line) out += ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column);
-  return out;
-}
+Json Loc(const Model& m, const SourceRange& r) { return LocationJson(m, r); }
+std::string LocText(const Model& m, const SourceRange& r) { return LocationText(m, r); }
 
 Json Strings(const std::vector<std::string>& v) {
   Json a = Json::array();

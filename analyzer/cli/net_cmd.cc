@@ -35,15 +35,6 @@ NetFlags& Flags() {
   return f;
 }
 
-Json Loc(const Model& m, const SourceRange& r) {
-  if (!r.known()) return nullptr;
-  return Json{{"file", m.files.display_path(r.file)}, {"line", r.begin.line}, {"column", r.begin.column}};
-}
-
-std::string LocText(const Model& m, const SourceRange& r) {
-  if (!r.known()) return "";
-  return m.files.display_path(r.file) + ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column);
-}
 
 struct Loaded {
   std::unique_ptr<Session> session;
@@ -287,9 +278,7 @@ int RunMatrix() {
 // "internet". Prints an error and returns false when nothing matches.
 bool ResolveEndpoint(net::Engine& e, const std::string& arg, bool source, std::vector<std::uint32_t>* out) {
   if (arg == "internet") {
-    *out = e.ExternalOverlapping(net::IpRange{4, 0, 0xffffffffu}, source);
-    auto v6 = e.ExternalOverlapping(net::IpRange{6, 0, ~net::U128(0)}, source);
-    out->insert(out->end(), v6.begin(), v6.end());
+    *out = e.Internet(source);
     return true;
   }
   if (auto r = net::ParseCidr(arg)) {
@@ -323,17 +312,14 @@ bool ResolveEndpoint(net::Engine& e, const std::string& arg, bool source, std::v
   return true;
 }
 
+// --port takes one port: a port spec (net::ParsePortSpec) naming exactly one.
 bool ParsePortArg(const std::string& s, int* proto, int* port) {
-  std::string num = s, pr = "TCP";
-  if (auto slash = s.find('/'); slash != std::string::npos) {
-    num = s.substr(0, slash);
-    pr = s.substr(slash + 1);
-  }
-  auto p = net::ParseProtocol(pr);
-  if (!p || num.empty() || num.size() > 5 || !std::all_of(num.begin(), num.end(), ::isdigit)) return false;
-  *proto = *p;
-  *port = std::stoi(num);
-  return *port >= 1 && *port <= 65535;
+  net::PortSet set;
+  if (!net::ParsePortSpec(s, &set)) return false;
+  std::tie(*proto, *port) = set.First();
+  net::PortSet one;
+  one.Add(*proto, *port, *port);
+  return set == one;
 }
 
 Json ReasonsJson(net::Engine& e, const std::vector<net::Reason>& why, int proto, int port) {
@@ -360,7 +346,7 @@ Json ReasonsJson(net::Engine& e, const std::vector<net::Reason>& why, int proto,
     j["rule"] = r.rule >= 0 ? Json(r.rule + 1) : Json(nullptr);
     j["action"] = r.action;
     j["ports"] = e.conns().Get(r.conns).Format();
-    j["location"] = Loc(m, r.where);
+    j["location"] = r.where.known() ? LocationJson(m, r.where) : Json(nullptr);
     a.push_back(std::move(j));
   }
   return a;
@@ -394,9 +380,9 @@ int RunReach() {
   for (auto s : srcs)
     for (auto d : dsts) {
       if (s == d) continue;
-      ConnTable::Id c = e.Allowed(s, d);
       if (e.endpoints()[s].kind == net::EndpointKind::kExternal && e.endpoints()[d].kind == net::EndpointKind::kExternal)
         continue;
+      ConnTable::Id c = e.Allowed(s, d);
       pairs.push_back({s, d, c});
       total = ct.Union(total, c);
     }
@@ -466,7 +452,7 @@ int RunReach() {
         if (wport > 0 && r.action == "Allow" && !ct.Get(r.conns).Contains(wproto, wport)) continue;
         t += "    " + r.Describe(m);
         if (r.conns != ConnTable::kNone) t += ": " + ct.Get(r.conns).Format();
-        if (r.where.known()) t += " (" + LocText(m, r.where) + ")";
+        if (r.where.known()) t += " (" + LocationText(m, r.where) + ")";
         t += "\n";
       }
     }

@@ -2,14 +2,13 @@
 // checked against the engine. Format: docs/network.md, "Intents".
 #include "cli/net_intents.h"
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <unistd.h>
 
 #include "cli/commands.h"
 #include "common/doc.h"
 #include "common/fields.h"
+#include "grantpath/file_reader.h"
 #include "grantpath/spell.h"
 #include "k8s/k8s_objects.h"
 #include "output/report.h"
@@ -26,7 +25,7 @@ struct Selector {
   bool any = true;  // no field given: everything
   std::optional<std::string> ns;
   std::optional<k8s::LabelSelector> ns_sel, pod_sel;
-  std::optional<std::string> workload;  // ns/name or ns/kind/name
+  int workload = -2;  // endpoint of `workload: ns/name|ns/kind/name`; -2: not given, -1: none
   std::optional<net::IpRange> cidr;
   bool internet = false;
   bool external_only() const { return cidr.has_value() || internet; }
@@ -42,32 +41,7 @@ struct Intent {
   std::string ports_text = "all ports";
 };
 
-bool ParsePorts(const std::string& s, net::PortSet* out) {
-  // "8080", "8080/TCP", "8000-8100/UDP", "TCP", "53/UDP"
-  std::string num = s, proto = "TCP";
-  if (auto slash = s.find('/'); slash != std::string::npos) {
-    num = s.substr(0, slash);
-    proto = s.substr(slash + 1);
-  } else if (net::ParseProtocol(s)) {
-    out->Add(*net::ParseProtocol(s), 1, 65535);
-    return true;
-  }
-  auto p = net::ParseProtocol(proto);
-  if (!p) return false;
-  int lo = 0, hi = 0;
-  char dash = 0;
-  std::istringstream in(num);
-  if (!(in >> lo)) return false;
-  hi = lo;
-  if (in >> dash) {
-    if (dash != '-' || !(in >> hi)) return false;
-  }
-  if (lo < 1 || hi > 65535 || lo > hi) return false;
-  out->Add(*p, lo, hi);
-  return true;
-}
-
-Selector ParseSelector(const DocNode& node, parsers::Fields& f) {
+Selector ParseSelector(const DocNode& node, parsers::Fields& f, net::Engine& eng) {
   Selector s;
   if (!node.is_map()) {
     f.WrongType(node, "selector", "a map");
@@ -78,7 +52,14 @@ Selector ParseSelector(const DocNode& node, parsers::Fields& f) {
     if (e.key == "namespace") s.ns = f.Str(node, "namespace");
     else if (e.key == "namespaceSelector") s.ns_sel = parsers::ParseLabelSelector(e.value, f);
     else if (e.key == "podSelector") s.pod_sel = parsers::ParseLabelSelector(e.value, f);
-    else if (e.key == "workload") s.workload = f.Str(node, "workload");
+    else if (e.key == "workload") {
+      auto text = f.Str(node, "workload").value_or("");
+      auto a = text.find('/'), b = text.rfind('/');
+      s.workload = a == std::string::npos
+                       ? -1
+                       : eng.FindPod(text.substr(0, a), text.substr(b + 1), a == b ? "" : text.substr(a + 1, b - a - 1));
+      if (s.workload < 0) f.Invalid(e.value, "no workload '" + text + "' in the input (use ns/name or ns/kind/name)");
+    }
     else if (e.key == "cidr") {
       auto text = f.Str(node, "cidr").value_or("");
       s.cidr = net::ParseCidr(text);
@@ -104,19 +85,18 @@ bool Selects(net::Engine& e, const Selector& s, std::uint32_t ep) {
   if (s.ns && x.ns != *s.ns) return false;
   if (s.ns_sel && !s.ns_sel->Matches(e.NamespaceLabels(x.ns))) return false;
   if (s.pod_sel && !s.pod_sel->Matches(e.PodLabels(ep))) return false;
-  if (s.workload) {
-    auto parts = *s.workload;
-    auto a = parts.find('/'), b = parts.rfind('/');
-    if (a == std::string::npos) return false;
-    std::string ns = parts.substr(0, a), name = parts.substr(b + 1);
-    std::string kind = a == b ? "" : parts.substr(a + 1, b - a - 1);
-    if (e.FindPod(ns, name, kind) != static_cast<int>(ep)) return false;
-  }
+  if (s.workload != -2 && s.workload != static_cast<int>(ep)) return false;
   return true;
 }
 
-std::vector<Intent> ParseIntents(const DocNode& root, FileId file, const Model& m, DiagnosticSink& sink,
-                                 net::Engine& e) {
+// Membership of every endpoint, computed once per selector.
+std::vector<char> Members(net::Engine& e, const Selector& s) {
+  std::vector<char> out(e.endpoints().size());
+  for (std::uint32_t ep = 0; ep < out.size(); ++ep) out[ep] = Selects(e, s, ep);
+  return out;
+}
+
+std::vector<Intent> ParseIntents(const DocNode& root, FileId file, DiagnosticSink& sink, net::Engine& e) {
   std::vector<Intent> out;
   parsers::Fields top(file, sink, "intents file");
   const DocNode* list = root.is_map() ? top.Seq(root, "intents") : nullptr;
@@ -124,7 +104,6 @@ std::vector<Intent> ParseIntents(const DocNode& root, FileId file, const Model& 
     if (top.ok()) sink.Error("invalid-intents", "an intents file needs a top-level 'intents:' list", parsers::At(file, root.pos));
     return out;
   }
-  (void)m;
   for (const DocNode& item : list->items) {
     std::string label = "intent";
     if (item.is_map())
@@ -137,10 +116,10 @@ std::vector<Intent> ParseIntents(const DocNode& root, FileId file, const Model& 
     Intent in;
     in.where = parsers::At(file, item.pos);
     in.name = f.Required(item, "name");
-    if (const DocNode* n = item.Find("from")) in.from = ParseSelector(*n, f);
-    if (const DocNode* n = item.Find("to")) in.to = ParseSelector(*n, f);
+    if (const DocNode* n = item.Find("from")) in.from = ParseSelector(*n, f, e);
+    if (const DocNode* n = item.Find("to")) in.to = ParseSelector(*n, f, e);
     if (const DocNode* n = item.Find("allowOnlyFrom")) {
-      in.only_from = ParseSelector(*n, f);
+      in.only_from = ParseSelector(*n, f, e);
       in.has_only = true;
     }
     in.expect = f.Str(item, "expect").value_or("");
@@ -152,7 +131,7 @@ std::vector<Intent> ParseIntents(const DocNode& root, FileId file, const Model& 
       net::PortSet set;
       in.ports_text.clear();
       for (const DocNode& p : ports->items) {
-        if (!p.is_scalar() || !ParsePorts(p.text, &set)) {
+        if (!p.is_scalar() || !net::ParsePortSpec(p.text, &set)) {
           f.Invalid(p, "a port is N, N/PROTO, N-M/PROTO or PROTO (TCP, UDP, SCTP), got '" + p.text + "'");
           continue;
         }
@@ -175,19 +154,19 @@ std::vector<Intent> ParseIntents(const DocNode& root, FileId file, const Model& 
 int RunIntentsCheck(Session& session, net::Engine& e, const std::string& intents_path, const std::string& format,
                     const std::string& out_path) {
   Model& m = *session.model;
-  std::ifstream in(intents_path, std::ios::binary);
-  if (!in) {
-    std::cerr << "error: cannot read intents file '" << intents_path << "'\n";
+  DiskReader reader;
+  FileContent content;
+  std::string error;
+  if (reader.Type(intents_path) != EntryType::kFile || !reader.Read(intents_path, &content, &error)) {
+    std::cerr << "error: cannot read intents file '" << intents_path << "'" << (error.empty() ? "" : ": " + error)
+              << "\n";
     return kExitUsage;
   }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  std::string text = buf.str();
   FileId file = m.files.Add(intents_path, intents_path);
   CollectingSink diags;
   std::vector<Intent> intents;
-  std::size_t docs = parsers::ParseYaml(text, file, parsers::ParseLimits{}, diags, [&](DocNode& root) {
-    auto more = ParseIntents(root, file, m, diags, e);
+  std::size_t docs = parsers::ParseYaml(content.view(), file, parsers::ParseLimits{}, diags, [&](DocNode& root) {
+    auto more = ParseIntents(root, file, diags, e);
     intents.insert(intents.end(), more.begin(), more.end());
   });
   bool invalid = false;
@@ -208,15 +187,16 @@ int RunIntentsCheck(Session& session, net::Engine& e, const std::string& intents
     std::size_t violations = 0;
     std::uint32_t ws = 0, wd = 0;
     ConnTable::Id wc = ConnTable::kNone;
+    const std::vector<char> to = Members(e, intent.to);
+    const std::vector<char> from = Members(e, intent.has_only ? intent.only_from : intent.from);
     for (std::uint32_t d = 0; d < eps.size(); ++d) {
-      if (!Selects(e, intent.to, d)) continue;
+      if (!to[d]) continue;
       if (eps[d].kind == net::EndpointKind::kExternal && eps[d].source_side) continue;
       for (std::uint32_t s = 0; s < eps.size(); ++s) {
         if (s == d) continue;
         if (eps[s].kind == net::EndpointKind::kExternal && !eps[s].source_side) continue;
         if (eps[s].kind != net::EndpointKind::kPod && eps[d].kind != net::EndpointKind::kPod) continue;
-        bool in_from = intent.has_only ? !Selects(e, intent.only_from, s) : Selects(e, intent.from, s);
-        if (!in_from) continue;
+        if (intent.has_only == (from[s] != 0)) continue;  // allowOnlyFrom: sources outside it
         ConnTable::Id allowed = e.Allowed(s, d);
         ConnTable::Id bad = intent.expect == "allow" ? ct.Subtract(intent.ports, allowed)
                                                      : ct.Intersect(intent.ports, allowed);
@@ -245,16 +225,7 @@ int RunIntentsCheck(Session& session, net::Engine& e, const std::string& intents
     for (const auto* why : {&eg, &ing})
       for (const auto& r : *why)
         if (r.where.known()) f.related.push_back({r.where, (why == &eg ? "egress: " : "ingress: ") + r.Describe(m)});
-    f.witness.kind = "connection";
-    f.witness.Add("src", eps[ws].Display());
-    if (eps[ws].kind == net::EndpointKind::kExternal)
-      f.witness.Add("source_address", net::FormatAddress(eps[ws].range.family, eps[ws].range.lo));
-    f.witness.Add("dst", eps[wd].Display());
-    if (eps[wd].kind == net::EndpointKind::kExternal)
-      f.witness.Add("destination_address", net::FormatAddress(eps[wd].range.family, eps[wd].range.lo));
-    f.witness.Add("protocol", net::ProtocolName(proto));
-    f.witness.Add("port", std::to_string(port));
-    f.witness.Add(intent.expect == "allow" ? "denied" : "allowed", ct.Get(wc).Format());
+    e.ConnectionWitness(f.witness, ws, wd, wc, "", intent.expect == "allow" ? "denied" : "allowed");
     f.witness.Add("violations", std::to_string(violations));
     sink.Add(std::move(f));
   }

@@ -167,7 +167,6 @@ void Engine::BuildEndpoints(DiagnosticSink& sink) {
   for (const auto& p : model_.k8s_network_policies) reference(p.meta.ns);
   for (std::uint32_t i = 0; i < pod_count_; ++i) {
     const auto& e = endpoints_[i];
-    if (e.host_network) continue;
     ns_pods_[e.ns].push_back(i);
     for (const auto& [k, v] : model_.k8s_workloads[e.workloads.front()].pod_labels)
       label_index_[{k, v}].push_back(i);
@@ -254,7 +253,7 @@ const std::map<std::string, std::string>& Engine::PodLabels(std::uint32_t ep) co
 }
 
 std::vector<std::uint32_t> Engine::SelectPods(const k8s::LabelSelector* ns_sel, const std::string& ns,
-                                              const k8s::LabelSelector* pod_sel) const {
+                                              const k8s::LabelSelector* pod_sel, bool with_host_network) const {
   std::vector<std::uint32_t> out;
   std::unordered_set<std::string> namespaces;
   if (ns_sel != nullptr) {
@@ -276,14 +275,17 @@ std::vector<std::uint32_t> Engine::SelectPods(const k8s::LabelSelector* ns_sel, 
       if (best == nullptr || it->second.size() < best->size()) best = &it->second;
     }
     for (std::uint32_t ep : *best)
-      if (namespaces.count(endpoints_[ep].ns) && pod_sel->Matches(labels_of(ep))) out.push_back(ep);
+      if ((with_host_network || !endpoints_[ep].host_network) && namespaces.count(endpoints_[ep].ns) &&
+          pod_sel->Matches(labels_of(ep)))
+        out.push_back(ep);
     return out;
   }
   for (const auto& n : namespaces) {
     auto it = ns_pods_.find(n);
     if (it == ns_pods_.end()) continue;
     for (std::uint32_t ep : it->second)
-      if (pod_sel == nullptr || pod_sel->Matches(labels_of(ep))) out.push_back(ep);
+      if ((with_host_network || !endpoints_[ep].host_network) && (pod_sel == nullptr || pod_sel->Matches(labels_of(ep))))
+        out.push_back(ep);
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -305,8 +307,6 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
   const std::uint32_t n = static_cast<std::uint32_t>(endpoints_.size());
   std::vector<std::vector<std::uint32_t>> peers(n);
   std::uint32_t next_id = 0;
-  const k8s::LabelSelector empty_sel{true, {}, {}, {}};
-  (void)empty_sel;
   const std::map<std::string, std::string> no_labels;
   auto controller_matches = [&](const k8s::LabelSelector* ns_sel, const k8s::LabelSelector* pod_sel) {
     // The ingress controller is a pod of an unknown namespace: only
@@ -386,6 +386,13 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
   }
   anp_order_ = order;
   bool warned_nodes = false;
+  // Pod IPs (from status), parsed once, for ANP `networks` peers.
+  std::vector<std::pair<std::uint32_t, IpRange>> pod_ips;
+  if (!model_.k8s_admin_policies.empty())
+    for (std::uint32_t ep = 0; ep < pod_count_; ++ep)
+      for (std::uint32_t w : endpoints_[ep].workloads)
+        for (const auto& ip : model_.k8s_workloads[w].pod_ips)
+          if (auto a = ParseCidr(ip)) pod_ips.emplace_back(ep, *a);
   admin_peer_.resize(model_.k8s_admin_policies.size());
   for (std::uint32_t ai = 0; ai < model_.k8s_admin_policies.size(); ++ai) {
     const auto& ap = model_.k8s_admin_policies[ai];
@@ -406,16 +413,10 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
             std::vector<IpRange> nets;
             for (const auto& c : peer.networks)
               if (auto r2 = ParseCidr(c)) nets.push_back(*r2);
-            for (const auto& net : nets) add_atoms(id, net, {});
-            for (std::uint32_t ep = 0; ep < pod_count_; ++ep) {
-              bool hit = false;
-              for (std::uint32_t w : endpoints_[ep].workloads)
-                for (const auto& ip : model_.k8s_workloads[w].pod_ips)
-                  if (auto a = ParseCidr(ip))
-                    for (const auto& net : nets) hit = hit || net.Contains(*a);
-              if (hit) peers[ep].push_back(id);
-            }
-            // an atom may have been pushed twice by overlapping networks
+            for (const auto& net : nets) add_atoms(id, net, {});  // duplicates removed below
+            for (const auto& [ep, ip] : pod_ips)
+              if (std::any_of(nets.begin(), nets.end(), [&](const IpRange& net) { return net.Contains(ip); }))
+                peers[ep].push_back(id);
           } else if (!warned_nodes) {
             warned_nodes = true;
             sink.Warning("unsupported-construct",
@@ -675,23 +676,19 @@ ConnTable::Id Engine::NpRuleConns(std::uint32_t p, bool ingress, std::size_t r, 
   return NpPortsConns((ingress ? pol.ingress : pol.egress)[r].ports, dst);
 }
 
-std::vector<std::pair<std::uint32_t, ConnTable::Id>> Engine::ServiceTargets(const k8s::Service& svc, int only_port,
-                                                                           const std::string& only_name) {
+std::vector<std::pair<std::uint32_t, ConnTable::Id>> Engine::ServiceTargets(
+    const k8s::Service& svc, const std::function<bool(const k8s::ServicePort&)>& keep) {
   std::vector<std::pair<std::uint32_t, ConnTable::Id>> out;
+  // A Service without a selector (or with an empty one) has hand-made
+  // endpoints: no pod of the input is known to back it.
   if (!svc.has_selector || svc.selector.empty()) return out;
   k8s::LabelSelector sel;
   sel.present = true;
   sel.match_labels = svc.selector;
-  std::vector<std::uint32_t> pods;
-  for (std::uint32_t ep = 0; ep < pod_count_; ++ep)
-    if (endpoints_[ep].ns == svc.meta.ns &&
-        sel.Matches(model_.k8s_workloads[endpoints_[ep].workloads.front()].pod_labels))
-      pods.push_back(ep);
-  for (std::uint32_t ep : pods) {
+  for (std::uint32_t ep : SelectPods(nullptr, svc.meta.ns, &sel, /*with_host_network=*/true)) {
     PortSet s;
     for (const auto& sp : svc.ports) {
-      if (only_port >= 0 && sp.port != only_port && sp.target_port != only_port) continue;
-      if (!only_name.empty() && sp.name != only_name && sp.target_port_name != only_name) continue;
+      if (keep && !keep(sp)) continue;
       auto proto = ParseProtocol(sp.protocol);
       if (!proto) continue;
       if (!sp.target_port_name.empty()) {
@@ -708,32 +705,24 @@ std::vector<std::pair<std::uint32_t, ConnTable::Id>> Engine::ServiceTargets(cons
 
 std::vector<Engine::Backend> Engine::IngressBackends() {
   std::vector<Backend> out;
+  std::map<std::pair<std::string, std::string>, const k8s::Service*> services;
+  for (const auto& s : model_.k8s_services) services.emplace(std::make_pair(s.meta.ns, s.meta.name), &s);
   for (std::uint32_t i = 0; i < model_.k8s_ingresses.size(); ++i) {
     const auto& ing = model_.k8s_ingresses[i];
     for (std::size_t b = 0; b < ing.backends.size(); ++b) {
       const auto& be = ing.backends[b];
-      const k8s::Service* svc = nullptr;
-      for (const auto& s : model_.k8s_services)
-        if (s.meta.ns == ing.meta.ns && s.meta.name == be.service) svc = &s;
-      if (svc == nullptr) continue;
-      int port = -1;
-      std::string name;
-      if (!be.any_port) {
-        if (be.port_name.empty()) port = be.port;
-        else name = be.port_name;
-      }
-      // An Ingress names the Service port; a Route the target port.
-      std::vector<std::pair<std::uint32_t, ConnTable::Id>> targets;
-      if (be.by_target || be.any_port) {
-        targets = ServiceTargets(*svc, port, name);
-      } else {
-        k8s::Service one = *svc;
-        one.ports.clear();
-        for (const auto& sp : svc->ports)
-          if ((port >= 0 && sp.port == port) || (!name.empty() && sp.name == name)) one.ports.push_back(sp);
-        targets = ServiceTargets(one);
-      }
-      for (auto [ep, ports] : targets)
+      auto it = services.find({ing.meta.ns, be.service});
+      if (it == services.end()) continue;
+      // An Ingress names a Service port (number or name); a Route names
+      // the target port, matched against the Service port's number, name,
+      // targetPort or named targetPort; a Route without a port takes all.
+      auto keep = [&](const k8s::ServicePort& sp) {
+        if (be.any_port) return true;
+        if (!be.by_target) return be.port_name.empty() ? sp.port == be.port : sp.name == be.port_name;
+        return be.port_name.empty() ? (sp.port == be.port || sp.target_port == be.port)
+                                    : (sp.name == be.port_name || sp.target_port_name == be.port_name);
+      };
+      for (auto [ep, ports] : ServiceTargets(*it->second, keep))
         if (ports != ConnTable::kNone) out.push_back(Backend{i, b, ep, ports});
     }
   }
@@ -758,6 +747,32 @@ int Engine::FindPod(const std::string& ns, const std::string& name, const std::s
       if (wl.meta.ns == ns && wl.meta.name == name && kind_ok(wl.kind)) return static_cast<int>(ep);
     }
   return -1;
+}
+
+std::vector<std::uint32_t> Engine::Internet(bool source_side) const {
+  auto out = ExternalOverlapping(IpRange{4, 0, 0xffffffffu}, source_side);
+  auto v6 = ExternalOverlapping(IpRange{6, 0, ~U128(0)}, source_side);
+  out.insert(out.end(), v6.begin(), v6.end());
+  return out;
+}
+
+void Engine::ConnectionWitness(Witness& w, std::uint32_t src, std::uint32_t dst, ConnTable::Id conns,
+                               const std::string& dst_address, const char* set_name) {
+  auto example = [](const IpRange& r) {
+    auto pub = ParseCidr(r.family == 4 ? "8.8.8.8" : "2001:4860:4860::8888");
+    return FormatAddress(r.family, r.Contains(*pub) ? pub->lo : r.lo);
+  };
+  const auto& s = endpoints_[src];
+  const auto& d = endpoints_[dst];
+  auto [proto, port] = conns_.Get(conns).First();
+  w.kind = "connection";
+  w.Add("src", s.Display());
+  if (s.kind == EndpointKind::kExternal) w.Add("source_address", example(s.range));
+  w.Add("dst", d.Display());
+  if (d.kind == EndpointKind::kExternal) w.Add("destination_address", dst_address.empty() ? example(d.range) : dst_address);
+  w.Add("protocol", ProtocolName(proto));
+  w.Add("port", std::to_string(port));
+  w.Add(set_name, conns_.Get(conns).Format());
 }
 
 std::vector<std::uint32_t> Engine::ExternalOverlapping(const IpRange& r, bool source_side) const {

@@ -30,7 +30,10 @@
 #include <vector>
 
 #include "engine/net_types.h"
+#include <functional>
+
 #include "grantpath/diagnostic.h"
+#include "grantpath/finding.h"
 #include "grantpath/model/model.h"
 
 namespace grantpath::net {
@@ -132,9 +135,9 @@ class Engine {
   };
   std::vector<Backend> IngressBackends();
   /// Endpoints behind a Service and the target ports of its ports.
-  std::vector<std::pair<std::uint32_t, ConnTable::Id>> ServiceTargets(const k8s::Service& svc,
-                                                                      int only_port = -1,
-                                                                      const std::string& only_name = "");
+  /// Only the Service ports `keep` accepts count (all when empty).
+  std::vector<std::pair<std::uint32_t, ConnTable::Id>> ServiceTargets(
+      const k8s::Service& svc, const std::function<bool(const k8s::ServicePort&)>& keep = {});
 
   /// Labels of a namespace (with kubernetes.io/metadata.name); empty
   /// for namespaces the input never mentions.
@@ -148,6 +151,16 @@ class Engine {
   /// External endpoints of the source (or destination) partition that
   /// overlap `r`.
   std::vector<std::uint32_t> ExternalOverlapping(const IpRange& r, bool source_side) const;
+  /// Every external endpoint of one partition, IPv4 and IPv6: "internet".
+  std::vector<std::uint32_t> Internet(bool source_side) const;
+
+  /// Fills `w` (kind "connection") for src => dst: endpoint names, one
+  /// concrete address for range ends (a well-known public one when the
+  /// range holds it; `dst_address` overrides), one allowed (protocol,
+  /// port) of `conns`, and the whole set under `set_name` ("allowed", or
+  /// "denied" when `conns` is what is missing). docs/json-output.md has the fields.
+  void ConnectionWitness(Witness& w, std::uint32_t src, std::uint32_t dst, ConnTable::Id conns,
+                         const std::string& dst_address = "", const char* set_name = "allowed");
 
  private:
   struct Class {
@@ -168,8 +181,11 @@ class Engine {
   void BuildClasses(DiagnosticSink& sink);
   void SplitVariants(DiagnosticSink& sink);
   void Validate(DiagnosticSink& sink);
+  // Pods selected by a namespace selector (or, when null, namespace `ns`)
+  // and a pod selector (null: all). hostNetwork pods only when asked:
+  // policies neither select them nor match them as peers.
   std::vector<std::uint32_t> SelectPods(const k8s::LabelSelector* ns_sel, const std::string& ns,
-                                        const k8s::LabelSelector* pod_sel) const;
+                                        const k8s::LabelSelector* pod_sel, bool with_host_network = false) const;
   // Named port lookup on an endpoint: (protocol, number) or {-1, 0}.
   std::pair<int, int> NamedPort(std::uint32_t ep, const std::string& name) const;
   ConnTable::Id NpPortsConns(const std::vector<k8s::NetworkPolicyPort>& ports, std::uint32_t dst);

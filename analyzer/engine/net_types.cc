@@ -188,6 +188,29 @@ std::optional<Protocol> ParseProtocol(const std::string& s) {
   return std::nullopt;
 }
 
+bool ParsePortSpec(const std::string& spec, PortSet* out) {
+  if (auto p = ParseProtocol(spec)) {
+    out->Add(*p, 1, 65535);
+    return true;
+  }
+  std::string num = spec, proto = "TCP";
+  if (auto slash = spec.find('/'); slash != std::string::npos) {
+    num = spec.substr(0, slash);
+    proto = spec.substr(slash + 1);
+  }
+  auto p = ParseProtocol(proto);
+  auto digits = [](const std::string& s) {
+    return !s.empty() && s.size() <= 5 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  auto dash = num.find('-');
+  std::string lo_s = num.substr(0, dash), hi_s = dash == std::string::npos ? lo_s : num.substr(dash + 1);
+  if (!p || !digits(lo_s) || !digits(hi_s)) return false;
+  int lo = std::stoi(lo_s), hi = std::stoi(hi_s);
+  if (lo < 1 || hi > 65535 || lo > hi) return false;
+  out->Add(*p, lo, hi);
+  return true;
+}
+
 PortSet PortSet::All() {
   PortSet s;
   for (auto& r : s.ranges) r.emplace_back(1, 65535);

@@ -39,6 +39,13 @@ constexpr int kProtocols = 3;
 const char* ProtocolName(int p);
 std::optional<Protocol> ParseProtocol(const std::string& s);
 
+/// Parses a port spec as users write it: "N", "N/PROTO", "N-M/PROTO" or
+/// "PROTO" (every port of it); the protocol defaults to TCP and is
+/// case-insensitive. Adds it to `out`; false when malformed or out of
+/// 1-65535.
+struct PortSet;
+bool ParsePortSpec(const std::string& spec, PortSet* out);
+
 /// A set of (protocol, port) pairs: per protocol a sorted list of disjoint,
 /// non-adjacent inclusive port intervals within 1-65535.
 struct PortSet {

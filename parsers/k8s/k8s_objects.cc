@@ -443,12 +443,14 @@ class ObjectParser {
           sp.where = At(file_, p.pos);
           sp.name = f.Str(p, "name").value_or("");
           sp.protocol = f.Str(p, "protocol").value_or("TCP");
+          if (sp.protocol != "TCP" && sp.protocol != "UDP" && sp.protocol != "SCTP")
+            f.Invalid(*p.Find("protocol"), "protocol must be TCP, UDP or SCTP, got '" + sp.protocol + "'" +
+                                               DidYouMean(sp.protocol, {"TCP", "UDP", "SCTP"}));
           sp.port = static_cast<std::int32_t>(f.Int(p, "port").value_or(0));
           sp.node_port = static_cast<std::int32_t>(f.Int(p, "nodePort").value_or(0));
           sp.target_port = sp.port;
           if (const DocNode* t = p.Find("targetPort"); t && t->is_scalar()) {
-            if (auto n = ScalarInt(*t); n && !t->quoted) sp.target_port = static_cast<std::int32_t>(*n);
-            else if (auto n2 = ScalarInt(*t)) sp.target_port = static_cast<std::int32_t>(*n2);
+            if (auto n = ScalarInt(*t)) sp.target_port = static_cast<std::int32_t>(*n);
             else {
               sp.target_port = 0;
               sp.target_port_name = t->text;

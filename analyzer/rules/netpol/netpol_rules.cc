@@ -33,27 +33,6 @@ void AddReasons(const Model& m, const std::vector<net::Reason>& why, Finding& f,
     if (r.where.known()) f.related.push_back({r.where, std::string(dir) + ": " + r.Describe(m)});
 }
 
-// An address of the range to show: a well-known public one when the range
-// has it (8.8.8.8, 2001:4860:4860::8888), else its first address.
-std::string Example(const net::IpRange& r) {
-  auto pub = net::ParseCidr(r.family == 4 ? "8.8.8.8" : "2001:4860:4860::8888");
-  return net::FormatAddress(r.family, r.Contains(*pub) ? pub->lo : r.lo);
-}
-
-void ConnectionWitness(net::Engine& e, Finding& f, std::uint32_t src, std::uint32_t dst, ConnTable::Id c) {
-  auto [proto, port] = e.conns().Get(c).First();
-  const auto& s = e.endpoints()[src];
-  f.witness.kind = "connection";
-  f.witness.Add("src", s.Display());
-  if (s.kind == EndpointKind::kExternal) f.witness.Add("source_address", Example(s.range));
-  const auto& d = e.endpoints()[dst];
-  f.witness.Add("dst", d.Display());
-  if (d.kind == EndpointKind::kExternal) f.witness.Add("destination_address", Example(d.range));
-  f.witness.Add("protocol", net::ProtocolName(proto));
-  f.witness.Add("port", std::to_string(port));
-  f.witness.Add("allowed", e.conns().Get(c).Format());
-}
-
 // A rule defined by its info and a check function.
 class FnRule final : public Rule {
  public:
@@ -92,7 +71,7 @@ void NotIsolated(const RuleInfo& info, const AnalysisContext& ctx, FindingSink& 
                 (ingress ? "any pod or address can connect to it (" : "it can connect to any pod or address (") +
                 e.conns().Get(c).Format() + ")";
     AddReasons(ctx.model(), why, f, ingress ? "ingress" : "egress");
-    ConnectionWitness(e, f, src, dst, c);
+    e.ConnectionWitness(f.witness, src, dst, c);
     out.Add(std::move(f));
   }
 }
@@ -118,9 +97,7 @@ constexpr RuleInfo kEgressNotIsolated{
 void InternetExposed(const RuleInfo& info, const AnalysisContext& ctx, FindingSink& out) {
   net::Engine& e = ctx.Net();
   const Model& m = ctx.model();
-  std::vector<std::uint32_t> sources = e.ExternalOverlapping(net::IpRange{4, 0, 0xffffffffu}, true);
-  auto v6 = e.ExternalOverlapping(net::IpRange{6, 0, ~net::U128(0)}, true);
-  sources.insert(sources.end(), v6.begin(), v6.end());
+  const std::vector<std::uint32_t> sources = e.Internet(/*source_side=*/true);
   for (const auto& svc : m.k8s_services) {
     if (svc.type != "LoadBalancer" && svc.type != "NodePort") continue;
     for (auto [ep, ports] : e.ServiceTargets(svc)) {
@@ -139,7 +116,7 @@ void InternetExposed(const RuleInfo& info, const AnalysisContext& ctx, FindingSi
                     e.conns().Get(c).Format() + (e.IngressIsolated(ep) ? "" : " (no ingress policy isolates it)");
         f.related.push_back({e.endpoints()[ep].where, "backing workload"});
         AddReasons(m, why, f, "ingress");
-        ConnectionWitness(e, f, s, ep, c);
+        e.ConnectionWitness(f.witness, s, ep, c);
         out.Add(std::move(f));
         break;  // one witness range per (service, workload)
       }
@@ -164,7 +141,7 @@ void InternetExposed(const RuleInfo& info, const AnalysisContext& ctx, FindingSi
                 (be.host.empty() ? "" : ", host " + be.host) + ") on " + e.conns().Get(c).Format();
     f.related.push_back({e.endpoints()[b.dst].where, "backing workload"});
     AddReasons(m, why, f, "ingress");
-    ConnectionWitness(e, f, ic, b.dst, c);
+    e.ConnectionWitness(f.witness, ic, b.dst, c);
     out.Add(std::move(f));
   }
 }
@@ -200,8 +177,7 @@ void MetadataEgress(const RuleInfo& info, const AnalysisContext& ctx, FindingSin
     AddReasons(ctx.model(), why, f, "egress");
     net::PortSet p80;
     p80.Add(net::kTCP, 80, 80);
-    ConnectionWitness(e, f, ep, dst, e.conns().Intern(p80));
-    f.witness.fields[2].second = "169.254.169.254";  // destination_address: the endpoint itself
+    e.ConnectionWitness(f.witness, ep, dst, e.conns().Intern(p80), "169.254.169.254");
     out.Add(std::move(f));
   }
 }
@@ -240,7 +216,7 @@ void EgressInternetAllPorts(const RuleInfo& info, const AnalysisContext& ctx, Fi
       f.related.push_back({p.meta.where, "policy"});
       int dst = ExternalAt(e, "8.8.8.8", false);
       if (!sel.empty() && dst >= 0)
-        ConnectionWitness(e, f, sel.front(), static_cast<std::uint32_t>(dst), ConnTable::kAll);
+        e.ConnectionWitness(f.witness, sel.front(), static_cast<std::uint32_t>(dst), ConnTable::kAll);
       else {
         f.witness.kind = "connection";
         f.witness.Add("dst", "0.0.0.0/0");
@@ -293,7 +269,7 @@ void SensitiveAccess(const RuleInfo& info, const AnalysisContext& ctx, FindingSi
                 std::to_string(pods) + " workload(s) of other namespaces and " + std::to_string(ranges) +
                 " external address range(s)";
     AddReasons(ctx.model(), why, f, "ingress");
-    ConnectionWitness(e, f, static_cast<std::uint32_t>(first), d, first_c);
+    e.ConnectionWitness(f.witness, static_cast<std::uint32_t>(first), d, first_c);
     out.Add(std::move(f));
   }
 }

@@ -262,6 +262,14 @@ TEST_CASE("net: Services and Ingresses lead to their pods' target ports", "[net]
   REQUIRE(backends.size() == 1);
   CHECK(n.engine->conns().Get(backends[0].ports).Format() == "TCP 8080");
   CHECK(n.engine->ingress_controller() >= 0);
+  // hostNetwork pods are outside NetworkPolicy but still back Services.
+  std::string host =
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: h, namespace: a, labels: {app: web}}\nspec: {hostNetwork: true, "
+      "containers: [{name: c, image: x, ports: [{name: web-http, containerPort: 8443}]}]}\n---\n";
+  Net hn(host + svc);
+  auto targets = hn.engine->ServiceTargets(hn.model.k8s_services.at(0));
+  REQUIRE(targets.size() == 1);
+  CHECK(hn.engine->conns().Get(targets[0].second).Format() == "TCP 8443");
 }
 
 TEST_CASE("net: CIDR parsing and port-set algebra", "[net]") {
@@ -283,6 +291,17 @@ TEST_CASE("net: CIDR parsing and port-set algebra", "[net]") {
   CHECK(a.Intersect(b).Format() == "TCP 85-90");
   CHECK(a.Subtract(b).Format() == "TCP 80-84");
   CHECK(net::PortSet::All().Subtract(a).Format() == "SCTP 1-65535,TCP 1-79,91-65535,UDP 1-65535");
+  net::PortSet spec;
+  CHECK(net::ParsePortSpec("8080", &spec));
+  CHECK(net::ParsePortSpec("53/udp", &spec));
+  CHECK(net::ParsePortSpec("9000-9010/TCP", &spec));
+  CHECK(net::ParsePortSpec("SCTP", &spec));
+  CHECK(spec.Format() == "SCTP 1-65535,TCP 8080,9000-9010,UDP 53");
+  CHECK_FALSE(net::ParsePortSpec("0", &spec));
+  CHECK_FALSE(net::ParsePortSpec("70000", &spec));
+  CHECK_FALSE(net::ParsePortSpec("10-5/TCP", &spec));
+  CHECK_FALSE(net::ParsePortSpec("80/ICMP", &spec));
+  CHECK_FALSE(net::ParsePortSpec("http", &spec));
   ConnTable t;
   CHECK(t.Union(t.Intern(a), t.Intern(b)) == t.Intern(a.Union(b)));
   CHECK(t.Intersect(ConnTable::kAll, t.Intern(a)) == t.Intern(a));
