@@ -1,0 +1,176 @@
+#include "engine/aws_catalog.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "engine/iam_match.h"
+
+extern "C" const char grantpath_aws_catalog_begin[];
+extern "C" const char grantpath_aws_catalog_end[];
+
+namespace grantpath::aws {
+
+const char* AccessLevelName(AccessLevel l) {
+  switch (l) {
+    case AccessLevel::kList: return "List";
+    case AccessLevel::kRead: return "Read";
+    case AccessLevel::kWrite: return "Write";
+    case AccessLevel::kPermissions: return "Permissions management";
+    case AccessLevel::kTagging: return "Tagging";
+    case AccessLevel::kUnknown: break;
+  }
+  return "Unknown";
+}
+
+namespace {
+
+std::vector<std::string_view> SplitTabs(std::string_view line) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t t = line.find('\t', start);
+    out.push_back(line.substr(start, t == std::string_view::npos ? t : t - start));
+    if (t == std::string_view::npos) break;
+    start = t + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> SplitCommas(std::string_view s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < s.size()) {
+    std::size_t c = s.find(',', start);
+    if (c == std::string_view::npos) c = s.size();
+    if (c > start) out.emplace_back(s.substr(start, c - start));
+    start = c + 1;
+  }
+  return out;
+}
+
+AccessLevel Level(std::string_view s) {
+  if (s == "L") return AccessLevel::kList;
+  if (s == "R") return AccessLevel::kRead;
+  if (s == "W") return AccessLevel::kWrite;
+  if (s == "P") return AccessLevel::kPermissions;
+  if (s == "T") return AccessLevel::kTagging;
+  return AccessLevel::kUnknown;
+}
+
+}  // namespace
+
+Catalog Catalog::Parse(std::string_view text) {
+  Catalog c;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string_view line = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (line.empty()) continue;
+    auto f = SplitTabs(line);
+    if (line[0] == '#') {
+      if (f.size() >= 2 && f[0] == "# version") c.version_ = std::string(f[1]);
+      continue;
+    }
+    if (f[0] == "S" && f.size() >= 3) {
+      if (!c.services_.empty()) c.services_.back().last = static_cast<std::uint32_t>(c.actions_.size());
+      CatalogService s;
+      s.prefix = std::string(f[1]);
+      s.name = std::string(f[2]);
+      s.first = s.last = static_cast<std::uint32_t>(c.actions_.size());
+      c.by_service_[iam::ToLower(s.prefix)] = static_cast<std::uint32_t>(c.services_.size());
+      c.services_.push_back(std::move(s));
+    } else if (c.services_.empty()) {
+      continue;
+    } else if (f[0] == "A" && f.size() >= 5) {
+      CatalogAction a;
+      a.service = static_cast<std::uint32_t>(c.services_.size() - 1);
+      a.name = std::string(f[1]);
+      a.lower = iam::ToLower(c.services_.back().prefix + ":" + a.name);
+      a.level = Level(f[2]);
+      a.resource_types = SplitCommas(f[3]);
+      a.wildcard_only = a.resource_types.empty();
+      a.condition_keys = SplitCommas(f[4]);
+      c.by_name_[a.lower] = static_cast<std::uint32_t>(c.actions_.size());
+      c.actions_.push_back(std::move(a));
+    } else if (f[0] == "K" && f.size() >= 3) {
+      std::string key = iam::ToLower(f[1]);
+      if (std::size_t v = key.find("${"); v != std::string::npos)
+        c.key_templates_.emplace_back(key.substr(0, v), std::string(f[2]));
+      else
+        c.key_types_[key] = std::string(f[2]);
+    }
+  }
+  if (!c.services_.empty()) c.services_.back().last = static_cast<std::uint32_t>(c.actions_.size());
+  std::sort(c.key_templates_.begin(), c.key_templates_.end());
+  c.key_templates_.erase(std::unique(c.key_templates_.begin(), c.key_templates_.end()),
+                         c.key_templates_.end());
+  return c;
+}
+
+const Catalog& Catalog::Get() {
+  static std::once_flag once;
+  static Catalog* catalog = nullptr;
+  std::call_once(once, [] {
+    catalog = new Catalog(Parse(std::string_view(
+        grantpath_aws_catalog_begin,
+        static_cast<std::size_t>(grantpath_aws_catalog_end - grantpath_aws_catalog_begin))));
+  });
+  return *catalog;
+}
+
+std::optional<std::uint32_t> Catalog::Find(std::string_view action) const {
+  auto it = by_name_.find(iam::ToLower(action));
+  if (it == by_name_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::uint32_t> Catalog::FindService(std::string_view prefix) const {
+  auto it = by_service_.find(iam::ToLower(prefix));
+  if (it == by_service_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string Catalog::FullName(std::uint32_t a) const {
+  return services_[actions_[a].service].prefix + ":" + actions_[a].name;
+}
+
+std::vector<std::uint32_t> Catalog::Match(std::string_view pattern) const {
+  std::vector<std::uint32_t> out;
+  std::string p = iam::ToLower(pattern);
+  std::size_t colon = p.find(':');
+  if (colon == std::string::npos) {
+    if (p.find_first_not_of('*') == std::string::npos && !p.empty())
+      for (std::uint32_t i = 0; i < actions_.size(); ++i) out.push_back(i);
+    else
+      for (std::uint32_t i = 0; i < actions_.size(); ++i)
+        if (iam::Glob(p, actions_[i].lower)) out.push_back(i);
+    return out;
+  }
+  std::string svc = p.substr(0, colon);
+  if (!iam::HasWildcard(svc)) {
+    auto s = by_service_.find(svc);
+    if (s == by_service_.end()) return out;
+    const CatalogService& cs = services_[s->second];
+    std::string_view name = std::string_view(p).substr(colon + 1);
+    bool all = !name.empty() && name.find_first_not_of('*') == std::string_view::npos;
+    for (std::uint32_t i = cs.first; i < cs.last; ++i)
+      if (all || iam::Glob(name, std::string_view(actions_[i].lower).substr(svc.size() + 1)))
+        out.push_back(i);
+    return out;
+  }
+  for (std::uint32_t i = 0; i < actions_.size(); ++i)
+    if (iam::Glob(p, actions_[i].lower)) out.push_back(i);
+  return out;
+}
+
+std::string Catalog::KeyType(std::string_view key) const {
+  std::string k = iam::ToLower(key);
+  if (auto it = key_types_.find(k); it != key_types_.end()) return it->second;
+  for (const auto& [prefix, type] : key_templates_)
+    if (k.size() > prefix.size() && k.compare(0, prefix.size(), prefix) == 0) return type;
+  return "";
+}
+
+}  // namespace grantpath::aws

