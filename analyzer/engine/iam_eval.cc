@@ -370,20 +370,6 @@ Tri MatchStatement(const Statement& st, bool variables, PolicyRole role, const R
   return r;
 }
 
-namespace {
-
-struct PolicySetResult {
-  Tri allow = Tri::kFalse;
-  Tri deny = Tri::kFalse;
-  // Resource-side allows that name the caller itself (its ARN, "*", or
-  // through NotPrincipal) rather than its account, which delegates to the
-  // account's identity policies.
-  Tri allow_specific = Tri::kFalse;
-  bool specific_names_user = false;
-};
-
-// True when the statement's Principal matches the caller only through an
-// account entry (an account id or :root ARN).
 bool NamesOnlyAccount(const Statement& st, const Caller& c) {
   if (st.not_principal) return false;
   for (const auto& e : st.principals) {
@@ -402,34 +388,7 @@ bool NamesOnlyAccount(const Statement& st, const Caller& c) {
   return true;
 }
 
-// Evaluates the statements of some policies, recording matches.
-PolicySetResult EvalPolicies(const Account& acct, const std::vector<std::size_t>& policies,
-                             PolicyRole role, const Request& req, Evaluation* ev) {
-  PolicySetResult r;
-  for (std::size_t pi : policies) {
-    const Policy& p = acct.model().iam_policies[pi];
-    bool vars = VariablesEnabled(p.document);
-    for (std::size_t si = 0; si < p.document.statements.size(); ++si) {
-      const Statement& st = p.document.statements[si];
-      std::string why;
-      Tri t = MatchStatement(st, vars, role, req, &why);
-      if (t == Tri::kFalse) continue;
-      ev->statements.push_back({pi, si, role, st.allow, t, t == Tri::kUnknown ? why : ""});
-      if (st.allow) {
-        r.allow = TriOr(r.allow, t);
-        if (role == PolicyRole::kResource || role == PolicyRole::kTrust) {
-          if (!NamesOnlyAccount(st, req.caller)) {
-            r.allow_specific = TriOr(r.allow_specific, t);
-            if (req.caller.kind == Caller::Kind::kUser) r.specific_names_user = true;
-          }
-        }
-      } else {
-        r.deny = TriOr(r.deny, t);
-      }
-    }
-  }
-  return r;
-}
+namespace {
 
 bool IsAssumeRole(const std::string& action) {
   std::string a = ToLower(action);
@@ -440,111 +399,90 @@ bool IsAssumeRole(const std::string& action) {
 
 }  // namespace
 
+RequestPolicies PoliciesFor(const Account& acct, const Request& req) {
+  RequestPolicies rp;
+  const Caller& c = req.caller;
+  rp.has_identity = c.principal.has_value();
+  if (rp.has_identity) {
+    rp.identity = acct.IdentityPolicies(*c.principal);
+    if (auto b = acct.Boundary(*c.principal)) rp.boundary = *b;
+  }
+  rp.resource = acct.ResourcePolicies();
+  if (IsAssumeRole(req.action)) {
+    if (auto role = acct.RoleByArn(req.resource)) {
+      rp.trust_required = true;
+      if (auto tp = acct.model().iam_principals[*role].trust_policy) rp.trust.push_back(*tp);
+    }
+  }
+  if (c.kind == Caller::Kind::kUser || c.kind == Caller::Kind::kRole) rp.scp_levels = acct.ScpLevels();
+  std::string resource_account = ArnAccount(req.resource);
+  if (auto it = req.context.find("aws:resourceaccount"); it != req.context.end() && !it->second.empty())
+    resource_account = it->second.front();
+  if (resource_account.empty()) resource_account = c.account;
+  rp.same_account = !c.account.empty() && c.account == resource_account;
+  return rp;
+}
+
+namespace {
+
+struct TriLogic {
+  Tri T() const { return Tri::kTrue; }
+  Tri F() const { return Tri::kFalse; }
+  Tri And(Tri a, Tri b) const { return TriAnd(a, b); }
+  Tri Or(Tri a, Tri b) const { return TriOr(a, b); }
+  Tri Not(Tri a) const { return TriNot(a); }
+};
+
+}  // namespace
+
 Evaluation Evaluate(const Account& acct, const Request& in) {
   Request req = in;
   for (auto& [k, v] : Account::DerivedContext(req.caller))
     if (!req.context.count(k)) req.context[k] = v;
   Evaluation ev;
   const Caller& c = req.caller;
-  bool has_identity = c.principal.has_value();
-
-  // Resource-side policies: a role's trust policy for sts:AssumeRole* on
-  // that role; standalone resource policies whose statements name the
-  // resource.
-  std::vector<std::size_t> resource_pols = acct.ResourcePolicies();
-  bool trust_required = false;
-  std::vector<std::size_t> trust_pols;
-  if (IsAssumeRole(req.action)) {
-    if (auto role = acct.RoleByArn(req.resource)) {
-      trust_required = true;
-      if (auto tp = acct.model().iam_principals[*role].trust_policy) trust_pols.push_back(*tp);
-    }
-  }
-
-  std::vector<std::size_t> identity;
-  if (has_identity) identity = acct.IdentityPolicies(*c.principal);
-  PolicySetResult id = EvalPolicies(acct, identity, PolicyRole::kIdentity, req, &ev);
-  PolicySetResult res = EvalPolicies(acct, resource_pols, PolicyRole::kResource, req, &ev);
-  PolicySetResult tr = EvalPolicies(acct, trust_pols, PolicyRole::kTrust, req, &ev);
-  std::optional<PolicySetResult> bd;
-  if (has_identity) {
-    if (auto b = acct.Boundary(*c.principal))
-      bd = EvalPolicies(acct, {*b}, PolicyRole::kBoundary, req, &ev);
-  }
-  bool scp_applies = c.kind == Caller::Kind::kUser || c.kind == Caller::Kind::kRole;
-  Tri scp_ok = Tri::kTrue;
-  Tri scp_deny = Tri::kFalse;
-  if (scp_applies) {
-    for (const auto& level : acct.ScpLevels()) {
-      PolicySetResult s = EvalPolicies(acct, level, PolicyRole::kScp, req, &ev);
-      scp_ok = TriAnd(scp_ok, s.allow);
-      scp_deny = TriOr(scp_deny, s.deny);
-      if (s.allow == Tri::kFalse) ev.reasons.push_back("no SCP at one level of the organization allows it");
-    }
-  }
-  Tri deny = TriOr(TriOr(id.deny, res.deny), TriOr(tr.deny, scp_deny));
-  if (bd) deny = TriOr(deny, bd->deny);
+  RequestPolicies rp = PoliciesFor(acct, req);
+  auto stmt = [&](std::size_t pi, std::size_t si, PolicyRole role) -> Tri {
+    const Policy& p = acct.model().iam_policies[pi];
+    const Statement& st = p.document.statements[si];
+    std::string why;
+    Tri t = MatchStatement(st, VariablesEnabled(p.document), role, req, &why);
+    if (t != Tri::kFalse) ev.statements.push_back({pi, si, role, st.allow, t, t == Tri::kUnknown ? why : ""});
+    return t;
+  };
+  DecisionParts<Tri> d = CombineDecision<Tri>(TriLogic{}, acct, req, rp, stmt);
   // Denies first, then allows, in the explanation.
   std::stable_sort(ev.statements.begin(), ev.statements.end(),
                    [](const StatementRef& a, const StatementRef& b) { return !a.allow && b.allow; });
-  if (deny == Tri::kTrue) {
+  if (d.deny == Tri::kTrue) {
     ev.decision = Decision::kDeny;
     ev.explicit_deny = true;
     ev.reasons.push_back("an explicit Deny matches");
     std::erase_if(ev.statements, [](const StatementRef& s) { return s.allow || s.result != Tri::kTrue; });
     return ev;
   }
-  Tri boundary_ok = bd ? bd->allow : Tri::kTrue;
-  if (bd && bd->allow == Tri::kFalse) ev.reasons.push_back("the permissions boundary does not allow it");
-  std::string resource_account = ArnAccount(req.resource);
-  if (auto it = req.context.find("aws:resourceaccount"); it != req.context.end() && !it->second.empty())
-    resource_account = it->second.front();
-  if (resource_account.empty()) resource_account = c.account;
-  bool same_account = !c.account.empty() && c.account == resource_account;
-
-  Tri identity_ok = TriAnd(id.allow, boundary_ok);
-  Tri allowed;
+  Tri allowed = d.allowed;
+  const SideParts<Tri>& side = rp.trust_required ? d.trust : d.resource;
+  if (d.boundary && *d.boundary == Tri::kFalse) ev.reasons.push_back("the permissions boundary does not allow it");
+  if (d.scp_ok == Tri::kFalse) ev.reasons.push_back("no SCP at some level of the organization allows it");
+  if (rp.trust_required && side.allow == Tri::kFalse)
+    ev.reasons.push_back("the role's trust policy does not allow this principal");
+  if (!rp.same_account && rp.has_identity && !rp.trust_required && side.allow == Tri::kFalse &&
+      d.identity.allow != Tri::kFalse)
+    ev.reasons.push_back("cross-account: no resource policy allows it");
+  if (d.identity.allow == Tri::kFalse && side.allow == Tri::kFalse && !rp.trust_required)
+    ev.reasons.push_back("no identity or resource policy allows it");
   std::string caveat;
-  const PolicySetResult& side = trust_required ? tr : res;
-  if (!has_identity && c.kind != Caller::Kind::kAccount) {
-    // Anonymous, service and federated callers and principals outside the
-    // input: only resource-side policies can allow (for principals outside
-    // the input, their own identity policies are unknown).
-    allowed = side.allow;
-    if (c.kind == Caller::Kind::kUser || c.kind == Caller::Kind::kRole) {
-      if (!same_account && side.allow == Tri::kTrue)
-        caveat = "the caller is outside the input: its own identity policies must also allow it";
-    }
-  } else if (same_account) {
-    // Same account: an allow in either identity or resource policies is
-    // enough; a resource policy naming the user ARN is not limited by the
-    // boundary, one naming a role (or the account) is.
-    Tri by_resource = side.specific_names_user && side.allow_specific == Tri::kTrue
-                          ? Tri::kTrue
-                          : TriAnd(side.allow_specific, boundary_ok);
-    Tri by_both = TriAnd(side.allow, identity_ok);
-    if (trust_required) allowed = TriOr(by_resource, by_both);
-    else allowed = TriOr(identity_ok, by_resource);
-    if (trust_required && side.allow == Tri::kFalse)
-      ev.reasons.push_back("the role's trust policy does not allow this principal");
-    else if (id.allow == Tri::kFalse && side.allow == Tri::kFalse)
-      ev.reasons.push_back("no identity or resource policy allows it");
-  } else {
-    // Cross-account: both sides must allow.
-    allowed = TriAnd(identity_ok, side.allow);
-    if (id.allow == Tri::kFalse) ev.reasons.push_back("no identity policy allows it");
-    if (side.allow == Tri::kFalse)
-      ev.reasons.push_back(trust_required ? "the role's trust policy does not allow this principal"
-                                          : "cross-account: no resource policy allows it");
-  }
-  allowed = TriAnd(allowed, scp_ok);
-  if (has_identity && !acct.MissingPolicies(*c.principal).empty() && allowed != Tri::kTrue) {
+  if (!rp.has_identity && (c.kind == Caller::Kind::kUser || c.kind == Caller::Kind::kRole) &&
+      !rp.same_account)
+    caveat = "the caller is outside the input: its own identity policies must also allow it";
+  if (rp.has_identity && !acct.MissingPolicies(*c.principal).empty() && allowed != Tri::kTrue) {
     ev.reasons.push_back("managed policies the input lacks are attached: " +
                          acct.MissingPolicies(*c.principal).front() +
                          (acct.MissingPolicies(*c.principal).size() > 1 ? " and others" : ""));
     allowed = Tri::kUnknown;
   }
-  if (deny == Tri::kUnknown && allowed != Tri::kFalse) allowed = Tri::kUnknown;
+  if (d.deny == Tri::kUnknown && allowed != Tri::kFalse) allowed = Tri::kUnknown;
   ev.decision = allowed == Tri::kTrue ? Decision::kAllow
                 : allowed == Tri::kFalse ? Decision::kDeny
                                          : Decision::kUnknown;

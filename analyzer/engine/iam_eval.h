@@ -127,6 +127,105 @@ bool ActionMatches(const Statement& st, const std::string& action);
 bool ResourceMatches(const Statement& st, bool variables, const std::string& resource,
                      const Context& ctx, bool missing_means_all);
 
+/// True when the statement's Principal matches the caller only through an
+/// account entry (an account id or :root ARN): such a resource-side allow
+/// delegates to the account's identity policies.
+bool NamesOnlyAccount(const Statement& st, const Caller& c);
+
+/// The policies that take part in a request, and the facts that decide how
+/// they combine.
+struct RequestPolicies {
+  bool has_identity = false;       // the caller is a principal of the input
+  std::vector<std::size_t> identity;
+  std::optional<std::size_t> boundary;
+  std::vector<std::vector<std::size_t>> scp_levels;
+  std::vector<std::size_t> resource;
+  std::vector<std::size_t> trust;  // the target role's trust policy
+  bool trust_required = false;     // sts:AssumeRole* on a role of the input
+  bool same_account = false;
+};
+RequestPolicies PoliciesFor(const Account& acct, const Request& req);
+
+/// Allow/deny of one group of policies.
+template <class V>
+struct SideParts {
+  V allow;
+  V deny;
+  V allow_specific;  // resource side: allows that name the caller itself
+};
+template <class V>
+struct DecisionParts {
+  SideParts<V> identity, resource, trust;
+  std::optional<V> boundary;  // its allow
+  V scp_ok;
+  V deny;     // any explicit deny
+  V allowed;  // the allow requirement, before deny
+};
+
+/// The evaluation logic, generic over the truth values: Tri for concrete
+/// requests, solver terms for symbolic ones. `stmt(policy, statement, role)`
+/// gives whether a statement applies.
+template <class V, class Logic, class StmtFn>
+DecisionParts<V> CombineDecision(const Logic& L, const Account& acct, const Request& req,
+                                 const RequestPolicies& rp, StmtFn&& stmt) {
+  auto side = [&](const std::vector<std::size_t>& pols, PolicyRole role) {
+    SideParts<V> s{L.F(), L.F(), L.F()};
+    for (std::size_t pi : pols) {
+      const Policy& p = acct.model().iam_policies[pi];
+      for (std::size_t si = 0; si < p.document.statements.size(); ++si) {
+        const Statement& st = p.document.statements[si];
+        V t = stmt(pi, si, role);
+        if (st.allow) {
+          s.allow = L.Or(s.allow, t);
+          if ((role == PolicyRole::kResource || role == PolicyRole::kTrust) &&
+              !NamesOnlyAccount(st, req.caller))
+            s.allow_specific = L.Or(s.allow_specific, t);
+        } else {
+          s.deny = L.Or(s.deny, t);
+        }
+      }
+    }
+    return s;
+  };
+  DecisionParts<V> d{side(rp.identity, PolicyRole::kIdentity), side(rp.resource, PolicyRole::kResource),
+                     side(rp.trust, PolicyRole::kTrust), std::nullopt, L.T(), L.F(), L.F()};
+  V deny = L.Or(L.Or(d.identity.deny, d.resource.deny), d.trust.deny);
+  if (rp.boundary) {
+    SideParts<V> b = side({*rp.boundary}, PolicyRole::kBoundary);
+    d.boundary = b.allow;
+    deny = L.Or(deny, b.deny);
+  }
+  for (const auto& level : rp.scp_levels) {
+    SideParts<V> s = side(level, PolicyRole::kScp);
+    d.scp_ok = L.And(d.scp_ok, s.allow);
+    deny = L.Or(deny, s.deny);
+  }
+  d.deny = deny;
+  V boundary_ok = d.boundary ? *d.boundary : L.T();
+  V identity_ok = L.And(d.identity.allow, boundary_ok);
+  const SideParts<V>& rs = rp.trust_required ? d.trust : d.resource;
+  const Caller& c = req.caller;
+  V allowed = L.F();
+  if (!rp.has_identity && c.kind != Caller::Kind::kAccount) {
+    // Anonymous, service and federated callers and principals outside the
+    // input: only resource-side policies can allow.
+    allowed = rs.allow;
+  } else if (rp.same_account) {
+    // Same account: identity or resource side suffices. A resource-side
+    // allow naming a user is not limited by the boundary; one naming a role
+    // is; one naming only the account delegates to identity policies.
+    V by_resource = c.kind == Caller::Kind::kUser ? rs.allow_specific
+                                                   : L.And(rs.allow_specific, boundary_ok);
+    if (rp.trust_required) allowed = L.Or(by_resource, L.And(rs.allow, identity_ok));
+    else allowed = L.Or(identity_ok, by_resource);
+  } else {
+    // Cross-account: both sides must allow.
+    allowed = L.And(identity_ok, rs.allow);
+  }
+  d.allowed = L.And(allowed, d.scp_ok);
+  return d;
+}
+
 /// Evaluates a request the way AWS does. Context keys not in
 /// `req.context` are absent, except the derived ones (DerivedContext),
 /// which are added when missing.
