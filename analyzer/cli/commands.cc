@@ -9,7 +9,7 @@
 namespace grantpath::cli {
 
 const std::vector<Command>& Commands() {
-  static const std::vector<Command> kCommands = {ScanCommand(), RulesCommand(), K8sCommand(), NetCommand()};
+  static const std::vector<Command> kCommands = {ScanCommand(), RulesCommand(), K8sCommand(), NetCommand(), AwsCommand()};
   return kCommands;
 }
 

@@ -47,5 +47,6 @@ Command ScanCommand();
 Command RulesCommand();
 Command K8sCommand();
 Command NetCommand();
+Command AwsCommand();
 
 }  // namespace grantpath::cli

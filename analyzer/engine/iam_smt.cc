@@ -57,6 +57,26 @@ std::string Decimal(net::U128 v) {
   return out;
 }
 
+// ISO 8601 UTC for seconds since the epoch (civil-from-days).
+std::string FormatDate(long long t) {
+  long long days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+  long long secs = t - days * 86400;
+  long long z = days + 719468;
+  long long era = (z >= 0 ? z : z - 146096) / 146097;
+  long long doe = z - era * 146097;
+  long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  long long y = yoe + era * 400;
+  long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  long long mp = (5 * doy + 2) / 153;
+  long long d = doy - (153 * mp + 2) / 5 + 1;
+  long long m = mp < 10 ? mp + 3 : mp - 9;
+  if (m <= 2) ++y;
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", y, m, d, secs / 3600,
+                (secs / 60) % 60, secs % 60);
+  return buf;
+}
+
 struct KeyVars {
   int slots = 1;
   std::vector<expr> present, sval, nval, dval, bval, ip, ip6;
@@ -69,7 +89,8 @@ class Encoder {
       : solver_(ctx_),
         svc_(ctx_.string_const("action_service")),
         name_(ctx_.string_const("action_name")),
-        resource_(ctx_.string_const("resource")),
+        is_arn_(ctx_.bool_const("resource_is_arn")),
+        rother_(ctx_.string_const("resource_other")),
         ptype_(ctx_.int_const("principal_type")),
         parn_(ctx_.string_const("principal_arn")),
         pacct_(ctx_.string_const("principal_account")),
@@ -238,9 +259,46 @@ class Encoder {
         pattern = *s;
       }
       if (fixed_resource) any = any || ctx_.bool_val(ArnMatch(pattern, *fixed_resource));
-      else any = any || z3::in_re(resource_, ArnRe(pattern));
+      else any = any || ResourceIs(pattern);
     }
     return st.not_resource ? !any : any;
+  }
+
+  // The symbolic resource (Zelkova's encoding): either an ARN held as its
+  // six parts, the first five without ':', or a string with fewer than
+  // five ':' that is not an ARN (such as "*").
+  expr ResourceFull() {
+    expr full = seg_[0];
+    for (int i = 1; i < 6; ++i) full = z3::concat(full, z3::concat(Lit(":"), seg_[i]));
+    return full;
+  }
+  expr ResourceIs(const std::string& pattern) {
+    if (pattern == "*") return ctx_.bool_val(true);
+    if (pattern.rfind("arn:", 0) != 0) {
+      expr re = GlobRe(pattern, AnyChar(), false);
+      return z3::ite(is_arn_, z3::in_re(ResourceFull(), re), z3::in_re(rother_, re));
+    }
+    std::vector<std::string> pp;
+    std::size_t start = 0;
+    while (pp.size() < 5) {
+      std::size_t c = pattern.find(':', start);
+      if (c == std::string::npos) break;
+      pp.push_back(pattern.substr(start, c - start));
+      start = c + 1;
+    }
+    pp.push_back(pattern.substr(start));
+    if (pp.size() < 6) {
+      if (pp.back().empty() || pp.back().back() != '*') return ctx_.bool_val(false);
+      while (pp.size() < 6) pp.push_back("*");
+    }
+    expr m = is_arn_;
+    for (int i = 0; i < 6; ++i) {
+      const std::string& p = pp[i];
+      if (!p.empty() && p.find_first_not_of('*') == std::string::npos) continue;
+      if (!HasWildcard(p)) m = m && seg_[i] == Lit(p);
+      else m = m && z3::in_re(seg_[i], GlobRe(p, i < 5 ? NoColon() : AnyChar(), false));
+    }
+    return m;
   }
 
   expr EntryMatch(const PrincipalEntry& e) {
@@ -487,6 +545,7 @@ class Encoder {
 
   // Constrains the symbolic caller to well-formed values.
   void CallerShape() {
+    symbolic_caller_ = true;
     solver_.add(ptype_ >= 0 && ptype_ <= 3);
     expr digits = z3::range(ctx_.string_val("0"), ctx_.string_val("9"));
     expr pname = ctx_.string_const("principal_name");
@@ -506,7 +565,12 @@ class Encoder {
       solver_.add(z3::in_re(svc_, z3::plus(lower + digit + z3::to_re(Lit("-")))));
       solver_.add(z3::in_re(name_, z3::plus(lower + digit)));
     }
-    if (!fixed_resource) solver_.add(z3::in_re(resource_, z3::star(AnyChar())));
+    if (!fixed_resource) {
+      for (int i = 0; i < 6; ++i) solver_.add(z3::in_re(seg_[i], z3::star(i < 5 ? NoColon() : AnyChar())));
+      solver_.add(seg_[0] == Lit("arn"));
+      // A request names an ARN or, for actions without resource types, "*".
+      solver_.add(rother_ == Lit("*"));
+    }
     z3::check_result r;
     try {
       r = solver_.check();
@@ -520,14 +584,42 @@ class Encoder {
       return Sat::kUnknown;
     }
     z3::model m = solver_.get_model();
+    if (!fixed_action) {
+      // Prefer an action the catalog knows, in the service found.
+      std::string svc = m.eval(svc_, true).get_string();
+      const auto& cat = aws::Catalog::Get();
+      if (auto si = cat.FindService(svc)) {
+        const auto& cs = cat.services()[*si];
+        expr known = ctx_.bool_val(false);
+        for (std::uint32_t a = cs.first; a < cs.last; ++a)
+          known = known || name_ == Lit(cat.actions()[a].lower.substr(svc.size() + 1));
+        solver_.push();
+        solver_.add(svc_ == Lit(svc) && known);
+        try {
+          if (solver_.check() == z3::sat) m = solver_.get_model();
+        } catch (const z3::exception&) {
+        }
+        solver_.pop();
+      }
+    }
     auto str = [&](const expr& e) { return m.eval(e, true).get_string(); };
     w->action = fixed_action ? *fixed_action : str(svc_) + ":" + str(name_);
     if (!fixed_action) {
       if (auto idx = aws::Catalog::Get().Find(w->action)) w->action = aws::Catalog::Get().FullName(*idx);
     }
-    w->resource = fixed_resource ? *fixed_resource : str(resource_);
+    if (fixed_resource) {
+      w->resource = *fixed_resource;
+    } else if (m.eval(is_arn_, true).is_true()) {
+      w->resource = str(seg_[0]);
+      for (int i = 1; i < 6; ++i) w->resource += ":" + str(seg_[i]);
+    } else {
+      w->resource = str(rother_);
+    }
     if (fixed_caller) {
       w->caller = *fixed_caller;
+    } else if (!symbolic_caller_) {
+      w->caller = Caller{};
+      w->caller.kind = Caller::Kind::kUser;  // whoever holds the policy
     } else {
       int t = m.eval(ptype_, true).get_numeral_int();
       Caller c;
@@ -559,7 +651,7 @@ class Encoder {
             vals.push_back(s);
             break;
           }
-          case OpFamily::kDate: vals.push_back(m.eval(kv.dval[i], true).get_decimal_string(0)); break;
+          case OpFamily::kDate: vals.push_back(FormatDate(std::stoll(m.eval(kv.dval[i], true).get_decimal_string(0)))); break;
           case OpFamily::kBool: vals.push_back(m.eval(kv.bval[i], true).is_true() ? "true" : "false"); break;
           case OpFamily::kIp: {
             std::string bits = m.eval(kv.ip[i], true).get_decimal_string(0);
@@ -578,7 +670,13 @@ class Encoder {
 
   z3::context ctx_;
   z3::solver solver_;
-  expr svc_, name_, resource_, ptype_, parn_, pacct_, pval_;
+  expr svc_, name_, is_arn_, rother_, ptype_, parn_, pacct_, pval_;
+  std::vector<expr> seg_ = [this] {
+    std::vector<expr> v;
+    for (int i = 0; i < 6; ++i) v.push_back(ctx_.string_const(("resource_part" + std::to_string(i)).c_str()));
+    return v;
+  }();
+  bool symbolic_caller_ = false;
   std::map<std::string, int> set_uses_;
   std::map<std::string, KeyVars> keys_;
   std::map<std::string, expr> opaque_;
@@ -672,7 +770,7 @@ Result GrantsAccess(const PolicyDocument& doc, PolicyRole role, const std::vecto
   expr act = enc.ctx_.bool_val(false);
   for (const auto& a : actions) act = act || enc.ActionMatch(a);
   expr res = enc.ctx_.bool_val(resources.empty());
-  for (const auto& r : resources) res = res || z3::in_re(enc.resource_, enc.ArnRe(r));
+  for (const auto& r : resources) res = res || enc.ResourceIs(r);
   Request w;
   Sat s = enc.Check(enc.DocAllowed(doc, role) && act && res, &w);
   bool replayed = s == Sat::kSat && DocumentDecision(doc, role, w) == Decision::kAllow;

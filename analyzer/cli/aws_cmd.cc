@@ -1,0 +1,531 @@
+// grantpath aws can-i | who-can | compare | check-access-not-granted |
+// check-no-public-access: AWS IAM queries (docs/aws-iam.md). Concrete
+// questions are answered by the evaluator (engine/iam_eval.h), questions
+// over all contexts or all requests by the solver (engine/iam_smt.h).
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "engine/aws_catalog.h"
+#include "engine/iam_eval.h"
+#include "engine/iam_match.h"
+#include "engine/iam_smt.h"
+
+namespace grantpath::cli {
+namespace {
+
+using Json = nlohmann::ordered_json;
+using iam::Decision;
+
+inline constexpr int kExitUnknown = 3;  // the answer could not be decided
+
+struct AwsFlags {
+  InputOptions in;
+  bool verbose = false;
+  std::string format = "text";
+  std::string principal, action, resource, expect;
+  std::vector<std::string> context;
+  bool any_context = false;
+  unsigned timeout_ms = 10000;
+  std::string old_policy, new_policy, policy;
+  std::vector<std::string> actions, resources;
+  std::string resource_type, owner_account;
+};
+
+AwsFlags& Flags() {
+  static AwsFlags f;
+  return f;
+}
+
+std::unique_ptr<Session> Load(AwsFlags& f) {
+  f.in.load.verbose = f.verbose;
+  f.in.k8s_defaults = false;
+  auto s = LoadSession(f.in);
+  PrintDiagnostics(*s);
+  if (s->model->iam_policies.empty() && s->model->iam_principals.empty()) {
+    std::cerr << "error: nothing to analyze: no AWS IAM document found in the given paths\n";
+    return nullptr;
+  }
+  return s;
+}
+
+bool ParseContext(const std::vector<std::string>& args, iam::Context* out) {
+  for (const auto& a : args) {
+    std::size_t eq = a.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << "error: --context must be KEY=VALUE, got '" << a << "'\n";
+      return false;
+    }
+    (*out)[iam::ToLower(a.substr(0, eq))].push_back(a.substr(eq + 1));
+  }
+  return true;
+}
+
+Json ContextJson(const iam::Context& ctx) {
+  Json j = Json::object();
+  for (const auto& [k, v] : ctx) j[k] = v.size() == 1 ? Json(v[0]) : Json(v);
+  return j;
+}
+
+// The keys of a witness context that the user neither gave nor the caller
+// implies: what must hold for the request to be allowed.
+iam::Context ChosenKeys(const iam::Context& witness, const iam::Request& req) {
+  iam::Context derived = iam::Account::DerivedContext(req.caller);
+  iam::Context out;
+  for (const auto& [k, v] : witness)
+    if (!req.context.count(k) && !derived.count(k)) out[k] = v;
+  return out;
+}
+
+std::string ContextText(const iam::Context& ctx) {
+  std::string out;
+  for (const auto& [k, v] : ctx)
+    for (const auto& x : v) out += (out.empty() ? "" : ", ") + k + "=" + x;
+  return out;
+}
+
+Json CallerJson(const iam::Caller& c) {
+  static const char* kinds[] = {"user", "role", "account", "service", "federated", "anonymous"};
+  Json j;
+  j["type"] = kinds[static_cast<int>(c.kind)];
+  if (!c.arn.empty()) j["arn"] = c.arn;
+  if (!c.account.empty()) j["account"] = c.account;
+  if (!c.value.empty()) j["name"] = c.value;
+  return j;
+}
+
+Json RequestJson(const iam::Request& r) {
+  Json j;
+  j["principal"] = CallerJson(r.caller);
+  j["action"] = r.action;
+  j["resource"] = r.resource;
+  j["context"] = ContextJson(r.context);
+  return j;
+}
+
+std::string RequestText(const iam::Request& r) {
+  std::string who = r.caller.Display();
+  std::string out = (who.empty() ? "" : who + " ") + r.action + " on " + r.resource;
+  std::string ctx = ContextText(r.context);
+  if (!ctx.empty()) out += " with " + ctx;
+  return out;
+}
+
+Json UnknownsJson(const Model& m, const std::vector<iam::smt::Unknown>& us) {
+  Json a = Json::array();
+  for (const auto& u : us) {
+    Json j;
+    j["reason"] = u.reason;
+    j["location"] = u.where.known() ? LocationJson(m, u.where) : Json(nullptr);
+    a.push_back(j);
+  }
+  return a;
+}
+
+void PrintUnknowns(const Model& m, const std::vector<iam::smt::Unknown>& us) {
+  for (const auto& u : us)
+    std::cout << "  unknown: " << u.reason << (u.where.known() ? " at " + LocationText(m, u.where) : "") << "\n";
+}
+
+std::string PolicyLabel(const Model& m, std::size_t pi) {
+  const iam::Policy& p = m.iam_policies[pi];
+  std::string name = !p.name.empty() ? p.name : !p.arn.empty() ? p.arn : "policy";
+  return name;
+}
+
+Json StatementsJson(const Model& m, const std::vector<iam::StatementRef>& refs) {
+  Json a = Json::array();
+  for (const auto& s : refs) {
+    const iam::Policy& p = m.iam_policies[s.policy];
+    const iam::Statement& st = p.document.statements[s.statement];
+    Json j;
+    j["policy"] = PolicyLabel(m, s.policy);
+    if (!p.arn.empty()) j["policy_arn"] = p.arn;
+    j["policy_type"] = iam::PolicyRoleName(s.role);
+    j["effect"] = st.allow ? "Allow" : "Deny";
+    j["sid"] = st.sid.empty() ? Json(nullptr) : Json(st.sid);
+    j["statement_index"] = s.statement;
+    if (s.result == iam::Tri::kUnknown) j["undecided"] = s.note;
+    j["location"] = LocationJson(m, st.where);
+    a.push_back(j);
+  }
+  return a;
+}
+
+void PrintStatements(const Model& m, const std::vector<iam::StatementRef>& refs) {
+  for (const auto& s : refs) {
+    const iam::Policy& p = m.iam_policies[s.policy];
+    const iam::Statement& st = p.document.statements[s.statement];
+    std::cout << "  " << (st.allow ? "Allow" : "Deny") << " in " << iam::PolicyRoleName(s.role) << " policy '"
+              << PolicyLabel(m, s.policy) << "' statement " << s.statement
+              << (st.sid.empty() ? "" : " (" + st.sid + ")") << " at " << LocationText(m, st.where)
+              << (s.result == iam::Tri::kUnknown ? " [undecided: " + s.note + "]" : "") << "\n";
+  }
+}
+
+// Standalone identity policies (not from an account export) apply to the
+// --principal of can-i when the input does not define it.
+void AttachStandalone(Model& m, const std::string& principal) {
+  std::vector<std::size_t> standalone;
+  for (std::size_t i = 0; i < m.iam_policies.size(); ++i) {
+    const auto& p = m.iam_policies[i];
+    if (p.kind == iam::PolicyKind::kIdentity && p.arn.empty() && p.owner_arn.empty()) standalone.push_back(i);
+  }
+  if (standalone.empty()) return;
+  iam::Principal pr;
+  iam::Caller c = iam::Account(m, nullptr).CallerFromString(principal);
+  if (c.principal) return;  // defined by the input
+  if (c.kind != iam::Caller::Kind::kUser && c.kind != iam::Caller::Kind::kRole) return;
+  pr.type = c.kind == iam::Caller::Kind::kUser ? iam::PrincipalType::kUser : iam::PrincipalType::kRole;
+  pr.arn = c.arn;
+  pr.name = c.name;
+  pr.inline_policies = standalone;
+  m.AddIamPrincipal(std::move(pr));
+}
+
+int RunCanI() {
+  AwsFlags& f = Flags();
+  if (!f.expect.empty() && f.expect != "allow" && f.expect != "deny") {
+    std::cerr << "error: --expect must be 'allow' or 'deny'\n";
+    return kExitUsage;
+  }
+  iam::Context ctx;
+  if (!ParseContext(f.context, &ctx)) return kExitUsage;
+  auto s = Load(f);
+  if (!s) return kExitUsage;
+  Model& m = *s->model;
+  AttachStandalone(m, f.principal);
+  iam::Account acct(m, nullptr);
+  iam::Request req;
+  req.caller = acct.CallerFromString(f.principal);
+  req.action = f.action;
+  req.resource = f.resource;
+  req.context = ctx;
+  if (!aws::Catalog::Get().Find(f.action))
+    std::cerr << "warning: action '" << f.action << "' is not in the action catalog ("
+              << aws::Catalog::Get().version() << ")\n";
+  iam::Evaluation ev = iam::Evaluate(acct, req);
+  std::string decision = iam::DecisionName(ev.decision);
+  std::optional<iam::smt::Result> any;
+  if (f.any_context && ev.decision == Decision::kDeny && !ev.explicit_deny) {
+    any = iam::smt::AllowedForSomeContext(acct, req, {f.timeout_ms});
+    if (any->sat == iam::smt::Sat::kSat) decision = "conditional";
+    else if (any->sat == iam::smt::Sat::kUnknown) decision = "unknown";
+  } else if (f.any_context && ev.explicit_deny) {
+    // An explicit deny under the given context may not hold under another.
+    any = iam::smt::AllowedForSomeContext(acct, req, {f.timeout_ms});
+    if (any->sat == iam::smt::Sat::kSat) decision = "conditional";
+    else if (any->sat == iam::smt::Sat::kUnknown) decision = "unknown";
+  }
+  std::vector<iam::StatementRef> shown = ev.statements;
+  if (any && any->sat == iam::smt::Sat::kSat) shown = iam::Evaluate(acct, any->witness).statements;
+  Json deny = nullptr;
+  if (decision == "deny") deny = ev.explicit_deny ? "explicit" : "implicit";
+  if (f.format == "json") {
+    Json j;
+    j["decision"] = decision;
+    j["deny"] = deny;
+    j["request"] = RequestJson(req);
+    j["statements"] = StatementsJson(m, shown);
+    j["reasons"] = decision == "conditional" ? Json::array() : Json(ev.reasons);
+    if (decision == "conditional") j["witness_context"] = ContextJson(ChosenKeys(any->witness.context, req));
+    if (any) j["unknowns"] = UnknownsJson(m, any->unknowns);
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << decision << (decision == "deny" ? std::string(" (") + (ev.explicit_deny ? "explicit" : "implicit") + ")" : "")
+              << ": " << RequestText(req) << "\n";
+    if (decision == "conditional")
+      std::cout << "  allowed when: " << ContextText(ChosenKeys(any->witness.context, req)) << "\n";
+    PrintStatements(m, shown);
+    if (decision != "conditional")
+      for (const auto& r : ev.reasons) std::cout << "  " << r << "\n";
+    if (any) PrintUnknowns(m, any->unknowns);
+  }
+  if (!f.expect.empty()) {
+    bool as_expected = f.expect == "allow" ? decision == "allow" : decision == "deny";
+    return as_expected ? kExitOk : kExitFindings;
+  }
+  return decision == "unknown" ? kExitUnknown : kExitOk;
+}
+
+int RunWhoCan() {
+  AwsFlags& f = Flags();
+  iam::Context ctx;
+  if (!ParseContext(f.context, &ctx)) return kExitUsage;
+  auto s = Load(f);
+  if (!s) return kExitUsage;
+  const Model& m = *s->model;
+  iam::Account acct(m, nullptr);
+  // Candidates: the input's users and roles, and every principal that a
+  // resource or trust policy names.
+  std::vector<std::string> candidates;
+  std::set<std::string> seen;
+  for (const auto& p : m.iam_principals)
+    if (p.type != iam::PrincipalType::kGroup && seen.insert(p.arn).second) candidates.push_back(p.arn);
+  for (const auto& pol : m.iam_policies) {
+    if (pol.kind != iam::PolicyKind::kResource && pol.kind != iam::PolicyKind::kTrust) continue;
+    for (const auto& st : pol.document.statements)
+      for (const auto& e : st.principals)
+        for (const auto& v : e.values) {
+          std::string c = e.type == "*" || v.value == "*" ? "*" : v.value;
+          if (seen.insert(c).second) candidates.push_back(c);
+        }
+  }
+  Json rows = Json::array();
+  std::ostringstream text;
+  int allowed = 0;
+  for (const auto& cand : candidates) {
+    iam::Request req;
+    req.caller = acct.CallerFromString(cand);
+    req.action = f.action;
+    req.resource = f.resource;
+    req.context = ctx;
+    iam::Evaluation ev = iam::Evaluate(acct, req);
+    std::string decision = iam::DecisionName(ev.decision);
+    std::optional<iam::smt::Result> any;
+    if (f.any_context && ev.decision == Decision::kDeny) {
+      any = iam::smt::AllowedForSomeContext(acct, req, {f.timeout_ms});
+      if (any->sat == iam::smt::Sat::kSat) decision = "conditional";
+      else if (any->sat == iam::smt::Sat::kUnknown) decision = "unknown";
+    }
+    if (decision == "deny") continue;
+    ++allowed;
+    auto stmts = any && any->sat == iam::smt::Sat::kSat ? iam::Evaluate(acct, any->witness).statements : ev.statements;
+    Json j;
+    j["principal"] = CallerJson(req.caller);
+    j["decision"] = decision;
+    if (decision == "conditional") j["witness_context"] = ContextJson(ChosenKeys(any->witness.context, req));
+    j["statements"] = StatementsJson(m, stmts);
+    if (!ev.reasons.empty() && decision != "conditional") j["notes"] = ev.reasons;
+    rows.push_back(j);
+    text << decision << ": " << req.caller.Display();
+    if (decision == "conditional") text << " when " << ContextText(ChosenKeys(any->witness.context, req));
+    text << "\n";
+    for (const auto& st : stmts) {
+      const iam::Statement& x = m.iam_policies[st.policy].document.statements[st.statement];
+      text << "  " << (x.allow ? "Allow" : "Deny") << " in " << iam::PolicyRoleName(st.role) << " policy '"
+           << PolicyLabel(m, st.policy) << "' at " << LocationText(m, x.where) << "\n";
+    }
+    if (decision != "conditional")
+      for (const auto& r : ev.reasons) text << "  " << r << "\n";
+  }
+  if (f.format == "json") {
+    Json j;
+    j["action"] = f.action;
+    j["resource"] = f.resource;
+    j["principals"] = rows;
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << text.str();
+    std::cout << allowed << " of " << candidates.size() << " principals may " << f.action << " on " << f.resource << "\n";
+  }
+  return kExitOk;
+}
+
+// One policy document from a file, and whether it is a resource policy.
+struct OnePolicy {
+  std::unique_ptr<Session> session;
+  const iam::Policy* policy = nullptr;
+  iam::PolicyRole role = iam::PolicyRole::kIdentity;
+};
+
+std::optional<OnePolicy> LoadOne(const std::string& path, bool verbose) {
+  InputOptions in;
+  in.paths = {path};
+  in.k8s_defaults = false;
+  in.load.verbose = verbose;
+  OnePolicy o;
+  o.session = LoadSession(in);
+  PrintDiagnostics(*o.session);
+  const auto& pols = o.session->model->iam_policies;
+  if (pols.size() != 1) {
+    std::cerr << "error: " << path << ": expected one IAM policy document, found " << pols.size() << "\n";
+    return std::nullopt;
+  }
+  if (o.session->diagnostics.CountAtLeast(DiagLevel::kError) > 0) {
+    std::cerr << "error: " << path << ": the policy has errors (above); not compared\n";
+    return std::nullopt;
+  }
+  o.policy = &pols[0];
+  for (const auto& st : o.policy->document.statements)
+    if (st.has_principal) o.role = iam::PolicyRole::kResource;
+  if (o.policy->kind == iam::PolicyKind::kTrust) o.role = iam::PolicyRole::kTrust;
+  return o;
+}
+
+int RunCompare() {
+  AwsFlags& f = Flags();
+  auto a = LoadOne(f.old_policy, f.verbose);
+  auto b = LoadOne(f.new_policy, f.verbose);
+  if (!a || !b) return kExitUsage;
+  iam::PolicyRole role = (a->role != iam::PolicyRole::kIdentity || b->role != iam::PolicyRole::kIdentity)
+                             ? iam::PolicyRole::kResource
+                             : iam::PolicyRole::kIdentity;
+  iam::smt::Options opt{f.timeout_ms};
+  auto more = iam::smt::Difference(b->policy->document, a->policy->document, role, opt);  // new \ old
+  auto less = iam::smt::Difference(a->policy->document, b->policy->document, role, opt);  // old \ new
+  using iam::smt::Sat;
+  std::string result;
+  if (more.sat == Sat::kUnknown || less.sat == Sat::kUnknown) result = "unknown";
+  else if (more.sat == Sat::kUnsat && less.sat == Sat::kUnsat) result = "equivalent";
+  else if (more.sat == Sat::kSat && less.sat == Sat::kUnsat) result = "more";
+  else if (more.sat == Sat::kUnsat && less.sat == Sat::kSat) result = "less";
+  else result = "incomparable";
+  const Model& ma = *a->session->model;
+  const Model& mb = *b->session->model;
+  if (f.format == "json") {
+    Json j;
+    j["result"] = result;
+    j["old"] = f.old_policy;
+    j["new"] = f.new_policy;
+    j["policy_type"] = iam::PolicyRoleName(role);
+    j["newly_allowed"] = more.sat == Sat::kSat ? RequestJson(more.witness) : Json(nullptr);
+    j["no_longer_allowed"] = less.sat == Sat::kSat ? RequestJson(less.witness) : Json(nullptr);
+    Json u = UnknownsJson(mb, more.unknowns);
+    for (auto& x : UnknownsJson(ma, less.unknowns)) u.push_back(x);
+    j["unknowns"] = u;
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << result << ": " << f.new_policy << " compared with " << f.old_policy << "\n";
+    if (more.sat == Sat::kSat) std::cout << "  newly allowed: " << RequestText(more.witness) << "\n";
+    if (less.sat == Sat::kSat) std::cout << "  no longer allowed: " << RequestText(less.witness) << "\n";
+    PrintUnknowns(mb, more.unknowns);
+    PrintUnknowns(ma, less.unknowns);
+  }
+  if (result == "unknown") return kExitUnknown;
+  return result == "more" || result == "incomparable" ? kExitFindings : kExitOk;
+}
+
+std::vector<std::string> SplitList(const std::vector<std::string>& in) {
+  std::vector<std::string> out;
+  for (const auto& s : in) {
+    std::size_t start = 0;
+    while (start <= s.size()) {
+      std::size_t c = s.find(',', start);
+      if (c == std::string::npos) c = s.size();
+      if (c > start) out.push_back(s.substr(start, c - start));
+      start = c + 1;
+    }
+  }
+  return out;
+}
+
+int Verdict(const Model& m, const iam::smt::Result& r, bool fail_when_sat, const std::string& what) {
+  using iam::smt::Sat;
+  std::string verdict = r.sat == Sat::kUnknown ? "UNKNOWN" : (r.sat == Sat::kSat) == fail_when_sat ? "FAIL" : "PASS";
+  if (Flags().format == "json") {
+    Json j;
+    j["result"] = verdict;
+    j["check"] = what;
+    j["witness"] = r.sat == Sat::kSat ? RequestJson(r.witness) : Json(nullptr);
+    j["unknowns"] = UnknownsJson(m, r.unknowns);
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << verdict << ": " << what << "\n";
+    if (r.sat == Sat::kSat) std::cout << "  witness: " << RequestText(r.witness) << "\n";
+    PrintUnknowns(m, r.unknowns);
+  }
+  return verdict == "PASS" ? kExitOk : verdict == "FAIL" ? kExitFindings : kExitUnknown;
+}
+
+int RunAccessNotGranted() {
+  AwsFlags& f = Flags();
+  auto p = LoadOne(f.policy, f.verbose);
+  if (!p) return kExitUsage;
+  auto actions = SplitList(f.actions);
+  auto resources = SplitList(f.resources);
+  for (const auto& a : actions)
+    if (aws::Catalog::Get().Match(a).empty())
+      std::cerr << "warning: action '" << a << "' matches nothing in the action catalog\n";
+  auto r = iam::smt::GrantsAccess(p->policy->document, p->role, actions, resources, {f.timeout_ms});
+  std::string what = "the policy does not grant " + SplitList(f.actions).front() +
+                     (actions.size() > 1 ? " (or " + std::to_string(actions.size() - 1) + " more)" : "") +
+                     (resources.empty() ? "" : " on " + resources.front() + (resources.size() > 1 ? " (or more)" : ""));
+  return Verdict(*p->session->model, r, true, what);
+}
+
+int RunNoPublicAccess() {
+  AwsFlags& f = Flags();
+  auto p = LoadOne(f.policy, f.verbose);
+  if (!p) return kExitUsage;
+  if (p->role == iam::PolicyRole::kIdentity) {
+    std::cerr << "error: " << f.policy << ": not a resource policy (no statement has a Principal)\n";
+    return kExitUsage;
+  }
+  auto r = iam::smt::PublicAccess(p->policy->document, f.owner_account, {f.timeout_ms});
+  std::string what = "the policy grants no public access" +
+                     (f.resource_type.empty() ? std::string() : " (" + f.resource_type + ")");
+  return Verdict(*p->session->model, r, true, what);
+}
+
+void AddFormat(CLI::App* c, AwsFlags& f) {
+  c->add_option("--format", f.format, "Output format")->check(CLI::IsMember({"text", "json"}))->default_str("text");
+  c->add_option("--timeout-ms", f.timeout_ms, "Time limit of each solver query (milliseconds)")->capture_default_str();
+}
+
+}  // namespace
+
+Command AwsCommand() {
+  static int selected = 0;
+  return Command{
+      "aws",
+      [](CLI::App& app) {
+        AwsFlags& f = Flags();
+        CLI::App* aws = app.add_subcommand("aws", "AWS IAM queries");
+        aws->require_subcommand(1);
+        CLI::App* cani = aws->add_subcommand("can-i", "Is this request allowed?");
+        cani->add_option("--principal", f.principal, "User or role ARN (or name), account id, service, or * (anonymous)")->required();
+        cani->add_option("--action", f.action, "service:Action")->required();
+        cani->add_option("--resource", f.resource, "Resource ARN")->required();
+        cani->add_option("--context", f.context, "KEY=VALUE (repeat a key for several values)");
+        cani->add_flag("--any-context", f.any_context, "Keys not given may take any value or be absent");
+        cani->add_option("--expect", f.expect, "Exit 1 unless the decision is this (allow or deny)");
+        AddFormat(cani, f);
+        AddInputOptions(cani, &f.in, &f.verbose);
+        cani->callback([] { selected = 1; });
+        CLI::App* who = aws->add_subcommand("who-can", "Which principals may do this?");
+        who->add_option("--action", f.action, "service:Action")->required();
+        who->add_option("--resource", f.resource, "Resource ARN")->required();
+        who->add_option("--context", f.context, "KEY=VALUE (repeat a key for several values)");
+        who->add_flag("--any-context", f.any_context, "Keys not given may take any value or be absent");
+        AddFormat(who, f);
+        AddInputOptions(who, &f.in, &f.verbose);
+        who->callback([] { selected = 2; });
+        CLI::App* cmp = aws->add_subcommand("compare", "What does NEW allow that OLD does not, and the reverse?");
+        cmp->add_option("old", f.old_policy, "The policy before the change")->required();
+        cmp->add_option("new", f.new_policy, "The policy after the change")->required();
+        cmp->add_flag("-v,--verbose", f.verbose, "Also list skipped input");
+        AddFormat(cmp, f);
+        cmp->callback([] { selected = 3; });
+        CLI::App* nag = aws->add_subcommand("check-access-not-granted", "PASS when POLICY cannot allow the actions");
+        nag->add_option("policy", f.policy, "Policy document")->required();
+        nag->add_option("--action", f.actions, "Actions (comma-separated or repeated; wildcards allowed)")->required();
+        nag->add_option("--resource", f.resources, "Resource ARNs (comma-separated or repeated)");
+        nag->add_flag("-v,--verbose", f.verbose, "Also list skipped input");
+        AddFormat(nag, f);
+        nag->callback([] { selected = 4; });
+        CLI::App* pub = aws->add_subcommand("check-no-public-access", "PASS when a resource policy grants no public access");
+        pub->add_option("policy", f.policy, "Resource policy document")->required();
+        pub->add_option("--resource-type", f.resource_type, "Resource type, e.g. AWS::S3::Bucket (shown in the report)");
+        pub->add_option("--owner-account", f.owner_account, "Account that owns the resource");
+        pub->add_flag("-v,--verbose", f.verbose, "Also list skipped input");
+        AddFormat(pub, f);
+        pub->callback([] { selected = 5; });
+      },
+      [] {
+        switch (selected) {
+          case 1: return RunCanI();
+          case 2: return RunWhoCan();
+          case 3: return RunCompare();
+          case 4: return RunAccessNotGranted();
+          case 5: return RunNoPublicAccess();
+        }
+        return kExitUsage;
+      }};
+}
+
+}  // namespace grantpath::cli
