@@ -243,6 +243,98 @@ RULE_FACTS.update({
         NET_REFS),
 })
 
+IAM_APPLIES = ("AWS IAM users, groups and roles from `aws iam get-account-authorization-details`, and "
+               "standalone identity policy documents (judged as what a holder of only that policy may do)")
+IAM_REQUEST = ("`kind` is `iam-request`: `principal`, `action`, `resource` and, when the grant needs one, "
+               "`context` (the condition keys and values under which it is allowed); `decision` is `allow` "
+               "or `allow (under the context shown)`. The request is replayed through the concrete "
+               "evaluator before it is reported; `grantpath aws can-i` with the same values shows the same "
+               "statements.")
+IAM_EVAL = ("Effective permissions follow AWS's evaluation logic (docs/aws-iam.md): explicit Deny wins; "
+            "identity policies of the principal and its groups (default versions of managed policies); "
+            "the permissions boundary intersects; conditions are honoured, and a grant that needs a "
+            "context is reported with that context (found by the solver, never assumed); a Deny whose "
+            "conditions may fail does not hide a grant. SCPs and resource policies in the input take part "
+            "in the confirmation. Managed policies the input lacks are warned about (`unresolved-reference`) "
+            "and count as granting nothing.")
+IAM_REFS = ["https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html",
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html"]
+PRIVESC_REFS = IAM_REFS + ["https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/",
+                           "CWE-269: Improper Privilege Management"]
+AA_REFS = ["https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html"]
+
+RULE_FACTS.update({
+    "iam-admin-equivalent": (IAM_APPLIES, IAM_REQUEST + " The request shown is iam:AttachRolePolicy, which "
+        "by itself lets the holder make any role an administrator.",
+        IAM_EVAL + " Admin-equivalent means: every action of the action catalog is allowed on Resource "
+        "\"*\" (through any mix of statements and policies) and no unconditional Deny on every resource "
+        "removes one. The message says when the grant also covers actions the catalog does not list yet "
+        "(Action \"*\" or NotAction).", IAM_REFS + ["CWE-250: Execution with Unnecessary Privileges"]),
+    "iam-privilege-escalation": (IAM_APPLIES, IAM_REQUEST + " `method` names the escalation method; "
+        "`also` gives the other permissions of a multi-permission method, each confirmed on a resource.",
+        IAM_EVAL + " Each permission of a method must be allowed on a concrete resource: another user's "
+        "ARN for credential actions (creating keys or passwords for oneself is not an escalation), "
+        "a role for iam:PassRole, a policy for policy versions. A method is not reported for "
+        "admin-equivalent subjects.", PRIVESC_REFS),
+    "iam-assume-role-path": ("AWS IAM users and roles with their trust policies",
+        "`kind` is `iam-path`: `principal`, `target` (the admin-equivalent role), `path` (the names "
+        "joined by `->`) and `first_request` (the first sts:AssumeRole); the finding's `path` (SARIF "
+        "`codeFlows`) has one step per assumption with its location.",
+        "An edge A -> R exists when the concrete evaluator allows A sts:AssumeRole on R: R's trust "
+        "policy must name A (its ARN, its account, or \"*\"), and A's identity policies must allow it "
+        "unless the trust policy names A itself in the same account. Conditions are honoured (a "
+        "conditional edge carries its context). The path shown is a shortest one (breadth-first).",
+        IAM_REFS + ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html"]),
+    "iam-public-access": ("Role trust policies and resource-based policy documents (S3, SQS, SNS, KMS, "
+        "ECR, Lambda, Secrets Manager...)", IAM_REQUEST + " The principal is an anonymous caller or an AWS "
+        "user of an account the policy does not name.",
+        "Decided by the solver (`grantpath aws check-no-public-access` runs the same check): public when "
+        "some request from outside is allowed, where outside means anonymous (not for trust policies) or "
+        "an account that is neither the owner nor named by the policy, and where the keys that "
+        "identify the caller's organization, account, VPC, VPC endpoint, service and address "
+        "(aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceAccount, aws:SourceArn, aws:SourceVpc(e), "
+        "aws:SourceIp, ...) are absent; an aws:SourceIp compared with 0.0.0.0/0 or ::/0 may be any "
+        "address. Keys the caller controls (aws:SecureTransport, aws:UserAgent, s3:prefix...) may take "
+        "any value.", IAM_REFS + ["https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-concepts.html"]),
+    "iam-cross-account-trust": ("Role trust policies and resource-based policy documents whose account is known",
+        "`kind` is `iam-request`: `principal` (the other account or its principal), an `action` the "
+        "statement allows and the `resource`.",
+        "Every Allow statement that names, in Principal, an account id, :root ARN, user or role of an "
+        "account other than the owner's (the role's account; for a resource policy, the account in its "
+        "Resource ARNs). One finding per named principal; conditions are mentioned, not evaluated.", IAM_REFS),
+    "iam-oidc-trust-without-subject": ("Role trust policies",
+        "`kind` is `iam-request`: the federated principal, sts:AssumeRoleWithWebIdentity on the role, and "
+        "a `context` with a token subject of an outsider that the trust policy accepts.",
+        "For each Allow statement that grants sts:AssumeRoleWithWebIdentity to an OIDC provider "
+        "(`Federated`), a positive String condition (not IfExists, not ForAllValues) on `<issuer>:sub` "
+        "must exist whose every value pins an owner: GitHub `repo:ORG/...` with a literal ORG, EKS "
+        "`system:serviceaccount:NS:...` with a literal NS, or any value that does not start with a "
+        "wildcard. SAML providers are not judged.", IAM_REFS + [
+        "https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services",
+        "https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html"]),
+    "iam-unrestricted-data-access": (IAM_APPLIES, IAM_REQUEST,
+        IAM_EVAL + " Checked actions: s3:GetObject, secretsmanager:GetSecretValue, ssm:GetParameter, "
+        "ssm:GetParameters, ssm:GetParametersByPath, kms:Decrypt; each must be allowed by a statement "
+        "with Resource \"*\" and confirmed on an arbitrary resource of its kind. Not reported for "
+        "admin-equivalent subjects.", IAM_REFS + ["CWE-200: Exposure of Sensitive Information to an Unauthorized Actor"]),
+    "iam-broad-permissions": (IAM_APPLIES, IAM_REQUEST + " The request is one write action it holds.",
+        IAM_EVAL + " Counted per service of the action catalog that has Write or Permissions management "
+        "actions: the service counts when one of them is allowed on Resource \"*\". Reported at half "
+        "of the services or more; not for admin-equivalent subjects.", IAM_REFS),
+    "iam-passrole-star-resource": ("AWS IAM identity policies (inline, managed, standalone)",
+        "`kind` is `iam-request`: iam:PassRole on an example role, and `issue_code` "
+        "(PASS_ROLE_WITH_STAR_IN_RESOURCE, Access Analyzer's code).",
+        "Every Allow statement with Resource \"*\" whose Action list names iam:PassRole, by name or by a "
+        "wildcard other than \"*\" alone (iam:*, iam:Pass*), as Access Analyzer's check does. NotAction "
+        "statements are not reported here.", AA_REFS + IAM_REFS),
+    "iam-unknown-action": ("Every Action and NotAction entry of every policy",
+        "`kind` is `iam-validation`: the `action` as written and `issue_code` (INVALID_ACTION or "
+        "INVALID_SERVICE).",
+        "An entry is unknown when its service prefix (without wildcards) is not a service of the action "
+        "catalog, or when it matches no action of that service. Entries with a wildcard in the service "
+        "prefix are not judged. The catalog version is in the message.", AA_REFS),
+})
+
 
 def run(cmd):
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True).stdout
@@ -251,7 +343,8 @@ def run(cmd):
 def page(rule, binary):
     rid = rule["id"]
     applies, witness, semantics, refs = RULE_FACTS[rid]
-    positives = sorted(glob.glob(os.path.join(ROOT, "tests", "rules", rid, "positive*.yaml")))
+    positives = sorted(glob.glob(os.path.join(ROOT, "tests", "rules", rid, "positive*.yaml")) +
+                       glob.glob(os.path.join(ROOT, "tests", "rules", rid, "positive*.json")))
     example = open(positives[0]).read() if positives else ""
     rel = os.path.relpath(positives[0], ROOT) if positives else ""
     output = run([binary, "scan", rel, "--rule", rid, "--fail-on", "none", "--color", "never"]) if rel else ""
@@ -262,7 +355,8 @@ def page(rule, binary):
     out.append(rule["description"] + "\n")
     out.append("## Example\n")
     out.append("`%s`:\n" % rel)
-    out.append("```yaml\n" + example.rstrip() + "\n```\n")
+    lang = "json" if rel.endswith(".json") else "yaml"
+    out.append("```" + lang + "\n" + example.rstrip() + "\n```\n")
     out.append("```text\n$ grantpath scan %s --rule %s\n%s```\n" % (rel, rid, output))
     out.append("## Witness\n")
     out.append(witness + "\n")
@@ -272,7 +366,10 @@ def page(rule, binary):
     if rid == "path-k8s-escalation":
         out.append("- `--escalation-target NAME` (default: none, only cluster-admin) adds a "
                    "target capability; repeatable.\n")
-    out.append("- `--rule %s` runs only this rule; `--disable %s` turns it off.\n"
+    if rid.startswith("iam-"):
+        out.append("- `--rule %s` runs only this rule; `--disable %s` turns it off.\n" % (rid, rid))
+    else:
+        out.append("- `--rule %s` runs only this rule; `--disable %s` turns it off.\n"
                "- `--no-k8s-defaults` (default: off) stops assuming Kubernetes' default RBAC "
                "objects; use it for full cluster dumps.\n"
                "- `--default-namespace NS` (default: `default`) is the namespace of objects that "

@@ -70,23 +70,6 @@ bool CheckRuleIds(const std::vector<std::string>& ids) {
   return ok;
 }
 
-// Inputs that are recognised but that no engine of this version analyzes:
-// say so once per kind, at the first such object, rather than report
-// nothing about them.
-void ReportUnanalyzed(const Model& model, DiagnosticSink& sink) {
-  if (!model.iam_policies.empty() || !model.iam_principals.empty()) {
-    SourceRange first = !model.iam_policies.empty() ? model.iam_policies.front().where
-                                                    : model.iam_principals.front().where;
-    for (const auto& p : model.iam_policies) first = std::min(first, p.where);
-    sink.Warning("unsupported-construct",
-                 std::to_string(model.iam_policies.size()) + " AWS IAM polic" +
-                     (model.iam_policies.size() == 1 ? "y" : "ies") + " and " +
-                     std::to_string(model.iam_principals.size()) +
-                     " principal(s) were read but are not analyzed: this version has no AWS IAM rules",
-                 first);
-  }
-}
-
 int Run() {
   ScanFlags& f = Flags();
   f.in.load.verbose = f.verbose;
@@ -107,7 +90,6 @@ int Run() {
 
   Timer timer(f.timings);
   auto session = LoadSession(f.in);
-  ReportUnanalyzed(*session->model, session->diagnostics);
   timer.Lap("load");
   Model& model = *session->model;
   if (session->user_objects == 0) {

@@ -19,6 +19,11 @@ const std::vector<rbac::CapabilityHit>& AnalysisContext::Capability(
   return it->second;
 }
 
+iam::Analysis& AnalysisContext::Iam() const {
+  if (!iam_) iam_ = std::make_unique<iam::Analysis>(model_, net_sink_ ? *net_sink_ : dropped_);
+  return *iam_;
+}
+
 net::Engine& AnalysisContext::Net() const {
   if (!net_) net_ = std::make_unique<net::Engine>(model_, net_sink_ ? *net_sink_ : dropped_, options_.net);
   return *net_;

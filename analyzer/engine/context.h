@@ -8,6 +8,7 @@
 
 #include <memory>
 
+#include "engine/iam_analysis.h"
 #include "engine/net.h"
 #include "engine/rbac.h"
 #include "engine/rbac_capability.h"
@@ -55,6 +56,10 @@ class AnalysisContext {
   net::Engine& Net() const;
   void SetDiagnostics(DiagnosticSink* sink) { net_sink_ = sink; }
 
+  /// The IAM analysis (subjects, effective permissions, assume-role
+  /// graph), built on first use; diagnostics as for Net().
+  iam::Analysis& Iam() const;
+
  private:
   const Model& model_;
   const rbac::Engine& rbac_;
@@ -64,6 +69,7 @@ class AnalysisContext {
   DiagnosticSink* net_sink_ = nullptr;
   mutable CollectingSink dropped_;
   mutable std::unique_ptr<net::Engine> net_;
+  mutable std::unique_ptr<iam::Analysis> iam_;
 };
 
 }  // namespace grantpath

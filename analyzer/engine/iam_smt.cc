@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <map>
 #include <set>
 
@@ -355,6 +356,13 @@ class Encoder {
       kv.ip6.push_back(ctx_.bool_const((b + "!ip6").c_str()));
       solver_.add(z3::in_re(kv.sval.back(), z3::star(AnyChar())));
       solver_.add(z3::implies(!kv.ip6.back(), z3::ult(kv.ip.back(), ctx_.bv_val("4294967296", 128))));
+    }
+    // Time keys cannot lie in the past: the current time is now or later,
+    // and temporary credentials live at most 36 hours.
+    if (k == "aws:currenttime" || k == "aws:epochtime" || k == "aws:tokenissuetime") {
+      long long now = static_cast<long long>(std::time(nullptr));
+      long long floor = k == "aws:tokenissuetime" ? now - 36 * 3600 : now;
+      for (int i = 0; i < kv.slots; ++i) solver_.add(kv.dval[i] >= ctx_.int_val(static_cast<int64_t>(floor)));
     }
     // A single-valued key: one slot, present iff it exists. Linked keys:
     // the caller's ARN and account, when the caller is symbolic.
@@ -777,7 +785,7 @@ Result GrantsAccess(const PolicyDocument& doc, PolicyRole role, const std::vecto
   return Finish(enc, s, w, replayed);
 }
 
-Result PublicAccess(const PolicyDocument& doc, const std::string& owner, const Options& opt) {
+Result PublicAccess(const PolicyDocument& doc, const std::string& owner, const Options& opt, PolicyRole role) {
   Encoder enc(opt);
   enc.Declare(doc);
   enc.restrict_outside = true;
@@ -798,11 +806,12 @@ Result PublicAccess(const PolicyDocument& doc, const std::string& owner, const O
         else if (auto a = ArnAccount(v.value); IsAccountId(a)) named.insert(a);
       }
   }
-  expr outside = enc.ptype_ == kAnonymous || enc.ptype_ == kAws;
+  // Role assumption needs signed AWS credentials: no anonymous callers.
+  expr outside = role == PolicyRole::kTrust ? enc.ptype_ == kAws : (enc.ptype_ == kAnonymous || enc.ptype_ == kAws);
   for (const auto& a : named) outside = outside && (enc.ptype_ != kAws || enc.pacct_ != enc.Lit(a));
   Request w;
-  Sat s = enc.Check(enc.DocAllowed(doc, PolicyRole::kResource) && outside, &w);
-  bool replayed = s == Sat::kSat && DocumentDecision(doc, PolicyRole::kResource, w) == Decision::kAllow;
+  Sat s = enc.Check(enc.DocAllowed(doc, role) && outside, &w);
+  bool replayed = s == Sat::kSat && DocumentDecision(doc, role, w) == Decision::kAllow;
   return Finish(enc, s, w, replayed);
 }
 

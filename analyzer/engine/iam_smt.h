@@ -61,7 +61,9 @@ Result GrantsAccess(const PolicyDocument& doc, PolicyRole role,
 /// keys that identify the caller's network and organization (aws:SourceIp,
 /// aws:SourceVpc(e), aws:PrincipalOrgID, aws:SourceAccount, ...) absent or,
 /// for IP keys compared with a /0 range, any address.
-Result PublicAccess(const PolicyDocument& doc, const std::string& owner, const Options& opt = {});
+/// `role`: kResource, or kTrust for a role trust policy.
+Result PublicAccess(const PolicyDocument& doc, const std::string& owner, const Options& opt = {},
+                    PolicyRole role = PolicyRole::kResource);
 
 /// The concrete decision of one standalone document for a request
 /// (identity: any caller; resource: Principal checked).

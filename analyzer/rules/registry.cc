@@ -6,6 +6,16 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
   static const std::vector<std::unique_ptr<Rule>> kRules = [] {
     std::vector<std::unique_ptr<Rule>> r;
     // One line per rule, sorted by id (a test checks the order).
+    r.push_back(MakeIamAdminEquivalent());
+    r.push_back(MakeIamAssumeRolePath());
+    r.push_back(MakeIamBroadPermissions());
+    r.push_back(MakeIamCrossAccountTrust());
+    r.push_back(MakeIamOidcTrustWithoutSubject());
+    r.push_back(MakeIamPassroleStarResource());
+    r.push_back(MakeIamPrivilegeEscalation());
+    r.push_back(MakeIamPublicAccess());
+    r.push_back(MakeIamUnknownAction());
+    r.push_back(MakeIamUnrestrictedDataAccess());
     r.push_back(MakeNetpolDeadPolicy());
     r.push_back(MakeNetpolEgressInternetAllPorts());
     r.push_back(MakeNetpolEgressNotIsolated());

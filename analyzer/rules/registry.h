@@ -10,6 +10,16 @@
 namespace grantpath::rules {
 
 // One factory per rule, defined in the rule's own file.
+std::unique_ptr<Rule> MakeIamAdminEquivalent();
+std::unique_ptr<Rule> MakeIamAssumeRolePath();
+std::unique_ptr<Rule> MakeIamBroadPermissions();
+std::unique_ptr<Rule> MakeIamCrossAccountTrust();
+std::unique_ptr<Rule> MakeIamOidcTrustWithoutSubject();
+std::unique_ptr<Rule> MakeIamPassroleStarResource();
+std::unique_ptr<Rule> MakeIamPrivilegeEscalation();
+std::unique_ptr<Rule> MakeIamPublicAccess();
+std::unique_ptr<Rule> MakeIamUnknownAction();
+std::unique_ptr<Rule> MakeIamUnrestrictedDataAccess();
 std::unique_ptr<Rule> MakeNetpolDeadPolicy();
 std::unique_ptr<Rule> MakeNetpolEgressInternetAllPorts();
 std::unique_ptr<Rule> MakeNetpolEgressNotIsolated();
@@ -36,6 +46,20 @@ std::unique_ptr<Rule> MakeRbacSecretsRead();
 std::unique_ptr<Rule> MakeRbacWebhookConfig();
 std::unique_ptr<Rule> MakeRbacWildcardRule();
 std::unique_ptr<Rule> MakeRbacWorkloadCreate();
+
+/// A rule defined by its info and a check function (the rule files of the
+/// network and IAM engines define their rules this way).
+class FnRule final : public Rule {
+ public:
+  using Fn = void (*)(const RuleInfo&, const AnalysisContext&, FindingSink&);
+  FnRule(const RuleInfo& info, Fn fn) : info_(info), fn_(fn) {}
+  const RuleInfo& info() const override { return info_; }
+  void Check(const AnalysisContext& ctx, FindingSink& out) const override { fn_(info_, ctx, out); }
+
+ private:
+  const RuleInfo& info_;
+  Fn fn_;
+};
 
 /// The info of netpol-intent-violation (findings made by `net intents`).
 const RuleInfo& IntentViolationInfo();

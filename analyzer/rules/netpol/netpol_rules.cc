@@ -33,18 +33,6 @@ void AddReasons(const Model& m, const std::vector<net::Reason>& why, Finding& f,
     if (r.where.known()) f.related.push_back({r.where, std::string(dir) + ": " + r.Describe(m)});
 }
 
-// A rule defined by its info and a check function.
-class FnRule final : public Rule {
- public:
-  using Fn = void (*)(const RuleInfo&, const AnalysisContext&, FindingSink&);
-  FnRule(const RuleInfo& info, Fn fn) : info_(info), fn_(fn) {}
-  const RuleInfo& info() const override { return info_; }
-  void Check(const AnalysisContext& ctx, FindingSink& out) const override { fn_(info_, ctx, out); }
-
- private:
-  const RuleInfo& info_;
-  Fn fn_;
-};
 
 // --------------------------------------------------- not isolated (both)
 

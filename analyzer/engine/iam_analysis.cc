@@ -1,0 +1,341 @@
+#include "engine/iam_analysis.h"
+
+#include <algorithm>
+#include <bit>
+#include <deque>
+#include <map>
+#include <unordered_map>
+
+#include "engine/aws_catalog.h"
+#include "engine/iam_match.h"
+
+namespace grantpath::iam {
+
+void ActionBits::Or(const ActionBits& o) {
+  for (std::size_t i = 0; i < words_.size(); ++i) words_[i] |= o.words_[i];
+}
+void ActionBits::AndNot(const ActionBits& o) {
+  for (std::size_t i = 0; i < words_.size(); ++i) words_[i] &= ~o.words_[i];
+}
+void ActionBits::And(const ActionBits& o) {
+  for (std::size_t i = 0; i < words_.size(); ++i) words_[i] &= o.words_[i];
+}
+std::size_t ActionBits::Count() const {
+  std::size_t n = 0;
+  for (auto w : words_) n += static_cast<std::size_t>(std::popcount(w));
+  return n;
+}
+
+namespace {
+
+constexpr const char* kPlaceholderAccount = "123456789012";
+
+// Catalog matches of action patterns, cached (patterns repeat a lot
+// across managed policies).
+class PatternCache {
+ public:
+  const ActionBits& Get(const std::string& pattern) {
+    std::string key = ToLower(pattern);
+    auto it = cache_.find(key);
+    if (it != cache_.end()) return it->second;
+    const auto& cat = aws::Catalog::Get();
+    ActionBits b(cat.actions().size());
+    for (auto i : cat.Match(key)) b.Set(i);
+    return cache_.emplace(key, std::move(b)).first->second;
+  }
+
+ private:
+  std::unordered_map<std::string, ActionBits> cache_;
+};
+
+bool IsStar(const Statement& st) {
+  if (!st.has_resource) return false;
+  if (st.not_resource) return false;
+  for (const auto& r : st.resources)
+    if (r.value == "*") return true;
+  return false;
+}
+
+// Allowed/denied action sets of some policies.
+struct PolicyBits {
+  ActionBits allow_any, allow_star, deny_all;
+  bool open_world = false;
+};
+
+PolicyBits BitsOf(const Model& m, const std::vector<std::size_t>& pols, PatternCache& cache) {
+  std::size_t n = aws::Catalog::Get().actions().size();
+  PolicyBits pb{ActionBits(n), ActionBits(n), ActionBits(n)};
+  for (std::size_t pi : pols) {
+    for (const auto& st : m.iam_policies[pi].document.statements) {
+      ActionBits acts(n);
+      for (const auto& a : st.actions) acts.Or(cache.Get(a.value));
+      if (st.not_action) {
+        ActionBits all(n);
+        all.Or(cache.Get("*"));
+        all.AndNot(acts);
+        acts = all;
+      }
+      if (st.allow) {
+        if (!st.has_resource) continue;  // invalid in an identity policy
+        pb.allow_any.Or(acts);
+        bool star = IsStar(st) || (st.not_resource && !st.resources.empty());
+        if (IsStar(st)) pb.allow_star.Or(acts);
+        bool all_actions = st.not_action;
+        for (const auto& a : st.actions) all_actions |= a.value.find_first_not_of('*') == std::string::npos;
+        if (all_actions && star) pb.open_world = true;
+      } else if (st.conditions.empty() && IsStar(st)) {
+        pb.deny_all.Or(acts);
+      }
+    }
+  }
+  return pb;
+}
+
+}  // namespace
+
+std::string ExampleResource(const std::string& pattern, const std::string& account) {
+  if (pattern == "*") return "*";
+  auto fill = [](const std::string& p, const std::string& star) {
+    std::string out;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      if (p[i] == '$' && i + 1 < p.size() && p[i + 1] == '{') {
+        std::size_t close = p.find('}', i);
+        out += "grantpath-other";
+        if (close == std::string::npos) break;
+        i = close;
+      } else if (p[i] == '*') {
+        out += star;
+      } else if (p[i] == '?') {
+        out += "x";
+      } else {
+        out.push_back(p[i]);
+      }
+    }
+    return out;
+  };
+  auto parts = SplitArn(pattern);
+  if (!parts || pattern.rfind("arn:", 0) != 0) return fill(pattern, "grantpath-example");
+  const auto& v = *parts;
+  return "arn:" + fill(v[1], "aws") + ":" + fill(v[2], "grantpath-example") + ":" +
+         (v[3] == "*" ? std::string("us-east-1") : fill(v[3], "1")) + ":" +
+         (v[4] == "*" ? account : fill(v[4], "1")) + ":" + fill(v[5], "grantpath-example");
+}
+
+Analysis::Analysis(const Model& model, DiagnosticSink& sink) : model_(model) {
+  account_ = std::make_unique<Account>(model, &sink);
+  // Diagnostics of what the engine cannot model or reads ambiguously.
+  for (const auto& p : model.iam_policies) {
+    for (const auto& st : p.document.statements) {
+      for (const auto& c : st.conditions)
+        if (!ParseOperator(c.op.value))
+          sink.Warning("unsupported-construct",
+                       "unknown condition operator '" + c.op.value +
+                           "': statements using it are undecided (unknown), never allow or deny",
+                       c.op.where);
+      for (const auto& r : st.resources) {
+        const std::string& v = r.value;
+        if (v.rfind("arn:", 0) != 0 || v == "*") continue;
+        auto parts = SplitArn(v);
+        if (!parts && HasWildcard(v))
+          sink.Warning("ambiguous-pattern",
+                       "ARN pattern '" + v + "' has fewer than six segments: its final wildcard is read as "
+                       "covering the missing segments (each '*' in the first five segments never spans a ':')",
+                       r.where);
+      }
+    }
+  }
+  const auto& cat = aws::Catalog::Get();
+  std::size_t n = cat.actions().size();
+  PatternCache cache;
+  for (std::size_t i = 0; i < model.iam_principals.size(); ++i) {
+    const Principal& p = model.iam_principals[i];
+    Subject s;
+    s.kind = Subject::Kind::kPrincipal;
+    s.index = i;
+    const char* word = p.type == PrincipalType::kUser ? "user" : p.type == PrincipalType::kGroup ? "group" : "role";
+    s.display = std::string(word) + " '" + p.name + "'";
+    s.entity = p.arn.empty() ? std::string(word) + "/" + p.name : p.arn;
+    s.where = p.where;
+    std::vector<std::size_t> pols = p.type == PrincipalType::kGroup ? p.inline_policies : account_->IdentityPolicies(i);
+    if (p.type == PrincipalType::kGroup)
+      for (const auto& arn : p.managed_policy_arns)
+        if (auto mi = account_->FindManaged(arn)) pols.push_back(*mi);
+    PolicyBits b = BitsOf(model, pols, cache);
+    s.any = b.allow_any;
+    s.star = b.allow_star;
+    s.open_world = b.open_world;
+    s.any.AndNot(b.deny_all);
+    s.star.AndNot(b.deny_all);
+    if (auto bd = account_->Boundary(i)) {
+      PolicyBits bb = BitsOf(model, {*bd}, cache);
+      s.any.And(bb.allow_any);
+      s.star.And(bb.allow_any);
+      s.any.AndNot(bb.deny_all);
+      s.star.AndNot(bb.deny_all);
+      s.open_world = s.open_world && bb.open_world;
+    }
+    subjects_.push_back(std::move(s));
+  }
+  for (std::size_t i = 0; i < model.iam_policies.size(); ++i) {
+    const Policy& p = model.iam_policies[i];
+    if (p.kind != PolicyKind::kIdentity || !p.owner_arn.empty() || !p.arn.empty()) continue;
+    Subject s;
+    s.kind = Subject::Kind::kPolicy;
+    s.index = i;
+    s.display = "policy '" + p.name + "'";
+    s.entity = "policy/" + p.name;
+    s.where = p.document.where.known() ? p.document.where : p.where;
+    PolicyBits b = BitsOf(model, {i}, cache);
+    s.any = b.allow_any;
+    s.star = b.allow_star;
+    s.open_world = b.open_world;
+    s.any.AndNot(b.deny_all);
+    s.star.AndNot(b.deny_all);
+    subjects_.push_back(std::move(s));
+  }
+  (void)n;
+}
+
+Analysis::~Analysis() = default;
+
+std::string Analysis::AccountOf(const Subject& s) const {
+  if (s.kind == Subject::Kind::kPrincipal) {
+    std::string a = ArnAccount(model_.iam_principals[s.index].arn);
+    if (!a.empty()) return a;
+  }
+  return kPlaceholderAccount;
+}
+
+std::optional<Grant> Analysis::Confirm(const Subject& s, const std::string& action,
+                                       const std::vector<std::string>& resources) const {
+  std::string acct = AccountOf(s);
+  // Candidate resources: the given ones, then instances of the patterns of
+  // the statements that could allow the action.
+  std::vector<std::string> cands = resources;
+  std::vector<std::size_t> pols;
+  if (s.kind == Subject::Kind::kPolicy) pols = {s.index};
+  else if (model_.iam_principals[s.index].type == PrincipalType::kGroup) pols = model_.iam_principals[s.index].inline_policies;
+  else pols = account_->IdentityPolicies(s.index);
+  for (std::size_t pi : pols)
+    for (const auto& st : model_.iam_policies[pi].document.statements)
+      if (st.allow && ActionMatches(st, action) && !st.not_resource)
+        for (const auto& r : st.resources) cands.push_back(ExampleResource(r.value, acct));
+  if (cands.empty()) cands.push_back("*");
+  std::sort(cands.begin() + static_cast<long>(resources.size()), cands.end());
+  cands.erase(std::unique(cands.begin() + static_cast<long>(resources.size()), cands.end()), cands.end());
+  if (cands.size() > 8) cands.resize(8);
+  for (const auto& res : cands) {
+    Grant g;
+    g.request.action = action;
+    g.request.resource = res;
+    if (s.kind == Subject::Kind::kPolicy || model_.iam_principals[s.index].type == PrincipalType::kGroup) {
+      // A policy on its own (or a group's): what a holder of it may do.
+      const PolicyDocument* doc = nullptr;
+      PolicyDocument merged;
+      if (s.kind == Subject::Kind::kPolicy) {
+        doc = &model_.iam_policies[s.index].document;
+      } else {
+        for (std::size_t pi : pols)
+          for (const auto& st : model_.iam_policies[pi].document.statements) merged.statements.push_back(st);
+        merged.version = "2012-10-17";
+        doc = &merged;
+      }
+      g.request.caller.kind = Caller::Kind::kUser;
+      g.request.caller.arn = "arn:aws:iam::" + acct + ":user/grantpath-policy-holder";
+      g.request.caller.account = acct;
+      g.request.caller.name = "grantpath-policy-holder";
+      g.request.context = Account::DerivedContext(g.request.caller);
+      if (smt::DocumentDecision(*doc, PolicyRole::kIdentity, g.request) != Decision::kAllow) {
+        auto r = smt::GrantsAccess(*doc, PolicyRole::kIdentity, {action}, {res}, {2000});
+        if (r.sat != smt::Sat::kSat) continue;
+        g.conditional = true;
+        g.request.context = r.witness.context;
+        g.request.resource = r.witness.resource;
+      }
+      for (std::size_t pi : pols) {
+        const auto& d = model_.iam_policies[pi].document;
+        for (std::size_t si = 0; si < d.statements.size(); ++si)
+          if (d.statements[si].allow &&
+              MatchStatement(d.statements[si], VariablesEnabled(d), PolicyRole::kIdentity, g.request, nullptr) == Tri::kTrue)
+            g.statements.push_back({pi, si, PolicyRole::kIdentity, true, Tri::kTrue, ""});
+      }
+      return g;
+    }
+    g.request.caller = account_->CallerFor(s.index);
+    Evaluation ev = Evaluate(*account_, g.request);
+    if (ev.decision != Decision::kAllow) {
+      if (ev.decision == Decision::kUnknown) continue;
+      auto r = smt::AllowedForSomeContext(*account_, g.request, {2000});
+      if (r.sat != smt::Sat::kSat) continue;
+      g.conditional = true;
+      g.request = r.witness;
+      ev = Evaluate(*account_, g.request);
+      if (ev.decision != Decision::kAllow) continue;
+    }
+    for (const auto& st : ev.statements)
+      if (st.allow) g.statements.push_back(st);
+    return g;
+  }
+  return std::nullopt;
+}
+
+const std::vector<bool>& Analysis::Admins() const {
+  if (admins_) return *admins_;
+  std::vector<bool> out(subjects_.size(), false);
+  for (std::size_t i = 0; i < subjects_.size(); ++i) {
+    const Subject& s = subjects_[i];
+    if (!s.star.All()) continue;
+    out[i] = Confirm(s, "iam:AttachRolePolicy", {"arn:aws:iam::" + AccountOf(s) + ":role/grantpath-example"}).has_value();
+  }
+  admins_ = std::move(out);
+  return *admins_;
+}
+
+const std::vector<std::vector<std::pair<std::size_t, Grant>>>& Analysis::AssumeEdges() const {
+  if (edges_) return *edges_;
+  const auto& prs = model_.iam_principals;
+  std::vector<std::vector<std::pair<std::size_t, Grant>>> edges(prs.size());
+  auto assume = aws::Catalog::Get().Find("sts:AssumeRole");
+  for (std::size_t r = 0; r < prs.size(); ++r) {
+    if (prs[r].type != PrincipalType::kRole || !prs[r].trust_policy) continue;
+    const Policy& trust = model_.iam_policies[*prs[r].trust_policy];
+    // Callers the trust policy can name: specific ARNs, accounts, or "*".
+    for (std::size_t p = 0; p < prs.size(); ++p) {
+      if (p == r || prs[p].type == PrincipalType::kGroup) continue;
+      Caller c = account_->CallerFor(p);
+      bool named = false;
+      for (const auto& st : trust.document.statements)
+        if (st.allow && ActionMatches(st, "sts:AssumeRole") && st.has_principal && MatchPrincipal(st, c)) named = true;
+      if (!named) continue;
+      // Identity side: needed unless the trust names the caller itself.
+      bool may = true;
+      if (assume && p < subjects_.size() && !subjects_[p].any.Test(*assume)) {
+        bool specific = false;
+        for (const auto& st : trust.document.statements)
+          if (st.allow && st.has_principal && MatchPrincipal(st, c) && !NamesOnlyAccount(st, c)) specific = true;
+        may = specific && ArnAccount(prs[r].arn) == c.account;
+      }
+      if (!may) continue;
+      if (auto g = Confirm(subjects_[p], "sts:AssumeRole", {prs[r].arn}); g && g->request.resource == prs[r].arn)
+        edges[p].emplace_back(r, std::move(*g));
+    }
+  }
+  edges_ = std::move(edges);
+  return *edges_;
+}
+
+void GrantWitness(const Grant& g, std::vector<std::pair<std::string, std::string>>* fields) {
+  fields->emplace_back("principal", g.request.caller.Display());
+  fields->emplace_back("action", g.request.action);
+  fields->emplace_back("resource", g.request.resource);
+  std::string ctx;
+  Context derived = Account::DerivedContext(g.request.caller);
+  for (const auto& [k, v] : g.request.context) {
+    if (derived.count(k)) continue;
+    for (const auto& x : v) ctx += (ctx.empty() ? "" : ", ") + k + "=" + x;
+  }
+  if (!ctx.empty()) fields->emplace_back("context", ctx);
+  fields->emplace_back("decision", g.conditional ? "allow (under the context shown)" : "allow");
+}
+
+}  // namespace grantpath::iam

@@ -1,0 +1,104 @@
+// What the IAM rules share: the subjects to judge (principals of the input
+// and standalone identity policies), their effective permissions over the
+// action catalog, confirmed requests with witnesses, and the role
+// assumption graph.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/iam_eval.h"
+#include "engine/iam_smt.h"
+#include "grantpath/diagnostic.h"
+#include "grantpath/model/model.h"
+
+namespace grantpath::iam {
+
+/// A bit per catalog action.
+class ActionBits {
+ public:
+  ActionBits() = default;
+  explicit ActionBits(std::size_t n) : words_((n + 63) / 64, 0), n_(n) {}
+  void Set(std::uint32_t i) { words_[i / 64] |= 1ULL << (i % 64); }
+  bool Test(std::uint32_t i) const { return (words_[i / 64] >> (i % 64)) & 1ULL; }
+  void Or(const ActionBits& o);
+  void AndNot(const ActionBits& o);
+  void And(const ActionBits& o);
+  std::size_t Count() const;
+  bool All() const { return Count() == n_; }
+
+ private:
+  std::vector<std::uint64_t> words_;
+  std::size_t n_ = 0;
+};
+
+/// Who a rule judges: a user, group or role of the input, or a standalone
+/// identity policy document (what a holder of only that policy may do).
+struct Subject {
+  enum class Kind : std::uint8_t { kPrincipal, kPolicy } kind = Kind::kPrincipal;
+  std::size_t index = 0;  // Model::iam_principals or Model::iam_policies
+  std::string display;    // "user 'alice'", "policy 'ReadOnlyAccess'"
+  std::string entity;     // stable id for fingerprints
+  SourceRange where;
+  /// Effective permissions over the catalog: `any` on some resource (allow
+  /// statements whose conditions may hold, less unconditional denies on
+  /// every resource, within the boundary); `star` on every resource.
+  ActionBits any, star;
+  bool open_world = false;  // an allow that also grants actions no catalog lists
+};
+
+/// A request confirmed allowed for a subject, with the statements that
+/// allow it and the context it needs (empty when none).
+struct Grant {
+  Request request;
+  bool conditional = false;
+  std::vector<StatementRef> statements;  // allow statements
+};
+
+class Analysis {
+ public:
+  /// Reports IAM diagnostics (unsupported operators, ambiguous patterns,
+  /// unresolved references) to `sink`.
+  Analysis(const Model& model, DiagnosticSink& sink);
+  ~Analysis();
+
+  const Account& account() const { return *account_; }
+  const std::vector<Subject>& subjects() const { return subjects_; }
+
+  /// Whether the subject may perform `action` on some resource, with a
+  /// witness. Resources tried: `resources` in order, then instances of the
+  /// allowing statements' Resource patterns. Concrete evaluation first,
+  /// then the solver over contexts. nullopt when not allowed.
+  std::optional<Grant> Confirm(const Subject& s, const std::string& action,
+                               const std::vector<std::string>& resources) const;
+
+  /// The account id of a principal subject, or "123456789012" (a
+  /// placeholder for standalone policies).
+  std::string AccountOf(const Subject& s) const;
+
+  /// Roles a principal may assume (identity allow and trust policy), as
+  /// (role principal index, grant) pairs. Computed once.
+  const std::vector<std::vector<std::pair<std::size_t, Grant>>>& AssumeEdges() const;
+
+  /// Subjects (indices) that are admin-equivalent, confirmed.
+  const std::vector<bool>& Admins() const;
+
+ private:
+  const Model& model_;
+  std::unique_ptr<Account> account_;
+  std::vector<Subject> subjects_;
+  mutable std::optional<std::vector<std::vector<std::pair<std::size_t, Grant>>>> edges_;
+  mutable std::optional<std::vector<bool>> admins_;
+};
+
+/// Instantiates an ARN pattern into a concrete resource: wildcards become
+/// "grantpath-example" (or "x" for '?'), variables "grantpath-other".
+std::string ExampleResource(const std::string& pattern, const std::string& account);
+
+/// The witness fields of a grant (kind "iam-request").
+void GrantWitness(const Grant& g, std::vector<std::pair<std::string, std::string>>* fields);
+
+}  // namespace grantpath::iam
