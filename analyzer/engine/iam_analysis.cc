@@ -1,6 +1,8 @@
 #include "engine/iam_analysis.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <bit>
 #include <deque>
 #include <map>
@@ -91,6 +93,82 @@ PolicyBits BitsOf(const Model& m, const std::vector<std::size_t>& pols, PatternC
   return pb;
 }
 
+std::string FillGlob(const std::string& v) {
+  std::string out;
+  for (char c : v) out += (c == '*' || c == '?') ? std::string("x") : std::string(1, c);
+  return out;
+}
+
+// A context under which the statement's conditions hold, guessed from its
+// own values (the first value of each positive condition; negated and
+// ForAllValues conditions hold on an absent key). Keys already in `ctx`
+// stay. nullopt when a condition is beyond guessing (time keys, whose
+// values must not lie in the past, and variables): the solver decides those.
+std::optional<Context> GuessContext(const Statement& st, Context ctx) {
+  // Null checks last: a value another condition wants wins over "x".
+  std::vector<const Condition*> order;
+  for (const auto& c : st.conditions)
+    if (c.op.value != "Null") order.push_back(&c);
+  for (const auto& c : st.conditions)
+    if (c.op.value == "Null") order.push_back(&c);
+  for (const Condition* cp : order) {
+    const Condition& c = *cp;
+    auto op = ParseOperator(c.op.value);
+    if (!op || c.values.empty()) return std::nullopt;
+    std::string k = ToLower(c.key.value);
+    if (ctx.count(k)) continue;
+    if (k == "aws:currenttime" || k == "aws:epochtime" || k == "aws:tokenissuetime") return std::nullopt;
+    std::string v = c.values.front().value;
+    if (HasVariables(v)) {
+      auto sub = SubstituteVariables(v, [&](const std::string& key) -> std::optional<std::string> {
+        auto it = ctx.find(ToLower(key));
+        if (it == ctx.end() || it->second.empty()) return std::nullopt;
+        return it->second.front();
+      });
+      if (!sub) return std::nullopt;
+      v.clear();
+      for (char ch : *sub) v.push_back(ch == kLiteralStar ? '*' : ch == kLiteralQuestion ? '?' : ch);
+    }
+    if (op->family == OpFamily::kNull) {
+      if (ToLower(v) == "false") ctx[k] = {"x"};
+      continue;
+    }
+    if (op->negated || op->set == SetQualifier::kForAllValues) continue;
+    std::string value;
+    switch (op->family) {
+      case OpFamily::kNumeric:
+      case OpFamily::kDate: {
+        char* end = nullptr;
+        double d = std::strtod(v.c_str(), &end);
+        if (end == v.c_str() || *end != '\0') {
+          if (op->family != OpFamily::kDate || op->cmp != Cmp::kEquals) return std::nullopt;
+          value = v;
+          break;
+        }
+        if (op->cmp == Cmp::kLessThan) d -= 1;
+        if (op->cmp == Cmp::kGreaterThan) d += 1;
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.0f", d);
+        value = buf;
+        break;
+      }
+      case OpFamily::kIp: {
+        std::string a = v.substr(0, v.find('/'));
+        value = a;
+        break;
+      }
+      case OpFamily::kString:
+      case OpFamily::kArn:
+        value = op->cmp == Cmp::kLike ? FillGlob(v) : v;
+        break;
+      default:
+        value = v;
+    }
+    ctx[k] = {value};
+  }
+  return ctx;
+}
+
 }  // namespace
 
 std::string ExampleResource(const std::string& pattern, const std::string& account) {
@@ -121,7 +199,7 @@ std::string ExampleResource(const std::string& pattern, const std::string& accou
          (v[4] == "*" ? account : fill(v[4], "1")) + ":" + fill(v[5], "grantpath-example");
 }
 
-Analysis::Analysis(const Model& model, DiagnosticSink& sink) : model_(model) {
+Analysis::Analysis(const Model& model, DiagnosticSink& sink) : model_(model), sink_(sink) {
   account_ = std::make_unique<Account>(model, &sink);
   // Diagnostics of what the engine cannot model or reads ambiguously.
   for (const auto& p : model.iam_policies) {
@@ -224,34 +302,31 @@ std::optional<Grant> Analysis::Confirm(const Subject& s, const std::string& acti
   std::sort(cands.begin() + static_cast<long>(resources.size()), cands.end());
   cands.erase(std::unique(cands.begin() + static_cast<long>(resources.size()), cands.end()), cands.end());
   if (cands.size() > 8) cands.resize(8);
-  for (const auto& res : cands) {
-    Grant g;
-    g.request.action = action;
-    g.request.resource = res;
-    if (s.kind == Subject::Kind::kPolicy || model_.iam_principals[s.index].type == PrincipalType::kGroup) {
-      // A policy on its own (or a group's): what a holder of it may do.
-      const PolicyDocument* doc = nullptr;
-      PolicyDocument merged;
-      if (s.kind == Subject::Kind::kPolicy) {
-        doc = &model_.iam_policies[s.index].document;
-      } else {
-        for (std::size_t pi : pols)
-          for (const auto& st : model_.iam_policies[pi].document.statements) merged.statements.push_back(st);
-        merged.version = "2012-10-17";
-        doc = &merged;
-      }
-      g.request.caller.kind = Caller::Kind::kUser;
-      g.request.caller.arn = "arn:aws:iam::" + acct + ":user/grantpath-policy-holder";
-      g.request.caller.account = acct;
-      g.request.caller.name = "grantpath-policy-holder";
-      g.request.context = Account::DerivedContext(g.request.caller);
-      if (smt::DocumentDecision(*doc, PolicyRole::kIdentity, g.request) != Decision::kAllow) {
-        auto r = smt::GrantsAccess(*doc, PolicyRole::kIdentity, {action}, {res}, {2000});
-        if (r.sat != smt::Sat::kSat) continue;
-        g.conditional = true;
-        g.request.context = r.witness.context;
-        g.request.resource = r.witness.resource;
-      }
+  // Policies on their own (a standalone policy, a group's): what a holder
+  // of them may do. A principal: the full evaluation.
+  bool doc_mode = s.kind == Subject::Kind::kPolicy || model_.iam_principals[s.index].type == PrincipalType::kGroup;
+  PolicyDocument merged;
+  const PolicyDocument* doc = nullptr;
+  if (doc_mode) {
+    if (s.kind == Subject::Kind::kPolicy) {
+      doc = &model_.iam_policies[s.index].document;
+    } else {
+      for (std::size_t pi : pols)
+        for (const auto& st : model_.iam_policies[pi].document.statements) merged.statements.push_back(st);
+      merged.version = "2012-10-17";
+      doc = &merged;
+    }
+  }
+  auto holder = [&] {
+    Caller c;
+    c.kind = Caller::Kind::kUser;
+    c.arn = "arn:aws:iam::" + acct + ":user/grantpath-policy-holder";
+    c.account = acct;
+    c.name = "grantpath-policy-holder";
+    return c;
+  };
+  auto finish = [&](Grant g) {
+    if (doc_mode) {
       for (std::size_t pi : pols) {
         const auto& d = model_.iam_policies[pi].document;
         for (std::size_t si = 0; si < d.statements.size(); ++si)
@@ -259,22 +334,86 @@ std::optional<Grant> Analysis::Confirm(const Subject& s, const std::string& acti
               MatchStatement(d.statements[si], VariablesEnabled(d), PolicyRole::kIdentity, g.request, nullptr) == Tri::kTrue)
             g.statements.push_back({pi, si, PolicyRole::kIdentity, true, Tri::kTrue, ""});
       }
-      return g;
+    } else {
+      for (const auto& st : Evaluate(*account_, g.request).statements)
+        if (st.allow) g.statements.push_back(st);
     }
-    g.request.caller = account_->CallerFor(s.index);
-    Evaluation ev = Evaluate(*account_, g.request);
-    if (ev.decision != Decision::kAllow) {
-      if (ev.decision == Decision::kUnknown) continue;
-      auto r = smt::AllowedForSomeContext(*account_, g.request, {2000});
-      if (r.sat != smt::Sat::kSat) continue;
-      g.conditional = true;
-      g.request = r.witness;
-      ev = Evaluate(*account_, g.request);
-      if (ev.decision != Decision::kAllow) continue;
-    }
-    for (const auto& st : ev.statements)
-      if (st.allow) g.statements.push_back(st);
     return g;
+  };
+  // Concrete requests first, on every candidate resource.
+  for (const auto& res : cands) {
+    Grant g;
+    g.request.action = action;
+    g.request.resource = res;
+    g.request.caller = doc_mode ? holder() : account_->CallerFor(s.index);
+    g.request.context = Account::DerivedContext(g.request.caller);
+    Decision d = doc_mode ? smt::DocumentDecision(*doc, PolicyRole::kIdentity, g.request)
+                          : Evaluate(*account_, g.request).decision;
+    if (d == Decision::kAllow) return finish(std::move(g));
+  }
+  // Then some context, on the first candidate resources (the solver), when
+  // a statement that could allow it depends on the context at all.
+  bool context_matters = false;
+  for (std::size_t pi : pols)
+    for (const auto& st : model_.iam_policies[pi].document.statements)
+      if (st.allow && ActionMatches(st, action) && !st.conditions.empty()) context_matters = true;
+  for (std::size_t pi : pols)
+    for (const auto& st : model_.iam_policies[pi].document.statements)
+      if (st.allow && ActionMatches(st, action))
+        for (const auto& r : st.resources) context_matters |= HasVariables(r.value);
+  if (!doc_mode) {
+    // Resource policies, boundaries and SCPs can carry conditions too.
+    if (account_->Boundary(s.index) || !account_->ScpLevels().empty() || !account_->ResourcePolicies().empty())
+      context_matters = true;
+  }
+  if (!context_matters) return std::nullopt;
+  // Guess a context from each allowing statement's own condition values,
+  // and keep it when the request then evaluates to allow.
+  for (std::size_t k = 0; k < cands.size() && k < 2; ++k) {
+    for (std::size_t pi : pols)
+      for (const auto& st : model_.iam_policies[pi].document.statements) {
+        if (!st.allow || st.conditions.empty() || !ActionMatches(st, action)) continue;
+        Grant g;
+        g.request.action = action;
+        g.request.resource = cands[k];
+        g.request.caller = doc_mode ? holder() : account_->CallerFor(s.index);
+        auto ctx = GuessContext(st, Account::DerivedContext(g.request.caller));
+        if (!ctx) continue;
+        g.request.context = *ctx;
+        Decision d = doc_mode ? smt::DocumentDecision(*doc, PolicyRole::kIdentity, g.request)
+                              : Evaluate(*account_, g.request).decision;
+        if (d != Decision::kAllow) continue;
+        g.conditional = true;
+        return finish(std::move(g));
+      }
+  }
+  for (std::size_t k = 0; k < cands.size() && k < 2; ++k) {
+    Grant g;
+    g.request.action = action;
+    g.request.resource = cands[k];
+    g.request.caller = doc_mode ? holder() : account_->CallerFor(s.index);
+    smt::Result r;
+    if (doc_mode) {
+      g.request.context = Account::DerivedContext(g.request.caller);
+      r = smt::DocumentAllowedForSomeContext(*doc, PolicyRole::kIdentity, g.request, {2000});
+    } else {
+      r = smt::AllowedForSomeContext(*account_, g.request, {2000});
+    }
+    if (r.sat == smt::Sat::kUnknown) {
+      // Neither allow nor deny: say so rather than drop it silently.
+      std::string why = r.unknowns.empty() ? "the solver gave up" : r.unknowns.back().reason;
+      SourceRange where = s.where;
+      for (const auto& u : r.unknowns)
+        if (u.where.known()) where = u.where;
+      sink_.Warning("undecided", s.display + ": whether it may " + action + " on " + cands[k] +
+                                     " under some context could not be decided (" + why +
+                                     "); findings that need it are not reported",
+                    where);
+    }
+    if (r.sat != smt::Sat::kSat) continue;
+    g.request = r.witness;
+    g.conditional = true;
+    return finish(std::move(g));
   }
   return std::nullopt;
 }

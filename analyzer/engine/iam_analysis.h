@@ -88,6 +88,7 @@ class Analysis {
 
  private:
   const Model& model_;
+  DiagnosticSink& sink_;
   std::unique_ptr<Account> account_;
   std::vector<Subject> subjects_;
   mutable std::optional<std::vector<std::vector<std::pair<std::size_t, Grant>>>> edges_;

@@ -262,7 +262,7 @@ class Encoder {
       if (fixed_resource) any = any || ctx_.bool_val(ArnMatch(pattern, *fixed_resource));
       else any = any || ResourceIs(pattern);
     }
-    return st.not_resource ? !any : any;
+    return (st.not_resource ? !any : any).simplify();
   }
 
   // The symbolic resource (Zelkova's encoding): either an ARN held as its
@@ -335,7 +335,7 @@ class Encoder {
     if (!st.has_principal) return ctx_.bool_val(false);
     expr any = ctx_.bool_val(false);
     for (const auto& e : st.principals) any = any || EntryMatch(e);
-    return st.not_principal ? !any : any;
+    return (st.not_principal ? !any : any).simplify();
   }
 
   // --- condition keys ------------------------------------------------
@@ -354,7 +354,7 @@ class Encoder {
       kv.bval.push_back(ctx_.bool_const((b + "!b").c_str()));
       kv.ip.push_back(ctx_.bv_const((b + "!ip").c_str(), 128));
       kv.ip6.push_back(ctx_.bool_const((b + "!ip6").c_str()));
-      solver_.add(z3::in_re(kv.sval.back(), z3::star(AnyChar())));
+      // (no alphabet constraint: it slows the string solver down)
       solver_.add(z3::implies(!kv.ip6.back(), z3::ult(kv.ip.back(), ctx_.bv_val("4294967296", 128))));
     }
     // Time keys cannot lie in the past: the current time is now or later,
@@ -481,11 +481,19 @@ class Encoder {
                            c.key.where});
     // Policy values, with variables substituted where their keys are fixed.
     std::vector<std::string> pvals;
+    std::vector<std::pair<expr, expr>> var_terms;  // (defined, value)
     for (const auto& v : c.values) {
       if (variables && HasVariables(v.value)) {
         bool opaque = false;
         auto s = Substitute(v.value, &opaque);
-        if (opaque) return Opaque("condvar:" + c.op.value + c.key.value + v.value, "policy variable on a free context key in condition value '" + v.value + "'", v.where);
+        if (opaque) {
+          // PREFIX${key}SUFFIX compared for (in)equality: the value of the
+          // other key, as a term.
+          auto t = VariableTerm(*op, v.value);
+          if (!t) return Opaque("condvar:" + c.op.value + c.key.value + v.value, "policy variable on a free context key in condition value '" + v.value + "'", v.where);
+          var_terms.push_back(*t);
+          continue;
+        }
         if (s) pvals.push_back(op->cmp == Cmp::kLike ? *s : [&] {
             std::string p;
             for (char ch : *s) p.push_back(ch == kLiteralStar ? '*' : ch == kLiteralQuestion ? '?' : ch);
@@ -498,6 +506,7 @@ class Encoder {
     std::vector<expr> match;  // per slot: matches some policy value
     for (int i = 0; i < kv.slots; ++i) {
       expr m = ctx_.bool_val(false);
+      for (const auto& [defined, value] : var_terms) m = m || (defined && kv.sval[i] == value);
       for (const auto& pv : pvals) {
         auto e = Compare(*op, kv, i, pv, c.op.where);
         if (!e) return Opaque("cmp:" + c.op.value + c.key.value + pv, "condition value '" + pv + "' cannot be modeled", c.op.where);
@@ -530,12 +539,55 @@ class Encoder {
     return result;
   }
 
+  // A condition value "PREFIX${key}SUFFIX" (or "${key, 'default'}") whose
+  // key is free, for an equality-like operator: (defined, value) terms.
+  std::optional<std::pair<expr, expr>> VariableTerm(const Operator& op, const std::string& v) {
+    bool equality = (op.family == OpFamily::kString && (op.cmp == Cmp::kEquals || op.cmp == Cmp::kLike)) ||
+                    op.family == OpFamily::kArn;
+    if (!equality) return std::nullopt;
+    std::size_t open = v.find("${");
+    std::size_t close = v.find('}', open);
+    if (open == std::string::npos || close == std::string::npos || HasVariables(v.substr(close + 1)))
+      return std::nullopt;
+    std::string prefix = v.substr(0, open), suffix = v.substr(close + 1);
+    if (HasWildcard(prefix) || HasWildcard(suffix)) return std::nullopt;
+    std::string body = v.substr(open + 2, close - open - 2);
+    std::optional<std::string> def;
+    if (std::size_t comma = body.find(','); comma != std::string::npos) {
+      std::size_t q1 = body.find('\'', comma), q2 = body.rfind('\'');
+      if (q1 == std::string::npos || q2 == q1) return std::nullopt;
+      def = body.substr(q1 + 1, q2 - q1 - 1);
+      body = body.substr(0, comma);
+    }
+    while (!body.empty() && body.back() == ' ') body.pop_back();
+    if (body == "*" || body == "?" || body == "$" || KeyFixed(body)) return std::nullopt;
+    KeyVars& other = Key(ToLower(body));
+    expr val = other.sval[0];
+    expr defined = other.present[0];
+    if (def) {
+      val = z3::ite(other.present[0], other.sval[0], Lit(*def));
+      defined = ctx_.bool_val(true);
+    }
+    return std::make_pair(defined, z3::concat(Lit(prefix), z3::concat(val, Lit(suffix))));
+  }
+
   expr StatementMatch(const Statement& st, bool variables, PolicyRole role) {
     expr a = ctx_.bool_val(false);
     for (const auto& p : st.actions) a = a || ActionMatch(p.value);
     if (st.not_action) a = !a;
-    expr m = a && ResourceMatch(st, variables, role == PolicyRole::kTrust);
-    if (role == PolicyRole::kResource || role == PolicyRole::kTrust) m = m && PrincipalMatch(st);
+    a = a.simplify();
+    // With a fixed request most statements are decided before their
+    // conditions: do not encode those (their keys would be free variables
+    // for nothing).
+    if (a.is_false()) return a;
+    expr r = ResourceMatch(st, variables, role == PolicyRole::kTrust);
+    if (r.is_false()) return r;
+    expr m = a && r;
+    if (role == PolicyRole::kResource || role == PolicyRole::kTrust) {
+      expr p = PrincipalMatch(st);
+      if (p.is_false()) return p;
+      m = m && p;
+    }
     for (const auto& c : st.conditions) m = m && Condition(c, variables);
     return m;
   }
@@ -754,6 +806,20 @@ Result AllowedForSomeContext(const Account& acct, const Request& in, const Optio
   Request w = req;
   Sat s = enc.Check(d.allowed && !d.deny, &w);
   bool replayed = s == Sat::kSat && Evaluate(acct, w).decision == Decision::kAllow;
+  return Finish(enc, s, w, replayed);
+}
+
+Result DocumentAllowedForSomeContext(const PolicyDocument& doc, PolicyRole role, const Request& req,
+                                     const Options& opt) {
+  Encoder enc(opt);
+  enc.fixed_action = req.action;
+  enc.fixed_resource = req.resource;
+  enc.fixed_caller = req.caller;
+  enc.fixed = req.context;
+  enc.Declare(doc);
+  Request w = req;
+  Sat s = enc.Check(enc.DocAllowed(doc, role), &w);
+  bool replayed = s == Sat::kSat && DocumentDecision(doc, role, w) == Decision::kAllow;
   return Finish(enc, s, w, replayed);
 }
 

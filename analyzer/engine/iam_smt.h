@@ -40,6 +40,11 @@ struct Options {
 /// key may take any value or be absent. kSat: the witness context allows it.
 Result AllowedForSomeContext(const Account& acct, const Request& req, const Options& opt = {});
 
+/// The same for one standalone document: caller, action and resource
+/// fixed, keys not in req.context free.
+Result DocumentAllowedForSomeContext(const PolicyDocument& doc, PolicyRole role, const Request& req,
+                                     const Options& opt = {});
+
 /// What `role` means for a standalone document: identity policies match
 /// any caller; resource policies check Principal.
 /// kSat when some request is allowed by `a` and not by `b` (the witness).
