@@ -323,10 +323,12 @@ RULE_FACTS.update({
         "of the services or more; not for admin-equivalent subjects.", IAM_REFS),
     "iam-passrole-star-resource": ("AWS IAM identity policies (inline, managed, standalone)",
         "`kind` is `iam-request`: iam:PassRole on an example role, and `issue_code` "
-        "(PASS_ROLE_WITH_STAR_IN_RESOURCE, Access Analyzer's code).",
+        "(PASS_ROLE_WITH_STAR_IN_RESOURCE, or PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE for a wildcard "
+        "action: Access Analyzer's codes).",
         "Every Allow statement with Resource \"*\" whose Action list names iam:PassRole, by name or by a "
-        "wildcard other than \"*\" alone (iam:*, iam:Pass*), as Access Analyzer's check does. NotAction "
-        "statements are not reported here.", AA_REFS + IAM_REFS),
+        "wildcard (iam:*, iam:Pass*, \"*\"), as Access Analyzer's check does, unless a positive condition "
+        "(not IfExists) on iam:PassedToService or iam:AssociatedResourceArn limits it (Access Analyzer does not report those either). "
+        "NotAction statements are not reported here.", AA_REFS + IAM_REFS),
     "iam-unknown-action": ("Every Action and NotAction entry of every policy",
         "`kind` is `iam-validation`: the `action` as written and `issue_code` (INVALID_ACTION or "
         "INVALID_SERVICE).",

@@ -286,6 +286,17 @@ std::string Analysis::AccountOf(const Subject& s) const {
 
 std::optional<Grant> Analysis::Confirm(const Subject& s, const std::string& action,
                                        const std::vector<std::string>& resources) const {
+  std::string key = s.entity + "\n" + ToLower(action);
+  for (const auto& r : resources) key += "\n" + r;
+  auto it = confirmed_.find(key);
+  if (it != confirmed_.end()) return it->second;
+  auto g = ConfirmUncached(s, action, resources);
+  confirmed_.emplace(key, g);
+  return g;
+}
+
+std::optional<Grant> Analysis::ConfirmUncached(const Subject& s, const std::string& action,
+                                               const std::vector<std::string>& resources) const {
   std::string acct = AccountOf(s);
   // Candidate resources: the given ones, then instances of the patterns of
   // the statements that could allow the action.

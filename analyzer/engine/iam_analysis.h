@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -87,12 +88,16 @@ class Analysis {
   const std::vector<bool>& Admins() const;
 
  private:
+  std::optional<Grant> ConfirmUncached(const Subject& s, const std::string& action,
+                                       const std::vector<std::string>& resources) const;
   const Model& model_;
   DiagnosticSink& sink_;
   std::unique_ptr<Account> account_;
   std::vector<Subject> subjects_;
   mutable std::optional<std::vector<std::vector<std::pair<std::size_t, Grant>>>> edges_;
   mutable std::optional<std::vector<bool>> admins_;
+  // Confirm() answers by (subject, action, resources).
+  mutable std::map<std::string, std::optional<Grant>> confirmed_;
 };
 
 /// Instantiates an ARN pattern into a concrete resource: wildcards become

@@ -123,6 +123,13 @@ const std::vector<Method>& Methods() {
       {"PassExistingRoleToNewCodeBuildProject", {"iam:PassRole", "codebuild:CreateProject", "codebuild:StartBuild"}, "run a build as a privileged role"},
       {"PassExistingRoleToNewSageMakerNotebook", {"iam:PassRole", "sagemaker:CreateNotebookInstance", "sagemaker:CreatePresignedNotebookInstanceUrl"}, "open a notebook with a privileged role"},
       {"PassExistingRoleToNewECSTask", {"iam:PassRole", "ecs:RunTask"}, "run a task with a privileged role"},
+      {"PassExistingRoleToNewSageMakerProcessingJob", {"iam:PassRole", "sagemaker:CreateProcessingJob"}, "run a processing job as a privileged role"},
+      {"PassExistingRoleToNewSageMakerTrainingJob", {"iam:PassRole", "sagemaker:CreateTrainingJob"}, "run a training job as a privileged role"},
+      {"AccessExistingSageMakerNotebook", {"sagemaker:CreatePresignedNotebookInstanceUrl"}, "open a notebook that runs as its role"},
+      {"UpdateExistingCloudFormationStack", {"cloudformation:UpdateStack"}, "change a stack that acts as its service role"},
+      {"RunCommandOnInstanceViaSSM", {"ssm:SendCommand"}, "run commands on instances, with their roles"},
+      {"StartSessionOnInstanceViaSSM", {"ssm:StartSession"}, "open a shell on instances, with their roles"},
+      {"PushSSHKeyViaEC2InstanceConnect", {"ec2-instance-connect:SendSSHPublicKey"}, "log in to instances, with their roles"},
       {"DeleteOrChangeUserBoundary", {"iam:DeleteUserPermissionsBoundary"}, "remove the permissions boundary that limits a user"},
       {"DeleteOrChangeRoleBoundary", {"iam:DeleteRolePermissionsBoundary"}, "remove the permissions boundary that limits a role"},
       {"PutUserPermissionsBoundary", {"iam:PutUserPermissionsBoundary"}, "replace a user's permissions boundary with a wider one"},
@@ -568,7 +575,8 @@ constexpr RuleInfo kPassRoleStar{
     "iam-passrole-star-resource", "iam:PassRole on every role", Severity::kMedium,
     "An Allow statement grants iam:PassRole (directly or by wildcard) with Resource \"*\": the holder can hand "
     "any role of the account, including administrator roles, to a service it controls. IAM Access Analyzer "
-    "policy validation issue code PASS_ROLE_WITH_STAR_IN_RESOURCE.",
+    "policy validation issue codes PASS_ROLE_WITH_STAR_IN_RESOURCE and (for a wildcard action such as iam:*) "
+    "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE.",
     "List the roles that may be passed in Resource, and add an iam:PassedToService condition."};
 
 void PassRoleStar(const RuleInfo& info, const AnalysisContext& ctx, FindingSink& out) {
@@ -580,11 +588,25 @@ void PassRoleStar(const RuleInfo& info, const AnalysisContext& ctx, FindingSink&
       const auto& st = p.document.statements[si];
       if (!st.allow || st.not_action || !IsStar(st)) continue;
       // Access Analyzer checks the action names written, wildcards included
-      // (iam:Pass*), not "*" alone.
+      // (iam:Pass*, iam:*, "*").
       const Located<std::string>* hit = nullptr;
       for (const auto& a : st.actions)
-        if (a.value != "*" && iam::Glob(a.value, "iam:PassRole", true)) hit = &a;
+        if (!hit && iam::Glob(a.value, "iam:PassRole", true)) hit = &a;
       if (!hit) continue;
+      // A condition on iam:PassedToService or iam:AssociatedResourceArn
+      // limits where roles go: Access Analyzer does not report those.
+      bool limited = false;
+      for (const auto& c : st.conditions) {
+        auto op = iam::ParseOperator(c.op.value);
+        // ...IfExists holds when the key is absent: no limit.
+        std::string key = iam::ToLower(c.key.value);
+        if ((key == "iam:passedtoservice" || key == "iam:associatedresourcearn") && op && !op->if_exists &&
+            !op->negated &&
+            op->set != iam::SetQualifier::kForAllValues)
+          limited = true;
+      }
+      if (limited) continue;
+      bool star_action = iam::HasWildcard(hit->value);
       Finding f;
       f.rule = &info;
       f.severity = info.severity;
@@ -596,7 +618,7 @@ void PassRoleStar(const RuleInfo& info, const AnalysisContext& ctx, FindingSink&
       f.witness.kind = "iam-request";
       f.witness.Add("action", "iam:PassRole");
       f.witness.Add("resource", "arn:aws:iam::123456789012:role/any-admin-role");
-      f.witness.Add("issue_code", "PASS_ROLE_WITH_STAR_IN_RESOURCE");
+      f.witness.Add("issue_code", star_action ? "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE" : "PASS_ROLE_WITH_STAR_IN_RESOURCE");
       out.Add(std::move(f));
     }
   }
