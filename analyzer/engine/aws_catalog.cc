@@ -1,6 +1,7 @@
 #include "engine/aws_catalog.h"
 
 #include <algorithm>
+#include <cctype>
 #include <mutex>
 
 #include "engine/iam_match.h"
@@ -36,7 +37,9 @@ std::vector<std::string_view> SplitTabs(std::string_view line) {
   return out;
 }
 
-std::vector<std::string> SplitCommas(std::string_view s) {
+}  // namespace
+
+std::vector<std::string> SplitCatalogList(std::string_view s) {
   std::vector<std::string> out;
   std::size_t start = 0;
   while (start < s.size()) {
@@ -47,6 +50,8 @@ std::vector<std::string> SplitCommas(std::string_view s) {
   }
   return out;
 }
+
+namespace {
 
 AccessLevel Level(std::string_view s) {
   if (s == "L") return AccessLevel::kList;
@@ -60,7 +65,16 @@ AccessLevel Level(std::string_view s) {
 }  // namespace
 
 Catalog Catalog::Parse(std::string_view text) {
+  auto owned = std::make_unique<std::string>(text);
+  Catalog c = ParseView(*owned);
+  c.owned_ = std::move(owned);
+  return c;
+}
+
+Catalog Catalog::ParseView(std::string_view text) {
   Catalog c;
+  c.by_name_.reserve(32768);
+  c.actions_.reserve(24000);
   std::size_t pos = 0;
   while (pos < text.size()) {
     std::size_t nl = text.find('\n', pos);
@@ -86,12 +100,16 @@ Catalog Catalog::Parse(std::string_view text) {
     } else if (f[0] == "A" && f.size() >= 5) {
       CatalogAction a;
       a.service = static_cast<std::uint32_t>(c.services_.size() - 1);
-      a.name = std::string(f[1]);
-      a.lower = iam::ToLower(c.services_.back().prefix + ":" + a.name);
+      a.name = f[1];
+      const std::string& prefix = c.services_.back().prefix;
+      a.lower.reserve(prefix.size() + 1 + a.name.size());
+      a.lower = prefix;
+      a.lower.push_back(':');
+      for (char ch : a.name) a.lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
       a.level = Level(f[2]);
-      a.resource_types = SplitCommas(f[3]);
+      a.resource_types = f[3];
       a.wildcard_only = a.resource_types.empty();
-      a.condition_keys = SplitCommas(f[4]);
+      a.condition_keys = f[4];
       c.by_name_[a.lower] = static_cast<std::uint32_t>(c.actions_.size());
       c.actions_.push_back(std::move(a));
     } else if (f[0] == "K" && f.size() >= 3) {
@@ -113,7 +131,7 @@ const Catalog& Catalog::Get() {
   static std::once_flag once;
   static Catalog* catalog = nullptr;
   std::call_once(once, [] {
-    catalog = new Catalog(Parse(std::string_view(
+    catalog = new Catalog(ParseView(std::string_view(
         grantpath_aws_catalog_begin,
         static_cast<std::size_t>(grantpath_aws_catalog_end - grantpath_aws_catalog_begin))));
   });
@@ -133,7 +151,7 @@ std::optional<std::uint32_t> Catalog::FindService(std::string_view prefix) const
 }
 
 std::string Catalog::FullName(std::uint32_t a) const {
-  return services_[actions_[a].service].prefix + ":" + actions_[a].name;
+  return services_[actions_[a].service].prefix + ":" + std::string(actions_[a].name);
 }
 
 std::vector<std::uint32_t> Catalog::Match(std::string_view pattern) const {

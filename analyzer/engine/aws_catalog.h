@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,13 +19,18 @@ const char* AccessLevelName(AccessLevel l);
 
 struct CatalogAction {
   std::uint32_t service = 0;       // index into Catalog::services()
-  std::string name;                // as AWS spells it, e.g. "GetObject"
+  std::string_view name;           // as AWS spells it, e.g. "GetObject"
   std::string lower;               // "s3:getobject"
   AccessLevel level = AccessLevel::kUnknown;
   bool wildcard_only = false;      // supports only Resource "*"
-  std::vector<std::string> resource_types;  // '*' prefix: required
-  std::vector<std::string> condition_keys;
+  // Comma-separated, as in the catalog file (split on demand: most runs
+  // never read them). Resource types: '*' prefix marks a required one.
+  std::string_view resource_types;
+  std::string_view condition_keys;
 };
+
+/// Splits a comma-separated catalog field.
+std::vector<std::string> SplitCatalogList(std::string_view s);
 
 struct CatalogService {
   std::string prefix;              // "s3"
@@ -36,8 +42,11 @@ class Catalog {
  public:
   /// The compiled-in catalog, parsed on first use (thread-safe).
   static const Catalog& Get();
-  /// Parses a catalog in the actions.tsv format (tests).
+  /// Parses a catalog in the actions.tsv format (tests); keeps a copy.
   static Catalog Parse(std::string_view text);
+  Catalog() = default;
+  Catalog(Catalog&&) = default;
+  Catalog& operator=(Catalog&&) = default;
 
   const std::vector<CatalogAction>& actions() const { return actions_; }
   const std::vector<CatalogService>& services() const { return services_; }
@@ -58,6 +67,8 @@ class Catalog {
   std::string KeyType(std::string_view key) const;
 
  private:
+  static Catalog ParseView(std::string_view text);  // `text` outlives the catalog
+  std::unique_ptr<std::string> owned_;
   std::string version_;
   std::vector<CatalogService> services_;
   std::vector<CatalogAction> actions_;

@@ -6,6 +6,7 @@
 #include <bit>
 #include <deque>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include "engine/aws_catalog.h"
@@ -297,6 +298,21 @@ std::optional<Grant> Analysis::Confirm(const Subject& s, const std::string& acti
 
 std::optional<Grant> Analysis::ConfirmUncached(const Subject& s, const std::string& action,
                                                const std::vector<std::string>& resources) const {
+  // Fast path: a principal allowed outright on the first resource given.
+  if (s.kind == Subject::Kind::kPrincipal && !resources.empty() &&
+      model_.iam_principals[s.index].type != PrincipalType::kGroup) {
+    Grant g;
+    g.request.caller = account_->CallerFor(s.index);
+    g.request.action = action;
+    g.request.resource = resources.front();
+    g.request.context = Account::DerivedContext(g.request.caller);
+    Evaluation ev = Evaluate(*account_, g.request);
+    if (ev.decision == Decision::kAllow) {
+      for (const auto& st : ev.statements)
+        if (st.allow) g.statements.push_back(st);
+      return g;
+    }
+  }
   std::string acct = AccountOf(s);
   // Candidate resources: the given ones, then instances of the patterns of
   // the statements that could allow the action.
@@ -372,14 +388,60 @@ std::optional<Grant> Analysis::ConfirmUncached(const Subject& s, const std::stri
     for (const auto& st : model_.iam_policies[pi].document.statements)
       if (st.allow && ActionMatches(st, action))
         for (const auto& r : st.resources) context_matters |= HasVariables(r.value);
-  if (!doc_mode) {
-    // Resource policies, boundaries and SCPs can carry conditions too.
-    if (account_->Boundary(s.index) || !account_->ScpLevels().empty() || !account_->ResourcePolicies().empty())
-      context_matters = true;
+  if (!doc_mode && !context_matters) {
+    // Boundaries, SCPs, resource and trust policies can depend on the
+    // context too: only those statements that match the action count.
+    Request probe;
+    probe.caller = account_->CallerFor(s.index);
+    probe.action = action;
+    probe.resource = cands.front();
+    RequestPolicies rp = PoliciesFor(*account_, probe);
+    std::vector<std::size_t> others = rp.resource;
+    others.insert(others.end(), rp.trust.begin(), rp.trust.end());
+    if (rp.boundary) others.push_back(*rp.boundary);
+    for (const auto& level : rp.scp_levels) others.insert(others.end(), level.begin(), level.end());
+    for (std::size_t pi : others)
+      for (const auto& st : model_.iam_policies[pi].document.statements) {
+        if (!ActionMatches(st, action)) continue;
+        if (!st.conditions.empty()) context_matters = true;
+        for (const auto& r : st.resources) context_matters |= HasVariables(r.value);
+      }
+    // Denies with conditions in the identity policies can lift as well.
+    for (std::size_t pi : pols)
+      for (const auto& st : model_.iam_policies[pi].document.statements)
+        if (!st.allow && ActionMatches(st, action) && !st.conditions.empty()) context_matters = true;
   }
   if (!context_matters) return std::nullopt;
   // Guess a context from each allowing statement's own condition values,
-  // and keep it when the request then evaluates to allow.
+  // and keep it when the request then evaluates to allow. First all of them
+  // together (identity, boundary, SCP and resource-side statements may each
+  // need one), then one statement at a time.
+  for (std::size_t k = 0; k < cands.size() && k < 2; ++k) {
+    Grant g;
+    g.request.action = action;
+    g.request.resource = cands[k];
+    g.request.caller = doc_mode ? holder() : account_->CallerFor(s.index);
+    std::vector<std::size_t> all = pols;
+    if (!doc_mode) {
+      RequestPolicies rp = PoliciesFor(*account_, g.request);
+      all.insert(all.end(), rp.resource.begin(), rp.resource.end());
+      all.insert(all.end(), rp.trust.begin(), rp.trust.end());
+      if (rp.boundary) all.push_back(*rp.boundary);
+      for (const auto& level : rp.scp_levels) all.insert(all.end(), level.begin(), level.end());
+    }
+    std::optional<Context> ctx = Account::DerivedContext(g.request.caller);
+    for (std::size_t pi : all)
+      for (const auto& st : model_.iam_policies[pi].document.statements)
+        if (ctx && st.allow && !st.conditions.empty() && ActionMatches(st, action)) ctx = GuessContext(st, *ctx);
+    if (!ctx) break;
+    g.request.context = *ctx;
+    Decision d = doc_mode ? smt::DocumentDecision(*doc, PolicyRole::kIdentity, g.request)
+                          : Evaluate(*account_, g.request).decision;
+    if (d == Decision::kAllow) {
+      g.conditional = true;
+      return finish(std::move(g));
+    }
+  }
   for (std::size_t k = 0; k < cands.size() && k < 2; ++k) {
     for (std::size_t pi : pols)
       for (const auto& st : model_.iam_policies[pi].document.statements) {
@@ -441,37 +503,107 @@ const std::vector<bool>& Analysis::Admins() const {
   return *admins_;
 }
 
-const std::vector<std::vector<std::pair<std::size_t, Grant>>>& Analysis::AssumeEdges() const {
-  if (edges_) return *edges_;
+const std::vector<Analysis::Hop>& Analysis::AdminPaths() const {
+  if (hops_) return *hops_;
   const auto& prs = model_.iam_principals;
-  std::vector<std::vector<std::pair<std::size_t, Grant>>> edges(prs.size());
-  auto assume = aws::Catalog::Get().Find("sts:AssumeRole");
-  for (std::size_t r = 0; r < prs.size(); ++r) {
-    if (prs[r].type != PrincipalType::kRole || !prs[r].trust_policy) continue;
-    const Policy& trust = model_.iam_policies[*prs[r].trust_policy];
-    // Callers the trust policy can name: specific ARNs, accounts, or "*".
-    for (std::size_t p = 0; p < prs.size(); ++p) {
-      if (p == r || prs[p].type == PrincipalType::kGroup) continue;
-      Caller c = account_->CallerFor(p);
-      bool named = false;
-      for (const auto& st : trust.document.statements)
-        if (st.allow && ActionMatches(st, "sts:AssumeRole") && st.has_principal && MatchPrincipal(st, c)) named = true;
-      if (!named) continue;
-      // Identity side: needed unless the trust names the caller itself.
-      bool may = true;
-      if (assume && p < subjects_.size() && !subjects_[p].any.Test(*assume)) {
-        bool specific = false;
-        for (const auto& st : trust.document.statements)
-          if (st.allow && st.has_principal && MatchPrincipal(st, c) && !NamesOnlyAccount(st, c)) specific = true;
-        may = specific && ArnAccount(prs[r].arn) == c.account;
+  std::vector<Hop> hops(prs.size());
+  // Identity side, per principal: the Resource patterns of the statements
+  // that may allow sts:AssumeRole (`open`: one that cannot be read as
+  // patterns, such as NotResource or a variable).
+  struct Side {
+    std::vector<std::string> patterns;
+    bool open = false;
+    bool conditional = false;  // a statement that may decide it has conditions
+  };
+  std::vector<Side> side(prs.size());
+  std::vector<std::size_t> callers;  // users and roles that may assume something
+  for (std::size_t p = 0; p < prs.size(); ++p) {
+    if (prs[p].type == PrincipalType::kGroup) continue;
+    std::vector<std::size_t> pols = account_->IdentityPolicies(p);
+    if (auto b = account_->Boundary(p)) pols.push_back(*b);
+    for (const auto& level : account_->ScpLevels()) pols.insert(pols.end(), level.begin(), level.end());
+    for (std::size_t pi : pols)
+      for (const auto& st : model_.iam_policies[pi].document.statements)
+        if (ActionMatches(st, "sts:AssumeRole") && !st.conditions.empty()) side[p].conditional = true;
+    for (std::size_t pi : account_->IdentityPolicies(p))
+      for (const auto& st : model_.iam_policies[pi].document.statements) {
+        if (!st.allow || !ActionMatches(st, "sts:AssumeRole")) continue;
+        if (st.not_resource || !st.has_resource) side[p].open = true;
+        for (const auto& r : st.resources) {
+          if (HasVariables(r.value)) side[p].open = true;
+          else side[p].patterns.push_back(r.value);
+        }
       }
-      if (!may) continue;
-      if (auto g = Confirm(subjects_[p], "sts:AssumeRole", {prs[r].arn}); g && g->request.resource == prs[r].arn)
-        edges[p].emplace_back(r, std::move(*g));
+    if (side[p].open || !side[p].patterns.empty()) callers.push_back(p);
+  }
+  auto identity_may = [&](std::size_t p, const std::string& role_arn) {
+    if (side[p].open) return true;
+    for (const auto& pat : side[p].patterns)
+      if (ArnMatch(pat, role_arn)) return true;
+    return false;
+  };
+  // Who a role's trust policy may let in: principals it names by ARN (in
+  // the same account enough on their own), or principals of the accounts it
+  // names (or of any account) whose identity policies may allow it.
+  auto candidates = [&](std::size_t r) {
+    std::set<std::size_t> cands;
+    const Policy& trust = model_.iam_policies[*prs[r].trust_policy];
+    for (const auto& st : trust.document.statements) {
+      if (!st.allow || !ActionMatches(st, "sts:AssumeRole") || !st.has_principal) continue;
+      bool everyone = st.not_principal;
+      std::set<std::string> accounts;
+      for (const auto& e : st.principals) {
+        if (e.type == "*") everyone = true;
+        if (e.type != "AWS") continue;
+        for (const auto& v : e.values) {
+          if (v.value == "*") everyone = true;
+          else if (IsAccountId(v.value)) accounts.insert(v.value);
+          else if (auto parts = SplitArn(v.value); parts && (*parts)[5] == "root") accounts.insert((*parts)[4]);
+          else if (auto p = account_->FindPrincipal(v.value)) cands.insert(*p);
+        }
+      }
+      if (everyone || !accounts.empty())
+        for (std::size_t p : callers)
+          if ((everyone || accounts.count(ArnAccount(prs[p].arn))) && identity_may(p, prs[r].arn)) cands.insert(p);
+    }
+    return cands;
+  };
+  // Breadth-first from the admin-equivalent roles over reversed edges: the
+  // first time a principal is found to assume a role on the frontier is a
+  // shortest path. Only edges into roles that lead to an admin are judged.
+  const auto& admins = Admins();
+  std::deque<std::size_t> q;
+  for (std::size_t r = 0; r < prs.size(); ++r)
+    if (admins[r]) {
+      hops[r].distance = 0;
+      if (prs[r].type == PrincipalType::kRole) q.push_back(r);
+    }
+  while (!q.empty()) {
+    std::size_t r = q.front();
+    q.pop_front();
+    if (!prs[r].trust_policy) continue;
+    bool trust_conditional = false;
+    for (const auto& st : model_.iam_policies[*prs[r].trust_policy].document.statements)
+      trust_conditional |= !st.conditions.empty();
+    for (std::size_t p : candidates(r)) {
+      if (p == r || prs[p].type == PrincipalType::kGroup || hops[p].distance >= 0) continue;
+      // Concrete first; the solver only where a condition could change it.
+      Request req;
+      req.caller = account_->CallerFor(p);
+      req.action = "sts:AssumeRole";
+      req.resource = prs[r].arn;
+      Evaluation ev = Evaluate(*account_, req);
+      if (ev.decision == Decision::kDeny && !trust_conditional && !side[p].conditional) continue;
+      auto g = Confirm(subjects_[p], "sts:AssumeRole", {prs[r].arn});
+      if (!g || g->request.resource != prs[r].arn) continue;
+      hops[p].distance = hops[r].distance + 1;
+      hops[p].next = r;
+      hops[p].grant = std::move(*g);
+      if (prs[p].type == PrincipalType::kRole) q.push_back(p);
     }
   }
-  edges_ = std::move(edges);
-  return *edges_;
+  hops_ = std::move(hops);
+  return *hops_;
 }
 
 void GrantWitness(const Grant& g, std::vector<std::pair<std::string, std::string>>* fields) {

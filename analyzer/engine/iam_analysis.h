@@ -80,9 +80,15 @@ class Analysis {
   /// placeholder for standalone policies).
   std::string AccountOf(const Subject& s) const;
 
-  /// Roles a principal may assume (identity allow and trust policy), as
-  /// (role principal index, grant) pairs. Computed once.
-  const std::vector<std::vector<std::pair<std::size_t, Grant>>>& AssumeEdges() const;
+  /// For each principal: its shortest role-assumption path to an
+  /// admin-equivalent principal, as the first hop (identity allow AND trust
+  /// policy, confirmed) and the distance (0: admin itself; -1: none).
+  struct Hop {
+    int distance = -1;
+    std::size_t next = 0;  // the role assumed first
+    Grant grant;           // the sts:AssumeRole request, confirmed
+  };
+  const std::vector<Hop>& AdminPaths() const;
 
   /// Subjects (indices) that are admin-equivalent, confirmed.
   const std::vector<bool>& Admins() const;
@@ -94,7 +100,7 @@ class Analysis {
   DiagnosticSink& sink_;
   std::unique_ptr<Account> account_;
   std::vector<Subject> subjects_;
-  mutable std::optional<std::vector<std::vector<std::pair<std::size_t, Grant>>>> edges_;
+  mutable std::optional<std::vector<Hop>> hops_;
   mutable std::optional<std::vector<bool>> admins_;
   // Confirm() answers by (subject, action, resources).
   mutable std::map<std::string, std::optional<Grant>> confirmed_;

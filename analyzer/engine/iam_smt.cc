@@ -728,7 +728,13 @@ class Encoder {
     return Sat::kSat;
   }
 
-  z3::context ctx_;
+  // One context per thread, shared by the queries (creating one costs more
+  // than most queries); each query has its own solver.
+  static z3::context& SharedContext() {
+    thread_local z3::context c;
+    return c;
+  }
+  z3::context& ctx_ = SharedContext();
   z3::solver solver_;
   expr svc_, name_, is_arn_, rother_, ptype_, parn_, pacct_, pval_;
   std::vector<expr> seg_ = [this] {

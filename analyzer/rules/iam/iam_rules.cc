@@ -212,54 +212,31 @@ constexpr RuleInfo kAssumePath{
 void AssumeRolePath(const RuleInfo& info, const AnalysisContext& ctx, FindingSink& out) {
   auto& a = ctx.Iam();
   const auto& admins = a.Admins();
-  const auto& edges = a.AssumeEdges();
+  const auto& hops = a.AdminPaths();
   const auto& prs = ctx.model().iam_principals;
   for (std::size_t p = 0; p < prs.size(); ++p) {
-    if (prs[p].type == iam::PrincipalType::kGroup || admins[p] || edges[p].empty()) continue;
-    // Breadth-first search for the nearest admin-equivalent role.
-    std::vector<int> prev(prs.size(), -1);
-    std::vector<const Grant*> via(prs.size(), nullptr);
-    std::vector<bool> seen(prs.size(), false);
-    std::deque<std::size_t> q{p};
-    seen[p] = true;
-    std::optional<std::size_t> target;
-    while (!q.empty() && !target) {
-      std::size_t x = q.front();
-      q.pop_front();
-      for (const auto& [r, g] : edges[x]) {
-        if (seen[r]) continue;
-        seen[r] = true;
-        prev[r] = static_cast<int>(x);
-        via[r] = &g;
-        if (admins[r]) {
-          target = r;
-          break;
-        }
-        q.push_back(r);
-      }
-    }
-    if (!target) continue;
-    std::vector<std::size_t> chain;
-    for (int x = static_cast<int>(*target); x != -1; x = prev[x]) chain.push_back(static_cast<std::size_t>(x));
-    std::reverse(chain.begin(), chain.end());
+    if (prs[p].type == iam::PrincipalType::kGroup || admins[p] || hops[p].distance <= 0) continue;
+    std::vector<std::size_t> chain{p};
+    while (hops[chain.back()].distance > 0) chain.push_back(hops[chain.back()].next);
+    std::size_t target = chain.back();
     Finding f = Base(info, a.subjects()[p]);
     std::string names;
     for (std::size_t k = 0; k < chain.size(); ++k) names += (k ? " -> " : "") + prs[chain[k]].name;
-    f.message = a.subjects()[p].display + " can reach admin-equivalent role '" + prs[*target].name + "' in " +
+    f.message = a.subjects()[p].display + " can reach admin-equivalent role '" + prs[target].name + "' in " +
                 std::to_string(chain.size() - 1) + " role assumption(s): " + names;
     for (std::size_t k = 1; k < chain.size(); ++k) {
-      const Grant& g = *via[chain[k]];
+      const Grant& g = hops[chain[k - 1]].grant;
       f.path.push_back({prs[chain[k - 1]].where, prs[chain[k - 1]].name + " assumes role '" + prs[chain[k]].name + "'"});
       AddStatements(ctx.model(), g, f);
       if (auto tp = prs[chain[k]].trust_policy)
         f.related.push_back({ctx.model().iam_policies[*tp].where, "trust policy of '" + prs[chain[k]].name + "' names '" + prs[chain[k - 1]].name + "'"});
     }
-    f.path.push_back({prs[*target].where, "'" + prs[*target].name + "' is admin-equivalent"});
+    f.path.push_back({prs[target].where, "'" + prs[target].name + "' is admin-equivalent"});
     f.witness.kind = "iam-path";
     f.witness.Add("principal", prs[p].arn);
-    f.witness.Add("target", prs[*target].arn);
+    f.witness.Add("target", prs[target].arn);
     f.witness.Add("path", names);
-    f.witness.Add("first_request", via[chain[1]]->request.action + " on " + via[chain[1]]->request.resource);
+    f.witness.Add("first_request", hops[p].grant.request.action + " on " + hops[p].grant.request.resource);
     out.Add(std::move(f));
   }
 }
