@@ -262,17 +262,29 @@ int RunWhoCan() {
   iam::Account acct(m, nullptr);
   // Candidates: the input's users and roles, and every principal that a
   // resource or trust policy names.
-  std::vector<std::string> candidates;
+  std::vector<iam::Caller> candidates;
   std::set<std::string> seen;
-  for (const auto& p : m.iam_principals)
-    if (p.type != iam::PrincipalType::kGroup && seen.insert(p.arn).second) candidates.push_back(p.arn);
+  for (std::size_t i = 0; i < m.iam_principals.size(); ++i)
+    if (m.iam_principals[i].type != iam::PrincipalType::kGroup && seen.insert(m.iam_principals[i].arn).second)
+      candidates.push_back(acct.CallerFor(i));
   for (const auto& pol : m.iam_policies) {
     if (pol.kind != iam::PolicyKind::kResource && pol.kind != iam::PolicyKind::kTrust) continue;
     for (const auto& st : pol.document.statements)
       for (const auto& e : st.principals)
         for (const auto& v : e.values) {
-          std::string c = e.type == "*" || v.value == "*" ? "*" : v.value;
-          if (seen.insert(c).second) candidates.push_back(c);
+          iam::Caller c;
+          if (e.type == "*" || v.value == "*") {
+            c.kind = iam::Caller::Kind::kAnonymous;
+          } else if (e.type == "Service") {
+            c.kind = iam::Caller::Kind::kService;
+            c.value = v.value;
+          } else if (e.type == "Federated" || e.type == "CanonicalUser") {
+            c.kind = iam::Caller::Kind::kFederated;
+            c.value = v.value;
+          } else {
+            c = acct.CallerFromString(v.value);
+          }
+          if (seen.insert(c.Display()).second) candidates.push_back(c);
         }
   }
   Json rows = Json::array();
@@ -280,7 +292,7 @@ int RunWhoCan() {
   int allowed = 0;
   for (const auto& cand : candidates) {
     iam::Request req;
-    req.caller = acct.CallerFromString(cand);
+    req.caller = cand;
     req.action = f.action;
     req.resource = f.resource;
     req.context = ctx;
