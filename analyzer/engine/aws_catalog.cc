@@ -112,6 +112,8 @@ Catalog Catalog::ParseView(std::string_view text) {
       a.condition_keys = f[4];
       c.by_name_[a.lower] = static_cast<std::uint32_t>(c.actions_.size());
       c.actions_.push_back(std::move(a));
+    } else if (f[0] == "R" && f.size() >= 3) {
+      c.arn_templates_[c.services_.back().prefix + "/" + std::string(f[1])] = f[2];
     } else if (f[0] == "K" && f.size() >= 3) {
       std::string key = iam::ToLower(f[1]);
       if (std::size_t v = key.find("${"); v != std::string::npos)
@@ -180,6 +182,38 @@ std::vector<std::uint32_t> Catalog::Match(std::string_view pattern) const {
   }
   for (std::uint32_t i = 0; i < actions_.size(); ++i)
     if (iam::Glob(p, actions_[i].lower)) out.push_back(i);
+  return out;
+}
+
+std::string Catalog::ExampleArn(std::string_view action, const std::string& account) const {
+  auto idx = Find(action);
+  if (!idx) return "*";
+  const CatalogAction& a = actions_[*idx];
+  auto types = SplitCatalogList(a.resource_types);
+  if (types.empty()) return "*";
+  std::string pick = types.front();
+  for (const auto& t : types)
+    if (!t.empty() && t[0] == '*') {
+      pick = t;
+      break;
+    }
+  if (!pick.empty() && pick[0] == '*') pick.erase(0, 1);
+  auto it = arn_templates_.find(services_[a.service].prefix + "/" + pick);
+  if (it == arn_templates_.end()) return "*";
+  std::string out;
+  std::string_view t = it->second;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] == '$' && i + 1 < t.size() && t[i + 1] == '{') {
+      std::size_t close = t.find('}', i);
+      if (close == std::string_view::npos) break;
+      std::string_view name = t.substr(i + 2, close - i - 2);
+      out += name == "Partition" ? std::string("aws") : name == "Region" ? std::string("us-east-1")
+             : name == "Account" ? account : std::string("grantpath-example");
+      i = close;
+    } else {
+      out.push_back(t[i]);
+    }
+  }
   return out;
 }
 

@@ -61,6 +61,11 @@ class Catalog {
   /// Catalog indices of the actions an IAM action pattern ("s3:Get*",
   /// "*", "iam:?ass*") matches, sorted. Case-insensitive.
   std::vector<std::uint32_t> Match(std::string_view pattern) const;
+  /// A concrete ARN of the action's first resource type (required ones
+  /// first), its placeholders filled ("us-east-1", `account`,
+  /// "grantpath-example"); "*" for actions without resource types or not in
+  /// the catalog.
+  std::string ExampleArn(std::string_view action, const std::string& account) const;
   /// The declared type of a condition key ("String", "ArrayOfARN", ...),
   /// matching templated keys such as aws:ResourceTag/${TagKey}; "" when
   /// unknown.
@@ -75,6 +80,7 @@ class Catalog {
   std::unordered_map<std::string, std::uint32_t> by_name_;     // lower-case
   std::unordered_map<std::string, std::uint32_t> by_service_;  // lower-case
   std::unordered_map<std::string, std::string> key_types_;    // lower-case key
+  std::unordered_map<std::string, std::string_view> arn_templates_;  // "service/type" -> template
   std::vector<std::pair<std::string, std::string>> key_templates_;  // lower prefix, type
 };
 

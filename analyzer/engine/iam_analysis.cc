@@ -324,7 +324,10 @@ std::optional<Grant> Analysis::ConfirmUncached(const Subject& s, const std::stri
   for (std::size_t pi : pols)
     for (const auto& st : model_.iam_policies[pi].document.statements)
       if (st.allow && ActionMatches(st, action) && !st.not_resource)
-        for (const auto& r : st.resources) cands.push_back(ExampleResource(r.value, acct));
+        for (const auto& r : st.resources)
+          cands.push_back(r.value == "*" ? aws::Catalog::Get().ExampleArn(action, acct) : ExampleResource(r.value, acct));
+  // An ARN of the action's own resource type, then "*".
+  cands.push_back(aws::Catalog::Get().ExampleArn(action, acct));
   if (cands.empty()) cands.push_back("*");
   std::sort(cands.begin() + static_cast<long>(resources.size()), cands.end());
   cands.erase(std::unique(cands.begin() + static_cast<long>(resources.size()), cands.end()), cands.end());

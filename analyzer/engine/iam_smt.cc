@@ -725,6 +725,15 @@ class Encoder {
       }
       if (!vals.empty()) w->context[k] = vals;
     }
+    // The holder of an identity policy is the user the context names.
+    if (!fixed_caller && !symbolic_caller_) {
+      auto it = w->context.find("aws:username");
+      if (it != w->context.end() && !it->second.empty()) {
+        w->caller.name = it->second.front();
+        w->caller.account = "123456789012";
+        w->caller.arn = "arn:aws:iam::123456789012:user/" + w->caller.name;
+      }
+    }
     return Sat::kSat;
   }
 
