@@ -73,7 +73,6 @@ Catalog Catalog::Parse(std::string_view text) {
 
 Catalog Catalog::ParseView(std::string_view text) {
   Catalog c;
-  c.by_name_.reserve(32768);
   c.actions_.reserve(24000);
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -110,7 +109,6 @@ Catalog Catalog::ParseView(std::string_view text) {
       a.resource_types = f[3];
       a.wildcard_only = a.resource_types.empty();
       a.condition_keys = f[4];
-      c.by_name_[a.lower] = static_cast<std::uint32_t>(c.actions_.size());
       c.actions_.push_back(std::move(a));
     } else if (f[0] == "R" && f.size() >= 3) {
       c.arn_templates_[c.services_.back().prefix + "/" + std::string(f[1])] = f[2];
@@ -141,9 +139,23 @@ const Catalog& Catalog::Get() {
 }
 
 std::optional<std::uint32_t> Catalog::Find(std::string_view action) const {
-  auto it = by_name_.find(iam::ToLower(action));
-  if (it == by_name_.end()) return std::nullopt;
-  return it->second;
+  // Within a service the catalog lists actions sorted by lower-case name:
+  // a binary search, no index to build at start.
+  std::size_t colon = action.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  auto svc = FindService(action.substr(0, colon));
+  if (!svc) return std::nullopt;
+  std::string want = iam::ToLower(action);
+  const CatalogService& cs = services_[*svc];
+  auto first = actions_.begin() + cs.first, last = actions_.begin() + cs.last;
+  auto it = std::lower_bound(first, last, want, [](const CatalogAction& a, const std::string& w) { return a.lower < w; });
+  if (it == last || it->lower != want) {
+    // Not sorted the way we expect (a hand-edited catalog): scan.
+    for (auto i = first; i != last; ++i)
+      if (i->lower == want) return static_cast<std::uint32_t>(i - actions_.begin());
+    return std::nullopt;
+  }
+  return static_cast<std::uint32_t>(it - actions_.begin());
 }
 
 std::optional<std::uint32_t> Catalog::FindService(std::string_view prefix) const {

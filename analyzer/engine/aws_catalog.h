@@ -77,7 +77,6 @@ class Catalog {
   std::string version_;
   std::vector<CatalogService> services_;
   std::vector<CatalogAction> actions_;
-  std::unordered_map<std::string, std::uint32_t> by_name_;     // lower-case
   std::unordered_map<std::string, std::uint32_t> by_service_;  // lower-case
   std::unordered_map<std::string, std::string> key_types_;    // lower-case key
   std::unordered_map<std::string, std::string_view> arn_templates_;  // "service/type" -> template

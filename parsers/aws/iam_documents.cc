@@ -211,6 +211,9 @@ IamShape DetectIamShape(const DocNode& root) {
   if (root.Find("Statement")) return IamShape::kPolicyDocument;
   if (const DocNode* pv = root.Find("PolicyVersion"); pv && pv->is_map() && pv->Find("Document"))
     return IamShape::kPolicyVersion;
+  if (const DocNode* pol = root.Find("Policy");
+      pol && pol->is_map() && pol->Find("PolicySummary") && pol->Find("Content"))
+    return IamShape::kOrganizationsPolicy;
   if (root.Find("UserDetailList") || root.Find("RoleDetailList") ||
       root.Find("GroupDetailList") || (root.Find("Policies") && root.Find("Policies")->is_seq()))
     return IamShape::kAuthorizationDetails;
@@ -365,6 +368,31 @@ std::size_t ParseIamDocument(const DocNode& root, IamShape shape, FileId file,
     case IamShape::kAuthorizationDetails: {
       AuthDetailsParser p(file, model, sink);
       return p.Parse(root);
+    }
+    case IamShape::kOrganizationsPolicy: {
+      const DocNode& pol = *root.Find("Policy");
+      const DocNode& summary = *pol.Find("PolicySummary");
+      std::string type;
+      if (const DocNode* t = summary.Find("Type"); t && t->is_scalar()) type = t->text;
+      if (type != "SERVICE_CONTROL_POLICY") {
+        sink.Warning("unsupported-construct",
+                     "Organizations policy of type '" + type +
+                         "' is not modeled (only SERVICE_CONTROL_POLICY is): it is not part of the analysis",
+                     At(file, pol.pos));
+        return 0;
+      }
+      DocNode doc;
+      if (!ResolveDocument(*pol.Find("Content"), file, sink, &doc)) return 0;
+      bool ok = true;
+      iam::Policy p;
+      p.name = name;
+      if (const DocNode* n = summary.Find("Name"); n && n->is_scalar()) p.name = n->text;
+      if (const DocNode* a = summary.Find("Arn"); a && a->is_scalar()) p.arn = a->text;
+      p.where = At(file, pol.pos);
+      p.document = ParsePolicyDocument(doc, file, sink, &ok);
+      p.kind = iam::PolicyKind::kScp;
+      model.AddIamPolicy(std::move(p));
+      return 1;
     }
   }
   return 0;

@@ -9,7 +9,10 @@
 namespace grantpath::parsers {
 
 /// Which IAM shape a JSON root has, by content.
-enum class IamShape { kNone, kPolicyDocument, kPolicyVersion, kAuthorizationDetails };
+/// kOrganizationsPolicy: `aws organizations describe-policy` output
+/// ({"Policy": {"PolicySummary": {...,"Type": "SERVICE_CONTROL_POLICY"},
+/// "Content": "..."}}), read as an SCP.
+enum class IamShape { kNone, kPolicyDocument, kPolicyVersion, kAuthorizationDetails, kOrganizationsPolicy };
 IamShape DetectIamShape(const DocNode& root);
 
 /// Adds the policies and principals of an IAM document to the model.

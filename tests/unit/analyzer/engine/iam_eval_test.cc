@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine/aws_catalog.h"
+#include "engine/iam_analysis.h"
 #include "engine/iam_condition.h"
 #include "engine/iam_eval.h"
 #include "engine/iam_match.h"
@@ -355,6 +356,72 @@ TEST_CASE("catalog: loads, matches action patterns, knows key types", "[iam][cat
   auto list = c.Find("s3:ListAllMyBuckets");
   REQUIRE(list);
   CHECK(c.actions()[*list].wildcard_only);
+}
+
+}  // namespace
+}  // namespace grantpath::iam
+
+namespace grantpath::iam {
+namespace {
+
+std::string Scp(const std::string& name, const std::string& statements) {
+  std::string content = R"({\"Version\":\"2012-10-17\",\"Statement\":[)" + statements + "]}";
+  return R"({"Policy":{"PolicySummary":{"Name":")" + name + R"(","Type":"SERVICE_CONTROL_POLICY","Arn":"arn:aws:organizations::111111111111:policy/o-1/service_control_policy/p-)" + name + R"("},"Content":")" + content + R"("}})";
+}
+
+TEST_CASE("SCPs: every level must allow; one SCP of a level suffices; Deny wins", "[iam]") {
+  Model model;
+  CollectingSink sink;
+  testing::LoadString(model, sink, UserWith(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})"), "account.json");
+  // Level "org": s3 or ec2. Level "org/ou": everything but deleting buckets.
+  testing::LoadString(model, sink, Scp("s3", R"({\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"})"), "org/s3.json");
+  testing::LoadString(model, sink, Scp("ec2", R"({\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\"})"), "org/ec2.json");
+  testing::LoadString(model, sink, Scp("ou", R"({\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"},{\"Effect\":\"Deny\",\"Action\":\"s3:DeleteBucket\",\"Resource\":\"*\"})"), "org/ou/ou.json");
+  for (const auto& d : sink.diagnostics()) INFO(d.message);
+  REQUIRE(model.iam_policies.size() == 4);
+  CHECK(model.iam_policies[1].kind == PolicyKind::kScp);
+  Account acct(model, &sink);
+  CHECK(acct.ScpLevels().size() == 2);
+  auto decide = [&](const std::string& action) {
+    Request r;
+    r.caller = acct.CallerFromString(kAlice);
+    r.action = action;
+    r.resource = "*";
+    Evaluation e = Evaluate(acct, r);
+    return std::string(DecisionName(e.decision)) + (e.explicit_deny ? "/explicit" : "");
+  };
+  CHECK(decide("s3:GetObject") == "allow");
+  CHECK(decide("ec2:RunInstances") == "allow");
+  CHECK(decide("iam:CreateUser") == "deny");  // no SCP of level "org" allows it
+  CHECK(decide("s3:DeleteBucket") == "deny/explicit");
+  // Service principals are not bound by SCPs.
+  Request svc;
+  svc.caller = acct.CallerFromString("ec2.amazonaws.com");
+  svc.action = "iam:CreateUser";
+  svc.resource = "*";
+  CHECK(Evaluate(acct, svc).decision == Decision::kDeny);  // no resource policy either
+}
+
+TEST_CASE("analysis diagnostics: ambiguous short ARNs and unknown operators are located", "[iam]") {
+  Model model;
+  CollectingSink sink;
+  testing::LoadString(model, sink, R"({"Version":"2012-10-17","Statement":[
+    {"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:*"},
+    {"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqualz":{"s3:prefix":"a"}}}]})", "p.json");
+  Analysis a(model, sink);
+  bool ambiguous = false, unsupported = false;
+  for (const auto& d : sink.diagnostics()) {
+    if (d.code == "ambiguous-pattern") {
+      ambiguous = true;
+      CHECK(d.where.begin.line == 2);
+    }
+    if (d.code == "unsupported-construct") {
+      unsupported = true;
+      CHECK(d.where.begin.line == 3);
+    }
+  }
+  CHECK(ambiguous);
+  CHECK(unsupported);
 }
 
 }  // namespace
