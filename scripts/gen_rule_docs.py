@@ -329,6 +329,12 @@ RULE_FACTS.update({
         "wildcard (iam:*, iam:Pass*, \"*\"), as Access Analyzer's check does, unless a positive condition "
         "(not IfExists) on iam:PassedToService or iam:AssociatedResourceArn limits it (Access Analyzer does not report those either). "
         "NotAction statements are not reported here.", AA_REFS + IAM_REFS),
+    "iam-invalid-arn": ("Every Resource and NotResource entry of every policy",
+        "`kind` is `iam-validation`: the `resource` as written and `issue_code` (INVALID_ARN).",
+        "An entry is reported when it is not \"*\", does not start with a wildcard or a policy variable, and "
+        "either does not start with `arn:` or has fewer than six colon-separated parts without ending in a "
+        "wildcard (short patterns that end in a wildcard get the `ambiguous-pattern` diagnostic instead). "
+        "Such an entry matches no request in grantpath's evaluation either.", AA_REFS),
     "iam-unknown-action": ("Every Action and NotAction entry of every policy",
         "`kind` is `iam-validation`: the `action` as written and `issue_code` (INVALID_ACTION or "
         "INVALID_SERVICE).",

@@ -10,6 +10,7 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeIamAssumeRolePath());
     r.push_back(MakeIamBroadPermissions());
     r.push_back(MakeIamCrossAccountTrust());
+    r.push_back(MakeIamInvalidArn());
     r.push_back(MakeIamOidcTrustWithoutSubject());
     r.push_back(MakeIamPassroleStarResource());
     r.push_back(MakeIamPrivilegeEscalation());

@@ -14,6 +14,7 @@ std::unique_ptr<Rule> MakeIamAdminEquivalent();
 std::unique_ptr<Rule> MakeIamAssumeRolePath();
 std::unique_ptr<Rule> MakeIamBroadPermissions();
 std::unique_ptr<Rule> MakeIamCrossAccountTrust();
+std::unique_ptr<Rule> MakeIamInvalidArn();
 std::unique_ptr<Rule> MakeIamOidcTrustWithoutSubject();
 std::unique_ptr<Rule> MakeIamPassroleStarResource();
 std::unique_ptr<Rule> MakeIamPrivilegeEscalation();

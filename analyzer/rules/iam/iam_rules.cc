@@ -647,6 +647,42 @@ void UnknownAction(const RuleInfo& info, const AnalysisContext& ctx, FindingSink
   }
 }
 
+constexpr RuleInfo kInvalidArn{
+    "iam-invalid-arn", "Resource that is not a valid ARN", Severity::kLow,
+    "A Resource or NotResource entry is neither \"*\" nor an ARN: it does not start with \"arn:\", or it has "
+    "fewer than six colon-separated parts and no final wildcard. It matches no request, so the statement does "
+    "not grant (or deny) what its author meant. IAM Access Analyzer policy validation reports such entries as "
+    "errors (issue code INVALID_ARN).",
+    "Write the full ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE; see the Service Authorization "
+    "Reference for each resource type), or \"*\"."};
+
+void InvalidArn(const RuleInfo& info, const AnalysisContext& ctx, FindingSink& out) {
+  const Model& m = ctx.model();
+  for (const auto& p : m.iam_policies) {
+    for (std::size_t si = 0; si < p.document.statements.size(); ++si) {
+      const auto& st = p.document.statements[si];
+      for (const auto& r : st.resources) {
+        const std::string& v = r.value;
+        if (v == "*") continue;
+        bool ok = v.rfind("arn:", 0) == 0 && (iam::SplitArn(v).has_value() || (!v.empty() && v.back() == '*'));
+        // A leading wildcard ("*-bucket", "*:role/x") can still match ARNs.
+        if (ok || v[0] == '*' || v[0] == '$') continue;
+        Finding f;
+        f.rule = &info;
+        f.severity = info.severity;
+        f.primary = r.where;
+        f.entity = (p.arn.empty() ? p.name : p.arn) + ">" + v;
+        f.message = "'" + v + "' in statement " + std::to_string(si) + " of '" + p.name + "' is not an ARN: it matches no request";
+        f.related.push_back({st.where, "statement"});
+        f.witness.kind = "iam-validation";
+        f.witness.Add("resource", v);
+        f.witness.Add("issue_code", "INVALID_ARN");
+        out.Add(std::move(f));
+      }
+    }
+  }
+}
+
 constexpr RuleInfo kEscalation{
     "iam-privilege-escalation", "AWS privilege escalation method", Severity::kHigh,
     "The principal (or a holder of the policy) holds every permission of a known privilege escalation method "
@@ -663,6 +699,7 @@ std::unique_ptr<Rule> MakeIamAdminEquivalent() { return std::make_unique<FnRule>
 std::unique_ptr<Rule> MakeIamAssumeRolePath() { return std::make_unique<FnRule>(kAssumePath, AssumeRolePath); }
 std::unique_ptr<Rule> MakeIamBroadPermissions() { return std::make_unique<FnRule>(kBroad, BroadPermissions); }
 std::unique_ptr<Rule> MakeIamCrossAccountTrust() { return std::make_unique<FnRule>(kCrossAccount, CrossAccount); }
+std::unique_ptr<Rule> MakeIamInvalidArn() { return std::make_unique<FnRule>(kInvalidArn, InvalidArn); }
 std::unique_ptr<Rule> MakeIamOidcTrustWithoutSubject() { return std::make_unique<FnRule>(kOidc, OidcWithoutSubject); }
 std::unique_ptr<Rule> MakeIamPassroleStarResource() { return std::make_unique<FnRule>(kPassRoleStar, PassRoleStar); }
 std::unique_ptr<Rule> MakeIamPrivilegeEscalation() { return std::make_unique<FnRule>(kEscalation, PrivilegeEscalation); }
