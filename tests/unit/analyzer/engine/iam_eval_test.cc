@@ -6,6 +6,7 @@
 #include "engine/iam_analysis.h"
 #include "engine/iam_condition.h"
 #include "engine/iam_eval.h"
+#include "engine/iam_smt.h"
 #include "engine/iam_match.h"
 #include "test_util.h"
 
@@ -422,6 +423,42 @@ TEST_CASE("analysis diagnostics: ambiguous short ARNs and unknown operators are 
   }
   CHECK(ambiguous);
   CHECK(unsupported);
+}
+
+}  // namespace
+}  // namespace grantpath::iam
+
+namespace grantpath::iam {
+namespace {
+
+TEST_CASE("principal forms: role session ARNs, CanonicalUser, Federated, NotPrincipal with accounts", "[iam]") {
+  std::string pol = Stmt(R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:sts::222222222222:assumed-role/reader/session-1"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},
+     {"Effect":"Allow","Principal":{"CanonicalUser":"79a59df900b949e55d96a1e698fbaced"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::b/*"},
+     {"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::b"},
+     {"Effect":"Deny","NotPrincipal":{"AWS":["222222222222"]},"Action":"s3:DeleteObject","Resource":"arn:aws:s3:::b/*"})");
+  Acct a(UserWith(Stmt(R"({"Effect":"Allow","Action":"s3:*","Resource":"*"})")), {pol});
+  // The session's role (a principal outside the input, named by session ARN).
+  CHECK(a.Decide("arn:aws:sts::222222222222:assumed-role/reader/session-1", "s3:GetObject", "arn:aws:s3:::b/k") == "allow");
+  CHECK(a.Decide("arn:aws:sts::222222222222:assumed-role/writer/session-1", "s3:GetObject", "arn:aws:s3:::b/k") == "deny");
+  CHECK(a.Decide("79a59df900b949e55d96a1e698fbaced", "s3:PutObject", "arn:aws:s3:::b/k") == "allow");
+  CHECK(a.Decide("cognito-identity.amazonaws.com", "s3:ListBucket", "arn:aws:s3:::b") == "deny");  // a service name
+  // NotPrincipal naming an account: everyone outside it is denied.
+  CHECK(a.Decide(kAlice, "s3:DeleteObject", "arn:aws:s3:::b/k") == "deny/explicit");
+  CHECK(a.Decide("arn:aws:iam::222222222222:user/bob", "s3:DeleteObject", "arn:aws:s3:::b/k") == "deny");  // not denied explicitly
+}
+
+TEST_CASE("solver queries honour their time limit: unknown, never allow or deny", "[iam][smt]") {
+  Model model;
+  CollectingSink sink;
+  testing::LoadString(model, sink, Stmt(R"({"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringLike":{"s3:prefix":["*a*b*c*d*e*","*f*g*h*"]},"StringNotLike":{"s3:prefix":["*a*b*c*d*e*f*g*h*"]}}})"), "a.json");
+  testing::LoadString(model, sink, Stmt(R"({"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringLike":{"s3:prefix":["*h*g*f*e*d*c*b*a*"]}}})"), "b.json");
+  auto r = smt::Difference(model.iam_policies[0].document, model.iam_policies[1].document, PolicyRole::kIdentity, {1});
+  // A difference exists ("fghabcde"): with a 1 ms limit the answer is that
+  // witness or unknown with the reason, never "no difference".
+  CHECK(r.sat != smt::Sat::kUnsat);
+  if (r.sat == smt::Sat::kUnknown) CHECK_FALSE(r.unknowns.empty());
+  if (r.sat == smt::Sat::kSat)
+    CHECK(smt::DocumentDecision(model.iam_policies[0].document, PolicyRole::kIdentity, r.witness) == Decision::kAllow);
 }
 
 }  // namespace
