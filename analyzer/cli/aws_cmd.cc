@@ -211,12 +211,9 @@ int RunCanI() {
   iam::Evaluation ev = iam::Evaluate(acct, req);
   std::string decision = iam::DecisionName(ev.decision);
   std::optional<iam::smt::Result> any;
-  if (f.any_context && ev.decision == Decision::kDeny && !ev.explicit_deny) {
-    any = iam::smt::AllowedForSomeContext(acct, req, {f.timeout_ms});
-    if (any->sat == iam::smt::Sat::kSat) decision = "conditional";
-    else if (any->sat == iam::smt::Sat::kUnknown) decision = "unknown";
-  } else if (f.any_context && ev.explicit_deny) {
-    // An explicit deny under the given context may not hold under another.
+  // A deny (explicit or not) under the given context may not hold under
+  // another: with --any-context, ask the solver.
+  if (f.any_context && ev.decision != Decision::kAllow) {
     any = iam::smt::AllowedForSomeContext(acct, req, {f.timeout_ms});
     if (any->sat == iam::smt::Sat::kSat) decision = "conditional";
     else if (any->sat == iam::smt::Sat::kUnknown) decision = "unknown";

@@ -223,8 +223,6 @@ Analysis::Analysis(const Model& model, DiagnosticSink& sink) : model_(model), si
       }
     }
   }
-  const auto& cat = aws::Catalog::Get();
-  std::size_t n = cat.actions().size();
   PatternCache cache;
   for (std::size_t i = 0; i < model.iam_principals.size(); ++i) {
     const Principal& p = model.iam_principals[i];
@@ -272,7 +270,6 @@ Analysis::Analysis(const Model& model, DiagnosticSink& sink) : model_(model), si
     s.star.AndNot(b.deny_all);
     subjects_.push_back(std::move(s));
   }
-  (void)n;
 }
 
 Analysis::~Analysis() = default;

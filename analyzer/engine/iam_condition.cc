@@ -106,7 +106,6 @@ std::optional<double> ParseDate(const std::string& s) {
   if (auto n = ParseNumber(s)) return n;
   int y = 0, mo = 0, d = 0, h = 0, mi = 0;
   double sec = 0;
-  char tz[16] = {0};
   std::size_t n = s.size();
   if (n < 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
   for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
@@ -140,7 +139,6 @@ std::optional<double> ParseDate(const std::string& s) {
     } else {
       return std::nullopt;
     }
-    (void)tz;
   }
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec >= 61) return std::nullopt;
   // Days from civil (proleptic Gregorian), valid for all years here.

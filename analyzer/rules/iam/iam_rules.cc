@@ -4,7 +4,6 @@
 // and the location of each statement that allows it. Each rule's page is
 // docs/rules/<id>.md.
 #include <algorithm>
-#include <deque>
 #include <map>
 #include <set>
 
