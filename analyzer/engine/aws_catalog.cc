@@ -127,6 +127,29 @@ Catalog Catalog::ParseView(std::string_view text) {
   return c;
 }
 
+bool CatalogKnowsAction(std::string_view action) {
+  std::size_t colon = action.find(':');
+  if (colon == std::string_view::npos) return false;
+  std::string svc = iam::ToLower(action.substr(0, colon));
+  std::string name = iam::ToLower(action.substr(colon + 1));
+  std::string_view text(grantpath_aws_catalog_begin,
+                        static_cast<std::size_t>(grantpath_aws_catalog_end - grantpath_aws_catalog_begin));
+  std::size_t at = text.find("\nS\t" + svc + "\t");
+  if (at == std::string_view::npos) return false;
+  std::size_t pos = text.find('\n', at + 1);
+  while (pos != std::string_view::npos && pos + 1 < text.size()) {
+    std::size_t end = text.find('\n', pos + 1);
+    std::string_view line = text.substr(pos + 1, end == std::string_view::npos ? end : end - pos - 1);
+    if (line.size() > 2 && line[0] == 'S' && line[1] == '\t') return false;  // next service
+    if (line.size() > 2 && line[0] == 'A' && line[1] == '\t') {
+      std::string_view n = line.substr(2, line.find('\t', 2) - 2);
+      if (n.size() == name.size() && iam::ToLower(n) == name) return true;
+    }
+    pos = end;
+  }
+  return false;
+}
+
 const Catalog& Catalog::Get() {
   static std::once_flag once;
   static Catalog* catalog = nullptr;
@@ -203,7 +226,11 @@ std::string Catalog::ExampleArn(std::string_view action, const std::string& acco
   const CatalogAction& a = actions_[*idx];
   auto types = SplitCatalogList(a.resource_types);
   if (types.empty()) return "*";
+  // A required type first; else the plainest (shortest) name: "object"
+  // rather than "accesspointobject".
   std::string pick = types.front();
+  for (const auto& t : types)
+    if (t.size() < pick.size()) pick = t;
   for (const auto& t : types)
     if (!t.empty() && t[0] == '*') {
       pick = t;

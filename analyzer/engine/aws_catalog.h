@@ -38,6 +38,11 @@ struct CatalogService {
   std::uint32_t first = 0, last = 0;  // actions [first, last)
 };
 
+/// Whether the compiled-in catalog lists "service:action" (case-insensitive),
+/// answered by scanning the embedded text without parsing the catalog (for
+/// commands that need nothing else from it).
+bool CatalogKnowsAction(std::string_view action);
+
 class Catalog {
  public:
   /// The compiled-in catalog, parsed on first use (thread-safe).
@@ -61,8 +66,8 @@ class Catalog {
   /// Catalog indices of the actions an IAM action pattern ("s3:Get*",
   /// "*", "iam:?ass*") matches, sorted. Case-insensitive.
   std::vector<std::uint32_t> Match(std::string_view pattern) const;
-  /// A concrete ARN of the action's first resource type (required ones
-  /// first), its placeholders filled ("us-east-1", `account`,
+  /// A concrete ARN of one of the action's resource types (a required one,
+  /// else the shortest-named), its placeholders filled ("us-east-1", `account`,
   /// "grantpath-example"); "*" for actions without resource types or not in
   /// the catalog.
   std::string ExampleArn(std::string_view action, const std::string& account) const;

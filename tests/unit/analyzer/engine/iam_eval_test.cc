@@ -357,6 +357,14 @@ TEST_CASE("catalog: loads, matches action patterns, knows key types", "[iam][cat
   auto list = c.Find("s3:ListAllMyBuckets");
   REQUIRE(list);
   CHECK(c.actions()[*list].wildcard_only);
+  // The scan of the embedded text agrees with the parsed catalog.
+  CHECK(aws::CatalogKnowsAction("S3:getobject"));
+  CHECK(aws::CatalogKnowsAction("iam:PassRole"));
+  CHECK_FALSE(aws::CatalogKnowsAction("s3:GetObjekt"));
+  CHECK_FALSE(aws::CatalogKnowsAction("nosuchservice:Get"));
+  CHECK_FALSE(aws::CatalogKnowsAction("s3"));
+  CHECK(c.ExampleArn("s3:GetObject", "123456789012").rfind("arn:aws:s3:::", 0) == 0);
+  CHECK(c.ExampleArn("s3:ListAllMyBuckets", "123456789012") == "*");
 }
 
 }  // namespace
