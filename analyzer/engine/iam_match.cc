@@ -59,9 +59,7 @@ std::optional<std::vector<std::string>> SplitArn(std::string_view arn) {
   return parts;
 }
 
-bool ArnMatch(std::string_view pattern, std::string_view value) {
-  if (pattern == "*") return true;
-  if (pattern.substr(0, 4) != "arn:") return Glob(pattern, value);
+std::optional<std::vector<std::string>> ArnPatternSegments(std::string_view pattern) {
   std::vector<std::string> pp;
   std::size_t start = 0;
   while (pp.size() < 5) {
@@ -74,13 +72,21 @@ bool ArnMatch(std::string_view pattern, std::string_view value) {
   if (pp.size() < 6) {
     // A short pattern: completed with "*" segments only when it ends in a
     // wildcard; otherwise it names no valid ARN.
-    if (pp.back().empty() || pp.back().back() != '*') return false;
+    if (pp.back().empty() || pp.back().back() != '*') return std::nullopt;
     while (pp.size() < 6) pp.emplace_back("*");
   }
+  return pp;
+}
+
+bool ArnMatch(std::string_view pattern, std::string_view value) {
+  if (pattern == "*") return true;
+  if (pattern.substr(0, 4) != "arn:") return Glob(pattern, value);
+  auto pp = ArnPatternSegments(pattern);
+  if (!pp) return false;
   auto vp = SplitArn(value);
   if (!vp) return false;
   for (int i = 0; i < 6; ++i)
-    if (!Glob(pp[i], (*vp)[i])) return false;
+    if (!Glob((*pp)[i], (*vp)[i])) return false;
   return true;
 }
 

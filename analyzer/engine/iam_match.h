@@ -34,6 +34,11 @@ bool HasWildcard(std::string_view pattern);
 /// matched as a plain glob.
 bool ArnMatch(std::string_view pattern, std::string_view value);
 
+/// The six segments of an ARN pattern (one starting with "arn:"), a short
+/// pattern completed with "*" segments when it ends in a wildcard; nullopt
+/// for a short pattern without one (it matches nothing).
+std::optional<std::vector<std::string>> ArnPatternSegments(std::string_view pattern);
+
 /// Splits an ARN into its six parts (arn, partition, service, region,
 /// account, resource); nullopt when it has fewer than six.
 std::optional<std::vector<std::string>> SplitArn(std::string_view arn);

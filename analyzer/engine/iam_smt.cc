@@ -160,22 +160,12 @@ class Encoder {
   expr ArnRe(const std::string& pattern) {
     if (pattern == "*") return z3::star(AnyChar());
     if (pattern.rfind("arn:", 0) != 0) return GlobRe(pattern, AnyChar(), false);
-    std::vector<std::string> pp;
-    std::size_t start = 0;
-    while (pp.size() < 5) {
-      std::size_t c = pattern.find(':', start);
-      if (c == std::string::npos) break;
-      pp.push_back(pattern.substr(start, c - start));
-      start = c + 1;
+    auto segs = ArnPatternSegments(pattern);
+    if (!segs) {
+      z3::sort str = ctx_.string_sort();
+      return z3::re_empty(ctx_.re_sort(str));
     }
-    pp.push_back(pattern.substr(start));
-    if (pp.size() < 6) {
-      if (pp.back().empty() || pp.back().back() != '*') {
-        z3::sort str = ctx_.string_sort();
-        return z3::re_empty(ctx_.re_sort(str));
-      }
-      while (pp.size() < 6) pp.push_back("*");
-    }
+    const std::vector<std::string>& pp = *segs;
     expr r = GlobRe(pp[0], NoColon(), false);
     for (int i = 1; i < 6; ++i)
       r = z3::concat(r, z3::concat(z3::to_re(Lit(":")), GlobRe(pp[i], i < 5 ? NoColon() : AnyChar(), false)));
@@ -279,19 +269,9 @@ class Encoder {
       expr re = GlobRe(pattern, AnyChar(), false);
       return z3::ite(is_arn_, z3::in_re(ResourceFull(), re), z3::in_re(rother_, re));
     }
-    std::vector<std::string> pp;
-    std::size_t start = 0;
-    while (pp.size() < 5) {
-      std::size_t c = pattern.find(':', start);
-      if (c == std::string::npos) break;
-      pp.push_back(pattern.substr(start, c - start));
-      start = c + 1;
-    }
-    pp.push_back(pattern.substr(start));
-    if (pp.size() < 6) {
-      if (pp.back().empty() || pp.back().back() != '*') return ctx_.bool_val(false);
-      while (pp.size() < 6) pp.push_back("*");
-    }
+    auto segs = ArnPatternSegments(pattern);
+    if (!segs) return ctx_.bool_val(false);
+    const std::vector<std::string>& pp = *segs;
     expr m = is_arn_;
     for (int i = 0; i < 6; ++i) {
       const std::string& p = pp[i];
