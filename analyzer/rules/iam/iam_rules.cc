@@ -247,13 +247,15 @@ struct ResourceSide {
   std::string owner;   // account, "" when unknown
   std::string what;    // "trust policy of role 'x'", "resource policy 'b.json'"
   iam::PolicyRole role;
+  std::string role_arn;  // trust policies: the role they guard
 };
 
 std::vector<ResourceSide> ResourceSides(const Model& m) {
   std::vector<ResourceSide> out;
   for (const auto& pr : m.iam_principals)
     if (pr.type == iam::PrincipalType::kRole && pr.trust_policy)
-      out.push_back({*pr.trust_policy, iam::ArnAccount(pr.arn), "trust policy of role '" + pr.name + "'", iam::PolicyRole::kTrust});
+      out.push_back({*pr.trust_policy, iam::ArnAccount(pr.arn), "trust policy of role '" + pr.name + "'",
+                     iam::PolicyRole::kTrust, pr.arn});
   for (std::size_t i = 0; i < m.iam_policies.size(); ++i) {
     const auto& p = m.iam_policies[i];
     if (p.kind != iam::PolicyKind::kResource) continue;
@@ -261,7 +263,7 @@ std::vector<ResourceSide> ResourceSides(const Model& m) {
     for (const auto& st : p.document.statements)
       for (const auto& r : st.resources)
         if (auto acct = iam::ArnAccount(r.value); iam::IsAccountId(acct)) owner = acct;
-    out.push_back({i, owner, "resource policy '" + p.name + "'", iam::PolicyRole::kResource});
+    out.push_back({i, owner, "resource policy '" + p.name + "'", iam::PolicyRole::kResource, ""});
   }
   return out;
 }
@@ -296,9 +298,7 @@ void PublicAccess(const RuleInfo& info, const AnalysisContext& ctx, FindingSink&
     if (!star) continue;
     auto r = iam::smt::PublicAccess(pol.document, side.owner, {5000}, side.role);
     if (r.sat != iam::smt::Sat::kSat) continue;
-    if (side.role == iam::PolicyRole::kTrust)
-      for (const auto& pr : m.iam_principals)
-        if (pr.trust_policy && *pr.trust_policy == side.policy) r.witness.resource = pr.arn;
+    if (side.role == iam::PolicyRole::kTrust) r.witness.resource = side.role_arn;
     Finding f;
     f.rule = &info;
     f.severity = info.severity;
@@ -348,11 +348,10 @@ void CrossAccount(const RuleInfo& info, const AnalysisContext& ctx, FindingSink&
             auto ms = aws::Catalog::Get().Match(req.action);
             if (!ms.empty()) req.action = aws::Catalog::Get().FullName(ms.front());
           }
-          req.resource = side.role == iam::PolicyRole::kTrust ? m.iam_principals[0].arn : "*";
-          for (const auto& pr : m.iam_principals)
-            if (pr.trust_policy && *pr.trust_policy == side.policy) req.resource = pr.arn;
-          if (side.role != iam::PolicyRole::kTrust && st.has_resource && !st.resources.empty())
+          if (side.role == iam::PolicyRole::kTrust) req.resource = side.role_arn;
+          else if (st.has_resource && !st.resources.empty())
             req.resource = iam::ExampleResource(st.resources.front().value, side.owner);
+          else req.resource = "*";
           Finding f;
           f.rule = &info;
           f.severity = info.severity;
@@ -547,6 +546,27 @@ void BroadPermissions(const RuleInfo& info, const AnalysisContext& ctx, FindingS
 
 // ----------------------------------------------------- validation
 
+// A policy validation finding: located at the entry, with its statement.
+Finding ValidationFinding(const RuleInfo& info, const iam::Policy& p, const iam::Statement& st,
+                          const SourceRange& at, const std::string& key, std::string message) {
+  Finding f;
+  f.rule = &info;
+  f.severity = info.severity;
+  f.primary = at;
+  f.entity = (p.arn.empty() ? p.name : p.arn) + ">" + key;
+  f.message = std::move(message);
+  f.related.push_back({st.where, "statement"});
+  return f;
+}
+
+// The account a policy belongs to, for example ARNs ("123456789012" when
+// the input does not say).
+std::string PolicyAccount(const iam::Policy& p) {
+  for (const std::string& arn : {p.owner_arn, p.arn})
+    if (auto a = iam::ArnAccount(arn); iam::IsAccountId(a)) return a;
+  return "123456789012";
+}
+
 constexpr RuleInfo kPassRoleStar{
     "iam-passrole-star-resource", "iam:PassRole on every role", Severity::kMedium,
     "An Allow statement grants iam:PassRole (directly or by wildcard) with Resource \"*\": the holder can hand "
@@ -583,17 +603,13 @@ void PassRoleStar(const RuleInfo& info, const AnalysisContext& ctx, FindingSink&
       }
       if (limited) continue;
       bool star_action = iam::HasWildcard(hit->value);
-      Finding f;
-      f.rule = &info;
-      f.severity = info.severity;
-      f.primary = hit->where;
-      f.entity = (p.arn.empty() ? p.name : p.arn) + ">" + std::to_string(si);
-      f.message = "statement " + std::to_string(si) + (st.sid.empty() ? "" : " (" + st.sid + ")") + " of '" + p.name +
-                  "' allows iam:PassRole (as '" + hit->value + "') on Resource \"*\"";
-      f.related.push_back({st.where, "statement"});
+      Finding f = ValidationFinding(info, p, st, hit->where, std::to_string(si),
+                                    "statement " + std::to_string(si) + (st.sid.empty() ? "" : " (" + st.sid + ")") +
+                                        " of '" + p.name + "' allows iam:PassRole (as '" + hit->value +
+                                        "') on Resource \"*\"");
       f.witness.kind = "iam-request";
       f.witness.Add("action", "iam:PassRole");
-      f.witness.Add("resource", "arn:aws:iam::123456789012:role/any-admin-role");
+      f.witness.Add("resource", "arn:aws:iam::" + PolicyAccount(p) + ":role/any-admin-role");
       f.witness.Add("issue_code", star_action ? "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE" : "PASS_ROLE_WITH_STAR_IN_RESOURCE");
       out.Add(std::move(f));
     }
@@ -629,14 +645,9 @@ void UnknownAction(const RuleInfo& info, const AnalysisContext& ctx, FindingSink
           else if (cat.Match(v).empty()) code = "INVALID_ACTION";
         }
         if (code.empty()) continue;
-        Finding f;
-        f.rule = &info;
-        f.severity = info.severity;
-        f.primary = a.where;
-        f.entity = (p.arn.empty() ? p.name : p.arn) + ">" + v;
-        f.message = "'" + v + "' in statement " + std::to_string(si) + " of '" + p.name + "' matches no action of the catalog (" +
-                    cat.version() + ")";
-        f.related.push_back({st.where, "statement"});
+        Finding f = ValidationFinding(info, p, st, a.where, v,
+                                      "'" + v + "' in statement " + std::to_string(si) + " of '" + p.name +
+                                          "' matches no action of the catalog (" + cat.version() + ")");
         f.witness.kind = "iam-validation";
         f.witness.Add("action", v);
         f.witness.Add("issue_code", code);
@@ -666,13 +677,9 @@ void InvalidArn(const RuleInfo& info, const AnalysisContext& ctx, FindingSink& o
         bool ok = v.rfind("arn:", 0) == 0 && (iam::SplitArn(v).has_value() || (!v.empty() && v.back() == '*'));
         // A leading wildcard ("*-bucket", "*:role/x") can still match ARNs.
         if (ok || v[0] == '*' || v[0] == '$') continue;
-        Finding f;
-        f.rule = &info;
-        f.severity = info.severity;
-        f.primary = r.where;
-        f.entity = (p.arn.empty() ? p.name : p.arn) + ">" + v;
-        f.message = "'" + v + "' in statement " + std::to_string(si) + " of '" + p.name + "' is not an ARN: it matches no request";
-        f.related.push_back({st.where, "statement"});
+        Finding f = ValidationFinding(info, p, st, r.where, v,
+                                      "'" + v + "' in statement " + std::to_string(si) + " of '" + p.name +
+                                          "' is not an ARN: it matches no request");
         f.witness.kind = "iam-validation";
         f.witness.Add("resource", v);
         f.witness.Add("issue_code", "INVALID_ARN");
