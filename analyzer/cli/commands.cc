@@ -48,6 +48,41 @@ bool WriteOutput(const std::string& path, const std::string& text) {
   return true;
 }
 
+OutputStream::OutputStream(const std::string& path) : path_(path) {
+  if (path.empty() || path == "-") {
+    std::cout.flush();
+    file_ = stdout;
+  } else {
+    file_ = std::fopen(path.c_str(), "wb");
+    if (file_ == nullptr) std::cerr << "error: cannot write '" << path << "'\n";
+  }
+  opened_ = file_ != nullptr;
+  buffer_.reserve(1 << 20);
+}
+
+OutputStream::~OutputStream() { Close(); }
+
+OutputStream& OutputStream::operator<<(std::string_view s) {
+  buffer_.append(s);
+  if (buffer_.size() >= (1 << 20) && file_ != nullptr && !failed_) {
+    if (std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) failed_ = true;
+    buffer_.clear();
+  }
+  return *this;
+}
+
+bool OutputStream::Close() {
+  if (file_ == nullptr) return opened_ && !failed_;
+  if (!failed_ && !buffer_.empty() && std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size())
+    failed_ = true;
+  buffer_.clear();
+  if (std::fflush(file_) != 0) failed_ = true;
+  if (file_ != stdout && std::fclose(file_) != 0) failed_ = true;
+  file_ = nullptr;
+  if (failed_) std::cerr << "error: cannot write '" << (path_.empty() ? "-" : path_) << "'\n";
+  return !failed_;
+}
+
 nlohmann::ordered_json LocationJson(const Model& m, const SourceRange& r) {
   return {{"file", m.files.display_path(r.file)}, {"line", r.begin.line}, {"column", r.begin.column}};
 }

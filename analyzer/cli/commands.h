@@ -1,6 +1,7 @@
 // The subcommand table and what the subcommands share.
 #pragma once
 
+#include <cstdio>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,29 @@ void AddInputOptions(CLI::App* cmd, InputOptions* in, bool* verbose);
 /// Writes `text` to `path` ("" or "-" = standard output). Returns false and
 /// prints an error when the file cannot be written.
 bool WriteOutput(const std::string& path, const std::string& text);
+
+/// Output written as it is produced, buffered: to a file, or to standard
+/// output for "" and "-". For results too large to build in memory first.
+class OutputStream {
+ public:
+  /// Opens the destination; when it cannot, prints an error and ok() is false.
+  explicit OutputStream(const std::string& path);
+  ~OutputStream();
+  OutputStream(const OutputStream&) = delete;
+  OutputStream& operator=(const OutputStream&) = delete;
+  bool ok() const { return file_ != nullptr && !failed_; }
+  OutputStream& operator<<(std::string_view s);
+  OutputStream& operator<<(char c) { return *this << std::string_view(&c, 1); }
+  /// Flushes and closes; false (with an error printed) when writing failed.
+  bool Close();
+
+ private:
+  std::string path_;
+  std::FILE* file_ = nullptr;
+  bool opened_ = false;
+  bool failed_ = false;
+  std::string buffer_;
+};
 
 /// A location as query output shows it: {"file","line","column"}, and
 /// "path:line:col" (just the path when the line is unknown).

@@ -183,42 +183,87 @@ std::string CsvField(const std::string& s) {
   return out + "\"";
 }
 
+// `--by-class`: the classes with all their members, then per source class
+// one line per distinct connection set with the destination classes that
+// get it. Written row by row as the engine computes it.
+int WriteClasses(net::Engine& e, const std::string& format, const std::string& path) {
+  OutputStream out(path);
+  if (!out.ok()) return kExitUsage;
+  const bool json = format == "json";
+  const std::size_t n = e.class_count();
+  std::vector<std::vector<std::uint32_t>> members(n);
+  const auto& eps = e.endpoints();
+  for (std::uint32_t i = 0; i < eps.size(); ++i) members[eps[i].cls].push_back(i);
+  out << (json ? "{\n  \"classes\": [" : "");
+  for (std::size_t c = 0; c < n; ++c) {
+    if (json) {
+      out << (c == 0 ? "\n    {\"class\": " : ",\n    {\"class\": ") << std::to_string(c) << ", \"members\": [";
+      for (std::size_t i = 0; i < members[c].size(); ++i)
+        out << (i ? ", " : "") << Json(eps[members[c][i]].Display()).dump();
+      out << "]}";
+    } else {
+      out << "class " << std::to_string(c) << " (" << std::to_string(members[c].size()) << "):";
+      for (std::uint32_t m : members[c]) out << ' ' << eps[m].Display();
+      out << '\n';
+    }
+  }
+  out << (json ? "\n  ],\n  \"connections\": [" : "");
+  std::uint64_t pairs = 0, lines = 0;
+  std::vector<std::uint32_t> order;
+  std::vector<std::pair<ConnTable::Id, std::uint32_t>> cells;
+  e.ClassRows([&](std::uint32_t s, const std::vector<ConnTable::Id>& row) {
+    // Destinations grouped by connection set, groups in the order of
+    // their first destination.
+    cells.clear();
+    for (std::uint32_t d = 0; d < row.size(); ++d)
+      if (row[d] != ConnTable::kNone) cells.emplace_back(row[d], d);
+    pairs += cells.size();
+    std::stable_sort(cells.begin(), cells.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::pair<std::size_t, std::size_t>> groups;  // [begin, end) in cells
+    for (std::size_t i = 0; i < cells.size();) {
+      std::size_t j = i;
+      while (j < cells.size() && cells[j].first == cells[i].first) ++j;
+      groups.emplace_back(i, j);
+      i = j;
+    }
+    std::sort(groups.begin(), groups.end(),
+              [&](const auto& a, const auto& b) { return cells[a.first].second < cells[b.first].second; });
+    for (auto [b, end] : groups) {
+      std::string conn = e.conns().Get(cells[b].first).Format();
+      if (json) {
+        out << (lines == 0 ? "\n    {\"src\": " : ",\n    {\"src\": ") << std::to_string(s) << ", \"dst\": [";
+        for (std::size_t k = b; k < end; ++k) out << (k > b ? "," : "") << std::to_string(cells[k].second);
+        out << "], \"conn\": " << Json(conn).dump() << "}";
+      } else {
+        // Destination classes as ascending ids and ranges: "0-3,7,9-12".
+        out << "class " << std::to_string(s) << " => ";
+        for (std::size_t k = b; k < end;) {
+          std::size_t r = k;
+          while (r + 1 < end && cells[r + 1].second == cells[r].second + 1) ++r;
+          out << (k > b ? "," : "") << std::to_string(cells[k].second);
+          if (r > k) out << "-" << std::to_string(cells[r].second);
+          k = r + 1;
+        }
+        out << " : " << conn << '\n';
+      }
+      ++lines;
+    }
+  });
+  if (json)
+    out << "\n  ],\n  \"class_count\": " << std::to_string(n) << ",\n  \"connected_pairs\": " << std::to_string(pairs)
+        << "\n}\n";
+  else
+    out << "# " << std::to_string(n) << " classes, " << std::to_string(pairs) << " connected class pairs\n";
+  return out.Close() ? kExitOk : kExitUsage;
+}
+
 int RunMatrix() {
   NetFlags& f = Flags();
   auto loaded = Load(f);
   if (!loaded) return kExitUsage;
   net::Engine& e = *loaded->engine;
   std::string text;
-  if (f.by_class) {
-    // Equivalence classes: one line per class pair, with the members.
-    auto m = e.ClassMatrix();
-    const std::size_t n = e.class_count();
-    std::vector<std::vector<std::string>> members(n);
-    for (const auto& ep : e.endpoints()) members[ep.cls].push_back(ep.Display());
-    if (f.format == "json") {
-      Json classes = Json::array();
-      for (std::size_t c = 0; c < n; ++c) classes.push_back({{"class", c}, {"members", members[c]}});
-      Json conns = Json::array();
-      for (std::size_t s = 0; s < n; ++s)
-        for (std::size_t d = 0; d < n; ++d)
-          if (m[s * n + d] != ConnTable::kNone)
-            conns.push_back({{"src", s}, {"dst", d}, {"conn", e.conns().Get(m[s * n + d]).Format()}});
-      text = Json{{"classes", classes}, {"connections", conns}}.dump(2) + "\n";
-    } else {
-      for (std::size_t c = 0; c < n; ++c) {
-        text += "class " + std::to_string(c) + " (" + std::to_string(members[c].size()) + "):";
-        for (std::size_t i = 0; i < members[c].size() && i < 5; ++i) text += " " + members[c][i];
-        if (members[c].size() > 5) text += " ...";
-        text += "\n";
-      }
-      for (std::size_t s = 0; s < n; ++s)
-        for (std::size_t d = 0; d < n; ++d)
-          if (m[s * n + d] != ConnTable::kNone)
-            text += "class " + std::to_string(s) + " => class " + std::to_string(d) + " : " +
-                    e.conns().Get(m[s * n + d]).Format() + "\n";
-    }
-    return WriteOutput(f.out, text) ? kExitOk : kExitUsage;
-  }
+  if (f.by_class) return WriteClasses(e, f.format, f.out);
   auto mx = MatrixLines(e);
   if (f.format == "json") {
     text = "[";

@@ -13,6 +13,15 @@ constexpr const char* kNsNameLabel = "kubernetes.io/metadata.name";
 
 void AppendU32(std::string& s, std::uint32_t v) { s.append(reinterpret_cast<const char*>(&v), 4); }
 
+std::string LabelKey(const std::string& k, const std::string& v) {
+  std::string key;
+  key.reserve(k.size() + v.size() + 1);
+  key += k;
+  key += '\0';
+  key += v;
+  return key;
+}
+
 std::string NpName(const k8s::NetworkPolicy& p) { return p.meta.ns + "/" + p.meta.name; }
 
 }  // namespace
@@ -165,11 +174,27 @@ void Engine::BuildEndpoints(DiagnosticSink& sink) {
   };
   for (const auto& e : endpoints_) reference(e.ns);
   for (const auto& p : model_.k8s_network_policies) reference(p.meta.ns);
+  for (const auto& [name, labels] : ns_labels_) {
+    ns_id_.emplace(name, static_cast<std::uint32_t>(ns_names_.size()));
+    ns_names_.push_back(name);
+    ns_label_list_.push_back(&labels);
+  }
+  ns_pods_.resize(ns_names_.size());
+  ep_ns_.resize(pod_count_);
   for (std::uint32_t i = 0; i < pod_count_; ++i) {
     const auto& e = endpoints_[i];
-    ns_pods_[e.ns].push_back(i);
+    // A pod without a namespace (none of the parsers leave one so, but
+    // the model allows it) is in a namespace no selector matches.
+    auto [it, added] = ns_id_.emplace(e.ns, static_cast<std::uint32_t>(ns_names_.size()));
+    if (added) {
+      ns_names_.push_back(e.ns);
+      ns_label_list_.push_back(nullptr);
+      ns_pods_.emplace_back();
+    }
+    ep_ns_[i] = it->second;
+    ns_pods_[ep_ns_[i]].push_back(i);
     for (const auto& [k, v] : model_.k8s_workloads[e.workloads.front()].pod_labels)
-      label_index_[{k, v}].push_back(i);
+      label_index_[LabelKey(k, v)].push_back(i);
   }
   (void)sink;
 }
@@ -252,42 +277,69 @@ const std::map<std::string, std::string>& Engine::PodLabels(std::uint32_t ep) co
   return model_.k8s_workloads[endpoints_[ep].workloads.front()].pod_labels;
 }
 
+const std::vector<char>& Engine::SelectNamespaces(const k8s::LabelSelector& sel) const {
+  // Selectors repeat across policies: cache by content.
+  std::string key;
+  for (const auto& [k, v] : sel.match_labels) key += k + '\x01' + v + '\x02';
+  key += '\x03';
+  for (const auto& r : sel.match_expressions) {
+    key += r.key + '\x01' + std::to_string(static_cast<int>(r.op));
+    for (const auto& v : r.values) key += '\x01' + v;
+    key += '\x02';
+  }
+  auto [it, inserted] = ns_select_cache_.try_emplace(std::move(key));
+  if (inserted) {
+    it->second.assign(ns_names_.size(), 0);
+    for (std::uint32_t i = 0; i < ns_names_.size(); ++i) it->second[i] = ns_label_list_[i] && sel.Matches(*ns_label_list_[i]) ? 1 : 0;
+  }
+  return it->second;
+}
+
 std::vector<std::uint32_t> Engine::SelectPods(const k8s::LabelSelector* ns_sel, const std::string& ns,
                                               const k8s::LabelSelector* pod_sel, bool with_host_network) const {
   std::vector<std::uint32_t> out;
-  std::unordered_set<std::string> namespaces;
+  // Namespaces by id: one selector's verdicts, or the single namespace.
+  const std::vector<char>* selected = nullptr;
+  std::uint32_t only = ~0u;
   if (ns_sel != nullptr) {
-    for (const auto& [name, labels] : ns_labels_)
-      if (ns_sel->Matches(labels)) namespaces.insert(name);
+    selected = &SelectNamespaces(*ns_sel);
+    if (std::find(selected->begin(), selected->end(), 1) == selected->end()) return out;
   } else {
-    namespaces.insert(ns);
+    auto it = ns_id_.find(ns);
+    if (it == ns_id_.end()) return out;
+    only = it->second;
   }
-  if (namespaces.empty()) return out;
+  auto ns_ok = [&](std::uint32_t ep) { return selected ? (*selected)[ep_ns_[ep]] != 0 : ep_ns_[ep] == only; };
   auto labels_of = [&](std::uint32_t ep) -> const std::map<std::string, std::string>& {
     return model_.k8s_workloads[endpoints_[ep].workloads.front()].pod_labels;
   };
+  auto keep = [&](std::uint32_t ep) { return with_host_network || !endpoints_[ep].host_network; };
   if (pod_sel != nullptr && !pod_sel->match_labels.empty()) {
-    // The rarest required label narrows the candidates.
+    // The rarest required label narrows the candidates, unless the one
+    // namespace has fewer pods.
     const std::vector<std::uint32_t>* best = nullptr;
-    for (const auto& kv : pod_sel->match_labels) {
-      auto it = label_index_.find(kv);
+    for (const auto& [k, v] : pod_sel->match_labels) {
+      auto it = label_index_.find(LabelKey(k, v));
       if (it == label_index_.end()) return out;
       if (best == nullptr || it->second.size() < best->size()) best = &it->second;
     }
-    for (std::uint32_t ep : *best)
-      if ((with_host_network || !endpoints_[ep].host_network) && namespaces.count(endpoints_[ep].ns) &&
-          pod_sel->Matches(labels_of(ep)))
-        out.push_back(ep);
-    return out;
+    if (selected || best->size() < ns_pods_[only].size()) {
+      for (std::uint32_t ep : *best)
+        if (keep(ep) && ns_ok(ep) && pod_sel->Matches(labels_of(ep))) out.push_back(ep);
+      return out;
+    }
   }
-  for (const auto& n : namespaces) {
-    auto it = ns_pods_.find(n);
-    if (it == ns_pods_.end()) continue;
-    for (std::uint32_t ep : it->second)
-      if ((with_host_network || !endpoints_[ep].host_network) && (pod_sel == nullptr || pod_sel->Matches(labels_of(ep))))
-        out.push_back(ep);
+  auto scan = [&](std::uint32_t id) {
+    for (std::uint32_t ep : ns_pods_[id])
+      if (keep(ep) && (pod_sel == nullptr || pod_sel->Matches(labels_of(ep)))) out.push_back(ep);
+  };
+  if (selected) {
+    for (std::uint32_t id = 0; id < selected->size(); ++id)
+      if ((*selected)[id]) scan(id);
+    std::sort(out.begin(), out.end());
+  } else {
+    scan(only);
   }
-  std::sort(out.begin(), out.end());
   return out;
 }
 
@@ -468,11 +520,19 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
         for (const auto& port : r.ports)
           if (port.type == k8s::AdminPolicyPort::Type::kNamed) names.insert(port.name);
 
-  std::unordered_map<std::string, std::uint32_t> class_of;
-  std::string sig;
+  std::unordered_map<std::string, std::uint32_t> class_of, profile_of;
+  std::string sig, profile;
   for (std::uint32_t ep = 0; ep < n; ++ep) {
     sig.clear();
+    profile.clear();
     const auto& e = endpoints_[ep];
+    // The numbers the named ports in use stand for on this endpoint
+    // (none for addresses).
+    for (const auto& name : names) {
+      auto [proto, num] = NamedPort(ep, name);
+      AppendU32(profile, static_cast<std::uint32_t>(proto + 1));
+      AppendU32(profile, static_cast<std::uint32_t>(num));
+    }
     if (e.kind != EndpointKind::kPod) {
       sig = "X";
       AppendU32(sig, ep);
@@ -483,11 +543,7 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
         for (std::uint32_t v : *list) AppendU32(sig, v);
       }
       sig += banp[ep] ? 'B' : '-';
-      for (const auto& name : names) {
-        auto [proto, num] = NamedPort(ep, name);
-        AppendU32(sig, static_cast<std::uint32_t>(proto + 1));
-        AppendU32(sig, static_cast<std::uint32_t>(num));
-      }
+      sig += profile;
     }
     auto [it, inserted] = class_of.emplace(sig, static_cast<std::uint32_t>(classes_.size()));
     endpoints_[ep].cls = it->second;
@@ -495,6 +551,9 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
     Class c;
     c.rep = ep;
     c.pod = e.kind == EndpointKind::kPod;
+    auto [pit, new_profile] = profile_of.emplace(profile, static_cast<std::uint32_t>(profile_rep_.size()));
+    if (new_profile) profile_rep_.push_back(static_cast<std::uint32_t>(classes_.size()));
+    c.port_profile = pit->second;
     if (!peers[ep].empty()) {
       c.peer_bits.assign(peers[ep].back() / 64 + 1, 0);
       for (std::uint32_t id : peers[ep]) c.peer_bits[id / 64] |= std::uint64_t(1) << (id % 64);
@@ -513,7 +572,7 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
 ConnTable::Id Engine::NpPortsConns(const std::vector<k8s::NetworkPolicyPort>& ports, std::uint32_t dst) {
   if (ports.empty()) return ConnTable::kAll;
   bool named = std::any_of(ports.begin(), ports.end(), [](const auto& p) { return !p.port_name.empty(); });
-  auto key = std::make_pair(static_cast<const void*>(&ports), named ? endpoints_[dst].cls : ~0u);
+  auto key = std::make_pair(static_cast<const void*>(&ports), named ? classes_[endpoints_[dst].cls].port_profile : ~0u);
   if (auto it = port_cache_.find(key); it != port_cache_.end()) return it->second;
   PortSet s;
   for (const auto& p : ports) {
@@ -537,7 +596,7 @@ ConnTable::Id Engine::AdminPortsConns(const k8s::AdminPolicyRule& rule, std::uin
   if (!rule.ports_given) return ConnTable::kAll;
   bool named = std::any_of(rule.ports.begin(), rule.ports.end(),
                            [](const auto& p) { return p.type == k8s::AdminPolicyPort::Type::kNamed; });
-  auto key = std::make_pair(static_cast<const void*>(&rule.ports), named ? endpoints_[dst].cls : ~0u);
+  auto key = std::make_pair(static_cast<const void*>(&rule.ports), named ? classes_[endpoints_[dst].cls].port_profile : ~0u);
   if (auto it = port_cache_.find(key); it != port_cache_.end()) return it->second;
   PortSet s;
   for (const auto& p : rule.ports) {
@@ -557,12 +616,18 @@ ConnTable::Id Engine::AdminPortsConns(const k8s::AdminPolicyRule& rule, std::uin
 
 ConnTable::Id Engine::Direction(std::uint32_t subject, std::uint32_t peer, bool ingress,
                                 std::vector<Reason>* why) {
-  const Class& sc = classes_[endpoints_[subject].cls];
   const Class& pc = classes_[endpoints_[peer].cls];
+  return Decide(
+      subject, [&](std::uint32_t id) { return Matches(pc, id); }, ingress ? subject : peer, ingress, why);
+}
+
+template <class Match>
+ConnTable::Id Engine::Decide(std::uint32_t subject, const Match& matches, std::uint32_t dst, bool ingress,
+                             std::vector<Reason>* why) {
+  const Class& sc = classes_[endpoints_[subject].cls];
   const auto& anps = ingress ? sc.anp_ingress : sc.anp_egress;
   const auto& nps = ingress ? sc.np_ingress : sc.np_egress;
   const int dir = ingress ? 0 : 1;
-  const std::uint32_t dst = ingress ? subject : peer;
   if (anps.empty() && nps.empty() && !sc.banp) {
     if (why && endpoints_[subject].kind == EndpointKind::kPod)
       why->push_back(Reason{Reason::Tier::kDefault, ingress, 0, -1, "Allow", ConnTable::kAll, {}});
@@ -574,7 +639,7 @@ ConnTable::Id Engine::Direction(std::uint32_t subject, std::uint32_t peer, bool 
     const auto& rules = ingress ? ap.ingress : ap.egress;
     for (std::size_t r = 0; r < rules.size() && rem != ConnTable::kNone; ++r) {
       const auto& ids = admin_peer_[ai][dir][r];
-      if (!std::any_of(ids.begin(), ids.end(), [&](std::uint32_t id) { return Matches(pc, id); })) continue;
+      if (!std::any_of(ids.begin(), ids.end(), matches)) continue;
       ConnTable::Id c = conns_.Intersect(AdminPortsConns(rules[r], dst), rem);
       if (c == ConnTable::kNone) continue;
       if (rules[r].action == "Allow") allowed = conns_.Union(allowed, c);
@@ -594,7 +659,7 @@ ConnTable::Id Engine::Direction(std::uint32_t subject, std::uint32_t peer, bool 
       bool any = false;
       for (std::size_t r = 0; r < rules.size(); ++r) {
         const auto& ids = np_peer_[pi][dir][r];
-        if (!ids.empty() && !std::any_of(ids.begin(), ids.end(), [&](std::uint32_t id) { return Matches(pc, id); }))
+        if (!ids.empty() && !std::any_of(ids.begin(), ids.end(), matches))
           continue;
         ConnTable::Id c = NpPortsConns(rules[r].ports, dst);
         if (c == ConnTable::kNone) continue;
@@ -633,26 +698,150 @@ ConnTable::Id Engine::Allowed(std::uint32_t src, std::uint32_t dst, std::vector<
   return conns_.Intersect(e, Ingress(src, dst, ingress));
 }
 
-std::vector<ConnTable::Id> Engine::ClassMatrix() {
-  const std::size_t n = classes_.size();
-  std::vector<ConnTable::Id> out(n * n, ConnTable::kNone);
-  // Ingress per (dst, src) first, then egress combined row by row.
-  std::vector<ConnTable::Id> in(n * n);
-  for (std::size_t d = 0; d < n; ++d) {
-    const Class& dc = classes_[d];
-    bool open = dc.anp_ingress.empty() && dc.np_ingress.empty() && !dc.banp;
-    for (std::size_t s = 0; s < n; ++s)
-      in[d * n + s] = open ? ConnTable::kAll : Direction(dc.rep, classes_[s].rep, true, nullptr);
+Engine::Plan Engine::MakePlan(std::uint32_t cls, bool ingress) {
+  Plan plan;
+  const Class& c = classes_[cls];
+  const auto& anps = ingress ? c.anp_ingress : c.anp_egress;
+  const auto& nps = ingress ? c.np_ingress : c.np_egress;
+  const int dir = ingress ? 0 : 1;
+  if (anps.empty() && nps.empty() && !c.banp) {
+    plan.open = true;
+    return plan;
   }
-  for (std::size_t s = 0; s < n; ++s) {
-    const Class& sc = classes_[s];
-    bool open = sc.anp_egress.empty() && sc.np_egress.empty() && !sc.banp;
-    for (std::size_t d = 0; d < n; ++d) {
-      ConnTable::Id e = open ? ConnTable::kAll : Direction(sc.rep, classes_[d].rep, false, nullptr);
-      out[s * n + d] = conns_.Intersect(e, in[d * n + s]);
+  auto admin = [&](std::uint32_t ai) {
+    const auto& ap = model_.k8s_admin_policies[ai];
+    const auto& rules = ingress ? ap.ingress : ap.egress;
+    for (std::size_t r = 0; r < rules.size(); ++r) {
+      for (std::uint32_t id : admin_peer_[ai][dir][r]) plan.ids.push_back(id);
+      if (!ingress && rules[r].ports_given)
+        for (const auto& p : rules[r].ports)
+          if (p.type == k8s::AdminPolicyPort::Type::kNamed) plan.by_profile = true;
+    }
+  };
+  for (std::uint32_t ai : anps) admin(ai);
+  for (std::uint32_t pi : nps) {
+    const auto& p = model_.k8s_network_policies[pi];
+    const auto& rules = ingress ? p.ingress : p.egress;
+    for (std::size_t r = 0; r < rules.size(); ++r) {
+      for (std::uint32_t id : np_peer_[pi][dir][r]) plan.ids.push_back(id);
+      if (!ingress)
+        for (const auto& port : rules[r].ports)
+          if (!port.port_name.empty()) plan.by_profile = true;
     }
   }
-  return out;
+  if (c.banp) admin(static_cast<std::uint32_t>(banp_));
+  std::sort(plan.ids.begin(), plan.ids.end());
+  plan.ids.erase(std::unique(plan.ids.begin(), plan.ids.end()), plan.ids.end());
+  plan.exact = plan.ids.size() <= 64;
+  if (plan.exact && !plan.by_profile) plan.base = PlanVerdict(plan, cls, ingress, 0, cls);
+  return plan;
+}
+
+ConnTable::Id Engine::PlanVerdict(Plan& plan, std::uint32_t cls, bool ingress, std::uint64_t mask,
+                                  std::uint32_t peer_cls) {
+  const std::uint32_t profile = plan.by_profile ? classes_[peer_cls].port_profile : 0;
+  auto [it, inserted] = plan.memo.try_emplace({mask, profile}, ConnTable::kNone);
+  if (!inserted) return it->second;
+  auto matches = [&](std::uint32_t id) {
+    auto pos = std::lower_bound(plan.ids.begin(), plan.ids.end(), id);
+    return pos != plan.ids.end() && *pos == id && (mask >> (pos - plan.ids.begin())) & 1;
+  };
+  // Named ports resolve against the destination: the subject for ingress,
+  // a class of the peer's profile for egress.
+  const std::uint32_t subject = classes_[cls].rep;
+  const std::uint32_t dst = ingress ? subject : classes_[profile_rep_[classes_[peer_cls].port_profile]].rep;
+  it->second = Decide(subject, matches, dst, ingress, nullptr);
+  return it->second;
+}
+
+void Engine::ClassRows(const std::function<void(std::uint32_t src, const std::vector<ConnTable::Id>& row)>& f) {
+  const std::uint32_t n = static_cast<std::uint32_t>(classes_.size());
+  std::vector<Plan> in(n), out(n);
+  for (std::uint32_t c = 0; c < n; ++c) {
+    in[c] = MakePlan(c, true);
+    out[c] = MakePlan(c, false);
+  }
+  // Which classes match each peer id, and which ingress plans consult it
+  // (class, bit).
+  std::uint32_t ids = 0;
+  for (const auto& c : classes_) ids = std::max<std::uint32_t>(ids, static_cast<std::uint32_t>(c.peer_bits.size() * 64));
+  std::vector<std::vector<std::uint32_t>> matching(ids);
+  for (std::uint32_t c = 0; c < n; ++c)
+    for (std::size_t w = 0; w < classes_[c].peer_bits.size(); ++w)
+      for (std::uint64_t bits = classes_[c].peer_bits[w]; bits != 0; bits &= bits - 1)
+        matching[w * 64 + static_cast<std::uint32_t>(__builtin_ctzll(bits))].push_back(c);
+  std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> consulted(ids);
+  std::vector<std::uint32_t> inexact_in;
+  for (std::uint32_t d = 0; d < n; ++d) {
+    if (in[d].open) continue;
+    if (!in[d].exact) {
+      inexact_in.push_back(d);
+      continue;
+    }
+    for (std::uint32_t i = 0; i < in[d].ids.size(); ++i)
+      if (in[d].ids[i] < ids) consulted[in[d].ids[i]].emplace_back(d, i);
+  }
+  std::vector<ConnTable::Id> base_in(n), egress(n), ingress(n), row(n);
+  for (std::uint32_t d = 0; d < n; ++d) base_in[d] = in[d].open ? ConnTable::kAll : in[d].base;
+  std::vector<std::uint64_t> mask(n, 0);
+  std::vector<std::uint32_t> touched;
+  for (std::uint32_t s = 0; s < n; ++s) {
+    // Egress of s towards each class.
+    Plan& eg = out[s];
+    if (eg.open) {
+      std::fill(egress.begin(), egress.end(), ConnTable::kAll);
+    } else if (!eg.exact) {
+      for (std::uint32_t d = 0; d < n; ++d) egress[d] = Direction(classes_[s].rep, classes_[d].rep, false, nullptr);
+    } else {
+      touched.clear();
+      for (std::uint32_t i = 0; i < eg.ids.size(); ++i) {
+        if (eg.ids[i] >= ids) continue;
+        for (std::uint32_t d : matching[eg.ids[i]]) {
+          if (mask[d] == 0) touched.push_back(d);
+          mask[d] |= std::uint64_t(1) << i;
+        }
+      }
+      if (eg.by_profile) {
+        for (std::uint32_t d = 0; d < n; ++d) egress[d] = PlanVerdict(eg, s, false, mask[d], d);
+      } else {
+        std::fill(egress.begin(), egress.end(), eg.base);
+        for (std::uint32_t d : touched) egress[d] = PlanVerdict(eg, s, false, mask[d], d);
+      }
+      for (std::uint32_t d : touched) mask[d] = 0;
+    }
+    // Ingress of each class from s: the peers of its plan that s matches.
+    ingress = base_in;
+    touched.clear();
+    const auto& bits = classes_[s].peer_bits;
+    for (std::size_t w = 0; w < bits.size(); ++w)
+      for (std::uint64_t b = bits[w]; b != 0; b &= b - 1)
+        for (auto [d, i] : consulted[w * 64 + static_cast<std::uint32_t>(__builtin_ctzll(b))]) {
+          if (mask[d] == 0) touched.push_back(d);
+          mask[d] |= std::uint64_t(1) << i;
+        }
+    for (std::uint32_t d : touched) {
+      ingress[d] = PlanVerdict(in[d], d, true, mask[d], s);
+      mask[d] = 0;
+    }
+    for (std::uint32_t d : inexact_in) ingress[d] = Direction(classes_[d].rep, classes_[s].rep, true, nullptr);
+    for (std::uint32_t d = 0; d < n; ++d) {
+      ConnTable::Id e = egress[d], i = ingress[d];
+      row[d] = e == ConnTable::kNone || i == ConnTable::kAll ? e
+               : e == ConnTable::kAll || e == i           ? i
+               : i == ConnTable::kNone                    ? ConnTable::kNone
+                                                          : conns_.Intersect(e, i);
+    }
+    f(s, row);
+  }
+}
+
+std::vector<ConnTable::Id> Engine::ClassMatrix() {
+  const std::size_t n = classes_.size();
+  std::vector<ConnTable::Id> m(n * n, ConnTable::kNone);
+  ClassRows([&](std::uint32_t s, const std::vector<ConnTable::Id>& row) {
+    std::copy(row.begin(), row.end(), m.begin() + static_cast<std::ptrdiff_t>(s * n));
+  });
+  return m;
 }
 
 bool Engine::IngressIsolated(std::uint32_t ep) const { return !classes_[endpoints_[ep].cls].np_ingress.empty(); }

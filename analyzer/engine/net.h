@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/net_types.h"
@@ -107,8 +108,13 @@ class Engine {
   ConnTable::Id Egress(std::uint32_t src, std::uint32_t dst, std::vector<Reason>* why = nullptr);
   ConnTable::Id Ingress(std::uint32_t src, std::uint32_t dst, std::vector<Reason>* why = nullptr);
 
-  /// Allowed connections between every pair of classes (row = source),
-  /// class_count()^2 entries.
+  /// Allowed connections between classes, one source class at a time in
+  /// class order: `row[d]` is what class `src` may open to class `d`. Each
+  /// class's verdict per direction is computed once per distinct set of
+  /// its rule peers that the other class matches, so the cost follows the
+  /// distinct verdicts, not the class pairs.
+  void ClassRows(const std::function<void(std::uint32_t src, const std::vector<ConnTable::Id>& row)>& f);
+  /// All rows at once: class_count()^2 entries, row = source.
   std::vector<ConnTable::Id> ClassMatrix();
 
   /// Whether some NetworkPolicy isolates the endpoint for ingress / egress.
@@ -170,7 +176,27 @@ class Engine {
     std::vector<std::uint32_t> np_ingress, np_egress;    // isolating NetworkPolicies
     std::vector<std::uint32_t> anp_ingress, anp_egress;  // ANPs whose subject selects it, in order
     bool banp = false;  // BANP subject
+    std::uint32_t port_profile = 0;  // classes with equal named-port numbers share it
   };
+  // How one class decides one direction, as a function of the peer: the
+  // rule peers it consults (bit i of a mask = the peer matches ids[i]),
+  // the verdict for a peer matching none, and the verdicts met so far.
+  struct Plan {
+    bool open = false;        // no policy: everything allowed
+    bool exact = false;       // at most 64 peers: masks hold them
+    bool by_profile = false;  // named ports resolve against the peer (egress)
+    std::vector<std::uint32_t> ids;
+    ConnTable::Id base = ConnTable::kAll;
+    struct KeyHash {
+      std::size_t operator()(const std::pair<std::uint64_t, std::uint32_t>& k) const {
+        return std::hash<std::uint64_t>()(k.first * 0x9E3779B97F4A7C15ull ^ k.second);
+      }
+    };
+    // (mask, named-port profile of the peer; 0 unless by_profile) -> verdict
+    std::unordered_map<std::pair<std::uint64_t, std::uint32_t>, ConnTable::Id, KeyHash> memo;
+  };
+  Plan MakePlan(std::uint32_t cls, bool ingress);
+  ConnTable::Id PlanVerdict(Plan& plan, std::uint32_t cls, bool ingress, std::uint64_t mask, std::uint32_t peer_cls);
   // One peer of some rule, by id: which classes it matches lives in the
   // classes' peer bits.
   bool Matches(const Class& c, std::uint32_t peer_id) const {
@@ -186,11 +212,18 @@ class Engine {
   // policies neither select them nor match them as peers.
   std::vector<std::uint32_t> SelectPods(const k8s::LabelSelector* ns_sel, const std::string& ns,
                                         const k8s::LabelSelector* pod_sel, bool with_host_network = false) const;
+  // Which namespaces (by id) a namespace selector selects.
+  const std::vector<char>& SelectNamespaces(const k8s::LabelSelector& sel) const;
   // Named port lookup on an endpoint: (protocol, number) or {-1, 0}.
   std::pair<int, int> NamedPort(std::uint32_t ep, const std::string& name) const;
   ConnTable::Id NpPortsConns(const std::vector<k8s::NetworkPolicyPort>& ports, std::uint32_t dst);
   ConnTable::Id AdminPortsConns(const k8s::AdminPolicyRule& rule, std::uint32_t dst);
   ConnTable::Id Direction(std::uint32_t subject, std::uint32_t peer, bool ingress, std::vector<Reason>* why);
+  // The verdict of `subject` for a peer described by `matches(peer id)`,
+  // with named ports resolved against `dst`.
+  template <class Match>
+  ConnTable::Id Decide(std::uint32_t subject, const Match& matches, std::uint32_t dst, bool ingress,
+                       std::vector<Reason>* why);
 
   const Model& model_;
   EngineOptions options_;
@@ -201,14 +234,22 @@ class Engine {
   bool has_ipv6_ = false;
   std::uint32_t pod_count_ = 0;  // endpoints [0, pod_count_) are pods
   std::map<std::string, std::map<std::string, std::string>> ns_labels_;
-  std::map<std::string, std::vector<std::uint32_t>> ns_pods_;
-  std::map<std::pair<std::string, std::string>, std::vector<std::uint32_t>> label_index_;
+  // Namespaces by id (in name order): names, labels, pods; the namespace
+  // id of each pod endpoint; namespace selector verdicts by content.
+  std::unordered_map<std::string, std::uint32_t> ns_id_;
+  std::vector<std::string> ns_names_;
+  std::vector<const std::map<std::string, std::string>*> ns_label_list_;
+  std::vector<std::vector<std::uint32_t>> ns_pods_;
+  std::vector<std::uint32_t> ep_ns_;
+  mutable std::unordered_map<std::string, std::vector<char>> ns_select_cache_;
+  std::unordered_map<std::string, std::vector<std::uint32_t>> label_index_;  // "key\0value" -> pods
   // Peer ids: np_peer_[policy][dir][rule][peer]; admin_peer_[policy][dir][rule][peer].
   std::vector<std::array<std::vector<std::vector<std::uint32_t>>, 2>> np_peer_;
   std::vector<std::array<std::vector<std::vector<std::uint32_t>>, 2>> admin_peer_;
   std::vector<std::vector<std::uint32_t>> np_selects_;
   std::vector<std::uint32_t> anp_order_;  // ANP indices by (priority, name)
   int banp_ = -1;
+  std::vector<std::uint32_t> profile_rep_;  // a class of each named-port profile
   std::map<std::pair<const void*, std::uint32_t>, ConnTable::Id> port_cache_;  // (ports list, dst class)
 };
 

@@ -1,3 +1,5 @@
+#include <random>
+
 #include <catch2/catch.hpp>
 
 #include "engine/net.h"
@@ -305,6 +307,115 @@ TEST_CASE("net: CIDR parsing and port-set algebra", "[net]") {
   ConnTable t;
   CHECK(t.Union(t.Intern(a), t.Intern(b)) == t.Intern(a.Union(b)));
   CHECK(t.Intersect(ConnTable::kAll, t.Intern(a)) == t.Intern(a));
+}
+
+// Random clusters with every kind of rule: the class matrix (verdicts
+// memoized per set of matched rule peers) must equal evaluating each pair
+// of class representatives on its own.
+std::string RandomCluster(unsigned seed) {
+  std::mt19937 rng(seed);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  const char* apps[] = {"web", "db", "cache", "api"};
+  std::string y;
+  for (int i = 0; i < 4; ++i)
+    y += Ns("n" + std::to_string(i), std::string("team: t") + std::to_string(i % 2) + ", env: " + (i < 2 ? "prod" : "dev"));
+  for (int i = 0; i < 24; ++i) {
+    std::string ports;
+    switch (pick(4)) {
+      case 0: ports = "[{name: http, containerPort: 8080}]"; break;
+      case 1: ports = "[{name: http, containerPort: 9090}, {name: dns, containerPort: 53, protocol: UDP}]"; break;
+      case 2: ports = "[{name: dns, containerPort: 5353, protocol: UDP}]"; break;
+      default: break;
+    }
+    y += Pod("n" + std::to_string(pick(4)), "p" + std::to_string(i),
+             std::string("app: ") + apps[pick(4)] + (pick(2) ? ", tier: front" : ""), ports);
+  }
+  auto peer = [&]() -> std::string {
+    switch (pick(6)) {
+      case 0: return std::string("{podSelector: {matchLabels: {app: ") + apps[pick(4)] + "}}}";
+      case 1: return "{namespaceSelector: {matchLabels: {team: t" + std::to_string(pick(2)) + "}}}";
+      case 2:
+        return std::string("{namespaceSelector: {matchLabels: {env: prod}}, podSelector: {matchExpressions: [{key: "
+                           "tier, operator: ") + (pick(2) ? "Exists" : "DoesNotExist") + "}]}}";
+      case 3: return "{ipBlock: {cidr: 10.0.0.0/8, except: [10." + std::to_string(pick(4)) + ".0.0/16]}}";
+      case 4: return "{ipBlock: {cidr: 0.0.0.0/0}}";
+      default: return std::string("{podSelector: {matchExpressions: [{key: app, operator: NotIn, values: [") +
+                      apps[pick(4)] + "]}]}}";
+    }
+  };
+  auto ports = [&]() -> std::string {
+    switch (pick(5)) {
+      case 0: return "";
+      case 1: return ", ports: [{port: http}]";
+      case 2: return ", ports: [{port: 80}, {port: 8000, endPort: 8100}]";
+      case 3: return ", ports: [{protocol: UDP, port: dns}]";
+      default: return ", ports: [{protocol: UDP}]";
+    }
+  };
+  for (int i = 0; i < 14; ++i) {
+    std::string spec = std::string("  podSelector: ") + (pick(3) ? std::string("{matchLabels: {app: ") + apps[pick(4)] + "}}" : "{}") + "\n";
+    for (const char* dir : {"ingress", "egress"}) {
+      int k = pick(4);
+      if (k == 0) continue;
+      spec += std::string("  ") + dir + ":\n";
+      for (int r = 0; r < k; ++r) {
+        std::string peers;
+        int np = pick(3);
+        for (int j = 0; j < np; ++j) peers += (j ? ", " : "") + peer();
+        std::string pr = ports();
+        if (np == 0 && !pr.empty()) pr = pr.substr(2);  // no peers: no leading comma
+        spec += std::string("  - {") + (np ? std::string(dir[0] == 'i' ? "from" : "to") + ": [" + peers + "]" : "") +
+                pr + "}\n";
+      }
+    }
+    if (pick(4) == 0) spec += "  policyTypes: [Egress]\n";
+    y += Np("n" + std::to_string(pick(4)), "np" + std::to_string(i), spec);
+  }
+  // More peers than a 64-bit mask holds.
+  std::string many = "  podSelector: {}\n  ingress:\n  - from: [";
+  for (int i = 0; i < 70; ++i) many += (i ? ", " : "") + std::string("{ipBlock: {cidr: 192.0.2.") + std::to_string(i) + "/32}}";
+  y += Np("n" + std::to_string(pick(4)), "many", many + "]\n    ports: [{port: http}]");
+  y += std::string(kAnpHeader) + "metadata: {name: anp}\nspec:\n  priority: 5\n  subject: {namespaces: {matchLabels: {env: " +
+       "prod}}}\n  ingress:\n  - {name: pass, action: Pass, from: [{namespaces: {matchLabels: {team: t1}}}]}\n" +
+       "  - {name: deny, action: Deny, from: [{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: db}}}}], " +
+       "ports: [{namedPort: http}]}\n  egress:\n  - {name: allow, action: Allow, to: [{networks: [10.1.0.0/16]}]}\n" +
+       "  - {name: deny-http, action: Deny, to: [{namespaces: {}}], ports: [{namedPort: http}, {portRange: {start: 1, " +
+       "end: 100}}]}\n---\n";
+  y += "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata: {name: default}\n"
+       "spec:\n  subject: {namespaces: {matchLabels: {env: dev}}}\n  ingress:\n  - {name: d, action: Deny, from: "
+       "[{namespaces: {matchLabels: {team: t0}}}], ports: [{namedPort: dns}]}\n---\n";
+  return y;
+}
+
+TEST_CASE("net: the class matrix equals pair-by-pair evaluation", "[net]") {
+  for (unsigned seed = 1; seed <= 12; ++seed) {
+    CAPTURE(seed);
+    Net n(RandomCluster(seed));
+    REQUIRE(n.model.k8s_workloads.size() == 24);
+    REQUIRE(n.model.k8s_network_policies.size() == 15);
+    REQUIRE(n.model.k8s_admin_policies.size() == 2);
+    for (const auto& d : testing::Formatted(n.model, n.sink)) CHECK(d.find("error") == std::string::npos);
+    auto& e = *n.engine;
+    const std::size_t k = e.class_count();
+    std::vector<std::uint32_t> rep(k, ~0u);
+    for (std::uint32_t i = 0; i < e.endpoints().size(); ++i)
+      if (rep[e.endpoints()[i].cls] == ~0u) rep[e.endpoints()[i].cls] = i;
+    auto m = e.ClassMatrix();
+    REQUIRE(m.size() == k * k);
+    std::size_t differ = 0, allowed = 0, partial = 0;
+    for (std::size_t s = 0; s < k; ++s)
+      for (std::size_t d = 0; d < k; ++d) {
+        auto want = e.Allowed(rep[s], rep[d]);
+        if (m[s * k + d] != want) ++differ;
+        if (want != ConnTable::kNone) ++allowed;
+        if (want != ConnTable::kNone && want != ConnTable::kAll) ++partial;
+      }
+    CHECK(differ == 0);
+    // The clusters exercise something: allowed, denied and partial cells.
+    CHECK(allowed > 0);
+    CHECK(allowed < k * k);
+    CHECK(partial > 0);
+  }
 }
 
 TEST_CASE("net: invalid CIDRs and unknown selectors are located diagnostics", "[net]") {
