@@ -6,7 +6,12 @@ one endpoint), and per namespace a default-deny policy plus allow policies:
 same-tier and cross-namespace allows by label, named ports, DNS egress and
 ipBlock egress to external ranges with excepts.
 
-Usage: gen_netpol.py OUT.json --pods N --namespaces N --policies N [--replicas R]
+With --as-pods the workloads come as running Pod objects, the shape of
+`kubectl get pods -o json`: each pod owned by its deployment's ReplicaSet,
+with a pod-template-hash label and a pod IP (pods of one owner are one
+endpoint).
+
+Usage: gen_netpol.py OUT.json --pods N --namespaces N --policies N [--replicas R] [--as-pods]
 """
 import argparse
 import json
@@ -21,6 +26,7 @@ def main():
     ap.add_argument("--policies", type=int, default=2000)
     ap.add_argument("--replicas", type=int, default=3)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--as-pods", action="store_true")
     a = ap.parse_args()
     rnd = random.Random(a.seed)
     tiers = ["web", "api", "db", "cache", "worker"]
@@ -41,14 +47,29 @@ def main():
         app = "app-%05d" % d
         apps[ns].append((app, tier))
         port = {"web": 8080, "api": 9090, "db": 5432, "cache": 6379, "worker": 7070}[tier]
+        pod_spec = {"containers": [{"name": "main", "image": "img:%d" % d,
+                                    "ports": [{"name": "serve", "containerPort": port},
+                                              {"name": "metrics", "containerPort": 9100}]}]}
+        if a.as_pods:
+            rs_hash = "%08x" % rnd.getrandbits(32)
+            for r in range(a.replicas):
+                n = d * a.replicas + r
+                items.append({"apiVersion": "v1", "kind": "Pod",
+                              "metadata": {"name": "%s-%s-%05x" % (app, rs_hash, rnd.getrandbits(20)), "namespace": ns,
+                                           "labels": {"app": app, "tier": tier, "pod-template-hash": rs_hash},
+                                           "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet",
+                                                                "name": "%s-%s" % (app, rs_hash), "controller": True,
+                                                                "uid": "%032x" % rnd.getrandbits(128)}]},
+                              "spec": pod_spec,
+                              "status": {"phase": "Running",
+                                         "podIP": "10.%d.%d.%d" % (n >> 16 & 255, n >> 8 & 255, n & 255)}})
+            continue
         items.append({"apiVersion": "apps/v1", "kind": "Deployment",
                       "metadata": {"name": app, "namespace": ns},
                       "spec": {"replicas": a.replicas,
                                "selector": {"matchLabels": {"app": app}},
                                "template": {"metadata": {"labels": {"app": app, "tier": tier}},
-                                            "spec": {"containers": [{"name": "main", "image": "img:%d" % d,
-                                                                     "ports": [{"name": "serve", "containerPort": port},
-                                                                               {"name": "metrics", "containerPort": 9100}]}]}}}})
+                                            "spec": pod_spec}}})
     pol = 0
     per_ns = max(1, a.policies // len(nss))
     for ns in nss:
@@ -93,8 +114,8 @@ def main():
             pol += 1
     with open(a.out, "w") as f:
         json.dump({"apiVersion": "v1", "kind": "List", "items": items}, f)
-    print("%s: %d namespaces, %d deployments (%d pods), %d policies" %
-          (a.out, len(nss), deployments, deployments * a.replicas, pol))
+    print("%s: %d namespaces, %d %s (%d pods), %d policies" %
+          (a.out, len(nss), deployments, "replica sets" if a.as_pods else "deployments", deployments * a.replicas, pol))
 
 
 if __name__ == "__main__":

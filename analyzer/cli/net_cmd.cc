@@ -41,7 +41,10 @@ struct Loaded {
   std::unique_ptr<net::Engine> engine;
 };
 
-std::optional<Loaded> Load(NetFlags& f) {
+// The loaded input lives until the process exits: the commands run once,
+// and tearing down a model of a large cluster only costs time (the system
+// reclaims it at exit).
+Loaded* Load(NetFlags& f) {
   f.in.load.verbose = f.verbose;
   f.in.load.k8s.verbose = f.verbose;
   f.in.k8s_defaults = false;  // RBAC bootstrap objects play no part here
@@ -51,9 +54,11 @@ std::optional<Loaded> Load(NetFlags& f) {
   PrintDiagnostics(*l.session);
   if (l.session->user_objects == 0) {
     std::cerr << "error: nothing to analyze: no Kubernetes object found in the given paths\n";
-    return std::nullopt;
+    return nullptr;
   }
-  return l;
+  static Loaded* kept = nullptr;
+  kept = new Loaded(std::move(l));
+  return kept;
 }
 
 // ---------------------------------------------------------------- matrix

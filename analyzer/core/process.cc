@@ -15,6 +15,7 @@ void TuneMemoryAllocator() {
   mallopt(M_TRIM_THRESHOLD, 1 << 30);    // keep freed memory up to 1 GiB
   mallopt(M_TOP_PAD, static_cast<int>(kPad));  // grow the heap 256 MiB at a time
   mallopt(M_MMAP_THRESHOLD, 32 << 20);   // serve blocks below 32 MiB (glibc's maximum) from the heap
+  mallopt(M_MXFAST, 0);  // no fastbins: freeing a large block then walks none (the per-thread cache stays)
   // Page faults dominate short runs (one per 4 KiB page touched). Ask for
   // transparent huge pages on the heap where the system leaves it to the
   // program (THP "madvise" mode); without THP this changes nothing.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <ranges>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -20,6 +21,18 @@ std::string LabelKey(const std::string& k, const std::string& v) {
   key += '\0';
   key += v;
   return key;
+}
+
+// A selector's content as a string: equal keys select the same.
+void AppendSelectorKey(std::string& key, const k8s::LabelSelector& sel) {
+  for (const auto& [k, v] : sel.match_labels) key.append(k).append(1, '\x01').append(v).append(1, '\x02');
+  key += '\x03';
+  for (const auto& r : sel.match_expressions) {
+    key.append(r.key).append(1, '\x01').append(std::to_string(static_cast<int>(r.op)));
+    for (const auto& v : r.values) key.append(1, '\x01').append(v);
+    key += '\x02';
+  }
+  key += '\x04';
 }
 
 std::string NpName(const k8s::NetworkPolicy& p) { return p.meta.ns + "/" + p.meta.name; }
@@ -280,13 +293,7 @@ const std::map<std::string, std::string>& Engine::PodLabels(std::uint32_t ep) co
 const std::vector<char>& Engine::SelectNamespaces(const k8s::LabelSelector& sel) const {
   // Selectors repeat across policies: cache by content.
   std::string key;
-  for (const auto& [k, v] : sel.match_labels) key += k + '\x01' + v + '\x02';
-  key += '\x03';
-  for (const auto& r : sel.match_expressions) {
-    key += r.key + '\x01' + std::to_string(static_cast<int>(r.op));
-    for (const auto& v : r.values) key += '\x01' + v;
-    key += '\x02';
-  }
+  AppendSelectorKey(key, sel);
   auto [it, inserted] = ns_select_cache_.try_emplace(std::move(key));
   if (inserted) {
     it->second.assign(ns_names_.size(), 0);
@@ -295,8 +302,21 @@ const std::vector<char>& Engine::SelectNamespaces(const k8s::LabelSelector& sel)
   return it->second;
 }
 
-std::vector<std::uint32_t> Engine::SelectPods(const k8s::LabelSelector* ns_sel, const std::string& ns,
-                                              const k8s::LabelSelector* pod_sel, bool with_host_network) const {
+const std::vector<std::uint32_t>& Engine::SelectPods(const k8s::LabelSelector* ns_sel, const std::string& ns,
+                                                     const k8s::LabelSelector* pod_sel, bool with_host_network) const {
+  // Peers repeat across policies ("from the monitoring namespace"): cache
+  // by content.
+  std::string key(with_host_network ? "H" : "-");
+  if (ns_sel) AppendSelectorKey(key.append("S"), *ns_sel);
+  else key.append("N").append(ns).append(1, '\0');
+  if (pod_sel) AppendSelectorKey(key.append("P"), *pod_sel);
+  auto [it, inserted] = select_cache_.try_emplace(std::move(key));
+  if (inserted) it->second = SelectPodsUncached(ns_sel, ns, pod_sel, with_host_network);
+  return it->second;
+}
+
+std::vector<std::uint32_t> Engine::SelectPodsUncached(const k8s::LabelSelector* ns_sel, const std::string& ns,
+                                                      const k8s::LabelSelector* pod_sel, bool with_host_network) const {
   std::vector<std::uint32_t> out;
   // Namespaces by id: one selector's verdicts, or the single namespace.
   const std::vector<char>* selected = nullptr;
@@ -367,13 +387,29 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
     return ingress_controller_ >= 0 && ns_sel != nullptr && ns_sel->Matches(no_labels) &&
            (pod_sel == nullptr || pod_sel->Matches(no_labels));
   };
+  // External endpoints come in runs of one side and family, ascending:
+  // the atoms inside a range are found by binary search in each run.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> runs;  // [begin, end) endpoint indices
+  for (std::uint32_t e = pod_count_; e < n; ++e) {
+    if (endpoints_[e].kind != EndpointKind::kExternal) continue;
+    const auto& prev = endpoints_[e - 1];
+    if (runs.empty() || runs.back().second != e || prev.source_side != endpoints_[e].source_side ||
+        prev.range.family != endpoints_[e].range.family)
+      runs.emplace_back(e, e + 1);
+    else
+      runs.back().second = e + 1;
+  }
   auto add_atoms = [&](std::uint32_t id, const IpRange& r, const std::vector<IpRange>& except) {
-    for (std::uint32_t e = pod_count_; e < n; ++e) {
-      if (endpoints_[e].kind != EndpointKind::kExternal) continue;
-      const IpRange& a = endpoints_[e].range;
-      if (!r.Contains(a)) continue;
-      if (std::any_of(except.begin(), except.end(), [&](const IpRange& x) { return x.Overlaps(a); })) continue;
-      peers[e].push_back(id);
+    for (auto [begin, end] : runs) {
+      if (endpoints_[begin].range.family != r.family) continue;
+      std::uint32_t e = *std::partition_point(
+          std::begin(std::views::iota(begin, end)), std::end(std::views::iota(begin, end)),
+          [&](std::uint32_t x) { return endpoints_[x].range.lo < r.lo; });
+      for (; e < end && endpoints_[e].range.hi <= r.hi; ++e) {
+        const IpRange& a = endpoints_[e].range;
+        if (std::any_of(except.begin(), except.end(), [&](const IpRange& x) { return x.Overlaps(a); })) continue;
+        peers[e].push_back(id);
+      }
     }
   };
 

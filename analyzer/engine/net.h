@@ -210,8 +210,10 @@ class Engine {
   // Pods selected by a namespace selector (or, when null, namespace `ns`)
   // and a pod selector (null: all). hostNetwork pods only when asked:
   // policies neither select them nor match them as peers.
-  std::vector<std::uint32_t> SelectPods(const k8s::LabelSelector* ns_sel, const std::string& ns,
-                                        const k8s::LabelSelector* pod_sel, bool with_host_network = false) const;
+  const std::vector<std::uint32_t>& SelectPods(const k8s::LabelSelector* ns_sel, const std::string& ns,
+                                               const k8s::LabelSelector* pod_sel, bool with_host_network = false) const;
+  std::vector<std::uint32_t> SelectPodsUncached(const k8s::LabelSelector* ns_sel, const std::string& ns,
+                                                const k8s::LabelSelector* pod_sel, bool with_host_network) const;
   // Which namespaces (by id) a namespace selector selects.
   const std::vector<char>& SelectNamespaces(const k8s::LabelSelector& sel) const;
   // Named port lookup on an endpoint: (protocol, number) or {-1, 0}.
@@ -242,6 +244,7 @@ class Engine {
   std::vector<std::vector<std::uint32_t>> ns_pods_;
   std::vector<std::uint32_t> ep_ns_;
   mutable std::unordered_map<std::string, std::vector<char>> ns_select_cache_;
+  mutable std::unordered_map<std::string, std::vector<std::uint32_t>> select_cache_;  // SelectPods by content
   std::unordered_map<std::string, std::vector<std::uint32_t>> label_index_;  // "key\0value" -> pods
   // Peer ids: np_peer_[policy][dir][rule][peer]; admin_peer_[policy][dir][rule][peer].
   std::vector<std::array<std::vector<std::vector<std::uint32_t>>, 2>> np_peer_;
