@@ -4,7 +4,9 @@ JSON List: namespaces with team/env labels, deployments with app/tier labels
 and named container ports (pods = deployments x replicas; each deployment is
 one endpoint), and per namespace a default-deny policy plus allow policies:
 same-tier and cross-namespace allows by label, named ports, DNS egress and
-ipBlock egress to external ranges with excepts.
+ipBlock egress to external ranges with excepts. Nine namespaces in ten have
+a default deny both ways with DNS egress and egress to the team's namespaces;
+every tenth is a legacy namespace without one.
 
 With --as-pods the workloads come as running Pod objects, the shape of
 `kubectl get pods -o json`: each pod owned by its deployment's ReplicaSet,
@@ -72,17 +74,27 @@ def main():
                                             "spec": pod_spec}}})
     pol = 0
     per_ns = max(1, a.policies // len(nss))
-    for ns in nss:
+    for i, ns in enumerate(nss):
         if pol >= a.policies:
             break
-        items.append({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
-                      "metadata": {"name": "default-deny", "namespace": ns},
-                      "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"],
-                               "egress": [{"to": [{"namespaceSelector": {"matchLabels": {
-                                   "kubernetes.io/metadata.name": "kube-system"}}}],
-                                           "ports": [{"port": 53, "protocol": "UDP"}, {"port": 53}]}]}})
-        pol += 1
-        for k in range(per_ns - 1):
+        team = teams[i % len(teams)]
+        if i % 10 == 9:
+            # A legacy namespace: no default deny, pods open both ways
+            # (its allow policies still isolate the pods they select).
+            extra = 0
+        else:
+            # Default deny both ways; DNS to kube-system, and egress to the
+            # team's namespaces (its own included).
+            items.append({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                          "metadata": {"name": "default-deny", "namespace": ns},
+                          "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"],
+                                   "egress": [{"to": [{"namespaceSelector": {"matchLabels": {
+                                       "kubernetes.io/metadata.name": "kube-system"}}}],
+                                               "ports": [{"port": 53, "protocol": "UDP"}, {"port": 53}]},
+                                              {"to": [{"namespaceSelector": {"matchLabels": {"team": team}}}]}]}})
+            pol += 1
+            extra = 1
+        for k in range(per_ns - extra):
             if pol >= a.policies or not apps[ns]:
                 break
             app, tier = apps[ns][k % len(apps[ns])]
@@ -92,7 +104,6 @@ def main():
                         "ingress": [{"from": [{"podSelector": {"matchLabels": {"tier": "web"}}}],
                                      "ports": [{"port": "serve"}]}]}
             elif kind == 1:  # metrics from the workers of the team's prod namespaces
-                team = teams[nss.index(ns) % len(teams)]
                 spec = {"podSelector": {"matchLabels": {"tier": tier}},
                         "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"team": team, "env": "prod"}},
                                                "podSelector": {"matchLabels": {"tier": "worker"}}}],

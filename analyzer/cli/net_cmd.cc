@@ -199,15 +199,37 @@ int WriteClasses(net::Engine& e, const std::string& format, const std::string& p
   std::vector<std::vector<std::uint32_t>> members(n);
   const auto& eps = e.endpoints();
   for (std::uint32_t i = 0; i < eps.size(); ++i) members[eps[i].cls].push_back(i);
+  // Address ranges are classes of their own, in two partitions: sources
+  // (split by ingress ipBlocks) and destinations (split by egress ones).
+  // A class is a source, a destination or both; connections between two
+  // address ranges, and to the ingress controller, are not in the output,
+  // as in the plain matrix.
+  auto is_source = [&](std::size_t c) {
+    const auto& ep = eps[members[c].front()];
+    return ep.kind != net::EndpointKind::kExternal || ep.source_side;
+  };
+  auto is_destination = [&](std::size_t c) {
+    const auto& ep = eps[members[c].front()];
+    return ep.kind == net::EndpointKind::kPod || (ep.kind == net::EndpointKind::kExternal && !ep.source_side);
+  };
+  auto is_pod = [&](std::size_t c) { return eps[members[c].front()].kind == net::EndpointKind::kPod; };
+  auto side = [&](std::size_t c) -> std::string {
+    const auto& ep = eps[members[c].front()];
+    if (ep.kind != net::EndpointKind::kExternal) return "";
+    return ep.source_side ? "source" : "destination";
+  };
   out << (json ? "{\n  \"classes\": [" : "");
   for (std::size_t c = 0; c < n; ++c) {
     if (json) {
-      out << (c == 0 ? "\n    {\"class\": " : ",\n    {\"class\": ") << std::to_string(c) << ", \"members\": [";
+      out << (c == 0 ? "\n    {\"class\": " : ",\n    {\"class\": ") << std::to_string(c);
+      if (!side(c).empty()) out << ", \"side\": \"" << side(c) << "\"";
+      out << ", \"members\": [";
       for (std::size_t i = 0; i < members[c].size(); ++i)
         out << (i ? ", " : "") << Json(eps[members[c][i]].Display()).dump();
       out << "]}";
     } else {
-      out << "class " << std::to_string(c) << " (" << std::to_string(members[c].size()) << "):";
+      out << "class " << std::to_string(c) << " (" << std::to_string(members[c].size())
+          << (side(c).empty() ? "" : ", " + side(c) + "s") << "):";
       for (std::uint32_t m : members[c]) out << ' ' << eps[m].Display();
       out << '\n';
     }
@@ -220,8 +242,12 @@ int WriteClasses(net::Engine& e, const std::string& format, const std::string& p
     // Destinations grouped by connection set, groups in the order of
     // their first destination.
     cells.clear();
-    for (std::uint32_t d = 0; d < row.size(); ++d)
-      if (row[d] != ConnTable::kNone) cells.emplace_back(row[d], d);
+    if (!is_source(s)) return;
+    for (std::uint32_t d = 0; d < row.size(); ++d) {
+      if (row[d] == ConnTable::kNone || !is_destination(d) || (!is_pod(s) && !is_pod(d))) continue;
+      if (d == s && members[s].size() == 1) continue;  // a pod to itself
+      cells.emplace_back(row[d], d);
+    }
     pairs += cells.size();
     std::stable_sort(cells.begin(), cells.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<std::pair<std::size_t, std::size_t>> groups;  // [begin, end) in cells
@@ -270,21 +296,31 @@ int RunMatrix() {
   std::string text;
   if (f.by_class) return WriteClasses(e, f.format, f.out);
   auto mx = MatrixLines(e);
-  if (f.format == "json") {
-    text = "[";
-    bool first = true;
-    mx.ForEachLine(e, [&](const std::string& src, const std::string& dst, const std::string& conn) {
-      text += first ? "\n" : ",\n";
-      first = false;
-      text += "  " + Json{{"src", src}, {"dst", dst}, {"conn", conn}}.dump();
-    });
-    text += first ? "]\n" : "\n]\n";
-  } else if (f.format == "csv") {
-    text = "src,dst,conn\n";
-    mx.ForEachLine(e, [&](const std::string& src, const std::string& dst, const std::string& conn) {
-      text += CsvField(src) + "," + CsvField(dst) + "," + CsvField(conn) + "\n";
-    });
-  } else if (f.format == "dot") {
+  if (f.format != "dot") {
+    // Written as produced: the matrix of a large open cluster has millions of lines.
+    OutputStream out(f.out);
+    if (!out.ok()) return kExitUsage;
+    if (f.format == "json") {
+      bool first = true;
+      out << "[";
+      mx.ForEachLine(e, [&](const std::string& src, const std::string& dst, const std::string& conn) {
+        out << (first ? "\n  " : ",\n  ") << Json{{"src", src}, {"dst", dst}, {"conn", conn}}.dump();
+        first = false;
+      });
+      out << (first ? "]\n" : "\n]\n");
+    } else if (f.format == "csv") {
+      out << "src,dst,conn\n";
+      mx.ForEachLine(e, [&](const std::string& src, const std::string& dst, const std::string& conn) {
+        out << CsvField(src) << "," << CsvField(dst) << "," << CsvField(conn) << "\n";
+      });
+    } else {
+      mx.ForEachLine(e, [&](const std::string& src, const std::string& dst, const std::string& conn) {
+        out << src << " => " << dst << " : " << conn << '\n';
+      });
+    }
+    return out.Close() ? kExitOk : kExitUsage;
+  }
+  {  // dot: nodes grouped by namespace, then the edges
     std::map<std::string, std::set<std::string>> by_ns;
     std::set<std::string> outside;
     std::string edges;
@@ -309,15 +345,6 @@ int RunMatrix() {
     }
     for (const auto& nm : outside) text += "\t" + DotId(nm) + " [label=" + DotId(nm) + " color=\"red2\" fontcolor=\"red2\"]\n";
     text += edges + "}\n";
-  } else {
-    mx.ForEachLine(e, [&](const std::string& src, const std::string& dst, const std::string& conn) {
-      text += src;
-      text += " => ";
-      text += dst;
-      text += " : ";
-      text += conn;
-      text += '\n';
-    });
   }
   return WriteOutput(f.out, text) ? kExitOk : kExitUsage;
 }

@@ -576,7 +576,7 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
       sig = e.host_network ? "H" : "P";
       for (const auto* list : {&np_in[ep], &np_out[ep], &anp_in[ep], &anp_out[ep], &peers[ep]}) {
         AppendU32(sig, static_cast<std::uint32_t>(list->size()));
-        for (std::uint32_t v : *list) AppendU32(sig, v);
+        sig.append(reinterpret_cast<const char*>(list->data()), list->size() * sizeof(std::uint32_t));
       }
       sig += banp[ep] ? 'B' : '-';
       sig += profile;
