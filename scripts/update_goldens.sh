@@ -18,6 +18,7 @@ G=tests/fixtures/net-e2e
 B=./build/analyzer/cli/grantpath
 for fmt in txt csv dot; do $B net matrix examples/demo-cluster --format $fmt > $G/matrix.$fmt; done
 $B net matrix --by-class examples/demo-cluster > $G/classes.txt
+$B net matrix $G/variants > $G/variants.txt
 $B net reach --from ci/nightly-deploy --to shop/deployment/cart --port 8081 --format json examples/demo-cluster > $G/reach.json
 $B net intents examples/intents.yaml examples/demo-cluster --format json > $G/intents.json || true
 $B net intents examples/intents.yaml examples/demo-cluster --format sarif > $G/intents.sarif || true

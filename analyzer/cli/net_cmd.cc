@@ -63,44 +63,40 @@ Loaded* Load(NetFlags& f) {
 
 // ---------------------------------------------------------------- matrix
 
-struct Line {
-  std::string src, dst, conn;
-  bool operator<(const Line& o) const { return std::tie(src, dst, conn) < std::tie(o.src, o.dst, o.conn); }
-};
-
-struct PodLine {
-  std::uint32_t s, d;
+struct EpLine {
+  std::uint32_t s, d;  // endpoints
   ConnTable::Id c;
 };
 
-// The matrix as sorted lines: pod-to-pod pairs (the bulk) by endpoint, the
-// rest (address ranges, ingress controller) as text; ForEachLine merges.
+// The matrix as lines between endpoints, in the order of their display
+// names (`rank`: equal names, variants of one owner, share one): pod pairs
+// (the bulk) come out of the walk sorted, the rest (address ranges, the
+// ingress controller) are sorted apart; ForEachLine merges the two.
 struct Matrix {
   std::vector<std::string> names;
-  std::vector<PodLine> pod_lines;
-  std::vector<Line> lines;
+  std::vector<std::uint32_t> rank;
+  std::vector<EpLine> pod_lines, other_lines;
   template <class F>
   void ForEachLine(net::Engine& e, F&& f) const {
+    std::vector<std::string> formatted(e.conns().size());  // by connection set id, filled on first use
+    auto format = [&](ConnTable::Id c) -> const std::string& {
+      if (formatted[c].empty()) formatted[c] = e.conns().Get(c).Format();
+      return formatted[c];
+    };
+    auto before = [&](const EpLine& a, const EpLine& b) {
+      return std::tie(rank[a.s], rank[a.d]) < std::tie(rank[b.s], rank[b.d]);
+    };
     std::size_t i = 0, j = 0;
-    while (i < pod_lines.size() || j < lines.size()) {
-      bool take_pod = j == lines.size() ||
-                      (i < pod_lines.size() &&
-                       std::tie(names[pod_lines[i].s], names[pod_lines[i].d]) < std::tie(lines[j].src, lines[j].dst));
-      if (take_pod) {
-        f(names[pod_lines[i].s], names[pod_lines[i].d], e.conns().Get(pod_lines[i].c).Format());
-        ++i;
-      } else {
-        f(lines[j].src, lines[j].dst, lines[j].conn);
-        ++j;
-      }
+    while (i < pod_lines.size() || j < other_lines.size()) {
+      bool take_pod = j == other_lines.size() || (i < pod_lines.size() && before(pod_lines[i], other_lines[j]));
+      const EpLine& l = take_pod ? pod_lines[i++] : other_lines[j++];
+      f(names[l.s], names[l.d], format(l.c));
     }
   }
 };
 
 Matrix MatrixLines(net::Engine& e) {
   Matrix mx;
-  std::vector<Line>& lines = mx.lines;
-  std::vector<PodLine>* pod_lines = &mx.pod_lines;
   auto m = e.ClassMatrix();
   const std::size_t n = e.class_count();
   const auto& eps = e.endpoints();
@@ -112,34 +108,48 @@ Matrix MatrixLines(net::Engine& e) {
       (eps[i].range.family == 4 ? v4 : v6)[eps[i].source_side ? 0 : 1].push_back(i);
   }
   auto cell = [&](std::uint32_t s, std::uint32_t d) { return m[eps[s].cls * n + eps[d].cls]; };
-  std::vector<std::string>& names = mx.names;
+  auto& names = mx.names;
   names.resize(eps.size());
   for (std::uint32_t i = 0; i < eps.size(); ++i) names[i] = eps[i].Display();
+  std::vector<std::uint32_t> by_name(eps.size());
+  for (std::uint32_t i = 0; i < eps.size(); ++i) by_name[i] = i;
+  std::sort(by_name.begin(), by_name.end(), [&](auto a, auto b) { return names[a] < names[b]; });
+  auto& rank = mx.rank;
+  rank.assign(eps.size(), 0);
+  for (std::size_t i = 1; i < by_name.size(); ++i)
+    rank[by_name[i]] = rank[by_name[i - 1]] + (names[by_name[i]] != names[by_name[i - 1]] ? 1 : 0);
   // Pod pairs dominate: walk them in name order so that they come out
-  // sorted, and keep only the lines, not per-line structures.
-  std::vector<std::uint32_t> sorted_pods = pods;
-  std::sort(sorted_pods.begin(), sorted_pods.end(), [&](auto a, auto b) { return names[a] < names[b]; });
-  for (std::uint32_t s : sorted_pods)
+  // sorted; a pair of equal names (variants of one owner) is no line.
+  // Pods of one name (variants of one owner) share a class: one of them
+  // stands for all.
+  std::vector<std::uint32_t> sorted_pods;
+  for (std::uint32_t i : by_name) {
+    if (eps[i].kind != net::EndpointKind::kPod) continue;
+    if (!sorted_pods.empty() && rank[sorted_pods.back()] == rank[i] && eps[sorted_pods.back()].cls == eps[i].cls)
+      continue;
+    sorted_pods.push_back(i);
+  }
+  for (std::uint32_t s : sorted_pods) {
+    const ConnTable::Id* row = &m[eps[s].cls * n];
     for (std::uint32_t d : sorted_pods)
-      if (s != d && names[s] != names[d])
-        if (auto c = cell(s, d); c != ConnTable::kNone) pod_lines->push_back({s, d, c});
+      if (rank[s] != rank[d])
+        if (auto c = row[eps[d].cls]; c != ConnTable::kNone) mx.pod_lines.push_back({s, d, c});
+  }
   // External ranges: IPv4 always; IPv6 when a policy names IPv6 blocks,
   // or where IPv6 gets what no IPv4 range gets (so nothing is hidden).
+  auto& lines = mx.other_lines;
   for (std::uint32_t p : pods) {
     for (int dir = 0; dir < 2; ++dir) {
       std::set<ConnTable::Id> seen4;
       for (std::uint32_t x : v4[dir]) {
         auto c = dir == 0 ? cell(x, p) : cell(p, x);
         seen4.insert(c);
-        if (c != ConnTable::kNone)
-          lines.push_back(dir == 0 ? Line{names[x], names[p], ct.Get(c).Format()}
-                                   : Line{names[p], names[x], ct.Get(c).Format()});
+        if (c != ConnTable::kNone) lines.push_back(dir == 0 ? EpLine{x, p, c} : EpLine{p, x, c});
       }
       for (std::uint32_t x : v6[dir]) {
         auto c = dir == 0 ? cell(x, p) : cell(p, x);
         if (c == ConnTable::kNone || (!e.has_ipv6() && seen4.count(c))) continue;
-        lines.push_back(dir == 0 ? Line{names[x], names[p], ct.Get(c).Format()}
-                                 : Line{names[p], names[x], ct.Get(c).Format()});
+        lines.push_back(dir == 0 ? EpLine{x, p, c} : EpLine{p, x, c});
       }
     }
   }
@@ -151,21 +161,28 @@ Matrix MatrixLines(net::Engine& e) {
       c = ct.Union(c, ct.Intersect(b.ports, cell(ic, b.dst)));
     }
     for (auto [d, c] : to)
-      if (c != ConnTable::kNone) lines.push_back({names[ic], names[d], ct.Get(c).Format()});
+      if (c != ConnTable::kNone) lines.push_back({ic, d, c});
   }
-  // Variants of one owner that behave alike share a name: drop the lines
-  // between them and the duplicates they make.
-  lines.erase(std::remove_if(lines.begin(), lines.end(), [](const Line& l) { return l.src == l.dst; }), lines.end());
-  std::sort(lines.begin(), lines.end());
-  lines.erase(std::unique(lines.begin(), lines.end(),
-                          [](const Line& a, const Line& b) { return !(a < b) && !(b < a); }),
+  // Equal names at both ends are no line; equal lines (variants of one
+  // owner that behave alike) are one. Ties between names order by the
+  // connection text.
+  lines.erase(std::remove_if(lines.begin(), lines.end(), [&](const EpLine& l) { return rank[l.s] == rank[l.d]; }),
               lines.end());
-  // Variants of one owner that behave alike: their pod lines are equal.
-  pod_lines->erase(std::unique(pod_lines->begin(), pod_lines->end(),
-                               [&](const PodLine& a, const PodLine& b) {
-                                 return names[a.s] == names[b.s] && names[a.d] == names[b.d] && a.c == b.c;
-                               }),
-                   pod_lines->end());
+  std::vector<std::string> formatted(ct.size());
+  auto text = [&](ConnTable::Id c) -> const std::string& {
+    if (formatted[c].empty()) formatted[c] = ct.Get(c).Format();
+    return formatted[c];
+  };
+  std::sort(lines.begin(), lines.end(), [&](const EpLine& a, const EpLine& b) {
+    if (rank[a.s] != rank[b.s]) return rank[a.s] < rank[b.s];
+    if (rank[a.d] != rank[b.d]) return rank[a.d] < rank[b.d];
+    return a.c != b.c && text(a.c) < text(b.c);
+  });
+  auto same = [&](const EpLine& a, const EpLine& b) {
+    return rank[a.s] == rank[b.s] && rank[a.d] == rank[b.d] && a.c == b.c;
+  };
+  lines.erase(std::unique(lines.begin(), lines.end(), same), lines.end());
+  mx.pod_lines.erase(std::unique(mx.pod_lines.begin(), mx.pod_lines.end(), same), mx.pod_lines.end());
   return mx;
 }
 
@@ -304,7 +321,8 @@ int RunMatrix() {
       bool first = true;
       out << "[";
       mx.ForEachLine(e, [&](const std::string& src, const std::string& dst, const std::string& conn) {
-        out << (first ? "\n  " : ",\n  ") << Json{{"src", src}, {"dst", dst}, {"conn", conn}}.dump();
+        out << (first ? "\n  {\"src\":" : ",\n  {\"src\":") << Json(src).dump() << ",\"dst\":" << Json(dst).dump()
+            << ",\"conn\":" << Json(conn).dump() << "}";
         first = false;
       });
       out << (first ? "]\n" : "\n]\n");

@@ -27,6 +27,13 @@ TEST_CASE("net matrix on the demo, in every format", "[e2e][net]") {
   }
 }
 
+TEST_CASE("net matrix: pods of one owner that behave alike are one line each way", "[e2e][net]") {
+  auto r = testing::RunCli("net matrix tests/fixtures/net-e2e/variants");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == Golden("variants.txt"));
+  CHECK(r.out.find("shop/web-7d9f[ReplicaSet] => shop/db[Pod] : TCP 5432\n") != std::string::npos);
+}
+
 TEST_CASE("net matrix --by-class: classes with members, grouped destinations, same pairs as the matrix",
           "[e2e][net]") {
   auto txt = testing::RunCli("net matrix --by-class examples/demo-cluster");
