@@ -1,6 +1,7 @@
 // grantpath net reach | matrix | intents: Kubernetes network reachability
 // queries over the scanned input (engine/net.h has the semantics).
 #include <algorithm>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <set>
@@ -44,13 +45,21 @@ struct Loaded {
 // The loaded input lives until the process exits: the commands run once,
 // and tearing down a model of a large cluster only costs time (the system
 // reclaims it at exit).
-Loaded* Load(NetFlags& f) {
+// `focus` (for queries about a few endpoints) names them once the
+// endpoints exist; the engine then builds only their classes.
+Loaded* Load(NetFlags& f, const std::function<std::vector<std::uint32_t>(net::Engine&)>& focus = {}) {
   f.in.load.verbose = f.verbose;
   f.in.load.k8s.verbose = f.verbose;
   f.in.k8s_defaults = false;  // RBAC bootstrap objects play no part here
   Loaded l;
   l.session = LoadSession(f.in);
-  l.engine = std::make_unique<net::Engine>(*l.session->model, l.session->diagnostics, f.engine);
+  net::EngineOptions options = f.engine;
+  options.deferred = static_cast<bool>(focus);
+  l.engine = std::make_unique<net::Engine>(*l.session->model, l.session->diagnostics, options);
+  if (focus) {
+    auto eps = focus(*l.engine);
+    l.engine->Finish(&eps);
+  }
   PrintDiagnostics(*l.session);
   if (l.session->user_objects == 0) {
     std::cerr << "error: nothing to analyze: no Kubernetes object found in the given paths\n";
@@ -371,7 +380,8 @@ int RunMatrix() {
 
 // Resolves an endpoint argument: NS/NAME, NS/KIND/NAME, an IP or CIDR, or
 // "internet". Prints an error and returns false when nothing matches.
-bool ResolveEndpoint(net::Engine& e, const std::string& arg, bool source, std::vector<std::uint32_t>* out) {
+bool ResolveEndpoint(net::Engine& e, const std::string& arg, bool source, std::vector<std::uint32_t>* out,
+                     bool candidates = false) {
   if (arg == "internet") {
     *out = e.Internet(source);
     return true;
@@ -387,6 +397,12 @@ bool ResolveEndpoint(net::Engine& e, const std::string& arg, bool source, std::v
     parts.push_back(arg.substr(start, slash - start));
     if (slash == std::string::npos) break;
     start = slash + 1;
+  }
+  if (candidates) {
+    // Before the classes exist: every pod the argument may name.
+    if (parts.size() == 2) *out = e.PodCandidates(parts[0], parts[1]);
+    else if (parts.size() == 3) *out = e.PodCandidates(parts[0], parts[2], parts[1]);
+    return true;
   }
   int ep = -1;
   if (parts.size() == 2) ep = e.FindPod(parts[0], parts[1]);
@@ -458,12 +474,29 @@ int RunReach() {
     std::cerr << "error: --expect must be 'allow' or 'deny'\n";
     return kExitUsage;
   }
-  auto loaded = Load(f);
+  // Only the classes of the endpoints asked about are built.
+  auto loaded = Load(f, [&](net::Engine& e) {
+    std::vector<std::uint32_t> focus, to;
+    ResolveEndpoint(e, f.from, true, &focus, /*candidates=*/true);
+    ResolveEndpoint(e, f.to, false, &to, /*candidates=*/true);
+    focus.insert(focus.end(), to.begin(), to.end());
+    return focus;
+  });
   if (!loaded) return kExitUsage;
   net::Engine& e = *loaded->engine;
   const Model& m = e.model();
   std::vector<std::uint32_t> srcs, dsts;
   if (!ResolveEndpoint(e, f.from, true, &srcs) || !ResolveEndpoint(e, f.to, false, &dsts)) return kExitUsage;
+  for (auto ep : srcs)
+    if (!e.HasClass(ep)) {
+      std::cerr << "error: internal: endpoint " << e.endpoints()[ep].Display() << " was not prepared\n";
+      return kExitUsage;
+    }
+  for (auto ep : dsts)
+    if (!e.HasClass(ep)) {
+      std::cerr << "error: internal: endpoint " << e.endpoints()[ep].Display() << " was not prepared\n";
+      return kExitUsage;
+    }
   auto& ct = e.conns();
   // Every (source, destination) pair, the first allowing one explains.
   struct Pair {

@@ -91,19 +91,58 @@ std::string Reason::Describe(const Model& model) const {
 }
 
 Engine::Engine(const Model& model, DiagnosticSink& sink, EngineOptions options)
-    : model_(model), options_(options) {
+    : model_(model), sink_(&sink), options_(options) {
   BuildEndpoints(sink);
   BuildAtoms(sink);
-  BuildClasses(sink);
-  SplitVariants(sink);
-  Validate(sink);
+  if (!options_.deferred) Finish();
+}
+
+void Engine::Finish(const std::vector<std::uint32_t>* focus) {
+  if (focus != nullptr) {
+    focus_.assign(endpoints_.size(), 0);
+    for (std::uint32_t ep : *focus) focus_[ep] = 1;
+    // Variants of one owner share a name until their classes tell them
+    // apart (SplitVariants): they come in together.
+    std::unordered_map<std::string, std::vector<std::uint32_t>> by_name;
+    for (std::uint32_t ep = 0; ep < pod_count_; ++ep) by_name[endpoints_[ep].Display()].push_back(ep);
+    for (const auto& [name, eps] : by_name)
+      if (std::any_of(eps.begin(), eps.end(), [&](std::uint32_t ep) { return focus_[ep] != 0; }))
+        for (std::uint32_t ep : eps) focus_[ep] = 1;
+    for (std::uint32_t ep = 0; ep < pod_count_; ++ep)
+      if (focus_[ep]) focus_pods_.push_back(ep);
+  }
+  BuildClasses(*sink_);
+  SplitVariants(*sink_);
+  Validate(*sink_);
+}
+
+std::vector<std::uint32_t> Engine::PodCandidates(const std::string& ns, const std::string& name,
+                                                 const std::string& kind) const {
+  auto kind_ok = [&](const std::string& k) {
+    if (kind.empty()) return true;
+    return k.size() == kind.size() && std::equal(k.begin(), k.end(), kind.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+           });
+  };
+  std::vector<std::uint32_t> out;
+  for (std::uint32_t ep = 0; ep < pod_count_; ++ep) {
+    const auto& e = endpoints_[ep];
+    if (e.ns != ns) continue;
+    bool hit = e.name == name && kind_ok(e.workload_kind);
+    for (std::uint32_t w : e.workloads) {
+      const auto& wl = model_.k8s_workloads[w];
+      hit = hit || (wl.meta.name == name && kind_ok(wl.kind));
+    }
+    if (hit) out.push_back(ep);
+  }
+  return out;
 }
 
 void Engine::SplitVariants(DiagnosticSink& sink) {
   std::map<std::string, std::vector<std::uint32_t>> by_name;
   for (std::uint32_t ep = 0; ep < pod_count_; ++ep) by_name[endpoints_[ep].Display()].push_back(ep);
   for (const auto& [name, eps] : by_name) {
-    if (eps.size() < 2) continue;
+    if (eps.size() < 2 || !HasClass(eps.front())) continue;  // out of focus: all or none of a name are
     std::set<std::uint32_t> cls;
     for (auto ep : eps) cls.insert(endpoints_[ep].cls);
     if (cls.size() < 2) continue;  // identical behaviour: one name is exact
@@ -334,6 +373,11 @@ std::vector<std::uint32_t> Engine::SelectPodsUncached(const k8s::LabelSelector* 
     return model_.k8s_workloads[endpoints_[ep].workloads.front()].pod_labels;
   };
   auto keep = [&](std::uint32_t ep) { return with_host_network || !endpoints_[ep].host_network; };
+  if (!focus_.empty()) {
+    for (std::uint32_t ep : focus_pods_)
+      if (keep(ep) && ns_ok(ep) && (pod_sel == nullptr || pod_sel->Matches(labels_of(ep)))) out.push_back(ep);
+    return out;
+  }
   if (pod_sel != nullptr && !pod_sel->match_labels.empty()) {
     // The rarest required label narrows the candidates, unless the one
     // namespace has fewer pods.
@@ -384,7 +428,8 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
     // The ingress controller is a pod of an unknown namespace: only
     // selectors that match any labels (and an explicit namespace
     // selector) can select it.
-    return ingress_controller_ >= 0 && ns_sel != nullptr && ns_sel->Matches(no_labels) &&
+    return ingress_controller_ >= 0 && InFocus(static_cast<std::uint32_t>(ingress_controller_)) &&
+           ns_sel != nullptr && ns_sel->Matches(no_labels) &&
            (pod_sel == nullptr || pod_sel->Matches(no_labels));
   };
   // External endpoints come in runs of one side and family, ascending:
@@ -406,6 +451,7 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
           std::begin(std::views::iota(begin, end)), std::end(std::views::iota(begin, end)),
           [&](std::uint32_t x) { return endpoints_[x].range.lo < r.lo; });
       for (; e < end && endpoints_[e].range.hi <= r.hi; ++e) {
+        if (!InFocus(e)) continue;
         const IpRange& a = endpoints_[e].range;
         if (std::any_of(except.begin(), except.end(), [&](const IpRange& x) { return x.Overlaps(a); })) continue;
         peers[e].push_back(id);
@@ -478,9 +524,10 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
   std::vector<std::pair<std::uint32_t, IpRange>> pod_ips;
   if (!model_.k8s_admin_policies.empty())
     for (std::uint32_t ep = 0; ep < pod_count_; ++ep)
-      for (std::uint32_t w : endpoints_[ep].workloads)
-        for (const auto& ip : model_.k8s_workloads[w].pod_ips)
-          if (auto a = ParseCidr(ip)) pod_ips.emplace_back(ep, *a);
+      if (InFocus(ep))
+        for (std::uint32_t w : endpoints_[ep].workloads)
+          for (const auto& ip : model_.k8s_workloads[w].pod_ips)
+            if (auto a = ParseCidr(ip)) pod_ips.emplace_back(ep, *a);
   admin_peer_.resize(model_.k8s_admin_policies.size());
   for (std::uint32_t ai = 0; ai < model_.k8s_admin_policies.size(); ++ai) {
     const auto& ap = model_.k8s_admin_policies[ai];
@@ -559,6 +606,10 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
   std::unordered_map<std::string, std::uint32_t> class_of, profile_of;
   std::string sig, profile;
   for (std::uint32_t ep = 0; ep < n; ++ep) {
+    if (!InFocus(ep)) {
+      endpoints_[ep].cls = kNoClass;
+      continue;
+    }
     sig.clear();
     profile.clear();
     const auto& e = endpoints_[ep];

@@ -83,6 +83,9 @@ struct EngineOptions {
   /// Treat hostNetwork pods as ordinary pods (policies select them and
   /// selectors match them), as netpol-analyzer does.
   bool host_network_as_pod = false;
+  /// Build endpoints only; Finish() builds the classes, of all endpoints or
+  /// of the few a query needs.
+  bool deferred = false;
 };
 
 class Engine {
@@ -90,6 +93,20 @@ class Engine {
   /// Builds endpoints and classes. Diagnostics (unsupported constructs,
   /// invalid CIDRs, ...) go to `sink`.
   Engine(const Model& model, DiagnosticSink& sink, EngineOptions options = {});
+
+  /// Builds the classes (done by the constructor unless options.deferred).
+  /// With `focus`, only of those endpoints and of the pods that share a
+  /// display name with one of them: the engine then answers about them
+  /// alone (Allowed, Egress, Ingress, the reasons and witnesses), exactly
+  /// as the full engine would; pod selections, PolicySelects and
+  /// ServiceTargets see only them. For a query about a few endpoints of a
+  /// large cluster.
+  void Finish(const std::vector<std::uint32_t>* focus = nullptr);
+  bool HasClass(std::uint32_t ep) const { return endpoints_[ep].cls != kNoClass; }
+  /// Pod endpoints that "ns/name" or "ns/kind/name" may name before or
+  /// after Finish() (variants of an owner may be renamed to their pods).
+  std::vector<std::uint32_t> PodCandidates(const std::string& ns, const std::string& name,
+                                           const std::string& kind = "") const;
 
   const Model& model() const { return model_; }
   ConnTable& conns() { return conns_; }
@@ -227,8 +244,14 @@ class Engine {
   ConnTable::Id Decide(std::uint32_t subject, const Match& matches, std::uint32_t dst, bool ingress,
                        std::vector<Reason>* why);
 
+  static constexpr std::uint32_t kNoClass = ~0u;
   const Model& model_;
+  DiagnosticSink* sink_;
   EngineOptions options_;
+  // Finish(focus): which endpoints get classes (empty: all), and the pods among them.
+  std::vector<char> focus_;
+  std::vector<std::uint32_t> focus_pods_;
+  bool InFocus(std::uint32_t ep) const { return focus_.empty() || focus_[ep] != 0; }
   ConnTable conns_;
   std::vector<Endpoint> endpoints_;
   std::vector<Class> classes_;

@@ -418,6 +418,52 @@ TEST_CASE("net: the class matrix equals pair-by-pair evaluation", "[net]") {
   }
 }
 
+TEST_CASE("net: an engine built for a few endpoints answers as the full engine", "[net]") {
+  for (unsigned seed = 1; seed <= 12; ++seed) {
+    CAPTURE(seed);
+    const std::string yaml = RandomCluster(seed);
+    Net full(yaml);
+    auto& f = *full.engine;
+    std::mt19937 rng(seed);
+    for (int q = 0; q < 6; ++q) {
+      // Two pods, or a pod and an address range of the right side.
+      std::uint32_t a = static_cast<std::uint32_t>(rng() % 24), b = static_cast<std::uint32_t>(rng() % 24);
+      auto ext = f.ExternalOverlapping(*net::ParseCidr(q % 2 ? "10.1.2.3" : "8.8.8.8"), q % 3 == 0);
+      Model model;
+      CollectingSink sink;
+      testing::LoadString(model, sink, yaml);
+      net::EngineOptions options;
+      options.deferred = true;
+      net::Engine part(model, sink, options);
+      std::vector<std::uint32_t> focus{a, b};
+      focus.insert(focus.end(), ext.begin(), ext.end());
+      part.Finish(&focus);
+      auto same = [&](std::uint32_t s, std::uint32_t d) {
+        CAPTURE(f.endpoints()[s].Display(), f.endpoints()[d].Display());
+        std::vector<net::Reason> eg1, in1, eg2, in2;
+        CHECK(f.conns().Get(f.Allowed(s, d, &eg1, &in1)).Format() ==
+              part.conns().Get(part.Allowed(s, d, &eg2, &in2)).Format());
+        auto describe = [](net::Engine& e, const std::vector<net::Reason>& rs) {
+          std::string out;
+          for (const auto& r : rs) out += r.Describe(e.model()) + " " + e.conns().Get(r.conns).Format() + "\n";
+          return out;
+        };
+        CHECK(describe(f, eg1) == describe(part, eg2));
+        CHECK(describe(f, in1) == describe(part, in2));
+        CHECK(f.endpoints()[s].Display() == part.endpoints()[s].Display());
+      };
+      REQUIRE(part.HasClass(a));
+      same(a, b);
+      same(b, a);
+      for (auto x : ext) {
+        REQUIRE(part.HasClass(x));
+        if (q % 3 == 0) same(x, a);
+        else same(a, x);
+      }
+    }
+  }
+}
+
 TEST_CASE("net: invalid CIDRs and unknown selectors are located diagnostics", "[net]") {
   Net n(kTwoPods + Np("a", "p", "  podSelector: {}\n  ingress:\n  - from: [{ipBlock: {cidr: 10.0.0.0/99}}]"));
   auto diags = testing::Formatted(n.model, n.sink);
