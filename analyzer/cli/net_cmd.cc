@@ -316,6 +316,10 @@ int WriteClasses(net::Engine& e, const std::string& format, const std::string& p
 
 int RunMatrix() {
   NetFlags& f = Flags();
+  if (f.by_class && (f.format == "csv" || f.format == "dot")) {
+    std::cerr << "error: --by-class writes txt or json, not " << f.format << "\n";
+    return kExitUsage;
+  }
   auto loaded = Load(f);
   if (!loaded) return kExitUsage;
   net::Engine& e = *loaded->engine;

@@ -69,6 +69,9 @@ TEST_CASE("net matrix --by-class: classes with members, grouped destinations, sa
         if (auto it = conn.find({cs, cd}); it != conn.end()) cells.emplace(s, d, it->second);
   CHECK(lines.size() >= 5);  // the comparison covers something
   CHECK(lines == cells);
+  auto csv = testing::RunCli("net matrix --by-class --format csv examples/demo-cluster");
+  CHECK(csv.exit_code == 2);
+  CHECK(csv.err.find("--by-class writes txt or json") != std::string::npos);
 }
 
 TEST_CASE("net reach explains and --expect asserts", "[e2e][net]") {
