@@ -85,13 +85,15 @@ struct Matrix {
   std::vector<std::string> names;
   std::vector<std::uint32_t> rank;
   std::vector<EpLine> pod_lines, other_lines;
+  mutable std::vector<std::string> formatted;  // connection sets by id, formatted on first use
+  const std::string& Text(const ConnTable& ct, ConnTable::Id c) const {
+    if (formatted.size() < ct.size()) formatted.resize(ct.size());
+    if (formatted[c].empty()) formatted[c] = ct.Get(c).Format();
+    return formatted[c];
+  }
   template <class F>
   void ForEachLine(net::Engine& e, F&& f) const {
-    std::vector<std::string> formatted(e.conns().size());  // by connection set id, filled on first use
-    auto format = [&](ConnTable::Id c) -> const std::string& {
-      if (formatted[c].empty()) formatted[c] = e.conns().Get(c).Format();
-      return formatted[c];
-    };
+    auto format = [&](ConnTable::Id c) -> const std::string& { return Text(e.conns(), c); };
     auto before = [&](const EpLine& a, const EpLine& b) {
       return std::tie(rank[a.s], rank[a.d]) < std::tie(rank[b.s], rank[b.d]);
     };
@@ -177,11 +179,7 @@ Matrix MatrixLines(net::Engine& e) {
   // connection text.
   lines.erase(std::remove_if(lines.begin(), lines.end(), [&](const EpLine& l) { return rank[l.s] == rank[l.d]; }),
               lines.end());
-  std::vector<std::string> formatted(ct.size());
-  auto text = [&](ConnTable::Id c) -> const std::string& {
-    if (formatted[c].empty()) formatted[c] = ct.Get(c).Format();
-    return formatted[c];
-  };
+  auto text = [&](ConnTable::Id c) -> const std::string& { return mx.Text(ct, c); };
   std::sort(lines.begin(), lines.end(), [&](const EpLine& a, const EpLine& b) {
     if (rank[a.s] != rank[b.s]) return rank[a.s] < rank[b.s];
     if (rank[a.d] != rank[b.d]) return rank[a.d] < rank[b.d];
@@ -491,16 +489,12 @@ int RunReach() {
   const Model& m = e.model();
   std::vector<std::uint32_t> srcs, dsts;
   if (!ResolveEndpoint(e, f.from, true, &srcs) || !ResolveEndpoint(e, f.to, false, &dsts)) return kExitUsage;
-  for (auto ep : srcs)
-    if (!e.HasClass(ep)) {
-      std::cerr << "error: internal: endpoint " << e.endpoints()[ep].Display() << " was not prepared\n";
-      return kExitUsage;
-    }
-  for (auto ep : dsts)
-    if (!e.HasClass(ep)) {
-      std::cerr << "error: internal: endpoint " << e.endpoints()[ep].Display() << " was not prepared\n";
-      return kExitUsage;
-    }
+  for (const auto* list : {&srcs, &dsts})
+    for (auto ep : *list)
+      if (!e.HasClass(ep)) {
+        std::cerr << "error: internal: endpoint " << e.endpoints()[ep].Display() << " was not prepared\n";
+        return kExitUsage;
+      }
   auto& ct = e.conns();
   // Every (source, destination) pair, the first allowing one explains.
   struct Pair {

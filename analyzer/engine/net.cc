@@ -23,6 +23,14 @@ std::string LabelKey(const std::string& k, const std::string& v) {
   return key;
 }
 
+// A kind as the user wrote it ("" = any) against an object's kind, ignoring case.
+bool KindMatches(const std::string& wanted, const std::string& kind) {
+  return wanted.empty() ||
+         std::equal(wanted.begin(), wanted.end(), kind.begin(), kind.end(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+         });
+}
+
 // A selector's content as a string: equal keys select the same.
 void AppendSelectorKey(std::string& key, const k8s::LabelSelector& sel) {
   for (const auto& [k, v] : sel.match_labels) key.append(k).append(1, '\x01').append(v).append(1, '\x02');
@@ -118,12 +126,7 @@ void Engine::Finish(const std::vector<std::uint32_t>* focus) {
 
 std::vector<std::uint32_t> Engine::PodCandidates(const std::string& ns, const std::string& name,
                                                  const std::string& kind) const {
-  auto kind_ok = [&](const std::string& k) {
-    if (kind.empty()) return true;
-    return k.size() == kind.size() && std::equal(k.begin(), k.end(), kind.begin(), [](char a, char b) {
-             return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-           });
-  };
+  auto kind_ok = [&](const std::string& k) { return KindMatches(kind, k); };
   std::vector<std::uint32_t> out;
   for (std::uint32_t ep = 0; ep < pod_count_; ++ep) {
     const auto& e = endpoints_[ep];
@@ -1006,14 +1009,7 @@ std::vector<Engine::Backend> Engine::IngressBackends() {
 }
 
 int Engine::FindPod(const std::string& ns, const std::string& name, const std::string& kind) const {
-  auto kind_ok = [&](const std::string& k) {
-    if (kind.empty()) return true;
-    if (k.size() != kind.size()) return false;
-    for (std::size_t i = 0; i < k.size(); ++i)
-      if (std::tolower(static_cast<unsigned char>(k[i])) != std::tolower(static_cast<unsigned char>(kind[i])))
-        return false;
-    return true;
-  };
+  auto kind_ok = [&](const std::string& k) { return KindMatches(kind, k); };
   for (std::uint32_t ep = 0; ep < pod_count_; ++ep)
     if (endpoints_[ep].ns == ns && endpoints_[ep].name == name && kind_ok(endpoints_[ep].workload_kind))
       return static_cast<int>(ep);
