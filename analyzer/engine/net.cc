@@ -106,6 +106,8 @@ Engine::Engine(const Model& model, DiagnosticSink& sink, EngineOptions options)
 }
 
 void Engine::Finish(const std::vector<std::uint32_t>* focus) {
+  if (finished_) return;
+  finished_ = true;
   if (focus != nullptr) {
     focus_.assign(endpoints_.size(), 0);
     for (std::uint32_t ep : *focus) focus_[ep] = 1;

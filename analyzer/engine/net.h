@@ -94,7 +94,8 @@ class Engine {
   /// invalid CIDRs, ...) go to `sink`.
   Engine(const Model& model, DiagnosticSink& sink, EngineOptions options = {});
 
-  /// Builds the classes (done by the constructor unless options.deferred).
+  /// Builds the classes (done by the constructor unless options.deferred);
+  /// once: later calls do nothing.
   /// With `focus`, only of those endpoints and of the pods that share a
   /// display name with one of them: the engine then answers about them
   /// alone (Allowed, Egress, Ingress, the reasons and witnesses), exactly
@@ -251,6 +252,7 @@ class Engine {
   // Finish(focus): which endpoints get classes (empty: all), and the pods among them.
   std::vector<char> focus_;
   std::vector<std::uint32_t> focus_pods_;
+  bool finished_ = false;
   bool InFocus(std::uint32_t ep) const { return focus_.empty() || focus_[ep] != 0; }
   ConnTable conns_;
   std::vector<Endpoint> endpoints_;
@@ -276,7 +278,7 @@ class Engine {
   std::vector<std::uint32_t> anp_order_;  // ANP indices by (priority, name)
   int banp_ = -1;
   std::vector<std::uint32_t> profile_rep_;  // a class of each named-port profile
-  std::map<std::pair<const void*, std::uint32_t>, ConnTable::Id> port_cache_;  // (ports list, dst class)
+  std::map<std::pair<const void*, std::uint32_t>, ConnTable::Id> port_cache_;  // (ports list, dst port profile)
 };
 
 }  // namespace grantpath::net
