@@ -108,13 +108,14 @@ Engine::Engine(const Model& model, DiagnosticSink& sink, EngineOptions options)
 void Engine::Finish(const std::vector<std::uint32_t>* focus) {
   if (finished_) return;
   finished_ = true;
+  // Pods by display name: variants of one owner share a name until their
+  // classes tell them apart (SplitVariants).
+  std::map<std::string, std::vector<std::uint32_t>> by_name;
+  for (std::uint32_t ep = 0; ep < pod_count_; ++ep) by_name[endpoints_[ep].Display()].push_back(ep);
   if (focus != nullptr) {
     focus_.assign(endpoints_.size(), 0);
     for (std::uint32_t ep : *focus) focus_[ep] = 1;
-    // Variants of one owner share a name until their classes tell them
-    // apart (SplitVariants): they come in together.
-    std::unordered_map<std::string, std::vector<std::uint32_t>> by_name;
-    for (std::uint32_t ep = 0; ep < pod_count_; ++ep) by_name[endpoints_[ep].Display()].push_back(ep);
+    // Variants come in together: SplitVariants compares their classes.
     for (const auto& [name, eps] : by_name)
       if (std::any_of(eps.begin(), eps.end(), [&](std::uint32_t ep) { return focus_[ep] != 0; }))
         for (std::uint32_t ep : eps) focus_[ep] = 1;
@@ -122,7 +123,7 @@ void Engine::Finish(const std::vector<std::uint32_t>* focus) {
       if (focus_[ep]) focus_pods_.push_back(ep);
   }
   BuildClasses(*sink_);
-  SplitVariants(*sink_);
+  SplitVariants(*sink_, by_name);
   Validate(*sink_);
 }
 
@@ -143,9 +144,7 @@ std::vector<std::uint32_t> Engine::PodCandidates(const std::string& ns, const st
   return out;
 }
 
-void Engine::SplitVariants(DiagnosticSink& sink) {
-  std::map<std::string, std::vector<std::uint32_t>> by_name;
-  for (std::uint32_t ep = 0; ep < pod_count_; ++ep) by_name[endpoints_[ep].Display()].push_back(ep);
+void Engine::SplitVariants(DiagnosticSink& sink, const std::map<std::string, std::vector<std::uint32_t>>& by_name) {
   for (const auto& [name, eps] : by_name) {
     if (eps.size() < 2 || !HasClass(eps.front())) continue;  // out of focus: all or none of a name are
     std::set<std::uint32_t> cls;

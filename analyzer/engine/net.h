@@ -223,7 +223,8 @@ class Engine {
   void BuildEndpoints(DiagnosticSink& sink);
   void BuildAtoms(DiagnosticSink& sink);
   void BuildClasses(DiagnosticSink& sink);
-  void SplitVariants(DiagnosticSink& sink);
+  // Renames the variants of one owner (pods by display name) that classes tell apart.
+  void SplitVariants(DiagnosticSink& sink, const std::map<std::string, std::vector<std::uint32_t>>& by_name);
   void Validate(DiagnosticSink& sink);
   // Pods selected by a namespace selector (or, when null, namespace `ns`)
   // and a pod selector (null: all). hostNetwork pods only when asked:
