@@ -1,10 +1,12 @@
 #include "loader.h"
 
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include "aws/iam_documents.h"
 #include "common/split.h"
+#include "common/text_check.h"
 
 #include <algorithm>
 #include <atomic>
@@ -259,6 +261,18 @@ class Walker {
 
 }  // namespace
 
+// Extensions of files that hold prose, code or other formats, never
+// Kubernetes or AWS exports, even when a line starts with "apiVersion:".
+static bool NotConfigurationExtension(const std::string& ext) {
+  static const char* const kSkipped[] = {
+      "adoc", "bash", "c", "cc", "cfg", "conf", "cpp", "css", "csv", "go", "h", "hcl", "html",
+      "ini", "java", "js", "json5", "jsonnet", "libsonnet", "markdown", "md", "mdx", "org", "py",
+      "rb", "rs", "rst", "sh", "sql", "tf", "tfvars", "toml", "tpl", "ts", "txt", "xml"};
+  for (const char* e : kSkipped)
+    if (ext == e) return true;
+  return false;
+}
+
 std::size_t LoadContent(std::string_view content, FileId file, const std::string& display_path,
                         const LoadOptions& options, Model& model, DiagnosticSink& sink,
                         LoadStats* stats) {
@@ -267,6 +281,10 @@ std::size_t LoadContent(std::string_view content, FileId file, const std::string
   auto verbose_note = [&](const std::string& what) {
     if (options.verbose) sink.Note("skipped", what, SourceRange{file, {}, {}});
   };
+  if (!config_ext && NotConfigurationExtension(ext)) {
+    verbose_note("." + ext + " files are not configuration; skipped");
+    return 0;
+  }
   if (content.substr(0, std::min<std::size_t>(content.size(), 8192)).find('\0') !=
       std::string_view::npos) {
     if (config_ext) {
@@ -298,6 +316,10 @@ std::size_t LoadContent(std::string_view content, FileId file, const std::string
   }
   ++stats->files_parsed;
   stats->bytes += content.size();
+  // NUL bytes past the sniffed prefix and invalid UTF-8: reported where they
+  // are, then replaced, so nothing after them is silently lost.
+  std::optional<std::string> repaired = CheckText(content, file, sink);
+  if (repaired) content = *repaired;
   std::size_t added = 0;
   const std::string name = BaseName(display_path);
   auto on_doc = [&](DocNode& root) {

@@ -230,7 +230,7 @@ int RunCanI() {
     j["reasons"] = decision == "conditional" ? Json::array() : Json(ev.reasons);
     if (decision == "conditional") j["witness_context"] = ContextJson(ChosenKeys(any->witness.context, req));
     if (any) j["unknowns"] = UnknownsJson(m, any->unknowns);
-    std::cout << j.dump(2) << "\n";
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     std::cout << decision << (decision == "deny" ? std::string(" (") + (ev.explicit_deny ? "explicit" : "implicit") + ")" : "")
               << ": " << RequestText(req) << "\n";
@@ -326,7 +326,7 @@ int RunWhoCan() {
     j["action"] = f.action;
     j["resource"] = f.resource;
     j["principals"] = rows;
-    std::cout << j.dump(2) << "\n";
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     std::cout << text.str();
     std::cout << allowed << " of " << candidates.size() << " principals may " << f.action << " on " << f.resource << "\n";
@@ -396,7 +396,7 @@ int RunCompare() {
     Json u = UnknownsJson(mb, more.unknowns);
     for (auto& x : UnknownsJson(ma, less.unknowns)) u.push_back(x);
     j["unknowns"] = u;
-    std::cout << j.dump(2) << "\n";
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     std::cout << result << ": " << f.new_policy << " compared with " << f.old_policy << "\n";
     if (more.sat == Sat::kSat) std::cout << "  newly allowed: " << RequestText(more.witness) << "\n";
@@ -431,7 +431,7 @@ int Verdict(const Model& m, const iam::smt::Result& r, bool fail_when_sat, const
     j["check"] = what;
     j["witness"] = r.sat == Sat::kSat ? RequestJson(r.witness) : Json(nullptr);
     j["unknowns"] = UnknownsJson(m, r.unknowns);
-    std::cout << j.dump(2) << "\n";
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     std::cout << verdict << ": " << what << "\n";
     if (r.sat == Sat::kSat) std::cout << "  witness: " << RequestText(r.witness) << "\n";

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 
+#include "grantpath/terminal.h"
 #include "output/report.h"
 
 namespace grantpath::cli {
@@ -34,11 +35,16 @@ void AddInputOptions(CLI::App* cmd, InputOptions* in, bool* verbose) {
       ->default_str("libfyaml");
 }
 
-bool WriteOutput(const std::string& path, const std::string& text) {
+bool WriteOutput(const std::string& path, const std::string& raw, bool escaped) {
+  // Untrusted names never reach a terminal or a report file raw (JSON and
+  // SARIF keep their value: see TerminalSafe).
+  const std::string text = escaped ? raw : TerminalSafe(raw, true);
   if (path.empty() || path == "-") {
-    std::cout << text;
     std::cout.flush();
-    return true;
+    // Straight to stdout: the text has been escaped, and its own colour
+    // codes must pass.
+    bool ok = std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
+    return std::fflush(stdout) == 0 && ok;
   }
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out || !(out << text) || !out.flush()) {
@@ -64,18 +70,29 @@ OutputStream::~OutputStream() { Close(); }
 
 OutputStream& OutputStream::operator<<(std::string_view s) {
   buffer_.append(s);
-  if (buffer_.size() >= (1 << 20) && file_ != nullptr && !failed_) {
-    if (std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) failed_ = true;
-    buffer_.clear();
-  }
+  if (buffer_.size() >= (1 << 20)) Flush(false);
   return *this;
+}
+
+void OutputStream::Flush(bool final) {
+  if (file_ == nullptr || failed_) {
+    buffer_.clear();
+    return;
+  }
+  std::size_t keep = final ? 0 : IncompleteUtf8Suffix(buffer_);
+  std::string_view ready(buffer_.data(), buffer_.size() - keep);
+  std::string escaped;
+  if (!IsTerminalSafe(ready, true)) {
+    escaped = TerminalSafe(ready, true);
+    ready = escaped;
+  }
+  if (std::fwrite(ready.data(), 1, ready.size(), file_) != ready.size()) failed_ = true;
+  buffer_.erase(0, buffer_.size() - keep);
 }
 
 bool OutputStream::Close() {
   if (file_ == nullptr) return opened_ && !failed_;
-  if (!failed_ && !buffer_.empty() && std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size())
-    failed_ = true;
-  buffer_.clear();
+  Flush(true);
   if (std::fflush(file_) != 0) failed_ = true;
   if (file_ != stdout && std::fclose(file_) != 0) failed_ = true;
   file_ = nullptr;
@@ -88,7 +105,7 @@ nlohmann::ordered_json LocationJson(const Model& m, const SourceRange& r) {
 }
 
 std::string LocationText(const Model& m, const SourceRange& r) {
-  std::string out = m.files.display_path(r.file);
+  std::string out = TerminalSafe(m.files.display_path(r.file));
   if (r.begin.line) out += ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column);
   return out;
 }

@@ -31,12 +31,14 @@ const std::vector<Command>& Commands();
 /// Options shared by commands that read inputs (scan and the queries).
 void AddInputOptions(CLI::App* cmd, InputOptions* in, bool* verbose);
 
-/// Writes `text` to `path` ("" or "-" = standard output). Returns false and
-/// prints an error when the file cannot be written.
-bool WriteOutput(const std::string& path, const std::string& text);
+/// Writes `text` to `path` ("" or "-" = standard output), escaped with
+/// TerminalSafe (newlines kept) unless `escaped` says every untrusted part
+/// of it was escaped already (the text report, whose colour codes must
+/// pass). Returns false and prints an error when the file cannot be written.
+bool WriteOutput(const std::string& path, const std::string& text, bool escaped = false);
 
 /// Output written as it is produced, buffered: to a file, or to standard
-/// output for "" and "-". For results too large to build in memory first.
+/// output for "" and "-", escaped with TerminalSafe (newlines kept). For results too large to build in memory first.
 class OutputStream {
  public:
   /// Opens the destination; when it cannot, prints an error and ok() is false.
@@ -51,6 +53,9 @@ class OutputStream {
   bool Close();
 
  private:
+  // Writes the buffer (escaped for terminals), holding back an incomplete
+  // UTF-8 sequence at its end unless `final`.
+  void Flush(bool final);
   std::string path_;
   std::FILE* file_ = nullptr;
   bool opened_ = false;

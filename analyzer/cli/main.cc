@@ -12,11 +12,16 @@
 #include "cli/commands.h"
 #include "grantpath/process.h"
 #include "grantpath/spell.h"
+#include "grantpath/terminal.h"
 #include "output/report.h"
 
 int main(int argc, char** argv) {
   using namespace grantpath::cli;
   grantpath::TuneMemoryAllocator();
+  // Nothing a command prints can act on the terminal: names from the input
+  // are escaped on the way out (never freed: streams flush at exit).
+  std::cout.rdbuf(new grantpath::TerminalSafeBuffer(std::cout.rdbuf()));
+  std::cerr.rdbuf(new grantpath::TerminalSafeBuffer(std::cerr.rdbuf()));
   CLI::App app{"grantpath: who can do too much, and what can reach what it should not"};
   app.set_version_flag("--version", std::string("grantpath ") + grantpath::output::kToolVersion);
   app.require_subcommand(1);
@@ -32,8 +37,8 @@ int main(int argc, char** argv) {
     bool known = false;
     for (const auto& n : names) known |= (n == first);
     if (!known) {
-      std::fprintf(stderr, "error: unknown command '%s'%s\nRun 'grantpath --help' for the commands.\n",
-                   first.c_str(), grantpath::DidYouMean(first, names).c_str());
+      std::cerr << "error: unknown command '" << grantpath::TerminalSafe(first) << "'"
+                << grantpath::DidYouMean(first, names) << "\nRun 'grantpath --help' for the commands.\n";
       return kExitUsage;
     }
   }

@@ -249,7 +249,7 @@ int WriteClasses(net::Engine& e, const std::string& format, const std::string& p
       if (!side(c).empty()) out << ", \"side\": \"" << side(c) << "\"";
       out << ", \"members\": [";
       for (std::size_t i = 0; i < members[c].size(); ++i)
-        out << (i ? ", " : "") << Json(eps[members[c][i]].Display()).dump();
+        out << (i ? ", " : "") << Json(eps[members[c][i]].Display()).dump(-1, ' ', false, Json::error_handler_t::replace);
       out << "]}";
     } else {
       out << "class " << std::to_string(c) << " (" << std::to_string(members[c].size())
@@ -288,7 +288,7 @@ int WriteClasses(net::Engine& e, const std::string& format, const std::string& p
       if (json) {
         out << (lines == 0 ? "\n    {\"src\": " : ",\n    {\"src\": ") << std::to_string(s) << ", \"dst\": [";
         for (std::size_t k = b; k < end; ++k) out << (k > b ? "," : "") << std::to_string(cells[k].second);
-        out << "], \"conn\": " << Json(conn).dump() << "}";
+        out << "], \"conn\": " << Json(conn).dump(-1, ' ', false, Json::error_handler_t::replace) << "}";
       } else {
         // Destination classes as ascending ids and ranges: "0-3,7,9-12".
         out << "class " << std::to_string(s) << " => ";
@@ -332,8 +332,8 @@ int RunMatrix() {
       bool first = true;
       out << "[";
       mx.ForEachLine(e, [&](const std::string& src, const std::string& dst, const std::string& conn) {
-        out << (first ? "\n  {\"src\":" : ",\n  {\"src\":") << Json(src).dump() << ",\"dst\":" << Json(dst).dump()
-            << ",\"conn\":" << Json(conn).dump() << "}";
+        out << (first ? "\n  {\"src\":" : ",\n  {\"src\":") << Json(src).dump(-1, ' ', false, Json::error_handler_t::replace) << ",\"dst\":" << Json(dst).dump(-1, ' ', false, Json::error_handler_t::replace)
+            << ",\"conn\":" << Json(conn).dump(-1, ' ', false, Json::error_handler_t::replace) << "}";
         first = false;
       });
       out << (first ? "]\n" : "\n]\n");

@@ -144,7 +144,7 @@ int Run() {
   }
   timer.Lap("render " + f.format);
   if (f.format != "text") PrintDiagnostics(*session);
-  if (!WriteOutput(f.out, text)) return kExitUsage;
+  if (!WriteOutput(f.out, text, f.format == "text")) return kExitUsage;
   timer.Lap("write");
   if (fail_never) return kExitOk;
   for (const auto& finding : report.findings)

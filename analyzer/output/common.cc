@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <tuple>
 
+#include "grantpath/terminal.h"
 #include "output/report.h"
 
 namespace grantpath::output {
@@ -26,11 +27,11 @@ void Normalize(Report* report) {
 }
 
 std::string FormatDiagnostic(const Model& model, const Diagnostic& d) {
-  std::string out = model.files.display_path(d.where.file);
+  std::string out = TerminalSafe(model.files.display_path(d.where.file));
   if (d.where.begin.line != 0) {
     out += ":" + std::to_string(d.where.begin.line) + ":" + std::to_string(d.where.begin.column);
   }
-  out += std::string(": ") + DiagLevelName(d.level) + ": " + d.message + " [" + d.code + "]";
+  out += std::string(": ") + DiagLevelName(d.level) + ": " + TerminalSafe(d.message) + " [" + d.code + "]";
   return out;
 }
 

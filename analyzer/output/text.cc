@@ -1,6 +1,7 @@
 #include <map>
 
 #include "grantpath/file_reader.h"
+#include "grantpath/terminal.h"
 #include "output/report.h"
 
 namespace grantpath::output {
@@ -53,7 +54,7 @@ class LineCache {
 };
 
 std::string Loc(const Model& m, const SourceRange& r) {
-  std::string out = m.files.display_path(r.file);
+  std::string out = TerminalSafe(m.files.display_path(r.file));
   if (r.begin.line) out += ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column);
   return out;
 }
@@ -71,7 +72,7 @@ std::string RenderText(const Report& report, const TextOptions& options) {
     if (options.show_source && d.where.begin.line) {
       std::string l = lines.Line(d.where.file, d.where.begin.line);
       if (!l.empty()) {
-        out += "  " + l + "\n  ";
+        out += "  " + TerminalSafe(l) + "\n  ";
         for (std::uint32_t i = 1; i < d.where.begin.column && i <= l.size(); ++i)
           out += l[i - 1] == '\t' ? '\t' : ' ';
         out += "^\n";
@@ -86,22 +87,22 @@ std::string RenderText(const Report& report, const TextOptions& options) {
     if (f.primary.file != current) {
       if (current != static_cast<FileId>(-1)) out += "\n";
       current = f.primary.file;
-      out += c("\033[1m") + m.files.display_path(current) + reset + "\n";
+      out += c("\033[1m") + TerminalSafe(m.files.display_path(current)) + reset + "\n";
     }
     out += "  " + std::to_string(f.primary.begin.line) + ":" +
            std::to_string(f.primary.begin.column) + "  " + c(SeverityColor(f.severity)) +
-           SeverityName(f.severity) + reset + "  " + std::string(f.rule->id) + "  " + f.message +
+           SeverityName(f.severity) + reset + "  " + std::string(f.rule->id) + "  " + TerminalSafe(f.message) +
            "\n";
     if (!f.witness.fields.empty()) {
       out += "      witness:";
-      for (const auto& [k, v] : f.witness.fields) out += " " + k + "=" + v + ";";
+      for (const auto& [k, v] : f.witness.fields) out += " " + k + "=" + TerminalSafe(v) + ";";
       out.pop_back();
       out += "\n";
     }
     for (std::size_t i = 0; i < f.path.size(); ++i)
-      out += "      step " + std::to_string(i + 1) + ": " + f.path[i].message + " (" +
+      out += "      step " + std::to_string(i + 1) + ": " + TerminalSafe(f.path[i].message) + " (" +
              Loc(m, f.path[i].where) + ")\n";
-    for (const auto& r : f.related) out += "      at " + Loc(m, r.where) + ": " + r.role + "\n";
+    for (const auto& r : f.related) out += "      at " + Loc(m, r.where) + ": " + TerminalSafe(r.role) + "\n";
   }
   std::size_t errors = 0, warnings = 0;
   for (const auto& d : report.diagnostics) {

@@ -72,9 +72,12 @@ using DocumentCallback = std::function<void(DocNode& root)>;
 /// Parses YAML text (one or more documents). Each complete document is
 /// handed to `on_doc`; so is each Kubernetes object of a top-level
 /// `items:` list, as soon as it is complete (the list then stays empty).
-/// A syntax error is reported at its position and ends the file, but
-/// documents before it are still delivered. Returns the number of
-/// documents delivered.
+/// A syntax error is reported at its position. Parsing then resumes at the
+/// next line that starts a document ("---"), as kubectl splits a stream
+/// into documents before decoding each, so a broken document never hides
+/// the ones after it. A document that hits a limit or an unsupported
+/// construct is dropped with a located error and the next one is parsed.
+/// Returns the number of documents delivered.
 std::size_t ParseYaml(std::string_view text, FileId file, const ParseLimits& limits,
                       DiagnosticSink& sink, const DocumentCallback& on_doc);
 

@@ -4,13 +4,39 @@ namespace grantpath::parsers {
 
 bool SkippedKey(const std::string& key) { return key == "managedFields"; }
 
+void ReportAbandoned(const TreeBuilder& builder, FileId file, DiagnosticSink& sink) {
+  const auto& errors = builder.errors();
+  constexpr std::size_t kMax = 20;
+  for (std::size_t i = 0; i < errors.size() && i < kMax; ++i)
+    sink.Error(errors[i].code, errors[i].message, At(file, errors[i].pos));
+  if (errors.size() > kMax)
+    sink.Error(errors[kMax].code,
+               std::to_string(errors.size() - kMax) + " more documents not analyzed for the same reasons",
+               At(file, errors[kMax].pos));
+}
+
 namespace {
 bool LooksLikeObject(const DocNode& n) {
   return n.is_map() && n.Find("apiVersion") != nullptr && n.Find("kind") != nullptr;
 }
 }  // namespace
 
+template <class F>
+void TreeBuilder::Guarded(F&& work) {
+  if (abandoned_) return;
+  try {
+    work();
+  } catch (LimitHit& hit) {
+    abandoned_ = true;
+    stack_.clear();
+    skip_depth_ = 0;
+    root_ = DocNode();
+    errors_.push_back(std::move(hit));
+  }
+}
+
 void TreeBuilder::DocumentStart() {
+  abandoned_ = false;
   root_ = DocNode();
   stack_.clear();
   anchors_.clear();
@@ -18,18 +44,19 @@ void TreeBuilder::DocumentStart() {
 }
 
 void TreeBuilder::DocumentEnd() {
-  if (!root_.is_null()) {
+  if (!abandoned_ && !root_.is_null()) {
     ++delivered_;
     on_doc_(root_);
   }
   root_ = DocNode();
+  abandoned_ = false;
 }
 
 void TreeBuilder::CheckDepth(SourcePos pos) const {
   if (stack_.size() + static_cast<std::size_t>(skip_depth_) >= limits_.max_depth) {
     throw LimitHit{"too-deep",
                    "nesting deeper than " + std::to_string(limits_.max_depth) +
-                       " levels; rest of file not analyzed",
+                       " levels; rest of this document not analyzed",
                    pos};
   }
 }
@@ -46,7 +73,7 @@ DocNode* TreeBuilder::Place(DocNode&& n, SourcePos pos) {
   }
   if (f.expect_key) {
     if (n.is_seq() || n.is_map())
-      throw LimitHit{"unsupported-construct", "a list or map used as a map key is not supported",
+      throw LimitHit{"unsupported-construct", "a list or map used as a map key is not supported; rest of this document not analyzed",
                      pos};
     f.key = n.text;
     f.key_pos = n.pos;
@@ -65,50 +92,56 @@ void TreeBuilder::Finish(DocNode* n, const std::string& anchor) {
 }
 
 void TreeBuilder::Null(SourcePos pos, const std::string& anchor) {
-  pos = Shift(pos, limits_);
-  if (Skipping()) return;
-  DocNode n;
-  n.pos = pos;
-  Finish(Place(std::move(n), pos), anchor);
+  Guarded([&] {
+    pos = Shift(pos, limits_);
+    if (Skipping()) return;
+    DocNode n;
+    n.pos = pos;
+    Finish(Place(std::move(n), pos), anchor);
+  });
 }
 
 void TreeBuilder::Scalar(SourcePos pos, bool quoted, std::string text, const std::string& anchor) {
-  pos = Shift(pos, limits_);
-  if (Skipping()) return;
-  if (!stack_.empty() && stack_.back().node->is_map() && !stack_.back().expect_key &&
-      SkippedKey(stack_.back().key)) {
-    stack_.back().expect_key = true;  // a scalar under a skipped key: drop it
-    return;
-  }
-  DocNode n;
-  n.type = DocNode::Type::kScalar;
-  n.quoted = quoted;
-  n.pos = pos;
-  n.text = std::move(text);
-  Finish(Place(std::move(n), pos), anchor);
+  Guarded([&] {
+    pos = Shift(pos, limits_);
+    if (Skipping()) return;
+    if (!stack_.empty() && stack_.back().node->is_map() && !stack_.back().expect_key &&
+        SkippedKey(stack_.back().key)) {
+      stack_.back().expect_key = true;  // a scalar under a skipped key: drop it
+      return;
+    }
+    DocNode n;
+    n.type = DocNode::Type::kScalar;
+    n.quoted = quoted;
+    n.pos = pos;
+    n.text = std::move(text);
+    Finish(Place(std::move(n), pos), anchor);
+  });
 }
 
 void TreeBuilder::Alias(SourcePos pos, const std::string& anchor) {
-  pos = Shift(pos, limits_);
-  if (Skipping()) return;
-  auto it = anchors_.find(anchor);
-  if (it == anchors_.end())
-    throw LimitHit{"yaml-syntax", "alias '*" + anchor + "' refers to no complete anchor", pos};
-  alias_nodes_ += it->second.Count();
-  if (alias_nodes_ > limits_.max_alias_nodes) {
-    throw LimitHit{"alias-limit",
-                   "aliases expand to more than " + std::to_string(limits_.max_alias_nodes) +
-                       " nodes (alias bomb?); rest of file not analyzed",
-                   pos};
-  }
-  DocNode copy = it->second;
-  copy.pos = pos;
-  Place(std::move(copy), pos);
+  Guarded([&] {
+    pos = Shift(pos, limits_);
+    if (Skipping()) return;
+    auto it = anchors_.find(anchor);
+    if (it == anchors_.end())
+      throw LimitHit{"yaml-syntax", "alias '*" + anchor + "' refers to no complete anchor", pos};
+    alias_nodes_ += it->second.Count();
+    if (alias_nodes_ > limits_.max_alias_nodes) {
+      throw LimitHit{"alias-limit",
+                     "aliases expand to more than " + std::to_string(limits_.max_alias_nodes) +
+                         " nodes (alias bomb?); rest of this document not analyzed",
+                     pos};
+    }
+    DocNode copy = it->second;
+    copy.pos = pos;
+    Place(std::move(copy), pos);
+  });
 }
 
 void TreeBuilder::Open(DocNode* n, const std::string& anchor, SourcePos pos) {
   if (n == nullptr)
-    throw LimitHit{"unsupported-construct", "a list or map used as a map key is not supported",
+    throw LimitHit{"unsupported-construct", "a list or map used as a map key is not supported; rest of this document not analyzed",
                    pos};
   bool root_items = stack_.size() == 1 && n->is_seq() && stack_[0].node->is_map() &&
                     !stack_[0].node->entries.empty() &&
@@ -134,28 +167,36 @@ void TreeBuilder::StartContainer(DocNode::Type type, SourcePos pos, const std::s
 }
 
 void TreeBuilder::SequenceStart(SourcePos pos, const std::string& anchor) {
-  StartContainer(DocNode::Type::kSeq, pos, anchor);
+  Guarded([&] {
+    StartContainer(DocNode::Type::kSeq, pos, anchor);
+  });
 }
 
 void TreeBuilder::MapStart(SourcePos pos, const std::string& anchor) {
-  StartContainer(DocNode::Type::kMap, pos, anchor);
+  Guarded([&] {
+    StartContainer(DocNode::Type::kMap, pos, anchor);
+  });
 }
 
 void TreeBuilder::SequenceEnd() {
-  if (Skipping()) {
-    --skip_depth_;
-    return;
-  }
-  Close();
+  Guarded([&] {
+    if (Skipping()) {
+      --skip_depth_;
+      return;
+    }
+    Close();
+  });
 }
 
 void TreeBuilder::MapEnd() {
-  if (Skipping()) {
-    --skip_depth_;
-    return;
-  }
-  ApplyMerges(*stack_.back().node);
-  Close();
+  Guarded([&] {
+    if (Skipping()) {
+      --skip_depth_;
+      return;
+    }
+    ApplyMerges(*stack_.back().node);
+    Close();
+  });
 }
 
 void TreeBuilder::Close() {

@@ -26,6 +26,10 @@ class TreeBuilder {
       : limits_(limits), on_doc_(on_doc) {}
 
   std::size_t delivered() const { return delivered_; }
+  /// Problems met so far, one per abandoned document, in input order. A
+  /// document in which a limit is hit or an unsupported construct appears is
+  /// dropped whole; the documents after it are still built and delivered.
+  const std::vector<LimitHit>& errors() const { return errors_; }
 
   void DocumentStart();
   // Every position passed in is relative to the parsed text; the builder
@@ -58,6 +62,10 @@ class TreeBuilder {
   void Close();
   bool Skipping() const { return skip_depth_ > 0; }
   static void ApplyMerges(DocNode& map);
+  // Runs one event's work unless the current document was abandoned; a
+  // LimitHit abandons it.
+  template <class F>
+  void Guarded(F&& work);
 
   const ParseLimits& limits_;
   const DocumentCallback& on_doc_;
@@ -67,7 +75,13 @@ class TreeBuilder {
   std::size_t alias_nodes_ = 0;
   std::size_t delivered_ = 0;
   int skip_depth_ = 0;  // > 0 while inside a subtree that is not kept
+  bool abandoned_ = false;  // the current document hit a LimitHit
+  std::vector<LimitHit> errors_;
 };
+
+/// Reports the builder's abandoned documents to `sink` (at most 20, then a
+/// count of the rest).
+void ReportAbandoned(const TreeBuilder& builder, FileId file, DiagnosticSink& sink);
 
 /// True for keys whose subtrees no engine reads and that are large in
 /// cluster dumps (metadata.managedFields).

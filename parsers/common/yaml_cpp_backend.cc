@@ -10,6 +10,7 @@
 
 #include "common/doc.h"
 #include "common/tree_builder.h"
+#include "common/yaml_backend.h"
 
 namespace grantpath::parsers {
 namespace {
@@ -76,7 +77,7 @@ class Handler : public YAML::EventHandler {
 }  // namespace
 
 std::size_t ParseYamlWithYamlCpp(std::string_view text, FileId file, const ParseLimits& limits,
-                                 DiagnosticSink& sink, const DocumentCallback& on_doc) {
+                                 DiagnosticSink& sink, const DocumentCallback& on_doc, YamlStop* stop) {
   std::istringstream in{std::string(text)};
   TreeBuilder builder(limits, on_doc);
   Handler handler(builder, limits);
@@ -85,15 +86,13 @@ std::size_t ParseYamlWithYamlCpp(std::string_view text, FileId file, const Parse
     while (parser.HandleNextDocument(handler)) {
     }
   } catch (const LimitHit& e) {
-    sink.Error(e.code, e.message, At(file, e.pos));  // already shifted by the builder
+    *stop = YamlStop{true, e.code, e.message, e.pos};  // already shifted by the builder
   } catch (const YAML::DeepRecursion& e) {
-    sink.Error("too-deep", "nesting too deep for the YAML parser; rest of file not analyzed",
-               At(file, Shift(PosOf(e.mark), limits)));
+    *stop = YamlStop{true, "too-deep", "nesting too deep for the YAML parser", Shift(PosOf(e.mark), limits)};
   } catch (const YAML::Exception& e) {
-    std::string msg = e.msg.empty() ? "invalid YAML" : e.msg;
-    sink.Error("yaml-syntax", msg + (builder.delivered() ? "; later documents not analyzed" : ""),
-               At(file, Shift(PosOf(e.mark), limits)));
+    *stop = YamlStop{true, "yaml-syntax", e.msg.empty() ? "invalid YAML" : e.msg, Shift(PosOf(e.mark), limits)};
   }
+  ReportAbandoned(builder, file, sink);
   return builder.delivered();
 }
 

@@ -8,6 +8,7 @@
 
 #include "common/doc.h"
 #include "common/tree_builder.h"
+#include "common/yaml_backend.h"
 
 namespace grantpath::parsers {
 namespace {
@@ -70,7 +71,7 @@ bool IsNullText(const std::string& s) {
 }  // namespace
 
 std::size_t ParseYamlWithLibfyaml(std::string_view text, FileId file, const ParseLimits& limits,
-                                  DiagnosticSink& sink, const DocumentCallback& on_doc) {
+                                  DiagnosticSink& sink, const DocumentCallback& on_doc, YamlStop* stop) {
   ErrorCapture capture;
   fy_diag_cfg dcfg;
   fy_diag_cfg_default(&dcfg);
@@ -85,6 +86,10 @@ std::size_t ParseYamlWithLibfyaml(std::string_view text, FileId file, const Pars
   dcfg.show_module = false;
   dcfg.source_width = dcfg.position_width = dcfg.type_width = dcfg.module_width = 0;
   std::unique_ptr<fy_diag, DiagDeleter> diag(fy_diag_create(&dcfg));
+  // Collected errors are never rendered: libfyaml 0.7.12's source display
+  // (fy_diag_error_atom_display) overflows a stack buffer on some inputs, so
+  // the message and position are taken from the collected records instead.
+  if (diag) fy_diag_set_collect_errors(diag.get(), true);
   fy_parse_cfg cfg{};
   cfg.flags = static_cast<fy_parse_cfg_flags>(FYPCF_QUIET);
   cfg.diag = diag.get();
@@ -146,14 +151,24 @@ std::size_t ParseYamlWithLibfyaml(std::string_view text, FileId file, const Pars
       }
     }
   } catch (const LimitHit& e) {
-    sink.Error(e.code, e.message, At(file, e.pos));  // already shifted by the builder
+    ReportAbandoned(builder, file, sink);
+    *stop = YamlStop{true, e.code, e.message, e.pos};  // already shifted by the builder
     return builder.delivered();
   }
+  ReportAbandoned(builder, file, sink);
   if (fy_parser_get_stream_error(p)) {
+    void* iter = nullptr;
+    if (!capture.have && diag) {
+      if (fy_diag_error* err = fy_diag_errors_iterate(diag.get(), &iter)) {
+        capture.have = true;
+        capture.message = err->msg ? err->msg : "";
+        if (err->line > 0 && err->column > 0)
+          capture.pos = {static_cast<std::uint32_t>(err->line), static_cast<std::uint32_t>(err->column)};
+      }
+    }
     std::string msg = capture.have && !capture.message.empty() ? capture.message : "invalid YAML";
     SourcePos pos = capture.have && capture.pos.line ? capture.pos : last;
-    sink.Error("yaml-syntax", msg + (builder.delivered() ? "; later documents not analyzed" : ""),
-               At(file, Shift(pos, limits)));
+    *stop = YamlStop{true, "yaml-syntax", msg, Shift(pos, limits)};
   }
   return builder.delivered();
 }

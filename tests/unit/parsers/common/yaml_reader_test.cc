@@ -109,7 +109,7 @@ TEST_CASE("YAML alias bombs stop at the alias budget", "[parsers][yaml][hostile]
   REQUIRE(p.sink.diagnostics().size() == 1);
   CHECK(p.sink.diagnostics()[0].code == "alias-limit");
   CHECK(p.sink.diagnostics()[0].message ==
-        "aliases expand to more than 1000000 nodes (alias bomb?); rest of file not analyzed");
+        "aliases expand to more than 1000000 nodes (alias bomb?); rest of this document not analyzed");
 }
 
 TEST_CASE("YAML nesting deeper than the limit is an error", "[parsers][yaml][hostile]") {
@@ -127,7 +127,7 @@ TEST_CASE("YAML nesting deeper than the limit is an error", "[parsers][yaml][hos
   REQUIRE_FALSE(q.sink.diagnostics().empty());
   CHECK(q.sink.diagnostics()[0].code == "too-deep");
   CHECK(q.sink.diagnostics()[0].message ==
-        "nesting deeper than 200 levels; rest of file not analyzed");
+        "nesting deeper than 200 levels; rest of this document not analyzed");
 }
 
 TEST_CASE("YAML complex keys are reported as unsupported", "[parsers][yaml]") {
