@@ -77,5 +77,7 @@ Command RulesCommand();
 Command K8sCommand();
 Command NetCommand();
 Command AwsCommand();
+Command PathsCommand();
+Command GraphCommand();
 
 }  // namespace grantpath::cli

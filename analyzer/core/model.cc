@@ -112,6 +112,7 @@ void Model::Absorb(Model&& other) {
   for (auto& w : other.k8s_workloads) AddWorkload(std::move(w));
   for (auto& p : other.k8s_network_policies) AddNetworkPolicy(std::move(p));
   for (auto& o : other.k8s_other) AddOther(std::move(o));
+  for (auto& a : other.k8s_aws_auth) k8s_aws_auth.push_back(std::move(a));
   for (auto& s : other.k8s_services) AddService(std::move(s));
   for (auto& i : other.k8s_ingresses) AddIngress(std::move(i));
   for (auto& p : other.k8s_admin_policies) AddAdminPolicy(std::move(p));

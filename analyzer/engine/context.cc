@@ -1,5 +1,7 @@
 #include "engine/context.h"
 
+#include "engine/graph_publish.h"
+
 #include "engine/rbac_capability.h"
 
 namespace grantpath {
@@ -46,6 +48,15 @@ std::vector<std::uint32_t> AnalysisContext::TokenWorkloads(const SubjectKey& s) 
     }
   }
   return out;
+}
+
+}  // namespace grantpath
+
+namespace grantpath {
+
+const AccessGraph& AnalysisContext::Access() const {
+  if (!access_) access_ = std::make_unique<AccessGraph>(BuildAccessGraph(*this, net_sink_ ? *net_sink_ : dropped_));
+  return *access_;
 }
 
 }  // namespace grantpath

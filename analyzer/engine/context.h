@@ -12,6 +12,7 @@
 #include "engine/net.h"
 #include "engine/rbac.h"
 #include "engine/rbac_capability.h"
+#include "grantpath/access_graph.h"
 #include "grantpath/model/model.h"
 
 namespace grantpath {
@@ -60,6 +61,11 @@ class AnalysisContext {
   /// graph), built on first use; diagnostics as for Net().
   iam::Analysis& Iam() const;
 
+  /// The shared access graph (engine/graph_publish.h): every engine's
+  /// edges and the cross-domain joins, built on first use and frozen;
+  /// diagnostics as for Net().
+  const AccessGraph& Access() const;
+
  private:
   const Model& model_;
   const rbac::Engine& rbac_;
@@ -70,6 +76,7 @@ class AnalysisContext {
   mutable CollectingSink dropped_;
   mutable std::unique_ptr<net::Engine> net_;
   mutable std::unique_ptr<iam::Analysis> iam_;
+  mutable std::unique_ptr<AccessGraph> access_;
 };
 
 }  // namespace grantpath

@@ -299,6 +299,19 @@ std::optional<std::vector<EscalationStep>> EscalationGraph::PathToTarget(
   return steps;
 }
 
+void EscalationGraph::ForEachEdge(
+    const std::function<void(const std::string&, const std::string&, const std::string&, SourceRange)>& fn) const {
+  const Impl& I = *impl_;
+  std::vector<const std::string*> key_of(boost::num_vertices(I.g), nullptr);
+  for (const auto& [key, v] : I.ids) key_of[v] = &key;
+  for (std::size_t idx = 0; idx < I.info.size(); ++idx) {
+    auto e = I.edge_of[idx];
+    const std::string* a = key_of[boost::source(e, I.g)];
+    const std::string* b = key_of[boost::target(e, I.g)];
+    if (a && b) fn(*a, *b, I.info[idx].Text(*I.model), I.info[idx].where);
+  }
+}
+
 std::size_t EscalationGraph::vertices() const { return boost::num_vertices(impl_->g); }
 std::size_t EscalationGraph::edges() const { return boost::num_edges(impl_->g); }
 

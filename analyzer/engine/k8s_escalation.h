@@ -19,6 +19,7 @@
 // (Boost.Graph), so every subject's shortest path comes at once.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -47,6 +48,13 @@ class EscalationGraph {
   /// capability held cluster-wide, or cluster-admin, which holds them all).
   std::optional<std::vector<EscalationStep>> PathToTarget(const SubjectKey& start,
                                                           const std::string& target) const;
+
+  /// Every edge of the escalation model, in insertion order, with its
+  /// ends as node keys: "admin", "target|NAME", "KIND|NS|NAME" for
+  /// subjects, and "STEP|NS" for the steps between them ("create",
+  /// "exec", "secrets", "token", "nsadmin"; NS "" is every namespace).
+  void ForEachEdge(const std::function<void(const std::string& from, const std::string& to,
+                                            const std::string& text, SourceRange where)>& fn) const;
 
   std::size_t vertices() const;
   std::size_t edges() const;

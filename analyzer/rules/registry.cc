@@ -11,6 +11,7 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeIamBroadPermissions());
     r.push_back(MakeIamCrossAccountTrust());
     r.push_back(MakeIamInvalidArn());
+    r.push_back(MakeIamIrsaTrustAnyServiceaccount());
     r.push_back(MakeIamOidcTrustWithoutSubject());
     r.push_back(MakeIamPassroleStarResource());
     r.push_back(MakeIamPrivilegeEscalation());
@@ -27,7 +28,9 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeNetpolMetadataEgress());
     r.push_back(MakeNetpolRedundantRule());
     r.push_back(MakeNetpolSensitiveNamespaceAccess());
+    r.push_back(MakePathCloudToClusterAdmin());
     r.push_back(MakePathK8sEscalation());
+    r.push_back(MakePathK8sToCloudAdmin());
     r.push_back(MakeRbacAggregationWidensRole());
     r.push_back(MakeRbacAnonymousBinding());
     r.push_back(MakeRbacClusterAdminEquivalent());

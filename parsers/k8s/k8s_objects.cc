@@ -211,6 +211,7 @@ class ObjectParser {
     if (kind == "Ingress" || kind == "Route") return ParseIngress(obj, f, kind);
     if (kind == "AdminNetworkPolicy" || kind == "BaselineAdminNetworkPolicy")
       return ParseAdminPolicy(obj, f, kind == "BaselineAdminNetworkPolicy");
+    if (kind == "ConfigMap") ParseAwsAuth(obj);
     // Recognised kinds that later engines analyze in depth.
     k8s::OtherObject o;
     bool cluster_scoped = kind == "AdminNetworkPolicy" || kind == "BaselineAdminNetworkPolicy";
@@ -220,6 +221,68 @@ class ObjectParser {
     if (!f.ok()) return 0;
     model_.AddOther(std::move(o));
     return 1;
+  }
+
+  // kube-system/aws-auth: data.mapRoles and data.mapUsers are YAML lists in
+  // strings, data.mapAccounts a list of account ids. Top-level keys are
+  // case-sensitive; entry keys are not (aws-iam-authenticator decodes them
+  // as JSON fields).
+  void ParseAwsAuth(const DocNode& obj) {
+    const DocNode* md = obj.Find("metadata");
+    const DocNode* data = obj.Find("data");
+    if (md == nullptr || data == nullptr || !data->is_map()) return;
+    const DocNode* name = md->Find("name");
+    const DocNode* ns = md->Find("namespace");
+    if (!name || name->text != "aws-auth") return;
+    std::string nsname = ns && ns->is_scalar() ? ns->text : options_.default_namespace;
+    if (nsname != "kube-system") return;
+    for (const auto& e : data->entries) {
+      if (!e.value.is_scalar()) continue;
+      k8s::AwsAuthEntry::Kind kind;
+      if (e.key == "mapRoles") kind = k8s::AwsAuthEntry::Kind::kRole;
+      else if (e.key == "mapUsers") kind = k8s::AwsAuthEntry::Kind::kUser;
+      else if (e.key == "mapAccounts") kind = k8s::AwsAuthEntry::Kind::kAccount;
+      else continue;
+      const std::string& text = e.value.text;
+      ParseLimits limits;
+      // A block scalar's text starts on the line after its key.
+      limits.line_offset = e.key_pos.line - (text.find('\n') != std::string::npos ? 0 : 1);
+      ParseYaml(text, file_, limits, sink_, [&](DocNode& root) {
+        if (!root.is_seq()) {
+          sink_.Warning("wrong-type", "aws-auth " + e.key + " must be a YAML list; ignored", At(file_, root.pos));
+          return;
+        }
+        for (const DocNode& item : root.items) {
+          k8s::AwsAuthEntry a;
+          a.kind = kind;
+          a.where = At(file_, item.pos);
+          if (kind == k8s::AwsAuthEntry::Kind::kAccount) {
+            if (!item.is_scalar()) continue;
+            a.arn = item.text;
+            model_.k8s_aws_auth.push_back(std::move(a));
+            continue;
+          }
+          if (!item.is_map()) continue;
+          for (const auto& f : item.entries) {
+            std::string key = f.key;
+            for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if ((key == "rolearn" || key == "userarn") && f.value.is_scalar()) a.arn = f.value.text;
+            else if (key == "username" && f.value.is_scalar()) a.username = f.value.text;
+            else if (key == "groups" && f.value.is_seq())
+              for (const DocNode& g : f.value.items)
+                if (g.is_scalar()) a.groups.push_back(g.text);
+          }
+          if (a.arn.empty()) {
+            sink_.Warning("missing-field",
+                          std::string("aws-auth ") + e.key + " entry has no " +
+                              (kind == k8s::AwsAuthEntry::Kind::kRole ? "rolearn" : "userarn") + "; ignored",
+                          a.where);
+            continue;
+          }
+          model_.k8s_aws_auth.push_back(std::move(a));
+        }
+      });
+    }
   }
 
   std::size_t ParseRole(const DocNode& obj, Fields& f, bool cluster) {

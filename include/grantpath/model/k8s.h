@@ -269,6 +269,18 @@ struct AdminPolicy {
 /// An object of a recognised kind that the current engines do not analyze
 /// in depth yet (Service, Ingress, NetworkPolicy, ConfigMap ...). Kept so
 /// that `--verbose` can list it and later engines can pick it up.
+/// One mapping of the aws-auth ConfigMap (kube-system/aws-auth), as
+/// aws-iam-authenticator reads it: an IAM role (mapRoles) or user
+/// (mapUsers) ARN to a Kubernetes username and groups, or a whole account
+/// (mapAccounts) whose users and roles keep their ARN as username.
+struct AwsAuthEntry {
+  enum class Kind : std::uint8_t { kRole, kUser, kAccount } kind = Kind::kRole;
+  std::string arn;       // role or user ARN; the 12-digit id for kAccount
+  std::string username;  // may hold templates ({{SessionName}}, {{AccountID}})
+  std::vector<std::string> groups;
+  SourceRange where;
+};
+
 struct OtherObject {
   ObjectMeta meta;
   std::string api_version;

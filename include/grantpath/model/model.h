@@ -93,6 +93,7 @@ class Model {
   std::vector<k8s::Ingress> k8s_ingresses;       // Ingress and Route
   std::vector<k8s::AdminPolicy> k8s_admin_policies;  // ANP and BANP
   std::vector<k8s::OtherObject> k8s_other;
+  std::vector<k8s::AwsAuthEntry> k8s_aws_auth;  // no graph vertex: see AccessGraph
   std::vector<iam::Policy> iam_policies;
   std::vector<iam::Principal> iam_principals;
   std::vector<SubjectKey> subjects;  // table for VertexKind::kSubject

@@ -1,0 +1,377 @@
+#include "engine/graph_publish.h"
+
+#include <algorithm>
+#include <set>
+
+#include "engine/iam_eval.h"
+#include "engine/k8s_escalation.h"
+
+namespace grantpath {
+namespace {
+
+using Id = AccessGraph::Id;
+
+std::vector<std::string> Split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t p = s.find(sep, start);
+    out.push_back(s.substr(start, p == std::string::npos ? std::string::npos : p - start));
+    if (p == std::string::npos) return out;
+    start = p + 1;
+  }
+}
+
+std::string NsWords(const std::string& ns) {
+  return ns.empty() ? "every namespace" : "namespace '" + ns + "'";
+}
+
+class Publisher {
+ public:
+  Publisher(const AnalysisContext& ctx, DiagnosticSink& sink) : ctx_(ctx), m_(ctx.model()), sink_(sink) {
+    for (std::size_t i = 0; i < m_.k8s_service_accounts.size(); ++i) {
+      const auto& sa = m_.k8s_service_accounts[i];
+      sa_index_[{sa.meta.ns, sa.meta.name}] = i;
+    }
+  }
+
+  AccessGraph Build() {
+    cluster_admin_ = g_.AddNode(AccessNodeKind::kCapability, kClusterAdminNode,
+                                "cluster-admin (every permission in the cluster)");
+    Rbac();
+    Workloads();
+    if (!m_.iam_principals.empty()) {
+      Iam();
+      Irsa();
+      AwsAuth();
+    }
+    OtherClouds();
+    g_.Freeze();
+    return std::move(g_);
+  }
+
+ private:
+  Id Subject(const SubjectKey& s) {
+    SourceRange where;
+    if (s.kind == "ServiceAccount") {
+      auto it = sa_index_.find({s.ns, s.name});
+      if (it != sa_index_.end()) where = m_.k8s_service_accounts[it->second].meta.where;
+    }
+    return g_.AddNode(AccessNodeKind::kK8sSubject, K8sSubjectNodeId(s), s.Display(), where);
+  }
+
+  // A node of the escalation model from its key (see EscalationGraph::ForEachEdge).
+  Id EscalationNode(const std::string& key) {
+    if (key == "admin") return cluster_admin_;
+    std::vector<std::string> parts = Split(key, '|');
+    if (parts.size() == 2 && parts[0] == "target")
+      return g_.AddNode(AccessNodeKind::kCapability, parts[1], parts[1] + " (held cluster-wide)");
+    if (parts.size() == 3) return Subject({parts[0], parts[1], parts[2]});
+    std::string what = parts[0], ns = parts.size() > 1 ? parts[1] : "";
+    std::string display = what == "create"    ? "create pods in " + NsWords(ns)
+                          : what == "exec"    ? "exec into pods in " + NsWords(ns)
+                          : what == "secrets" ? "read secrets in " + NsWords(ns)
+                          : what == "token"   ? "request service account tokens in " + NsWords(ns)
+                          : what == "nsadmin" ? "admin of " + NsWords(ns)
+                                              : key;
+    return g_.AddNode(AccessNodeKind::kHub, "k8s-step:" + key, display);
+  }
+
+  static std::vector<SourceRange> Locs(SourceRange r) {
+    if (r.file == 0) return {};
+    return {r};
+  }
+
+  void Rbac() {
+    rbac::EscalationGraph esc(ctx_);
+    esc.ForEachEdge([&](const std::string& from, const std::string& to, const std::string& text, SourceRange where) {
+      AccessEdgeKind kind = AccessEdgeKind::kCanActAs;
+      if (to == "admin" || to.rfind("target|", 0) == 0) kind = AccessEdgeKind::kHolds;
+      else if (text.rfind("member of group", 0) == 0) kind = AccessEdgeKind::kMemberOf;
+      g_.AddEdge(EscalationNode(from), EscalationNode(to), AccessEdge{kind, text, Locs(where), ""});
+    });
+  }
+
+  void Workloads() {
+    for (const auto& w : m_.k8s_workloads) {
+      Id wl = g_.AddNode(AccessNodeKind::kWorkload, WorkloadNodeId(w),
+                         w.kind + " '" + w.meta.ns + "/" + w.meta.name + "'", w.meta.where);
+      SubjectKey sa{"ServiceAccount", w.meta.ns, w.service_account};
+      std::optional<bool> sa_mount;
+      if (auto it = sa_index_.find({w.meta.ns, w.service_account}); it != sa_index_.end())
+        sa_mount = m_.k8s_service_accounts[it->second].automount_token;
+      bool mounted = w.automount_token.value_or(sa_mount.value_or(true));
+      g_.AddEdge(wl, Subject(sa),
+                 AccessEdge{AccessEdgeKind::kRunsAs,
+                            "runs as " + sa.Display() +
+                                (mounted ? ", its token mounted" : ", its API token not mounted (a projected IRSA token still is)"),
+                            Locs(w.service_account_where.file ? w.service_account_where : w.meta.where), ""});
+    }
+  }
+
+  Id Principal(std::size_t i) {
+    const auto& p = m_.iam_principals[i];
+    const auto& subs = ctx_.Iam().subjects();
+    std::string display = i < subs.size() ? subs[i].display : p.name;
+    return g_.AddNode(AccessNodeKind::kAwsPrincipal, p.arn, display, p.where);
+  }
+
+  std::vector<SourceRange> StatementLocs(const std::vector<iam::StatementRef>& refs) {
+    std::vector<SourceRange> out;
+    for (const auto& r : refs) {
+      const auto& st = m_.iam_policies[r.policy].document.statements[r.statement];
+      if (st.where.file) out.push_back(st.where);
+    }
+    return out;
+  }
+
+  void Iam() {
+    iam::Analysis& ia = ctx_.Iam();
+    aws_admin_ = g_.AddNode(AccessNodeKind::kCapability, kAwsAdminNode,
+                            "aws-admin (an admin-equivalent AWS principal)");
+    const auto& prs = m_.iam_principals;
+    for (std::size_t i = 0; i < prs.size(); ++i) Principal(i);
+    const auto& admins = ia.Admins();
+    for (std::size_t i = 0; i < prs.size() && i < admins.size(); ++i)
+      if (admins[i])
+        g_.AddEdge(Principal(i), aws_admin_,
+                   AccessEdge{AccessEdgeKind::kHolds, "is admin-equivalent (may do every action on every resource)",
+                              Locs(prs[i].where), ""});
+    const auto& hops = ia.AdminPaths();
+    for (std::size_t i = 0; i < hops.size(); ++i) {
+      if (hops[i].distance <= 0) continue;
+      AssumeEdge(i, hops[i].next, hops[i].grant);
+    }
+  }
+
+  void AssumeEdge(std::size_t from, std::size_t role, const iam::Grant& grant) {
+    g_.AddEdge(Principal(from), Principal(role),
+               AccessEdge{AccessEdgeKind::kCanAssume,
+                          "sts:AssumeRole on " + m_.iam_principals[role].arn +
+                              (grant.conditional ? " (under conditions)" : ""),
+                          StatementLocs(grant.statements), ""});
+  }
+
+  // IRSA: which service accounts a role's trust policy admits, by asking the
+  // IAM engine about each candidate's web identity: the annotated ones, those
+  // its `sub` conditions name, and a probe account per namespace pattern and
+  // for the whole cluster (a match there admits every service account).
+  void Irsa() {
+    iam::Analysis& ia = ctx_.Iam();
+    const auto& prs = m_.iam_principals;
+    std::map<std::string, std::vector<std::size_t>> annotated;  // role ARN -> SAs
+    for (std::size_t i = 0; i < m_.k8s_service_accounts.size(); ++i) {
+      const auto& sa = m_.k8s_service_accounts[i];
+      auto it = sa.meta.annotations.find("eks.amazonaws.com/role-arn");
+      if (it == sa.meta.annotations.end()) continue;
+      if (!ia.account().RoleByArn(it->second)) {
+        sink_.Note("cross-domain",
+                   "ServiceAccount '" + sa.meta.ns + "/" + sa.meta.name + "' names IAM role " + it->second +
+                       ", which the input does not define: whether its trust admits the account is not known",
+                   sa.meta.where);
+        continue;
+      }
+      annotated[it->second].push_back(i);
+    }
+    for (std::size_t r = 0; r < prs.size(); ++r) {
+      if (prs[r].type != iam::PrincipalType::kRole || !prs[r].trust_policy) continue;
+      const iam::Policy& trust = m_.iam_policies[*prs[r].trust_policy];
+      std::vector<std::pair<std::string, std::string>> providers = Providers(trust);
+      if (providers.empty()) continue;
+      std::set<std::pair<std::string, std::string>> cands;  // (ns, name)
+      if (auto it = annotated.find(prs[r].arn); it != annotated.end())
+        for (std::size_t i : it->second)
+          cands.insert({m_.k8s_service_accounts[i].meta.ns, m_.k8s_service_accounts[i].meta.name});
+      std::set<std::string> ns_patterns;
+      for (const auto& st : trust.document.statements)
+        for (const auto& c : st.conditions) {
+          std::string key = c.key.value;
+          std::transform(key.begin(), key.end(), key.begin(), [](unsigned char ch) { return std::tolower(ch); });
+          if (key.size() < 4 || key.compare(key.size() - 4, 4, ":sub") != 0) continue;
+          for (const auto& v : c.values) {
+            auto parts = Split(v.value, ':');
+            if (parts.size() != 4 || parts[0] != "system" || parts[1] != "serviceaccount") continue;
+            if (parts[2].find_first_of("*?") == std::string::npos &&
+                parts[3].find_first_of("*?") == std::string::npos)
+              cands.insert({parts[2], parts[3]});
+            else if (parts[2].find_first_of("*?") == std::string::npos)
+              ns_patterns.insert(parts[2]);
+          }
+        }
+      for (const auto& [issuer, federated] : providers) {
+        std::string assumption =
+            "the cluster's OIDC issuer is taken to be " + issuer +
+            ", the provider the role's trust names (no `aws eks describe-cluster` output in the input)";
+        // The whole cluster first: then namespaces, then single accounts.
+        if (auto ev = AdmitsWebIdentity(r, federated, issuer, "grantpath-probe-ns", "grantpath-probe-sa")) {
+          g_.AddEdge(Subject({"Group", "", "system:serviceaccounts"}), Principal(r),
+                     AccessEdge{AccessEdgeKind::kIrsa,
+                                "any service account token of the cluster is admitted: " + WebIdentityText(prs[r].arn, "system:serviceaccount:*:*"),
+                                StatementLocs(ev->statements), assumption});
+          continue;
+        }
+        for (const std::string& ns : ns_patterns)
+          if (auto ev = AdmitsWebIdentity(r, federated, issuer, ns, "grantpath-probe-sa"))
+            g_.AddEdge(Subject({"Group", "", "system:serviceaccounts:" + ns}), Principal(r),
+                       AccessEdge{AccessEdgeKind::kIrsa,
+                                  "any service account token of namespace '" + ns + "' is admitted: " +
+                                      WebIdentityText(prs[r].arn, "system:serviceaccount:" + ns + ":*"),
+                                  StatementLocs(ev->statements), assumption});
+        for (const auto& [ns, name] : cands) {
+          auto ev = AdmitsWebIdentity(r, federated, issuer, ns, name);
+          if (!ev) continue;
+          std::vector<SourceRange> locs = StatementLocs(ev->statements);
+          bool is_annotated = false;
+          if (auto it = sa_index_.find({ns, name}); it != sa_index_.end()) {
+            const auto& sa = m_.k8s_service_accounts[it->second];
+            auto a = sa.meta.annotations.find("eks.amazonaws.com/role-arn");
+            is_annotated = a != sa.meta.annotations.end() && a->second == prs[r].arn;
+            locs.insert(locs.begin(), sa.meta.where);
+          }
+          g_.AddEdge(Subject({"ServiceAccount", ns, name}), Principal(r),
+                     AccessEdge{AccessEdgeKind::kIrsa,
+                                WebIdentityText(prs[r].arn, "system:serviceaccount:" + ns + ":" + name) +
+                                    (is_annotated ? " (annotated eks.amazonaws.com/role-arn)" : " (trust names it; no annotation needed)"),
+                                locs, assumption});
+        }
+      }
+    }
+  }
+
+  static std::string WebIdentityText(const std::string& role, const std::string& sub) {
+    return "sts:AssumeRoleWithWebIdentity on " + role + " with sub=" + sub + ", aud=sts.amazonaws.com";
+  }
+
+  // (issuer, federated principal value) of each OIDC provider the trust names.
+  std::vector<std::pair<std::string, std::string>> Providers(const iam::Policy& trust) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& st : trust.document.statements) {
+      if (!st.allow || !iam::ActionMatches(st, "sts:AssumeRoleWithWebIdentity")) continue;
+      for (const auto& e : st.principals) {
+        if (e.type != "Federated") continue;
+        for (const auto& v : e.values) {
+          auto p = v.value.find(":oidc-provider/");
+          // EKS issuers only: another provider's tokens (GitHub Actions,
+          // GitLab...) are not service account tokens.
+          if (p == std::string::npos || v.value.find("oidc.eks.", p) == std::string::npos) continue;
+          std::pair<std::string, std::string> pr{v.value.substr(p + 15), v.value};
+          if (std::find(out.begin(), out.end(), pr) == out.end()) out.push_back(pr);
+        }
+      }
+    }
+    return out;
+  }
+
+  std::optional<iam::Evaluation> AdmitsWebIdentity(std::size_t role, const std::string& federated,
+                                                   const std::string& issuer, const std::string& ns,
+                                                   const std::string& name) {
+    iam::Request req;
+    req.caller.kind = iam::Caller::Kind::kFederated;
+    req.caller.value = federated;
+    req.caller.account = iam::ArnAccount(federated);
+    req.action = "sts:AssumeRoleWithWebIdentity";
+    req.resource = m_.iam_principals[role].arn;
+    std::string key = issuer;
+    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    req.context[key + ":sub"] = {"system:serviceaccount:" + ns + ":" + name};
+    req.context[key + ":aud"] = {"sts.amazonaws.com"};
+    req.context["aws:federatedprovider"] = {federated};
+    iam::Evaluation ev = iam::Evaluate(ctx_.Iam().account(), req);
+    if (ev.decision != iam::Decision::kAllow) return std::nullopt;
+    return ev;
+  }
+
+  // aws-auth: an IAM role or user becomes a Kubernetes user with groups.
+  // aws-iam-authenticator strips the path from a role ARN before matching.
+  void AwsAuth() {
+    iam::Analysis& ia = ctx_.Iam();
+    std::set<std::size_t> mapped_roles;
+    for (const auto& a : m_.k8s_aws_auth) {
+      std::vector<std::size_t> principals;
+      if (a.kind == k8s::AwsAuthEntry::Kind::kAccount) {
+        for (std::size_t i = 0; i < m_.iam_principals.size(); ++i)
+          if (m_.iam_principals[i].type != iam::PrincipalType::kGroup && iam::ArnAccount(m_.iam_principals[i].arn) == a.arn)
+            principals.push_back(i);
+      } else if (auto p = FindMapped(a.arn)) {
+        principals.push_back(*p);
+      }
+      for (std::size_t p : principals) {
+        Id from = Principal(p);
+        std::string user = a.kind == k8s::AwsAuthEntry::Kind::kAccount || a.username.empty()
+                               ? m_.iam_principals[p].arn
+                               : a.username;
+        std::string where_text = "aws-auth maps " + m_.iam_principals[p].arn + " to";
+        g_.AddEdge(from, Subject({"User", "", user}),
+                   AccessEdge{AccessEdgeKind::kMapsTo, where_text + " Kubernetes user '" + user + "'", Locs(a.where), ""});
+        for (const auto& grp : a.groups)
+          g_.AddEdge(from, Subject({"Group", "", grp}),
+                     AccessEdge{AccessEdgeKind::kMapsTo, where_text + " Kubernetes group '" + grp + "'", Locs(a.where), ""});
+        if (m_.iam_principals[p].type == iam::PrincipalType::kRole) mapped_roles.insert(p);
+      }
+    }
+    // Who can assume a mapped role (identity and trust, confirmed).
+    const auto& subs = ia.subjects();
+    for (std::size_t role : mapped_roles)
+      for (std::size_t s = 0; s < subs.size(); ++s) {
+        if (subs[s].kind != iam::Subject::Kind::kPrincipal || subs[s].index == role) continue;
+        if (m_.iam_principals[subs[s].index].type == iam::PrincipalType::kGroup) continue;
+        if (auto grant = ia.Confirm(subs[s], "sts:AssumeRole", {m_.iam_principals[role].arn}))
+          AssumeEdge(subs[s].index, role, *grant);
+      }
+  }
+
+  std::optional<std::size_t> FindMapped(const std::string& arn) {
+    const iam::Account& acct = ctx_.Iam().account();
+    if (auto p = acct.FindPrincipal(arn)) return p;
+    // A role ARN with a path in the input, or a path in aws-auth.
+    auto slash = arn.find(":role/");
+    if (slash != std::string::npos) {
+      std::string name = arn.substr(arn.rfind('/') + 1);
+      for (std::size_t i = 0; i < m_.iam_principals.size(); ++i)
+        if (m_.iam_principals[i].type == iam::PrincipalType::kRole && m_.iam_principals[i].name == name &&
+            iam::ArnAccount(m_.iam_principals[i].arn) == iam::ArnAccount(arn))
+          return i;
+    }
+    return std::nullopt;
+  }
+
+  // GKE and Azure workload identity: a located edge to an identity whose
+  // permissions grantpath does not analyse.
+  void OtherClouds() {
+    for (const auto& sa : m_.k8s_service_accounts) {
+      for (const auto& [key, what] : {std::pair<std::string, std::string>{"iam.gke.io/gcp-service-account", "GCP service account"},
+                                      {"azure.workload.identity/client-id", "Azure workload identity client"}}) {
+        auto it = sa.meta.annotations.find(key);
+        if (it == sa.meta.annotations.end() || it->second.empty()) continue;
+        Id id = g_.AddNode(AccessNodeKind::kCloudIdentity, it->second, what + " '" + it->second + "'");
+        g_.AddEdge(Subject({"ServiceAccount", sa.meta.ns, sa.meta.name}), id,
+                   AccessEdge{AccessEdgeKind::kWorkloadIdentity, "annotated " + key + ": " + it->second,
+                              Locs(sa.meta.where),
+                              "the " + what + "'s permissions are not analysed by grantpath"});
+      }
+    }
+  }
+
+  const AnalysisContext& ctx_;
+  const Model& m_;
+  DiagnosticSink& sink_;
+  AccessGraph g_;
+  Id cluster_admin_ = 0, aws_admin_ = 0;
+  std::map<std::pair<std::string, std::string>, std::size_t> sa_index_;
+};
+
+}  // namespace
+
+std::string K8sSubjectNodeId(const SubjectKey& s) {
+  if (s.kind == "ServiceAccount") return "system:serviceaccount:" + s.ns + ":" + s.name;
+  if (s.kind == "Group") return "group:" + s.name;
+  return s.name;
+}
+
+std::string WorkloadNodeId(const k8s::Workload& w) { return w.meta.ns + "/" + w.kind + "/" + w.meta.name; }
+
+AccessGraph BuildAccessGraph(const AnalysisContext& ctx, DiagnosticSink& sink) {
+  return Publisher(ctx, sink).Build();
+}
+
+}  // namespace grantpath
