@@ -316,6 +316,7 @@ std::size_t LoadContent(std::string_view content, FileId file, const std::string
   }
   ++stats->files_parsed;
   stats->bytes += content.size();
+  model.files.MarkLoaded(file);
   // NUL bytes past the sniffed prefix and invalid UTF-8: reported where they
   // are, then replaced, so nothing after them is silently lost.
   std::optional<std::string> repaired = CheckText(content, file, sink);

@@ -166,6 +166,8 @@ std::optional<Loaded> LoadForQuery(QueryFlags& f) {
     return std::nullopt;
   }
   l.engine = std::make_unique<rbac::Engine>(*l.session->model);
+  for (const auto& d : l.engine->diagnostics())
+    std::cerr << output::FormatDiagnostic(*l.session->model, d) << "\n";
   return l;
 }
 

@@ -101,6 +101,7 @@ int Run() {
     return kExitUsage;
   }
   rbac::Engine rbac_engine(model);
+  for (const auto& d : rbac_engine.diagnostics()) session->diagnostics.Report(d);
   AnalysisOptions aopts;
   if (!f.sensitive_namespaces.empty()) aopts.sensitive_namespaces = f.sensitive_namespaces;
   aopts.escalation_targets = f.escalation_targets;

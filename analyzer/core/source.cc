@@ -29,4 +29,11 @@ const std::string& SourceFiles::relative_path(FileId id) const {
 }
 bool SourceFiles::is_builtin(FileId id) const { return id < builtin_.size() && builtin_[id]; }
 
+void SourceFiles::MarkLoaded(FileId id) {
+  if (loaded_.size() <= id) loaded_.resize(id + 1, false);
+  loaded_[id] = true;
+}
+
+bool SourceFiles::is_loaded(FileId id) const { return id < loaded_.size() && loaded_[id]; }
+
 }  // namespace grantpath

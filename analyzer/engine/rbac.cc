@@ -125,9 +125,12 @@ void Engine::Aggregate() {
       for (std::uint32_t j = 0; j < roles[i].rules.size(); ++j) effective_[i].push_back({i, j});
     }
   }
-  // Which ClusterRoles each aggregator selects (never itself).
+  // Which ClusterRoles each aggregator selects (itself apart: see below).
   std::vector<std::vector<std::uint32_t>> selects(roles.size());
+  std::vector<bool> in_cycle(roles.size(), false);
   for (std::uint32_t a : aggregators) {
+    for (const auto& sel : roles[a].aggregation_selectors)
+      if (sel.Matches(roles[a].meta.labels)) in_cycle[a] = true;
     for (std::uint32_t j = 0; j < roles.size(); ++j) {
       if (j == a || !roles[j].cluster) continue;
       for (const auto& sel : roles[a].aggregation_selectors) {
@@ -143,9 +146,34 @@ void Engine::Aggregate() {
       }
     }
   }
+  // Aggregated roles that reach themselves through selected aggregated
+  // roles are in a cycle.
+  for (std::uint32_t a : aggregators) {
+    if (in_cycle[a]) continue;
+    std::vector<std::uint32_t> stack(selects[a].begin(), selects[a].end());
+    std::set<std::uint32_t> seen;
+    while (!stack.empty() && !in_cycle[a]) {
+      std::uint32_t j = stack.back();
+      stack.pop_back();
+      if (!roles[j].aggregated || !seen.insert(j).second) continue;
+      if (j == a) in_cycle[a] = true;
+      stack.insert(stack.end(), selects[j].begin(), selects[j].end());
+    }
+  }
   // The controller copies the current rules of selected roles, which for
-  // an aggregated role are its own aggregated rules: iterate to a fixpoint.
+  // an aggregated role are its own aggregated rules: iterate to a fixpoint,
+  // from the stored rules for roles in a cycle.
   std::vector<std::set<RuleRef>> acc(roles.size());
+  for (std::uint32_t a : aggregators) {
+    if (!in_cycle[a]) continue;
+    for (std::uint32_t j = 0; j < roles[a].rules.size(); ++j) acc[a].insert({a, j});
+    diagnostics_.push_back(Diagnostic{
+        DiagLevel::kWarning, "aggregation-cycle",
+        "ClusterRole '" + roles[a].meta.name +
+            "' is in an aggregation cycle (its clusterRoleSelectors reach itself): the rules the "
+            "controller converges to depend on its order, so its stored rules are kept as well",
+        roles[a].meta.where});
+  }
   for (bool changed = true; changed;) {
     changed = false;
     for (std::uint32_t a : aggregators) {

@@ -116,7 +116,12 @@ class Engine {
   }
   /// Effective rules of a role: its own rules, or for an aggregated
   /// ClusterRole the union of the rules of the roles it selects
-  /// (transitively, as the aggregation controller converges).
+  /// (transitively, as the aggregation controller converges). An
+  /// aggregated role in a selection cycle (with itself, or through other
+  /// aggregated roles) also keeps its stored rules: what the controller
+  /// converges to depends on the order it runs in, and the stored rules are
+  /// what the API server enforces now, so their union is a sound
+  /// over-approximation.
   const std::vector<RuleRef>& EffectiveRules(std::size_t role) const { return effective_[role]; }
   const k8s::PolicyRule& RuleOf(RuleRef r) const {
     return model_.k8s_roles[r.role].rules[r.rule];
@@ -163,6 +168,10 @@ class Engine {
   /// The ServiceAccount record, when the input declares it.
   const k8s::ServiceAccount* FindServiceAccount(const SubjectKey& sa) const;
 
+  /// Problems found while resolving (aggregation cycles), as located
+  /// warnings; the caller reports them.
+  const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
+
  private:
   void ResolveBindings();
   void Aggregate();
@@ -178,6 +187,7 @@ class Engine {
   std::map<SubjectKey, std::uint32_t> sa_records_;
   std::vector<SubjectKey> all_sas_;
   std::map<std::string, std::vector<SubjectKey>> sas_by_ns_;
+  std::vector<Diagnostic> diagnostics_;
 };
 
 }  // namespace grantpath::rbac

@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <cstring>
+#include <fstream>
 #include <map>
 
 #include "grantpath/file_reader.h"
@@ -18,39 +21,57 @@ const char* SeverityColor(Severity s) {
   return "";
 }
 
-// Reads source lines lazily, only for diagnostics that are printed.
+// Reads source lines lazily, only for diagnostics that are printed, only
+// from files that were loaded, and only as far as the line asked for; a
+// line longer than 300 bytes is not shown (nor kept).
 class LineCache {
  public:
   explicit LineCache(const Model& m) : model_(m) {}
   std::string Line(FileId file, std::uint32_t line) {
-    if (file == 0 || line == 0 || model_.files.is_builtin(file)) return "";
-    auto it = lines_.find(file);
-    if (it == lines_.end()) {
-      FileContent file_content;
-      std::string err;
-      std::vector<std::string> lines;
-      if (reader_.Read(model_.files.display_path(file), &file_content, &err)) {
-        std::string_view content = file_content.view();
-        std::size_t start = 0;
-        while (start <= content.size() && lines.size() < 10000000) {
-          std::size_t nl = content.find('\n', start);
-          if (nl == std::string::npos) nl = content.size();
-          lines.emplace_back(content.substr(start, nl - start));
-          start = nl + 1;
+    if (file == 0 || line == 0 || !model_.files.is_loaded(file) || model_.files.is_builtin(file)) return "";
+    auto it = files_.find(file);
+    if (it == files_.end()) {
+      it = files_.emplace(file, File{}).first;
+      it->second.in.open(model_.files.display_path(file), std::ios::binary);
+    }
+    File& f = it->second;
+    char buf[65536];
+    while (f.lines.size() < line && !f.done) {
+      f.in.read(buf, sizeof buf);
+      std::size_t got = static_cast<std::size_t>(f.in.gcount());
+      for (std::size_t i = 0; i < got; ++i) {
+        if (buf[i] == '\n') {
+          f.Push();
+        } else if (!f.too_long) {
+          f.partial.push_back(buf[i]);
+          if (f.partial.size() > kMaxShown + 1) f.too_long = true;
         }
       }
-      it = lines_.emplace(file, std::move(lines)).first;
+      if (got < sizeof buf) {
+        if (!f.partial.empty() || f.too_long) f.Push();
+        f.done = true;
+      }
     }
-    if (line > it->second.size()) return "";
-    std::string l = it->second[line - 1];
-    if (!l.empty() && l.back() == '\r') l.pop_back();
-    return l.size() > 300 ? "" : l;
+    return line <= f.lines.size() ? f.lines[line - 1] : "";
   }
 
  private:
+  static constexpr std::size_t kMaxShown = 300;
+  struct File {
+    std::ifstream in;
+    std::vector<std::string> lines;
+    std::string partial;
+    bool too_long = false;
+    bool done = false;
+    void Push() {
+      if (!partial.empty() && partial.back() == '\r') partial.pop_back();
+      lines.push_back(too_long || partial.size() > kMaxShown ? std::string() : std::move(partial));
+      partial.clear();
+      too_long = false;
+    }
+  };
   const Model& model_;
-  DiskReader reader_;
-  std::map<FileId, std::vector<std::string>> lines_;
+  std::map<FileId, File> files_;
 };
 
 std::string Loc(const Model& m, const SourceRange& r) {

@@ -56,12 +56,18 @@ class SourceFiles {
   /// built-in files are never read from disk.
   FileId AddBuiltin(const std::string& name);
   bool is_builtin(FileId id) const;
+  /// Marks a file whose content was read and parsed (a scanned input).
+  /// Output shows source lines only from such files: never from one that
+  /// was skipped (too large, binary, unreadable) or is built in.
+  void MarkLoaded(FileId id);
+  bool is_loaded(FileId id) const;
   std::size_t size() const { return display_.size() - 1; }
 
  private:
   std::vector<std::string> display_;
   std::vector<std::string> relative_;
   std::vector<bool> builtin_;
+  std::vector<bool> loaded_;
   std::unordered_map<std::string, FileId> index_;  // display path -> id (not built-ins)
 };
 

@@ -281,6 +281,51 @@ aggregationRule: {clusterRoleSelectors: []}
   CHECK(e.EffectiveRules(5).empty());  // no selectors: aggregates nothing
 }
 
+TEST_CASE("Aggregation cycles keep the stored rules of their roles, and are reported", "[rbac]") {
+  Fixture f(R"(
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: a, labels: {to-b: "y"}}
+aggregationRule: {clusterRoleSelectors: [{matchLabels: {to-a: "y"}}]}
+rules: [{apiGroups: [''], resources: [configmaps], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: b, labels: {to-a: "y"}}
+aggregationRule: {clusterRoleSelectors: [{matchLabels: {to-b: "y"}}]}
+rules: [{apiGroups: [''], resources: [secrets], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: self, labels: {me: "y"}}
+aggregationRule: {clusterRoleSelectors: [{matchLabels: {me: "y"}}]}
+rules: [{apiGroups: [''], resources: [pods/exec], verbs: [create]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: plain-aggregator}
+aggregationRule: {clusterRoleSelectors: [{matchLabels: {to-a: "y"}}]}
+rules: [{apiGroups: [''], resources: [nodes], verbs: [get]}]
+)");
+  rbac::Engine e(f.m);
+  auto names = [&](std::size_t role) {
+    std::set<std::string> out;
+    for (auto rr : e.EffectiveRules(role)) out.insert(e.RuleOf(rr).resources.front());
+    return out;
+  };
+  // Either order of the controller leaves both rules somewhere: keep both.
+  CHECK(names(0) == std::set<std::string>{"configmaps", "secrets"});
+  CHECK(names(1) == std::set<std::string>{"configmaps", "secrets"});
+  CHECK(names(2) == std::set<std::string>{"pods/exec"});
+  // Not in a cycle: its stored rules are overwritten by the controller.
+  CHECK(names(3) == std::set<std::string>{"configmaps", "secrets"});
+  REQUIRE(e.diagnostics().size() == 3);
+  CHECK(e.diagnostics()[0].code == "aggregation-cycle");
+  CHECK(e.diagnostics()[0].message ==
+        "ClusterRole 'a' is in an aggregation cycle (its clusterRoleSelectors reach itself): the rules the "
+        "controller converges to depend on its order, so its stored rules are kept as well");
+}
+
 TEST_CASE("Bootstrap roles: view, edit, admin aggregate as in Kubernetes", "[rbac]") {
   Fixture f("apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n", true);
   CHECK(f.sink.diagnostics().empty());
