@@ -156,7 +156,12 @@ class Walker {
       : reader_(reader), options_(options), model_(model), sink_(sink) {}
 
   void Top(const std::string& path) {
-    EntryType t = reader_.Type(path);
+    std::string why;
+    EntryType t = reader_.Type(path, &why);
+    if (t == EntryType::kUnreadable) {
+      Unreadable(path, why);
+      return;
+    }
     if (t == EntryType::kSymlink) {
       // A symlink named on the command line is the user's choice: follow it.
       std::string target = reader_.Canonical(path);
@@ -201,8 +206,10 @@ class Walker {
   }
 
   void Dir(const std::string& path) {
-    std::string canon = reader_.Canonical(path);
-    if (!visited_.insert(canon).second) return;  // directory loop
+    // Loops are found by device and inode: resolving every level's path
+    // (realpath) made deep trees cost O(depth^3).
+    std::string id = reader_.Identity(path);
+    if (!visited_.insert(id).second) return;  // directory loop
     std::vector<std::string> names;
     std::string err;
     if (!reader_.List(path, &names, &err)) {
@@ -212,7 +219,12 @@ class Walker {
     for (const std::string& name : names) {
       if (name.empty() || name[0] == '.') continue;  // .git and other hidden entries
       std::string child = Join(path, name);
-      EntryType t = reader_.Type(child);
+      std::string why;
+      EntryType t = reader_.Type(child, &why);
+      if (t == EntryType::kUnreadable) {
+        Unreadable(child, why);
+        continue;
+      }
       if (t == EntryType::kSymlink) {
         std::string target = reader_.Canonical(child);
         if (target.empty()) {

@@ -5,7 +5,11 @@
 #include <fstream>
 #include <map>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cstdlib>
 
 #include <catch2/catch.hpp>
 
@@ -109,6 +113,44 @@ TEST_CASE("A file skipped as too large is never read, not even to show a line", 
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("big.yaml:1:1: error: file is 3221225472 bytes, over the limit") != std::string::npos);
   CHECK(secs < 5.0);  // reading it for the source line took 22 s and 6.3 GB
+}
+
+}  // namespace
+}  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("A tree deeper than PATH_MAX is walked, in time linear enough", "[hostile][e2e]") {
+  namespace fs = std::filesystem;
+  fs::path root = fs::temp_directory_path() / ("grantpath-deep-" + std::to_string(::getpid()));
+  fs::create_directories(root);
+  // 2,100 levels of "d/": paths reach 4,200+ bytes, past PATH_MAX.
+  int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY);
+  REQUIRE(fd >= 0);
+  for (int i = 0; i < 2100; ++i) {
+    REQUIRE(::mkdirat(fd, "d", 0755) == 0);
+    int sub = ::openat(fd, "d", O_RDONLY | O_DIRECTORY);
+    ::close(fd);
+    fd = sub;
+    REQUIRE(fd >= 0);
+  }
+  const std::string binding =
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: deep}\n"
+      "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\n"
+      "subjects: [{kind: User, name: deep-user}]\n";
+  int file = ::openat(fd, "admin.yaml", O_WRONLY | O_CREAT, 0644);
+  REQUIRE(file >= 0);
+  CHECK(::write(file, binding.data(), binding.size()) == static_cast<ssize_t>(binding.size()));
+  ::close(file);
+  ::close(fd);
+  auto start = std::chrono::steady_clock::now();
+  auto r = testing::RunCli("scan " + root.string() + " --fail-on none --format json");
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(std::system(("rm -rf '" + root.string() + "'").c_str()) == 0);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("User 'deep-user' can do anything") != std::string::npos);
+  CHECK(secs < 10.0);  // 2,300 levels took 137 s with realpath on every level
 }
 
 }  // namespace

@@ -9,7 +9,10 @@
 
 namespace grantpath {
 
-enum class EntryType { kMissing, kFile, kDirectory, kSymlink, kOther };
+/// kUnreadable: the entry exists (or may) but cannot be examined, for
+/// example a path too long for the system or a permission error;
+/// FileReader::Type then sets the reason.
+enum class EntryType { kMissing, kFile, kDirectory, kSymlink, kOther, kUnreadable };
 
 /// The bytes of a file, read-only: either a private read-only memory map
 /// (large files: no copy) or an owned string. Move-only.
@@ -41,8 +44,13 @@ class FileContent {
 class FileReader {
  public:
   virtual ~FileReader() = default;
-  /// Type of `path` without following a final symlink.
-  virtual EntryType Type(const std::string& path) const = 0;
+  /// Type of `path` without following a final symlink. kUnreadable when it
+  /// cannot be examined; `*error` (when given) then says why.
+  virtual EntryType Type(const std::string& path, std::string* error = nullptr) const = 0;
+  /// A token that is equal for two paths exactly when they name the same
+  /// directory or file (following symlinks): how the walker detects a
+  /// directory loop without resolving every path. "" when it does not exist.
+  virtual std::string Identity(const std::string& path) const { return Canonical(path); }
   /// Size in bytes of a regular file, or -1.
   virtual std::int64_t Size(const std::string& path) const = 0;
   /// Reads a whole file. On failure returns false and sets `*error` to a
@@ -60,7 +68,11 @@ class FileReader {
 /// The real file system, read-only.
 class DiskReader : public FileReader {
  public:
-  EntryType Type(const std::string& path) const override;
+  /// Paths of any length: beyond PATH_MAX the directories are opened one
+  /// by one (openat), so a deep tree is read, not skipped.
+  EntryType Type(const std::string& path, std::string* error = nullptr) const override;
+  /// The device and inode.
+  std::string Identity(const std::string& path) const override;
   std::int64_t Size(const std::string& path) const override;
   /// Files of 1 MiB or more are memory-mapped read-only (faulting in fresh
   /// memory for a copy costs more than parsing on some machines).
