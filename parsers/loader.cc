@@ -63,8 +63,43 @@ std::string Join(const std::string& dir, const std::string& name) {
 
 // What one parsed document adds to the model: Kubernetes objects, a bare
 // list of them, or an AWS IAM document.
+// Duplicate keys in one map: JSON leaves them undefined and YAML forbids
+// them, yet parsers (and so the systems that read these files) keep the last
+// value, which grantpath analyses too. A repeated "Effect" or "Statement"
+// can hide what a reviewer reads first: both places are reported.
+void ReportDuplicateKeys(const DocNode& n, FileId file, DiagnosticSink& sink, int depth = 0) {
+  if (depth > 256) return;
+  if (n.is_seq()) {
+    for (const auto& item : n.items) ReportDuplicateKeys(item, file, sink, depth + 1);
+    return;
+  }
+  if (!n.is_map()) return;
+  const auto& es = n.entries;
+  auto report = [&](const DocEntry& first, const DocEntry& later) {
+    std::string at = std::to_string(later.key_pos.line) + ":" + std::to_string(later.key_pos.column);
+    std::string was = std::to_string(first.key_pos.line) + ":" + std::to_string(first.key_pos.column);
+    sink.Warning("duplicate-key", "key '" + first.key + "' is repeated at " + at + "; the later value replaces this one",
+                 SourceRange{file, first.key_pos, first.key_pos});
+    sink.Warning("duplicate-key", "duplicate key '" + later.key + "' (first at " + was + "): this value is the one analysed",
+                 SourceRange{file, later.key_pos, later.key_pos});
+  };
+  if (es.size() <= 16) {
+    for (std::size_t i = 0; i < es.size(); ++i)
+      for (std::size_t j = i + 1; j < es.size(); ++j)
+        if (es[i].key == es[j].key) report(es[i], es[j]);
+  } else {
+    std::vector<std::size_t> order(es.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return es[a].key < es[b].key; });
+    for (std::size_t i = 1; i < order.size(); ++i)
+      if (es[order[i]].key == es[order[i - 1]].key) report(es[order[i - 1]], es[order[i]]);
+  }
+  for (const auto& e : es) ReportDuplicateKeys(e.value, file, sink, depth + 1);
+}
+
 std::size_t DispatchDocument(DocNode& root, FileId file, const std::string& name,
                              const LoadOptions& options, Model& model, DiagnosticSink& sink) {
+  ReportDuplicateKeys(root, file, sink);
   if (LooksLikeK8s(root)) return ParseK8sDocument(root, file, options.k8s, model, sink);
   if (root.is_seq()) {  // a bare JSON/YAML array of Kubernetes objects
     std::size_t added = 0;

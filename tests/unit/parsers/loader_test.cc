@@ -205,3 +205,33 @@ TEST_CASE("Multi-document YAML parsed on several cores gives the sequential resu
 
 }  // namespace
 }  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("Duplicate keys are reported at both places; the last value is analysed", "[parsers][loader]") {
+  Model m;
+  CollectingSink sink;
+  testing::LoadString(m, sink,
+                      "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\","
+                      "\"Effect\":\"Allow\"}]}");
+  REQUIRE(sink.diagnostics().size() == 2);
+  CHECK(sink.diagnostics()[0].code == "duplicate-key");
+  CHECK(sink.diagnostics()[0].message == "key 'Effect' is repeated at 1:83; the later value replaces this one");
+  CHECK(sink.diagnostics()[0].where.begin.column == 39);
+  CHECK(sink.diagnostics()[1].message == "duplicate key 'Effect' (first at 1:39): this value is the one analysed");
+  REQUIRE(m.iam_policies.size() == 1);
+  CHECK(m.iam_policies[0].document.statements[0].allow);
+  // Many keys: found through the sorted path too.
+  CollectingSink big;
+  Model m2;
+  std::string yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: y}\ndata:\n";
+  for (int i = 0; i < 40; ++i) yaml += "  k" + std::to_string(i) + ": v\n";
+  yaml += "  k7: again\n";
+  testing::LoadString(m2, big, yaml);
+  REQUIRE(big.diagnostics().size() == 2);
+  CHECK(big.diagnostics()[1].message == "duplicate key 'k7' (first at 12:3): this value is the one analysed");
+}
+
+}  // namespace
+}  // namespace grantpath
