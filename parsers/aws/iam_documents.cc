@@ -169,6 +169,50 @@ bool ParseStatement(const DocNode& s, FileId file, DiagnosticSink& sink, iam::St
   return f.ok();
 }
 
+// Why a policy variable in `text` is malformed, or "" when every ${...} is
+// well formed: ${key}, ${key, 'default'}, or the escapes ${*} ${?} ${$},
+// with a key of letters, digits and : / _ . - (tag keys also allow + = @).
+std::string VariableProblem(const std::string& text) {
+  for (std::size_t i = text.find("${"); i != std::string::npos; i = text.find("${", i + 2)) {
+    std::size_t close = text.find('}', i + 2);
+    if (close == std::string::npos) return "unterminated policy variable '" + text.substr(i, 40) + "'";
+    std::string body = text.substr(i + 2, close - i - 2);
+    if (body == "*" || body == "?" || body == "$") continue;
+    if (body.size() > 60) return "policy variable '${" + body.substr(0, 60) + "...' is too long to be a key";
+    if (body.find("${") != std::string::npos) return "nested policy variable '${" + body + "}'";
+    std::string key = body, def;
+    bool has_default = false;
+    if (std::size_t comma = body.find(','); comma != std::string::npos) {
+      key = body.substr(0, comma);
+      def = body.substr(comma + 1);
+      has_default = true;
+    }
+    while (!key.empty() && key.back() == ' ') key.pop_back();
+    if (key.empty()) return "empty policy variable '${" + body + "}'";
+    for (char c : key)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view(":/_.-+=@").find(c) == std::string_view::npos)
+        return "policy variable '${" + body + "}' has a character a key cannot hold";
+    if (has_default) {
+      std::size_t a = def.find_first_not_of(' ');
+      std::size_t b = def.find_last_not_of(' ');
+      if (a == std::string::npos || def[a] != '\'' || b == a || def[b] != '\'')
+        return "policy variable default must be one quoted string: '${" + body + "}'";
+    }
+  }
+  return "";
+}
+
+void CheckVariables(const iam::Statement& st, DiagnosticSink& sink) {
+  auto check = [&](const Located<std::string>& v) {
+    std::string why = VariableProblem(v.value);
+    if (!why.empty())
+      sink.Warning("invalid-variable", why + " (policy variables are ${key}, ${key, 'default'}, ${*}, ${?} or ${$})", v.where);
+  };
+  for (const auto& r : st.resources) check(r);
+  for (const auto& c : st.conditions)
+    for (const auto& v : c.values) check(v);
+}
+
 }  // namespace
 
 iam::PolicyDocument ParsePolicyDocument(const DocNode& doc, FileId file, DiagnosticSink& sink,
@@ -203,6 +247,9 @@ iam::PolicyDocument ParsePolicyDocument(const DocNode& doc, FileId file, Diagnos
     f.WrongType(*st, "Statement", "an object or a list of objects");
   }
   if (!f.ok()) *ok = false;
+  // Variables are read only in documents of Version 2012-10-17.
+  if (out.version == "2012-10-17")
+    for (const auto& s : out.statements) CheckVariables(s, sink);
   return out;
 }
 

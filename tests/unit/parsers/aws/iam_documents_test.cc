@@ -130,3 +130,33 @@ TEST_CASE("Malformed IAM statements are located errors", "[parsers][aws][errors]
 
 }  // namespace
 }  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("Malformed policy variables are located warnings", "[parsers][iam]") {
+  Model m;
+  CollectingSink sink;
+  testing::LoadString(m, sink, R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+  "Resource": ["arn:aws:s3:::h/${aws:username}/*", "arn:aws:s3:::h/${aws:username, 'x'}", "arn:aws:s3:::${*}${?}${$}",
+               "arn:aws:s3:::h/${${aws:username}}", "arn:aws:s3:::h/${aws:username", "arn:aws:s3:::h/${}",
+               "arn:aws:s3:::h/${aws:username,}"]}]})");
+  std::vector<std::string> got;
+  for (const auto& d : sink.diagnostics()) {
+    CHECK(d.code == "invalid-variable");
+    CHECK(d.where.begin.line >= 3);
+    got.push_back(d.message.substr(0, d.message.find(" (policy variables")));
+  }
+  CHECK(got == std::vector<std::string>{"nested policy variable '${${aws:username}'",
+                                        "unterminated policy variable '${aws:username'",
+                                        "empty policy variable '${}'",
+                                        "policy variable default must be one quoted string: '${aws:username,}'"});
+  // Version 2008-10-17 has no variables: the text is literal.
+  CollectingSink old;
+  Model m2;
+  testing::LoadString(m2, old, R"({"Version": "2008-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::h/${}"}]})");
+  CHECK(old.diagnostics().empty());
+}
+
+}  // namespace
+}  // namespace grantpath
