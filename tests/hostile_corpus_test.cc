@@ -158,3 +158,28 @@ TEST_CASE("Hostile corpus: no control character reaches the terminal unescaped",
 
 }  // namespace
 }  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("Hostile corpus: the scan's solver budget bounds a hard policy; --timeout-ms 0 is refused",
+          "[hostile][corpus][e2e]") {
+  std::string corpora = testing::CorporaDir();
+  if (corpora.empty()) return;
+  const std::string s04 = corpora + "/hostile-inputs/solver/s04-unsat-condition.json";
+  auto start = std::chrono::steady_clock::now();
+  auto r = testing::RunCli("scan " + s04 + " --fail-on none --solver-budget-ms 3000 --solver-timeout-ms 500");
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(r.exit_code == 0);
+  CHECK(secs < 30.0);  // 118 s without a budget
+  CHECK(r.out.find("the solver budget of this run (3000 ms, --solver-budget-ms) is spent") != std::string::npos);
+  CHECK(std::regex_search(r.out, std::regex("s04-unsat-condition.json:[0-9]+:[0-9]+: warning: .* \\[undecided\\]")));
+  auto zero = testing::RunCli("aws compare " + s04 + " " + s04 + " --timeout-ms 0");
+  CHECK(zero.exit_code == 2);
+  CHECK(zero.err.find("--timeout-ms") != std::string::npos);
+  auto zero_scan = testing::RunCli("scan " + s04 + " --solver-timeout-ms 0");
+  CHECK(zero_scan.exit_code == 2);
+}
+
+}  // namespace
+}  // namespace grantpath

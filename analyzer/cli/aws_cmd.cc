@@ -472,7 +472,10 @@ int RunNoPublicAccess() {
 
 void AddFormat(CLI::App* c, AwsFlags& f) {
   c->add_option("--format", f.format, "Output format")->check(CLI::IsMember({"text", "json"}))->default_str("text");
-  c->add_option("--timeout-ms", f.timeout_ms, "Time limit of each solver query (milliseconds)")->capture_default_str();
+  // 0 would tell Z3 "no limit": one hostile policy could then hold a CI runner forever.
+  c->add_option("--timeout-ms", f.timeout_ms, "Time limit of each solver query, 1 to 3600000 milliseconds")
+      ->check(CLI::Range(1u, 3600000u))
+      ->capture_default_str();
 }
 
 }  // namespace

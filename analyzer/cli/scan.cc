@@ -33,6 +33,7 @@ struct ScanFlags {
   output::SarifOptions sarif;
   bool timings = false;
   bool host_network_as_pod = false;
+  iam::SolverLimits solver;
 };
 
 // Phase timings for --timings (stderr).
@@ -106,6 +107,7 @@ int Run() {
   if (!f.sensitive_namespaces.empty()) aopts.sensitive_namespaces = f.sensitive_namespaces;
   aopts.escalation_targets = f.escalation_targets;
   aopts.net.host_network_as_pod = f.host_network_as_pod;
+  aopts.solver = f.solver;
   AnalysisContext ctx(model, rbac_engine, aopts);
   ctx.SetDiagnostics(&session->diagnostics);
   timer.Lap("rbac engine");
@@ -191,6 +193,15 @@ Command ScanCommand() {
                                    "(secrets-read, pod-exec, ...; repeatable)")
                        ->allow_extra_args(false);
                    cmd->add_flag("--timings", f.timings, "Print the time of each phase to stderr");
+                   cmd->add_option("--solver-timeout-ms", f.solver.query_ms,
+                                   "Time limit of each IAM solver question, 1 to 3600000 ms")
+                       ->check(CLI::Range(1u, 3600000u))
+                       ->capture_default_str();
+                   cmd->add_option("--solver-budget-ms", f.solver.budget_ms,
+                                   "Time all IAM solver questions of the scan may take together; past it "
+                                   "they are reported undecided")
+                       ->check(CLI::Range(1u, 86400000u))
+                       ->capture_default_str();
                    cmd->add_option("--sarif-srcroot", f.sarif.srcroot,
                                    "URI of %SRCROOT% written to SARIF originalUriBaseIds");
                  },

@@ -22,7 +22,10 @@ const std::vector<rbac::CapabilityHit>& AnalysisContext::Capability(
 }
 
 iam::Analysis& AnalysisContext::Iam() const {
-  if (!iam_) iam_ = std::make_unique<iam::Analysis>(model_, net_sink_ ? *net_sink_ : dropped_);
+  if (!iam_) {
+    iam_ = std::make_unique<iam::Analysis>(model_, net_sink_ ? *net_sink_ : dropped_);
+    iam_->SetSolverLimits(options_.solver);
+  }
   return *iam_;
 }
 

@@ -24,6 +24,8 @@ struct AnalysisOptions {
   /// escalation targets besides cluster-admin: a subject that does not hold
   /// one cluster-wide but can become a subject that does is reported.
   std::vector<std::string> escalation_targets;
+  /// Solver limits for the IAM questions of a scan.
+  iam::SolverLimits solver;
   /// Network engine options (hostNetwork treatment).
   net::EngineOptions net;
 };

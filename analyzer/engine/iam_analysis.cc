@@ -1,6 +1,7 @@
 #include "engine/iam_analysis.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <bit>
@@ -466,12 +467,17 @@ std::optional<Grant> Analysis::ConfirmUncached(const Subject& s, const std::stri
     g.request.resource = cands[k];
     g.request.caller = doc_mode ? holder() : account_->CallerFor(s.index);
     smt::Result r;
+    auto turn = SolverTurn(s.display + ": whether it may " + action + " on " + cands[k] + " under some context",
+                           s.where);
+    if (!turn) continue;
+    auto start = std::chrono::steady_clock::now();
     if (doc_mode) {
       g.request.context = Account::DerivedContext(g.request.caller);
-      r = smt::DocumentAllowedForSomeContext(*doc, PolicyRole::kIdentity, g.request, {2000});
+      r = smt::DocumentAllowedForSomeContext(*doc, PolicyRole::kIdentity, g.request, *turn);
     } else {
-      r = smt::AllowedForSomeContext(*account_, g.request, {2000});
+      r = smt::AllowedForSomeContext(*account_, g.request, *turn);
     }
+    SolverSpent(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
     if (r.sat == smt::Sat::kUnknown) {
       // Neither allow nor deny: say so rather than drop it silently.
       std::string why = r.unknowns.empty() ? "the solver gave up" : r.unknowns.back().reason;
@@ -489,6 +495,18 @@ std::optional<Grant> Analysis::ConfirmUncached(const Subject& s, const std::stri
     return finish(std::move(g));
   }
   return std::nullopt;
+}
+
+std::optional<smt::Options> Analysis::SolverTurn(const std::string& what, SourceRange where) const {
+  if (solver_spent_ms_ >= limits_.budget_ms) {
+    sink_.Warning("undecided", what + " was not decided: the solver budget of this run (" +
+                                   std::to_string(limits_.budget_ms) +
+                                   " ms, --solver-budget-ms) is spent; findings that need it are not reported",
+                  where);
+    return std::nullopt;
+  }
+  double left = limits_.budget_ms - solver_spent_ms_;
+  return smt::Options{static_cast<unsigned>(std::max(1.0, std::min<double>(limits_.query_ms, left)))};
 }
 
 const std::vector<bool>& Analysis::Admins() const {

@@ -59,6 +59,15 @@ struct Grant {
   std::vector<StatementRef> statements;  // allow statements
 };
 
+/// Limits on the solver for a whole analysis: each question gets at most
+/// `query_ms`, and all questions together `budget_ms` (wall clock). Past
+/// the budget a question is not asked: it is reported `undecided` at its
+/// location and no finding rests on it.
+struct SolverLimits {
+  unsigned query_ms = 2000;
+  unsigned budget_ms = 120000;
+};
+
 class Analysis {
  public:
   /// Reports IAM diagnostics (unsupported operators, ambiguous patterns,
@@ -93,6 +102,13 @@ class Analysis {
   /// Subjects (indices) that are admin-equivalent, confirmed.
   const std::vector<bool>& Admins() const;
 
+  void SetSolverLimits(SolverLimits limits) { limits_ = limits; }
+  /// The options for one more solver question, or nullopt when the budget
+  /// is spent (then `what` is reported undecided at `where`).
+  std::optional<smt::Options> SolverTurn(const std::string& what, SourceRange where) const;
+  /// Charges the time a question took to the budget.
+  void SolverSpent(double ms) const { solver_spent_ms_ += ms; }
+
  private:
   std::optional<Grant> ConfirmUncached(const Subject& s, const std::string& action,
                                        const std::vector<std::string>& resources) const;
@@ -104,6 +120,8 @@ class Analysis {
   mutable std::optional<std::vector<bool>> admins_;
   // Confirm() answers by (subject, action, resources).
   mutable std::map<std::string, std::optional<Grant>> confirmed_;
+  SolverLimits limits_;
+  mutable double solver_spent_ms_ = 0;
 };
 
 /// Instantiates an ARN pattern into a concrete resource: wildcards become

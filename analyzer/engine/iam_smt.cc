@@ -718,10 +718,12 @@ class Encoder {
   }
 
   // One context per thread, shared by the queries (creating one costs more
-  // than most queries); each query has its own solver.
+  // than most queries); each query has its own solver. The context is never
+  // destroyed: tearing down a context that saw large queries took minutes at
+  // exit, after the answer was computed.
   static z3::context& SharedContext() {
-    thread_local z3::context c;
-    return c;
+    thread_local z3::context* c = new z3::context;
+    return *c;
   }
   z3::context& ctx_ = SharedContext();
   z3::solver solver_;

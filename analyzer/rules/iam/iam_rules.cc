@@ -4,6 +4,7 @@
 // and the location of each statement that allows it. Each rule's page is
 // docs/rules/<id>.md.
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -296,7 +297,11 @@ void PublicAccess(const RuleInfo& info, const AnalysisContext& ctx, FindingSink&
                        })))
         star = true;
     if (!star) continue;
-    auto r = iam::smt::PublicAccess(pol.document, side.owner, {5000}, side.role);
+    auto turn = ctx.Iam().SolverTurn(side.what + ": whether it allows public access", pol.where);
+    if (!turn) continue;
+    auto start = std::chrono::steady_clock::now();
+    auto r = iam::smt::PublicAccess(pol.document, side.owner, *turn, side.role);
+    ctx.Iam().SolverSpent(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
     if (r.sat != iam::smt::Sat::kSat) continue;
     if (side.role == iam::PolicyRole::kTrust) r.witness.resource = side.role_arn;
     Finding f;
