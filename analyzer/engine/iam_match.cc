@@ -20,20 +20,35 @@ bool CharEq(char p, char t, bool icase) {
   return p == t;
 }
 
+// Bytes in the UTF-8 character that starts at t[i] (1 for a stray byte).
+std::size_t CharLen(std::string_view t, std::size_t i) {
+  unsigned char c = static_cast<unsigned char>(t[i]);
+  std::size_t n = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+  if (i + n > t.size()) return 1;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(t[i + k]) & 0xC0) != 0x80) return 1;
+  return n;
+}
+
 }  // namespace
 
+// '?' is one character, as AWS matches it, not one byte.
 bool Glob(std::string_view p, std::string_view t, bool icase) {
   std::size_t pi = 0, ti = 0, star = std::string_view::npos, mark = 0;
   while (ti < t.size()) {
     if (pi < p.size() && p[pi] == '*') {
       star = pi++;
       mark = ti;
-    } else if (pi < p.size() && (p[pi] == '?' || CharEq(p[pi], t[ti], icase))) {
+    } else if (pi < p.size() && p[pi] == '?') {
+      ++pi;
+      ti += CharLen(t, ti);
+    } else if (pi < p.size() && CharEq(p[pi], t[ti], icase)) {
       ++pi;
       ++ti;
     } else if (star != std::string_view::npos) {
       pi = star + 1;
-      ti = ++mark;
+      mark += CharLen(t, mark);
+      ti = mark;
     } else {
       return false;
     }

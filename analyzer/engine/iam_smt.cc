@@ -125,6 +125,10 @@ class Encoder {
   expr Lit(const std::string& s) { return ctx_.string_val(s.data(), static_cast<unsigned>(s.size())); }
 
   expr GlobRe(const std::string& p, const expr& any, bool icase) {
+    // The alphabet is printable ASCII; AWS values may hold any character.
+    // A '?' (one character) or non-ASCII text makes "no" depend on that.
+    for (char ch : p)
+      if (ch == '?' || static_cast<unsigned char>(ch) >= 0x80) alphabet_sensitive_ = true;
     std::vector<expr> parts;
     std::string run;
     auto flush = [&] {
@@ -504,6 +508,10 @@ class Encoder {
       all_match = all_match && z3::implies(kv.present[i], match[i]);
       all_miss = all_miss && z3::implies(kv.present[i], !match[i]);
     }
+    // Excluding patterns can rule out every printable-ASCII value while a
+    // value with other characters still passes.
+    // (a negated pattern that an Allow needs avoided, or a Deny's pattern).
+    if (op->cmp == Cmp::kLike && op->negated == in_allow_) alphabet_sensitive_ = true;
     switch (op->set) {
       case SetQualifier::kNone:
         result = op->negated ? (!exists || !any_match) : (exists && any_match);
@@ -568,6 +576,7 @@ class Encoder {
       if (p.is_false()) return p;
       m = m && p;
     }
+    in_allow_ = st.allow;
     for (const auto& c : st.conditions) m = m && Condition(c, variables);
     return m;
   }
@@ -738,6 +747,8 @@ class Encoder {
   std::map<std::string, KeyVars> keys_;
   std::map<std::string, expr> opaque_;
   std::vector<Unknown> unknowns_;
+  bool alphabet_sensitive_ = false;  // see GlobRe
+  bool in_allow_ = true;             // the effect of the statement being encoded
 };
 
 struct ExprLogic {
@@ -756,6 +767,12 @@ Result Finish(Encoder& enc, Sat s, const Request& w, bool replayed) {
   if (s == Sat::kSat && !replayed) {
     r.sat = Sat::kUnknown;
     r.unknowns.push_back({"the solver's witness does not replay concretely", {}});
+    return r;
+  }
+  if (s == Sat::kUnsat && enc.alphabet_sensitive_) {
+    r.sat = Sat::kUnknown;
+    r.unknowns.push_back({"the answer may depend on characters outside printable ASCII, which the solver's "
+                          "alphabet leaves out ('?' or an excluding pattern)", {}});
     return r;
   }
   r.sat = s;

@@ -67,6 +67,37 @@ TEST_CASE("glob: * spans anything, ? one character, case by flag", "[iam]") {
   // Substituted text is literal: a protected '*' matches only '*'.
   CHECK(Glob(std::string("home/") + kLiteralStar, "home/*"));
   CHECK_FALSE(Glob(std::string("home/") + kLiteralStar, "home/bob"));
+  // '?' is one character, whatever its UTF-8 length.
+  CHECK(Glob("?", "\xC3\xA9"));
+  CHECK(Glob("?", "\xF0\x9F\x98\x80"));
+  CHECK_FALSE(Glob("??", "\xC3\xA9"));
+  CHECK(Glob("a?c", "a\xE2\x82\xAC" "c"));
+  CHECK(Glob("*?", "\xC3\xA9"));
+  CHECK(Glob("*\xC3\xA9", "x\xC3\xA9"));
+}
+
+TEST_CASE("The solver says unknown, not no, when characters outside its alphabet could decide", "[iam][smt]") {
+  // StringLike "?" with every printable ASCII character excluded: only a
+  // non-ASCII tag value (allowed by AWS) is let in.
+  std::string excluded;
+  for (char c = ' '; c <= '~'; ++c) {
+    if (c == '*' || c == '?' || c == '$') continue;
+    std::string v(1, c);
+    if (c == '"' || c == '\\') v = "\\" + v;
+    excluded += (excluded.empty() ? "\"" : ",\"") + v + "\"";
+  }
+  excluded += R"(,"${*}","${?}","${$}")";
+  Model m;
+  CollectingSink sink;
+  testing::LoadString(m, sink, Stmt(R"({"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringLike":{"aws:PrincipalTag/x":"?"},"StringNotLike":{"aws:PrincipalTag/x":[)" + excluded + "]}}}"));
+  REQUIRE(m.iam_policies.size() == 1);
+  Request req;
+  req.action = "s3:GetObject";
+  req.resource = "arn:aws:s3:::b/k";
+  req.context["aws:principaltag/x"] = {"\xC3\xA9"};
+  CHECK(smt::DocumentDecision(m.iam_policies[0].document, PolicyRole::kIdentity, req) == Decision::kAllow);
+  auto r = smt::GrantsAccess(m.iam_policies[0].document, PolicyRole::kIdentity, {"s3:GetObject"}, {}, {});
+  CHECK(r.sat != smt::Sat::kUnsat);
 }
 
 TEST_CASE("ARN matching is per segment; the resource part is one glob", "[iam]") {
