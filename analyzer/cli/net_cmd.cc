@@ -108,7 +108,6 @@ struct Matrix {
 
 Matrix MatrixLines(net::Engine& e) {
   Matrix mx;
-  auto m = e.ClassMatrix();
   const std::size_t n = e.class_count();
   const auto& eps = e.endpoints();
   auto& ct = e.conns();
@@ -118,7 +117,36 @@ Matrix MatrixLines(net::Engine& e) {
     else if (eps[i].kind == net::EndpointKind::kExternal)
       (eps[i].range.family == 4 ? v4 : v6)[eps[i].source_side ? 0 : 1].push_back(i);
   }
-  auto cell = [&](std::uint32_t s, std::uint32_t d) { return m[eps[s].cls * n + eps[d].cls]; };
+  // Only the cells a line can come from are kept: whole rows of pod
+  // classes, and the pod columns of address classes (never the dense
+  // classes x classes matrix, which for thousands of address ranges took
+  // gigabytes).
+  std::vector<std::int32_t> pod_col(n, -1);
+  std::uint32_t pod_classes = 0;
+  for (std::uint32_t p : pods)
+    if (pod_col[eps[p].cls] < 0) pod_col[eps[p].cls] = static_cast<std::int32_t>(pod_classes++);
+  std::vector<std::vector<ConnTable::Id>> rows(n);
+  e.ClassRows([&](std::uint32_t src, const std::vector<ConnTable::Id>& row) {
+    if (pod_col[src] >= 0) {
+      rows[src] = row;
+      return;
+    }
+    std::vector<ConnTable::Id> cols(pod_classes, ConnTable::kNone);
+    bool any = false;
+    for (std::uint32_t c = 0; c < n; ++c)
+      if (pod_col[c] >= 0 && row[c] != ConnTable::kNone) {
+        cols[static_cast<std::size_t>(pod_col[c])] = row[c];
+        any = true;
+      }
+    if (any) rows[src] = std::move(cols);
+  });
+  auto cell = [&](std::uint32_t s, std::uint32_t d) -> ConnTable::Id {
+    const auto& row = rows[eps[s].cls];
+    if (row.empty()) return ConnTable::kNone;
+    if (pod_col[eps[s].cls] >= 0) return row[eps[d].cls];
+    std::int32_t col = pod_col[eps[d].cls];
+    return col < 0 ? ConnTable::kNone : row[static_cast<std::size_t>(col)];
+  };
   auto& names = mx.names;
   names.resize(eps.size());
   for (std::uint32_t i = 0; i < eps.size(); ++i) names[i] = eps[i].Display();
@@ -141,7 +169,7 @@ Matrix MatrixLines(net::Engine& e) {
     sorted_pods.push_back(i);
   }
   for (std::uint32_t s : sorted_pods) {
-    const ConnTable::Id* row = &m[eps[s].cls * n];
+    const ConnTable::Id* row = rows[eps[s].cls].data();
     for (std::uint32_t d : sorted_pods)
       if (rank[s] != rank[d])
         if (auto c = row[eps[d].cls]; c != ConnTable::kNone) mx.pod_lines.push_back({s, d, c});
