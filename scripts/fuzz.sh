@@ -1,16 +1,27 @@
 #!/usr/bin/env bash
-# Builds the loader fuzzer with clang (ASan + UBSan + libFuzzer) in
-# build-fuzz/ and runs it for SECONDS (default 60) on tests/fuzz/corpus.
-# New inputs go to build-fuzz/corpus, never into the repository.
+# Builds the libFuzzer targets with clang in build-fuzz/, every library of
+# the project instrumented for coverage (-fsanitize=fuzzer-no-link) and for
+# ASan + UBSan, then runs TARGET (loader, json or iam_policy; default
+# loader) for SECONDS (default 60) on its seed corpus tests/fuzz/corpus*.
+# New inputs go to build-fuzz/corpus-TARGET, never into the repository.
+# Usage: scripts/fuzz.sh [TARGET] [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SECONDS_TO_RUN=${1:-60}
+TARGET=${1:-loader}
+SECONDS_TO_RUN=${2:-60}
+case "$TARGET" in
+  loader) SEEDS=tests/fuzz/corpus ;;
+  json) SEEDS=tests/fuzz/corpus-json ;;
+  iam_policy) SEEDS=tests/fuzz/corpus-iam ;;
+  *) echo "fuzz: unknown target '$TARGET' (loader, json, iam_policy)"; exit 2 ;;
+esac
 command -v clang++ > /dev/null || { echo "fuzz: clang++ is not installed (apt-get install clang)"; exit 2; }
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DGRANTPATH_BUILD_FUZZ=ON -DGRANTPATH_BUILD_TESTS=OFF -DGRANTPATH_BUILD_BENCH=OFF \
-  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" > /dev/null
-cmake --build build-fuzz --target grantpath_loader_fuzz -j"$(nproc)"
-mkdir -p build-fuzz/corpus
-./build-fuzz/tests/fuzz/grantpath_loader_fuzz build-fuzz/corpus tests/fuzz/corpus \
+  -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" \
+  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" > /dev/null
+cmake --build build-fuzz --target "grantpath_${TARGET}_fuzz" -j"$(nproc)"
+mkdir -p "build-fuzz/corpus-$TARGET"
+./build-fuzz/tests/fuzz/grantpath_"${TARGET}"_fuzz "build-fuzz/corpus-$TARGET" "$SEEDS" \
   -max_total_time="$SECONDS_TO_RUN" -max_len=65536 -timeout=10 -rss_limit_mb=4096 \
-  -artifact_prefix=build-fuzz/
+  -artifact_prefix="build-fuzz/$TARGET-" -print_final_stats=1
