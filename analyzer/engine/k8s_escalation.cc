@@ -1,8 +1,6 @@
 #include "engine/k8s_escalation.h"
 
 #include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/breadth_first_search.hpp>
-#include <boost/graph/reverse_graph.hpp>
 #include <algorithm>
 #include <set>
 #include <unordered_map>
@@ -44,8 +42,6 @@ struct EscalationGraph::Impl {
   const Model* model = nullptr;
   std::unordered_map<std::string, std::size_t> ids;  // node key -> vertex
   std::size_t admin = 0;
-  // Per target vertex: the first edge toward it from each vertex (BFS tree).
-  std::map<std::size_t, std::vector<std::optional<std::size_t>>> next_edge;
   std::map<std::string, std::size_t> targets;  // target name -> vertex
   std::vector<G::edge_descriptor> edge_of;            // by edge index
 
@@ -250,53 +246,6 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
     }
   }
 
-  // One BFS per target over reversed edges: the tree edge into each vertex
-  // is its first step toward the target.
-  std::size_t n = boost::num_vertices(I.g);
-  auto rg = boost::make_reverse_graph(I.g);
-  struct Recorder : boost::default_bfs_visitor {
-    std::vector<std::optional<std::size_t>>* next;
-    const G* g;
-    void tree_edge(boost::reverse_graph<G>::edge_descriptor re, const boost::reverse_graph<G>&) const {
-      G::edge_descriptor e = re.underlying_descx;
-      (*next)[boost::source(e, *g)] = boost::get(boost::edge_index, *g, e);
-    }
-  };
-  for (const auto& [name, t] : I.targets) {
-    auto& next = I.next_edge[t];
-    next.assign(n, std::nullopt);
-    Recorder rec;
-    rec.next = &next;
-    rec.g = &I.g;
-    std::vector<boost::default_color_type> colors(n);
-    boost::breadth_first_search(
-        rg, t,
-        boost::visitor(rec).color_map(boost::make_iterator_property_map(
-            colors.begin(), boost::get(boost::vertex_index, rg))));
-  }
-}
-
-std::optional<std::vector<EscalationStep>> EscalationGraph::PathToAdmin(const SubjectKey& start) const {
-  return PathToTarget(start, "admin");
-}
-
-std::optional<std::vector<EscalationStep>> EscalationGraph::PathToTarget(
-    const SubjectKey& start, const std::string& target) const {
-  const Impl& I = *impl_;
-  auto t = I.targets.find(target);
-  auto it = I.ids.find(Impl::Key(start));
-  if (t == I.targets.end() || it == I.ids.end()) return std::nullopt;
-  const auto& next = I.next_edge.at(t->second);
-  std::size_t v = it->second;
-  std::vector<EscalationStep> steps;
-  while (v != t->second) {
-    if (!next[v]) return std::nullopt;
-    std::size_t idx = *next[v];
-    steps.push_back({I.info[idx].Text(*I.model), I.info[idx].where});
-    v = boost::target(I.edge_of[idx], I.g);
-    if (steps.size() > I.info.size()) return std::nullopt;  // cannot happen on a BFS tree
-  }
-  return steps;
 }
 
 void EscalationGraph::ForEachEdge(

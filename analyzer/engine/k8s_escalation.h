@@ -1,5 +1,5 @@
-// Escalation paths between Kubernetes subjects: who can become whom, and
-// the shortest way from a subject to cluster-admin power.
+// The escalation model between Kubernetes subjects: who can become whom,
+// and who holds cluster-admin power or an escalation target.
 //
 // Edges (each with the binding that grants it):
 //   create/patch pods or controllers in NS -> every service account of NS
@@ -15,8 +15,8 @@
 //     escalate with update/patch on clusterroles, cluster-wide -> admin;
 //   a service account -> its implicit groups, a user -> system:authenticated;
 //   cluster-admin equivalents and Group system:masters -> admin.
-// The search is one breadth-first search from "admin" over reversed edges
-// (Boost.Graph), so every subject's shortest path comes at once.
+// The model publishes its edges into the shared access graph
+// (engine/graph_publish.h), where the path module searches them.
 #pragma once
 
 #include <functional>
@@ -39,15 +39,6 @@ struct EscalationStep {
 class EscalationGraph {
  public:
   explicit EscalationGraph(const AnalysisContext& ctx);
-
-  /// The shortest chain of steps from `start` to cluster-admin power, or
-  /// nullopt when there is none. Empty for cluster-admin equivalents.
-  std::optional<std::vector<EscalationStep>> PathToAdmin(const SubjectKey& start) const;
-
-  /// The same toward one of the escalation targets of the options (a
-  /// capability held cluster-wide, or cluster-admin, which holds them all).
-  std::optional<std::vector<EscalationStep>> PathToTarget(const SubjectKey& start,
-                                                          const std::string& target) const;
 
   /// Every edge of the escalation model, in insertion order, with its
   /// ends as node keys: "admin", "target|NAME", "KIND|NS|NAME" for

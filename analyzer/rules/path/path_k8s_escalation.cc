@@ -1,7 +1,9 @@
 // path-k8s-escalation: see docs/rules/path-k8s-escalation.md
 #include <set>
 
+#include "engine/graph_publish.h"
 #include "engine/k8s_escalation.h"
+#include "rules/path/path_findings.h"
 #include "rules/rbac/rbac_findings.h"
 #include "rules/registry.h"
 
@@ -23,7 +25,30 @@ class PathEscalation final : public Rule {
   const RuleInfo& info() const override { return kInfo; }
   void Check(const AnalysisContext& ctx, FindingSink& out) const override {
     const Model& m = ctx.model();
-    rbac::EscalationGraph graph(ctx);
+    // Paths on the shared access graph, through the RBAC model's edges only
+    // (paths that leave the cluster are path-k8s-to-cloud-admin's and
+    // path-cloud-to-cluster-admin's).
+    const AccessGraph& g = ctx.Access();
+    auto rbac_only = [&](std::size_t e) {
+      AccessEdgeKind k = g.edge(e).kind;
+      return (k == AccessEdgeKind::kCanActAs || k == AccessEdgeKind::kMemberOf || k == AccessEdgeKind::kHolds) &&
+             g.node(g.edge_source(e)).kind != AccessNodeKind::kAwsPrincipal;
+    };
+    std::map<std::string, std::vector<std::optional<std::size_t>>> toward;
+    auto path_to = [&](const SubjectKey& who, const std::string& target) -> std::optional<std::vector<rbac::EscalationStep>> {
+      auto t = g.Find(target);
+      auto from = g.Find(K8sSubjectNodeId(who));
+      if (!t || !from) return std::nullopt;
+      auto it = toward.find(target);
+      if (it == toward.end()) it = toward.emplace(target, ShortestToward(g, *t, rbac_only)).first;
+      if (!it->second[*from]) return std::nullopt;
+      std::vector<rbac::EscalationStep> steps;
+      for (const auto& st : FollowPath(g, *from, it->second).steps) {
+        const AccessEdge& e = g.edge(st.edge);
+        steps.push_back({e.witness, e.locations.empty() ? SourceRange{} : e.locations.front()});
+      }
+      return steps;
+    };
     // Start points: every subject named in a binding of the input.
     std::map<SubjectKey, SourceRange> starts;
     for (const auto& b : m.k8s_bindings) {
@@ -37,12 +62,12 @@ class PathEscalation final : public Rule {
     }
     for (const auto& [who, first_seen] : starts) {
       if (ctx.IsClusterAdmin(who) || (who.kind == "Group" && who.name == "system:masters")) continue;
-      if (auto path = graph.PathToAdmin(who); path && !path->empty()) {
+      if (auto path = path_to(who, kClusterAdminNode); path && !path->empty()) {
         Report(ctx, who, first_seen, *path, "", out);
         continue;  // cluster-admin implies every other target
       }
       for (const auto& target : ctx.options().escalation_targets) {
-        auto path = graph.PathToTarget(who, target);
+        auto path = path_to(who, target);
         // One step means the subject holds the capability itself: that is
         // the capability rule's finding, not a path.
         if (path && path->size() > 1) Report(ctx, who, first_seen, *path, target, out);
