@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 id=${1:?usage: scripts/new_rule.sh <id>}
-[[ $id =~ ^(rbac|iam|netpol|path)-[a-z0-9]+(-[a-z0-9]+)*$ ]] || { echo "id must be kebab-case with a domain prefix (rbac-, iam-, netpol-, path-)"; exit 2; }
+[[ $id =~ ^(rbac|iam|netpol|path|k8s|aws|compose|overlay|cilium|calico)-[a-z0-9]+(-[a-z0-9]+)*$ ]] || { echo "id must be kebab-case with a domain prefix (rbac-, iam-, netpol-, path-)"; exit 2; }
 domain=${id%%-*}
 file=${id//-/_}
 factory="Make$(echo "$id" | awk -F- '{for (i=1;i<=NF;i++) printf toupper(substr($i,1,1)) substr($i,2)}')"

@@ -37,6 +37,7 @@ const char* AccessEdgeKindName(AccessEdgeKind k) {
     case AccessEdgeKind::kWorkloadIdentity: return "workload-identity";
     case AccessEdgeKind::kReaches: return "reaches";
     case AccessEdgeKind::kEscapesTo: return "escapes-to";
+    case AccessEdgeKind::kInstanceMetadata: return "instance-metadata";
   }
   return "can-act-as";
 }

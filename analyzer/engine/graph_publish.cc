@@ -5,6 +5,8 @@
 
 #include "engine/iam_eval.h"
 #include "engine/k8s_escalation.h"
+#include "engine/k8s_escape.h"
+#include "engine/net.h"
 
 namespace grantpath {
 namespace {
@@ -40,10 +42,12 @@ class Publisher {
                                 "cluster-admin (every permission in the cluster)");
     Rbac();
     Workloads();
+    Escapes();
     if (!m_.iam_principals.empty()) {
       Iam();
       Irsa();
       AwsAuth();
+      NodeRole();
     }
     OtherClouds();
     g_.Freeze();
@@ -101,11 +105,96 @@ class Publisher {
       if (auto it = sa_index_.find({w.meta.ns, w.service_account}); it != sa_index_.end())
         sa_mount = m_.k8s_service_accounts[it->second].automount_token;
       bool mounted = w.automount_token.value_or(sa_mount.value_or(true));
+      // Whoever can exec into its pods (the escalation model's step) acts
+      // from inside them: escapes, instance metadata.
+      for (const std::string& ns : {w.meta.ns, std::string()})
+        if (auto hub = g_.Find("k8s-step:exec|" + ns))
+          g_.AddEdge(*hub, wl,
+                     AccessEdge{AccessEdgeKind::kCanActAs,
+                                "exec into a pod of " + w.kind + " '" + w.meta.ns + "/" + w.meta.name + "'",
+                                Locs(w.meta.where), ""});
       g_.AddEdge(wl, Subject(sa),
                  AccessEdge{AccessEdgeKind::kRunsAs,
                             "runs as " + sa.Display() +
                                 (mounted ? ", its token mounted" : ", its API token not mounted (a projected IRSA token still is)"),
                             Locs(w.service_account_where.file ? w.service_account_where : w.meta.where), ""});
+    }
+  }
+
+  // The node a workload's pods run on: named when a Pod gives
+  // spec.nodeName, otherwise "node:*" (any node: manifests do not say).
+  Id NodeOf(const k8s::Workload& w) {
+    if (!w.node_name.empty())
+      return g_.AddNode(AccessNodeKind::kNode, "node:" + w.node_name, "node '" + w.node_name + "'");
+    return g_.AddNode(AccessNodeKind::kNode, "node:*", "a node (any: the input does not say where pods run)");
+  }
+
+  // Container escapes (KubeHound's escape edges), and what a node holds:
+  // the service account tokens of the pods that run on it.
+  void Escapes() {
+    bool any = false;
+    for (const auto& w : m_.k8s_workloads) {
+      auto escapes = k8s::ContainerEscapes(w);
+      if (escapes.empty()) continue;
+      any = true;
+      Id wl = *g_.Find(WorkloadNodeId(w));
+      Id node = NodeOf(w);
+      for (const auto& e : escapes)
+        g_.AddEdge(wl, node, AccessEdge{AccessEdgeKind::kEscapesTo, e.technique + ": " + e.text, Locs(e.where), ""});
+    }
+    if (!any) return;
+    // Tokens on the node: the kubelet mounts every pod's token, and its own
+    // credentials (the Node authorizer) may request them.
+    for (const auto& w : m_.k8s_workloads) {
+      Id node = NodeOf(w);
+      Id any_node = g_.AddNode(AccessNodeKind::kNode, "node:*", "a node (any: the input does not say where pods run)");
+      SubjectKey sa{"ServiceAccount", w.meta.ns, w.service_account};
+      for (Id n : {node, any_node})
+        g_.AddEdge(n, Subject(sa),
+                   AccessEdge{AccessEdgeKind::kCanActAs,
+                              "read the token of " + sa.Display() + " from a pod of " + w.kind + " '" + w.meta.ns + "/" +
+                                  w.meta.name + "' on the node",
+                              Locs(w.meta.where),
+                              w.node_name.empty() ? "the pod may be scheduled on that node (scheduling is not in the input)" : ""});
+    }
+  }
+
+  // The node instance role: aws-auth maps it to system:nodes. A node (after
+  // an escape) gets its credentials from instance metadata; so does a pod
+  // whose egress allows 169.254.169.254:80, when the metadata hop limit lets
+  // it (not in any export).
+  void NodeRole() {
+    std::vector<std::pair<std::size_t, SourceRange>> roles;
+    for (const auto& a : m_.k8s_aws_auth) {
+      if (a.kind != k8s::AwsAuthEntry::Kind::kRole) continue;
+      if (std::find(a.groups.begin(), a.groups.end(), "system:nodes") == a.groups.end()) continue;
+      if (auto p = FindMapped(a.arn)) roles.push_back({*p, a.where});
+    }
+    if (roles.empty() || m_.k8s_workloads.empty()) return;
+    Id any_node = g_.AddNode(AccessNodeKind::kNode, "node:*", "a node (any: the input does not say where pods run)");
+    for (const auto& [r, where] : roles)
+      g_.AddEdge(any_node, Principal(r),
+                 AccessEdge{AccessEdgeKind::kInstanceMetadata,
+                            "the node's instance profile role, from instance metadata (aws-auth maps it to system:nodes)",
+                            Locs(where), ""});
+    net::Engine& e = ctx_.Net();
+    auto md = e.ExternalOverlapping(*net::ParseCidr("169.254.169.254"), false);
+    if (md.empty()) return;
+    for (std::uint32_t ep = 0; ep < e.endpoints().size(); ++ep) {
+      const auto& endpoint = e.endpoints()[ep];
+      if (endpoint.kind != net::EndpointKind::kPod) continue;
+      if (!e.conns().Get(e.Allowed(ep, md.front())).Contains(net::kTCP, 80)) continue;
+      for (std::uint32_t wi : endpoint.workloads) {
+        const auto& w = m_.k8s_workloads[wi];
+        for (const auto& [r, where] : roles)
+          g_.AddEdge(*g_.Find(WorkloadNodeId(w)), Principal(r),
+                     AccessEdge{AccessEdgeKind::kInstanceMetadata,
+                                "egress to 169.254.169.254:80 is allowed: the node's instance role from instance metadata",
+                                {w.meta.where, where},
+                                w.host_network ? ""
+                                               : "the metadata hop limit lets pod traffic through (it is not in any "
+                                                 "export; IMDSv2 with hop limit 1 stops pods that do not use hostNetwork)"});
+      }
     }
   }
 

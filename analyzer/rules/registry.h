@@ -22,6 +22,7 @@ std::unique_ptr<Rule> MakeIamPrivilegeEscalation();
 std::unique_ptr<Rule> MakeIamPublicAccess();
 std::unique_ptr<Rule> MakeIamUnknownAction();
 std::unique_ptr<Rule> MakeIamUnrestrictedDataAccess();
+std::unique_ptr<Rule> MakeK8sContainerEscape();
 std::unique_ptr<Rule> MakeNetpolDeadPolicy();
 std::unique_ptr<Rule> MakeNetpolEgressInternetAllPorts();
 std::unique_ptr<Rule> MakeNetpolEgressNotIsolated();

@@ -47,6 +47,7 @@ enum class AccessEdgeKind : std::uint8_t {
   kWorkloadIdentity,  // a GKE / Azure workload identity annotation
   kReaches,           // network: the source can open a connection to the target
   kEscapesTo,         // a workload can take over its node
+  kInstanceMetadata,  // a node, or a pod whose egress allows it, gets the instance role
 };
 
 const char* AccessNodeKindName(AccessNodeKind k);

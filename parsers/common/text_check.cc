@@ -49,7 +49,8 @@ inline bool PlainAscii8(const char* p) {
 
 }  // namespace
 
-std::optional<std::string> CheckText(std::string_view text, FileId file, DiagnosticSink& sink) {
+std::optional<std::string> CheckText(std::string_view text, FileId file, DiagnosticSink& sink,
+                                     std::uint32_t line_offset) {
   std::size_t i = 0;
   const std::size_t n = text.size();
   // Fast path: skip plain ASCII eight bytes at a time, check the rest.
@@ -97,6 +98,7 @@ std::optional<std::string> CheckText(std::string_view text, FileId file, Diagnos
   };
   if (nuls) {
     SourcePos p = PositionOf(text, first_nul);
+    p.line += line_offset;
     sink.Error("nul-byte",
                "NUL byte in the file" + more(nuls, "NUL bytes") +
                    "; YAML and JSON forbid it: NUL bytes are ignored and the rest of the file is analyzed",
@@ -106,6 +108,7 @@ std::optional<std::string> CheckText(std::string_view text, FileId file, Diagnos
     static const char kHex[] = "0123456789abcdef";
     std::string byte = {'0', 'x', kHex[invalid_byte >> 4], kHex[invalid_byte & 15]};
     SourcePos p = PositionOf(text, first_invalid);
+    p.line += line_offset;
     sink.Error("invalid-utf8",
                "invalid UTF-8 (byte " + byte + ")" + more(invalid, "invalid bytes") +
                    "; each is read as U+FFFD and the rest of the file is analyzed",

@@ -25,6 +25,7 @@ std::size_t Utf8SequenceLength(std::string_view text, std::size_t i);
 /// each with the count of the others, and returns a copy without the NUL
 /// bytes and with each invalid byte replaced by U+FFFD, so the rest of the
 /// file is still analyzed and every line keeps its number.
-std::optional<std::string> CheckText(std::string_view text, FileId file, DiagnosticSink& sink);
+std::optional<std::string> CheckText(std::string_view text, FileId file, DiagnosticSink& sink,
+                                     std::uint32_t line_offset = 0);
 
 }  // namespace grantpath::parsers

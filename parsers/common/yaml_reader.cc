@@ -1,6 +1,7 @@
 // ParseYaml: dispatches to the configured YAML backend, and resumes after
 // a syntax error at the next document marker.
 #include "common/doc.h"
+#include "common/text_check.h"
 #include "common/yaml_backend.h"
 
 namespace grantpath::parsers {
@@ -45,6 +46,11 @@ std::size_t NextMarker(std::string_view text, std::size_t from) {
 
 std::size_t ParseYaml(std::string_view text, FileId file, const ParseLimits& limits,
                       DiagnosticSink& sink, const DocumentCallback& on_doc) {
+  // Every caller gets the byte check (libfyaml 0.7.12 loops forever on a
+  // directive followed by invalid UTF-8): files were checked when loaded
+  // (a no-op here), YAML embedded in strings and intents files were not.
+  std::optional<std::string> repaired = CheckText(text, file, sink, limits.line_offset);
+  if (repaired) text = *repaired;
   std::size_t delivered = 0;
   ParseLimits piece_limits = limits;
   std::string_view rest = text;

@@ -837,6 +837,23 @@ class ObjectParser {
       w.automount_token = f.Bool(*pod_spec, "automountServiceAccountToken");
       w.host_network = f.Bool(*pod_spec, "hostNetwork").value_or(false);
       if (const DocNode* hn = pod_spec->Find("hostNetwork")) w.host_network_where = At(file_, hn->pos);
+      w.host_pid = f.Bool(*pod_spec, "hostPID").value_or(false);
+      if (const DocNode* n = pod_spec->Find("hostPID")) w.host_pid_where = At(file_, n->pos);
+      w.host_ipc = f.Bool(*pod_spec, "hostIPC").value_or(false);
+      if (const DocNode* n = pod_spec->Find("hostIPC")) w.host_ipc_where = At(file_, n->pos);
+      w.node_name = f.Str(*pod_spec, "nodeName").value_or("");
+      // hostPath volumes by name, for the containers' volumeMounts.
+      std::map<std::string, std::pair<std::string, SourceRange>> host_volumes;
+      if (const DocNode* vols = pod_spec->Find("volumes"); vols && vols->is_seq()) {
+        for (const DocNode& v : vols->items) {
+          if (!v.is_map()) continue;
+          const DocNode* hp = v.Find("hostPath");
+          const DocNode* name = v.Find("name");
+          if (!hp || !hp->is_map() || !name || !name->is_scalar()) continue;
+          if (const DocNode* path = hp->Find("path"); path && path->is_scalar())
+            host_volumes[name->text] = {path->text, At(file_, path->pos)};
+        }
+      }
       for (const char* key : {"initContainers", "containers"}) {
         const DocNode* cs = f.Seq(*pod_spec, key);
         if (cs == nullptr) continue;
@@ -861,6 +878,32 @@ class ObjectParser {
               cp.port = static_cast<std::int32_t>(f.Int(p, "containerPort").value_or(0));
               cp.protocol = f.Str(p, "protocol").value_or("TCP");
               ct.ports.push_back(std::move(cp));
+            }
+          }
+          if (const DocNode* sc = c.Find("securityContext"); sc && sc->is_map()) {
+            if (const DocNode* pr = sc->Find("privileged"); pr && ScalarBool(*pr) == true) {
+              ct.privileged = true;
+              ct.privileged_where = At(file_, pr->pos);
+            }
+            if (const DocNode* caps = sc->Find("capabilities"); caps && caps->is_map())
+              if (const DocNode* add = caps->Find("add"); add && add->is_seq())
+                for (const DocNode& cap : add->items) {
+                  if (!cap.is_scalar()) continue;
+                  std::string name = cap.text;
+                  for (auto& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+                  if (name.rfind("CAP_", 0) == 0) name = name.substr(4);
+                  ct.added_capabilities.push_back({name, At(file_, cap.pos)});
+                }
+          }
+          if (const DocNode* mounts = c.Find("volumeMounts"); mounts && mounts->is_seq()) {
+            for (const DocNode& vm : mounts->items) {
+              if (!vm.is_map()) continue;
+              const DocNode* name = vm.Find("name");
+              if (!name || !name->is_scalar()) continue;
+              auto it = host_volumes.find(name->text);
+              if (it == host_volumes.end()) continue;
+              const DocNode* ro = vm.Find("readOnly");
+              ct.host_paths.push_back({it->second.first, ro && ScalarBool(*ro) == true, it->second.second});
             }
           }
           w.containers.push_back(std::move(ct));

@@ -31,7 +31,7 @@ class PathK8sToCloudAdmin final : public Rule {
       if (n.kind != AccessNodeKind::kK8sSubject || !next[v]) continue;
       if (n.id == "group:system:masters") continue;
       AccessPath path = FollowPath(g, v, next);
-      if (path.steps.empty() || !PathUses(g, path, AccessEdgeKind::kIrsa)) continue;
+      if (path.steps.empty()) continue;
       // Start points: subjects the input names, not Kubernetes' own
       // controllers (their first step comes from the built-in defaults).
       const AccessEdge& first = g.edge(path.steps.front().edge);

@@ -109,11 +109,24 @@ struct ContainerPort {
   SourceRange where;
 };
 
+/// A hostPath volume as one container mounts it.
+struct HostPathMount {
+  std::string path;       // the volume's hostPath.path, as written
+  bool read_only = false; // the volumeMount's readOnly
+  SourceRange where;      // the volume's hostPath
+};
+
 struct Container {
   std::string name;
   std::string image;
   std::vector<ContainerPort> ports;
   SourceRange where;
+  /// securityContext.privileged: true, with its location (unknown when not).
+  bool privileged = false;
+  SourceRange privileged_where;
+  /// securityContext.capabilities.add, upper-cased without a CAP_ prefix.
+  std::vector<Located<std::string>> added_capabilities;
+  std::vector<HostPathMount> host_paths;
 };
 
 /// A Pod or the pod template of a controller (Deployment, StatefulSet,
@@ -127,6 +140,11 @@ struct Workload {
   std::optional<bool> automount_token;
   bool host_network = false;
   SourceRange host_network_where;
+  bool host_pid = false;  // spec.hostPID
+  SourceRange host_pid_where;
+  bool host_ipc = false;  // spec.hostIPC
+  SourceRange host_ipc_where;
+  std::string node_name;  // spec.nodeName, when the input gives it
   std::vector<Container> containers;  // init containers included
   /// For Pods: the controller in metadata.ownerReferences (kind and name),
   /// empty when the pod has none; and status.podIPs / podIP when given.
