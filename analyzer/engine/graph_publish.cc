@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "engine/aws_auth.h"
 #include "engine/iam_eval.h"
 #include "engine/k8s_escalation.h"
 #include "engine/k8s_escape.h"
@@ -307,7 +308,12 @@ class Publisher {
                                       WebIdentityText(prs[r].arn, "system:serviceaccount:" + ns + ":*"),
                                   StatementLocs(ev->statements), assumption});
         for (const auto& [ns, name] : cands) {
-          auto ev = AdmitsWebIdentity(r, federated, issuer, ns, name);
+          std::string aud = "sts.amazonaws.com";
+          if (auto it = sa_index_.find({ns, name}); it != sa_index_.end()) {
+            const auto& ann = m_.k8s_service_accounts[it->second].meta.annotations;
+            if (auto a = ann.find("eks.amazonaws.com/audience"); a != ann.end() && !a->second.empty()) aud = a->second;
+          }
+          auto ev = AdmitsWebIdentity(r, federated, issuer, ns, name, aud);
           if (!ev) continue;
           std::vector<SourceRange> locs = StatementLocs(ev->statements);
           bool is_annotated = false;
@@ -353,21 +359,9 @@ class Publisher {
 
   std::optional<iam::Evaluation> AdmitsWebIdentity(std::size_t role, const std::string& federated,
                                                    const std::string& issuer, const std::string& ns,
-                                                   const std::string& name) {
-    iam::Request req;
-    req.caller.kind = iam::Caller::Kind::kFederated;
-    req.caller.value = federated;
-    req.caller.account = iam::ArnAccount(federated);
-    req.action = "sts:AssumeRoleWithWebIdentity";
-    req.resource = m_.iam_principals[role].arn;
-    std::string key = issuer;
-    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char ch) { return std::tolower(ch); });
-    req.context[key + ":sub"] = {"system:serviceaccount:" + ns + ":" + name};
-    req.context[key + ":aud"] = {"sts.amazonaws.com"};
-    req.context["aws:federatedprovider"] = {federated};
-    iam::Evaluation ev = iam::Evaluate(ctx_.Iam().account(), req);
-    if (ev.decision != iam::Decision::kAllow) return std::nullopt;
-    return ev;
+                                                   const std::string& name, const std::string& aud = "sts.amazonaws.com") {
+    return WebIdentityAdmits(ctx_.Iam().account(), m_.iam_principals[role].arn, federated, issuer,
+                             "system:serviceaccount:" + ns + ":" + name, aud);
   }
 
   // aws-auth: an IAM role or user becomes a Kubernetes user with groups.
@@ -409,17 +403,20 @@ class Publisher {
       }
   }
 
+  // The principal an aws-auth ARN maps, as aws-iam-authenticator matches:
+  // role paths stripped on both sides, case-insensitive.
   std::optional<std::size_t> FindMapped(const std::string& arn) {
-    const iam::Account& acct = ctx_.Iam().account();
-    if (auto p = acct.FindPrincipal(arn)) return p;
-    // A role ARN with a path in the input, or a path in aws-auth.
-    auto slash = arn.find(":role/");
-    if (slash != std::string::npos) {
-      std::string name = arn.substr(arn.rfind('/') + 1);
-      for (std::size_t i = 0; i < m_.iam_principals.size(); ++i)
-        if (m_.iam_principals[i].type == iam::PrincipalType::kRole && m_.iam_principals[i].name == name &&
-            iam::ArnAccount(m_.iam_principals[i].arn) == iam::ArnAccount(arn))
-          return i;
+    auto lower = [](std::string v) {
+      for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return v;
+    };
+    auto want = awsauth::StripPath(arn);
+    if (!want) return std::nullopt;
+    std::string key = lower(*want);
+    for (std::size_t i = 0; i < m_.iam_principals.size(); ++i) {
+      if (m_.iam_principals[i].type == iam::PrincipalType::kGroup) continue;
+      auto have = awsauth::StripPath(m_.iam_principals[i].arn);
+      if (have && lower(*have) == key) return i;
     }
     return std::nullopt;
   }
@@ -458,6 +455,25 @@ std::string K8sSubjectNodeId(const SubjectKey& s) {
 }
 
 std::string WorkloadNodeId(const k8s::Workload& w) { return w.meta.ns + "/" + w.kind + "/" + w.meta.name; }
+
+std::optional<iam::Evaluation> WebIdentityAdmits(const iam::Account& account, const std::string& role_arn,
+                                                 const std::string& federated, const std::string& issuer,
+                                                 const std::string& sub, const std::string& aud) {
+  iam::Request req;
+  req.caller.kind = iam::Caller::Kind::kFederated;
+  req.caller.value = federated;
+  req.caller.account = iam::ArnAccount(federated);
+  req.action = "sts:AssumeRoleWithWebIdentity";
+  req.resource = role_arn;
+  std::string key = issuer;
+  std::transform(key.begin(), key.end(), key.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  req.context[key + ":sub"] = {sub};
+  req.context[key + ":aud"] = {aud};
+  req.context["aws:federatedprovider"] = {federated};
+  iam::Evaluation ev = iam::Evaluate(account, req);
+  if (ev.decision != iam::Decision::kAllow) return std::nullopt;
+  return ev;
+}
 
 AccessGraph BuildAccessGraph(const AnalysisContext& ctx, DiagnosticSink& sink) {
   return Publisher(ctx, sink).Build();

@@ -33,6 +33,15 @@ std::string WorkloadNodeId(const k8s::Workload& w);  // "NS/KIND/NAME"
 inline constexpr const char* kClusterAdminNode = "cluster-admin";
 inline constexpr const char* kAwsAdminNode = "aws-admin";
 
+/// Whether the role's trust policy admits a web identity token of the OIDC
+/// provider `federated` (its ARN; `issuer` is the host/path after
+/// "oidc-provider/") with subject `sub` and audience `aud`, as the IAM
+/// engine evaluates sts:AssumeRoleWithWebIdentity. The evaluation when it
+/// is allowed, nullopt otherwise.
+std::optional<iam::Evaluation> WebIdentityAdmits(const iam::Account& account, const std::string& role_arn,
+                                                 const std::string& federated, const std::string& issuer,
+                                                 const std::string& sub, const std::string& aud);
+
 /// Builds and freezes the access graph of a context. Diagnostics (an IRSA
 /// annotation whose role the input lacks, an assumed issuer) go to `sink`.
 AccessGraph BuildAccessGraph(const AnalysisContext& ctx, DiagnosticSink& sink);

@@ -236,8 +236,18 @@ class ObjectParser {
     if (!name || name->text != "aws-auth") return;
     std::string nsname = ns && ns->is_scalar() ? ns->text : options_.default_namespace;
     if (nsname != "kube-system") return;
+    // ConfigMap data is a map of strings: one value of another type and the
+    // API server rejects the whole object.
     for (const auto& e : data->entries) {
-      if (!e.value.is_scalar()) continue;
+      if (!e.value.is_scalar()) {
+        sink_.Error("wrong-type",
+                    "aws-auth data." + e.key + " must be a string (write '" + e.key +
+                        ": |' for YAML): the API server rejects this ConfigMap, so nothing is mapped",
+                    At(file_, e.value.pos));
+        return;
+      }
+    }
+    for (const auto& e : data->entries) {
       k8s::AwsAuthEntry::Kind kind;
       if (e.key == "mapRoles") kind = k8s::AwsAuthEntry::Kind::kRole;
       else if (e.key == "mapUsers") kind = k8s::AwsAuthEntry::Kind::kUser;
