@@ -420,6 +420,9 @@ void OidcWithoutSubject(const RuleInfo& info, const AnalysisContext& ctx, Findin
           std::string issuer = v.value;
           if (std::size_t k = issuer.find("oidc-provider/"); k != std::string::npos) issuer = issuer.substr(k + 14);
           else if (issuer.find(":saml-provider/") != std::string::npos) continue;
+          // EKS issuers: iam-irsa-trust-any-serviceaccount reports them with
+          // their Kubernetes meaning (the cluster, or one namespace).
+          if (issuer.find("oidc.eks.") != std::string::npos) continue;
           std::string sub_key = iam::ToLower(issuer + ":sub");
           bool pinned = false;
           for (const auto& c : st.conditions) {
