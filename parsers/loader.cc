@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "aws/eks.h"
 #include "aws/iam_documents.h"
 #include "common/split.h"
 #include "common/text_check.h"
@@ -112,6 +113,7 @@ std::size_t DispatchDocument(DocNode& root, FileId file, const std::string& name
     }
     if (any) return added;
   }
+  if (LooksLikeEks(root)) return ParseEksDocument(root, file, model, sink);
   IamShape shape = DetectIamShape(root);
   if (shape != IamShape::kNone) return ParseIamDocument(root, shape, file, name, model, sink);
   if (options.verbose)

@@ -33,6 +33,7 @@ const char* AccessEdgeKindName(AccessEdgeKind k) {
     case AccessEdgeKind::kRunsAs: return "runs-as";
     case AccessEdgeKind::kCanAssume: return "can-assume";
     case AccessEdgeKind::kIrsa: return "irsa";
+    case AccessEdgeKind::kPodIdentity: return "pod-identity";
     case AccessEdgeKind::kMapsTo: return "maps-to";
     case AccessEdgeKind::kWorkloadIdentity: return "workload-identity";
     case AccessEdgeKind::kReaches: return "reaches";

@@ -113,6 +113,9 @@ void Model::Absorb(Model&& other) {
   for (auto& p : other.k8s_network_policies) AddNetworkPolicy(std::move(p));
   for (auto& o : other.k8s_other) AddOther(std::move(o));
   for (auto& a : other.k8s_aws_auth) k8s_aws_auth.push_back(std::move(a));
+  for (auto& c : other.eks_clusters) eks_clusters.push_back(std::move(c));
+  for (auto& p : other.eks_pod_identities) eks_pod_identities.push_back(std::move(p));
+  for (auto& a : other.eks_access_entries) eks_access_entries.push_back(std::move(a));
   for (auto& s : other.k8s_services) AddService(std::move(s));
   for (auto& i : other.k8s_ingresses) AddIngress(std::move(i));
   for (auto& p : other.k8s_admin_policies) AddAdminPolicy(std::move(p));
@@ -144,7 +147,8 @@ std::size_t Model::AnalyzableCount() const {
   return k8s_roles.size() + k8s_bindings.size() + k8s_service_accounts.size() +
          k8s_namespaces.size() + k8s_workloads.size() + k8s_network_policies.size() +
          k8s_services.size() + k8s_ingresses.size() + k8s_admin_policies.size() +
-         k8s_other.size() + iam_policies.size() +
+         k8s_other.size() + iam_policies.size() + eks_clusters.size() + eks_pod_identities.size() +
+         eks_access_entries.size() +
          iam_principals.size();
 }
 

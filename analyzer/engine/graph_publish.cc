@@ -47,7 +47,9 @@ class Publisher {
     if (!m_.iam_principals.empty()) {
       Iam();
       Irsa();
+      PodIdentity();
       AwsAuth();
+      AccessEntries();
       NodeRole();
     }
     OtherClouds();
@@ -289,9 +291,18 @@ class Publisher {
           }
         }
       for (const auto& [issuer, federated] : providers) {
-        std::string assumption =
-            "the cluster's OIDC issuer is taken to be " + issuer +
-            ", the provider the role's trust names (no `aws eks describe-cluster` output in the input)";
+        // With `aws eks describe-cluster` output, only the clusters' own
+        // issuers count; without it, the trust's provider is assumed to be
+        // the cluster's.
+        std::string assumption;
+        if (!m_.eks_clusters.empty()) {
+          bool ours = false;
+          for (const auto& c : m_.eks_clusters) ours |= c.oidc_issuer == issuer;
+          if (!ours) continue;
+        } else {
+          assumption = "the cluster's OIDC issuer is taken to be " + issuer +
+                       ", the provider the role's trust names (no `aws eks describe-cluster` output in the input)";
+        }
         // The whole cluster first: then namespaces, then single accounts.
         if (auto ev = AdmitsWebIdentity(r, federated, issuer, "grantpath-probe-ns", "grantpath-probe-sa")) {
           g_.AddEdge(Subject({"Group", "", "system:serviceaccounts"}), Principal(r),
@@ -362,6 +373,103 @@ class Publisher {
                                                    const std::string& name, const std::string& aud = "sts.amazonaws.com") {
     return WebIdentityAdmits(ctx_.Iam().account(), m_.iam_principals[role].arn, federated, issuer,
                              "system:serviceaccount:" + ns + ":" + name, aud);
+  }
+
+  // EKS Pod Identity: the association gives the service account the role,
+  // when the role's trust lets pods.eks.amazonaws.com call sts:AssumeRole
+  // and sts:TagSession with the session tags EKS sets.
+  void PodIdentity() {
+    iam::Analysis& ia = ctx_.Iam();
+    for (const auto& a : m_.eks_pod_identities) {
+      auto role = ia.account().RoleByArn(a.role_arn);
+      if (!role) {
+        sink_.Note("cross-domain",
+                   "Pod Identity association for '" + a.ns + "/" + a.service_account + "' names IAM role " + a.role_arn +
+                       ", which the input does not define: whether its trust admits EKS is not known",
+                   a.where);
+        continue;
+      }
+      // The cluster ARN: from describe-cluster, else from the association ARN.
+      std::string cluster_arn;
+      for (const auto& c : m_.eks_clusters)
+        if (c.name == a.cluster) cluster_arn = c.arn;
+      if (cluster_arn.empty() && !a.association_arn.empty()) {
+        auto parts = Split(a.association_arn, ':');
+        if (parts.size() >= 6) cluster_arn = parts[0] + ":" + parts[1] + ":eks:" + parts[3] + ":" + parts[4] + ":cluster/" + a.cluster;
+      }
+      std::vector<iam::StatementRef> used;
+      bool allowed = true;
+      for (const char* action : {"sts:AssumeRole", "sts:TagSession"}) {
+        if (a.disable_session_tags && std::string(action) == "sts:TagSession") continue;
+        iam::Request req;
+        req.caller.kind = iam::Caller::Kind::kService;
+        req.caller.value = "pods.eks.amazonaws.com";
+        req.action = action;
+        req.resource = a.role_arn;
+        req.context = iam::Account::DerivedContext(req.caller);
+        if (!a.disable_session_tags) {
+          req.context["aws:requesttag/kubernetes-namespace"] = {a.ns};
+          req.context["aws:requesttag/kubernetes-service-account"] = {a.service_account};
+          req.context["aws:requesttag/eks-cluster-name"] = {a.cluster};
+          if (!cluster_arn.empty()) req.context["aws:requesttag/eks-cluster-arn"] = {cluster_arn};
+          req.context["aws:tagkeys"] = {"eks-cluster-arn", "eks-cluster-name", "kubernetes-namespace",
+                                        "kubernetes-service-account", "kubernetes-pod-name", "kubernetes-pod-uid"};
+        }
+        if (!cluster_arn.empty()) {
+          req.context["aws:sourcearn"] = {cluster_arn};
+          req.context["aws:sourceaccount"] = {iam::ArnAccount(cluster_arn)};
+        }
+        iam::Evaluation ev = iam::Evaluate(ia.account(), req);
+        if (ev.decision != iam::Decision::kAllow) {
+          allowed = false;
+          break;
+        }
+        used.insert(used.end(), ev.statements.begin(), ev.statements.end());
+      }
+      if (!allowed) continue;
+      std::vector<SourceRange> locs{a.where};
+      for (const auto& l : StatementLocs(used))
+        if (std::find(locs.begin(), locs.end(), l) == locs.end()) locs.push_back(l);
+      g_.AddEdge(Subject({"ServiceAccount", a.ns, a.service_account}), Principal(*role),
+                 AccessEdge{AccessEdgeKind::kPodIdentity,
+                            "EKS Pod Identity association: pods.eks.amazonaws.com assumes " + a.role_arn +
+                                " for the service account's pods (sts:AssumeRole, sts:TagSession)",
+                            locs, ""});
+    }
+  }
+
+  // EKS access entries: the principal becomes a Kubernetes user and groups,
+  // and its access policies grant what they document.
+  void AccessEntries() {
+    for (const auto& e : m_.eks_access_entries) {
+      auto p = FindMapped(e.principal_arn);
+      if (!p) continue;
+      Id from = Principal(*p);
+      std::string user = !e.username.empty() ? e.username : m_.iam_principals[*p].arn;
+      std::string what = "EKS access entry maps " + e.principal_arn + " to";
+      g_.AddEdge(from, Subject({"User", "", user}),
+                 AccessEdge{AccessEdgeKind::kMapsTo, what + " Kubernetes user '" + user + "'", Locs(e.where), ""});
+      for (const auto& grp : e.groups)
+        g_.AddEdge(from, Subject({"Group", "", grp}),
+                   AccessEdge{AccessEdgeKind::kMapsTo, what + " Kubernetes group '" + grp + "'", Locs(e.where), ""});
+      for (const auto& ap : e.policies) {
+        std::string name = ap.policy_arn.substr(ap.policy_arn.rfind('/') + 1);
+        std::vector<std::string> scopes = ap.cluster_scope ? std::vector<std::string>{""} : ap.namespaces;
+        auto grant = [&](Id to, const std::string& means) {
+          g_.AddEdge(from, to, AccessEdge{AccessEdgeKind::kMapsTo, "access policy " + name + " " + means, Locs(ap.where), ""});
+        };
+        if (name == "AmazonEKSClusterAdminPolicy" && ap.cluster_scope) {
+          grant(cluster_admin_, "(cluster-admin, cluster-wide)");
+        } else if (name == "AmazonEKSClusterAdminPolicy" || name == "AmazonEKSAdminPolicy") {
+          for (const auto& ns : scopes) grant(EscalationNode("nsadmin|" + ns), "(admin of " + NsWords(ns) + ")");
+        } else if (name == "AmazonEKSEditPolicy") {
+          for (const auto& ns : scopes) {
+            grant(EscalationNode("create|" + ns), "(edit: create pods in " + NsWords(ns) + ")");
+            grant(EscalationNode("secrets|" + ns), "(edit: read secrets in " + NsWords(ns) + ")");
+          }
+        }
+      }
+    }
   }
 
   // aws-auth: an IAM role or user becomes a Kubernetes user with groups.

@@ -43,6 +43,7 @@ enum class AccessEdgeKind : std::uint8_t {
   kRunsAs,            // a workload runs as its service account
   kCanAssume,         // IAM: identity and trust policy allow sts:AssumeRole
   kIrsa,              // a service account's annotated role admits it (web identity)
+  kPodIdentity,       // an EKS Pod Identity association whose role trusts pods.eks.amazonaws.com
   kMapsTo,            // aws-auth: an IAM principal maps to a Kubernetes user or group
   kWorkloadIdentity,  // a GKE / Azure workload identity annotation
   kReaches,           // network: the source can open a connection to the target

@@ -37,7 +37,7 @@ class PathCloudToClusterAdmin final : public Rule {
       if (path.steps.empty() || !PathUses(g, path, AccessEdgeKind::kMapsTo)) continue;
       Finding f = PathFinding(kInfo, ctx.model(), g, path,
                               n.display + " can become cluster-admin in " + std::to_string(path.steps.size()) +
-                                  " steps: " + PathText(g, path));
+                                  (path.steps.size() == 1 ? " step: " : " steps: ") + PathText(g, path));
       if (!f.primary.known()) continue;
       f.entity = std::string(kInfo.id) + "|" + n.id;
       out.Add(std::move(f));

@@ -42,7 +42,7 @@ class PathK8sToCloudAdmin final : public Rule {
       if (first.kind == AccessEdgeKind::kIrsa && !n.where.known()) continue;
       Finding f = PathFinding(kInfo, m, g, path,
                               n.display + " can obtain AWS admin-equivalent credentials in " +
-                                  std::to_string(path.steps.size()) + " steps: " + PathText(g, path));
+                                  std::to_string(path.steps.size()) + (path.steps.size() == 1 ? " step: " : " steps: ") + PathText(g, path));
       if (!f.primary.known()) continue;
       f.entity = std::string(kInfo.id) + "|" + n.id;
       out.Add(std::move(f));
