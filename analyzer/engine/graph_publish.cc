@@ -5,6 +5,7 @@
 
 #include "engine/aws_auth.h"
 #include "engine/iam_eval.h"
+#include "engine/iam_match.h"
 #include "engine/k8s_escalation.h"
 #include "engine/k8s_escape.h"
 #include "engine/net.h"
@@ -500,15 +501,37 @@ class Publisher {
         if (m_.iam_principals[p].type == iam::PrincipalType::kRole) mapped_roles.insert(p);
       }
     }
-    // Who can assume a mapped role (identity and trust, confirmed).
+    // Who can assume a mapped role (identity and trust, confirmed). Only
+    // principals with an identity statement that may allow sts:AssumeRole on
+    // the role are asked: the others cannot, whatever the trust says.
     const auto& subs = ia.subjects();
-    for (std::size_t role : mapped_roles)
+    for (std::size_t role : mapped_roles) {
+      const std::string& role_arn = m_.iam_principals[role].arn;
+      // Principals the trust names by ARN need no identity allow in the
+      // same account.
+      std::set<std::string> named;
+      if (m_.iam_principals[role].trust_policy)
+        for (const auto& st : m_.iam_policies[*m_.iam_principals[role].trust_policy].document.statements)
+          for (const auto& e : st.principals)
+            for (const auto& v : e.values) named.insert(v.value);
       for (std::size_t s = 0; s < subs.size(); ++s) {
         if (subs[s].kind != iam::Subject::Kind::kPrincipal || subs[s].index == role) continue;
-        if (m_.iam_principals[subs[s].index].type == iam::PrincipalType::kGroup) continue;
-        if (auto grant = ia.Confirm(subs[s], "sts:AssumeRole", {m_.iam_principals[role].arn}))
-          AssumeEdge(subs[s].index, role, *grant);
+        std::size_t p = subs[s].index;
+        if (m_.iam_principals[p].type == iam::PrincipalType::kGroup) continue;
+        bool may = named.count(m_.iam_principals[p].arn) > 0;
+        for (std::size_t pi : ia.account().IdentityPolicies(p)) {
+          for (const auto& st : m_.iam_policies[pi].document.statements) {
+            if (!st.allow || !iam::ActionMatches(st, "sts:AssumeRole")) continue;
+            if (st.not_resource || !st.has_resource) may = true;
+            for (const auto& r : st.resources) may |= iam::HasVariables(r.value) || iam::ArnMatch(r.value, role_arn);
+            if (may) break;
+          }
+          if (may) break;
+        }
+        if (!may) continue;
+        if (auto grant = ia.Confirm(subs[s], "sts:AssumeRole", {role_arn})) AssumeEdge(p, role, *grant);
       }
+    }
   }
 
   // The principal an aws-auth ARN maps, as aws-iam-authenticator matches:
