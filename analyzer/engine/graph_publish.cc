@@ -45,6 +45,7 @@ class Publisher {
     Rbac();
     Workloads();
     Escapes();
+    Internet();
     if (!m_.iam_principals.empty()) {
       Iam();
       Irsa();
@@ -160,6 +161,41 @@ class Publisher {
                                   w.meta.name + "' on the node",
                               Locs(w.meta.where),
                               w.node_name.empty() ? "the pod may be scheduled on that node (scheduling is not in the input)" : ""});
+    }
+  }
+
+  // Internet -> workload: LoadBalancer and NodePort Services, Ingresses and
+  // Routes whose target pods' ingress policies let outside traffic in (the
+  // network engine decides). hostPort and hostNetwork exposure is not
+  // published yet.
+  void Internet() {
+    bool any = !m_.k8s_ingresses.empty();
+    for (const auto& svc : m_.k8s_services) any |= svc.type == "LoadBalancer" || svc.type == "NodePort";
+    if (!any) return;
+    net::Engine& e = ctx_.Net();
+    Id internet = g_.AddNode(AccessNodeKind::kInternet, "internet", "the internet");
+    for (const auto& x : e.InternetExposures()) {
+      std::string via;
+      SourceRange where;
+      if (x.service >= 0) {
+        const auto& svc = m_.k8s_services[static_cast<std::size_t>(x.service)];
+        via = svc.type + " Service '" + svc.meta.ns + "/" + svc.meta.name + "'";
+        where = svc.meta.where;
+      } else {
+        const auto& ing = m_.k8s_ingresses[static_cast<std::size_t>(x.ingress)];
+        via = ing.kind + " '" + ing.meta.ns + "/" + ing.meta.name + "'";
+        where = ing.backends[static_cast<std::size_t>(x.backend)].where;
+      }
+      for (std::uint32_t wi : e.endpoints()[x.endpoint].workloads) {
+        const auto& w = m_.k8s_workloads[wi];
+        auto wl = g_.Find(WorkloadNodeId(w));
+        if (!wl) continue;
+        g_.AddEdge(internet, *wl,
+                   AccessEdge{AccessEdgeKind::kReaches,
+                              "reaches " + w.kind + " '" + w.meta.ns + "/" + w.meta.name + "' through " + via + " on " +
+                                  e.conns().Get(x.conn).Format(),
+                              Locs(where), ""});
+      }
     }
   }
 

@@ -1057,4 +1057,29 @@ std::vector<std::uint32_t> Engine::ExternalOverlapping(const IpRange& r, bool so
   return out;
 }
 
+std::vector<Engine::Exposure> Engine::InternetExposures() {
+  std::vector<Exposure> out;
+  const std::vector<std::uint32_t> sources = Internet(/*source_side=*/true);
+  for (std::size_t si = 0; si < model_.k8s_services.size(); ++si) {
+    const auto& svc = model_.k8s_services[si];
+    if (svc.type != "LoadBalancer" && svc.type != "NodePort") continue;
+    for (auto [ep, ports] : ServiceTargets(svc)) {
+      for (std::uint32_t s : sources) {
+        ConnTable::Id c = conns().Intersect(ports, Allowed(s, ep));
+        if (c == ConnTable::kNone) continue;
+        out.push_back({ep, s, c, static_cast<int>(si), -1, -1});
+        break;  // one witness range per (service, workload)
+      }
+    }
+  }
+  if (ingress_controller() < 0) return out;
+  auto ic = static_cast<std::uint32_t>(ingress_controller());
+  for (const auto& b : IngressBackends()) {
+    ConnTable::Id c = conns().Intersect(b.ports, Allowed(ic, b.dst));
+    if (c == ConnTable::kNone) continue;
+    out.push_back({b.dst, ic, c, -1, static_cast<int>(b.ingress), static_cast<int>(b.backend)});
+  }
+  return out;
+}
+
 }  // namespace grantpath::net

@@ -158,6 +158,23 @@ class Engine {
     ConnTable::Id ports = ConnTable::kNone;
   };
   std::vector<Backend> IngressBackends();
+
+  /// A workload endpoint that outside traffic reaches: through a
+  /// LoadBalancer or NodePort Service (`service` >= 0, from the outside
+  /// address range `source`), or an Ingress or Route backend (`ingress` and
+  /// `backend` >= 0, from the ingress controller), on `conn` (the target
+  /// ports its ingress policies let through). One entry per (Service,
+  /// endpoint) with the first outside range that gets through, and per
+  /// ingress backend.
+  struct Exposure {
+    std::uint32_t endpoint = 0;
+    std::uint32_t source = 0;
+    ConnTable::Id conn = ConnTable::kNone;
+    int service = -1;  // Model::k8s_services index
+    int ingress = -1;  // Model::k8s_ingresses index
+    int backend = -1;  // index in that ingress's backends
+  };
+  std::vector<Exposure> InternetExposures();
   /// Endpoints behind a Service and the target ports of its ports.
   /// Only the Service ports `keep` accepts count (all when empty).
   std::vector<std::pair<std::uint32_t, ConnTable::Id>> ServiceTargets(

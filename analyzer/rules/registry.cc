@@ -30,6 +30,7 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeNetpolRedundantRule());
     r.push_back(MakeNetpolSensitiveNamespaceAccess());
     r.push_back(MakePathCloudToClusterAdmin());
+    r.push_back(MakePathInternetToCloud());
     r.push_back(MakePathK8sEscalation());
     r.push_back(MakePathK8sToCloudAdmin());
     r.push_back(MakeRbacAggregationWidensRole());

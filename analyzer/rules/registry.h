@@ -34,6 +34,7 @@ std::unique_ptr<Rule> MakeNetpolMetadataEgress();
 std::unique_ptr<Rule> MakeNetpolRedundantRule();
 std::unique_ptr<Rule> MakeNetpolSensitiveNamespaceAccess();
 std::unique_ptr<Rule> MakePathCloudToClusterAdmin();
+std::unique_ptr<Rule> MakePathInternetToCloud();
 std::unique_ptr<Rule> MakePathK8sEscalation();
 std::unique_ptr<Rule> MakePathK8sToCloudAdmin();
 std::unique_ptr<Rule> MakeRbacAggregationWidensRole();

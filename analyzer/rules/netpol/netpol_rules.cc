@@ -85,51 +85,31 @@ constexpr RuleInfo kEgressNotIsolated{
 void InternetExposed(const RuleInfo& info, const AnalysisContext& ctx, FindingSink& out) {
   net::Engine& e = ctx.Net();
   const Model& m = ctx.model();
-  const std::vector<std::uint32_t> sources = e.Internet(/*source_side=*/true);
-  for (const auto& svc : m.k8s_services) {
-    if (svc.type != "LoadBalancer" && svc.type != "NodePort") continue;
-    for (auto [ep, ports] : e.ServiceTargets(svc)) {
-      for (std::uint32_t s : sources) {
-        ConnTable::Id c = e.conns().Intersect(ports, e.Allowed(s, ep));
-        if (c == ConnTable::kNone) continue;
-        std::vector<net::Reason> why;
-        e.Ingress(s, ep, &why);
-        Finding f;
-        f.rule = &info;
-        f.severity = info.severity;
-        f.primary = svc.meta.where;
-        f.entity = "Service/" + svc.meta.ns + "/" + svc.meta.name + ">" + e.endpoints()[ep].Display();
-        f.message = rbac::WorkloadName(Rep(ctx, ep)) + " is reachable from outside the cluster through " +
-                    svc.type + " Service '" + svc.meta.ns + "/" + svc.meta.name + "' on " +
-                    e.conns().Get(c).Format() + (e.IngressIsolated(ep) ? "" : " (no ingress policy isolates it)");
-        f.related.push_back({e.endpoints()[ep].where, "backing workload"});
-        AddReasons(m, why, f, "ingress");
-        e.ConnectionWitness(f.witness, s, ep, c);
-        out.Add(std::move(f));
-        break;  // one witness range per (service, workload)
-      }
-    }
-  }
-  if (e.ingress_controller() < 0) return;
-  auto ic = static_cast<std::uint32_t>(e.ingress_controller());
-  for (const auto& b : e.IngressBackends()) {
-    ConnTable::Id c = e.conns().Intersect(b.ports, e.Allowed(ic, b.dst));
-    if (c == ConnTable::kNone) continue;
-    const auto& ing = m.k8s_ingresses[b.ingress];
-    const auto& be = ing.backends[b.backend];
+  for (const auto& x : e.InternetExposures()) {
     std::vector<net::Reason> why;
-    e.Ingress(ic, b.dst, &why);
+    e.Ingress(x.source, x.endpoint, &why);
     Finding f;
     f.rule = &info;
     f.severity = info.severity;
-    f.primary = be.where;
-    f.entity = ing.kind + "/" + ing.meta.ns + "/" + ing.meta.name + ">" + e.endpoints()[b.dst].Display();
-    f.message = rbac::WorkloadName(Rep(ctx, b.dst)) + " is reachable from outside the cluster through " + ing.kind +
-                " '" + ing.meta.ns + "/" + ing.meta.name + "' (Service '" + be.service + "'" +
-                (be.host.empty() ? "" : ", host " + be.host) + ") on " + e.conns().Get(c).Format();
-    f.related.push_back({e.endpoints()[b.dst].where, "backing workload"});
+    if (x.service >= 0) {
+      const auto& svc = m.k8s_services[static_cast<std::size_t>(x.service)];
+      f.primary = svc.meta.where;
+      f.entity = "Service/" + svc.meta.ns + "/" + svc.meta.name + ">" + e.endpoints()[x.endpoint].Display();
+      f.message = rbac::WorkloadName(Rep(ctx, x.endpoint)) + " is reachable from outside the cluster through " +
+                  svc.type + " Service '" + svc.meta.ns + "/" + svc.meta.name + "' on " +
+                  e.conns().Get(x.conn).Format() + (e.IngressIsolated(x.endpoint) ? "" : " (no ingress policy isolates it)");
+    } else {
+      const auto& ing = m.k8s_ingresses[static_cast<std::size_t>(x.ingress)];
+      const auto& be = ing.backends[static_cast<std::size_t>(x.backend)];
+      f.primary = be.where;
+      f.entity = ing.kind + "/" + ing.meta.ns + "/" + ing.meta.name + ">" + e.endpoints()[x.endpoint].Display();
+      f.message = rbac::WorkloadName(Rep(ctx, x.endpoint)) + " is reachable from outside the cluster through " + ing.kind +
+                  " '" + ing.meta.ns + "/" + ing.meta.name + "' (Service '" + be.service + "'" +
+                  (be.host.empty() ? "" : ", host " + be.host) + ") on " + e.conns().Get(x.conn).Format();
+    }
+    f.related.push_back({e.endpoints()[x.endpoint].where, "backing workload"});
     AddReasons(m, why, f, "ingress");
-    e.ConnectionWitness(f.witness, ic, b.dst, c);
+    e.ConnectionWitness(f.witness, x.source, x.endpoint, x.conn);
     out.Add(std::move(f));
   }
 }
