@@ -621,6 +621,17 @@ std::string K8sSubjectNodeId(const SubjectKey& s) {
   return s.name;
 }
 
+std::optional<SubjectKey> SubjectOfNodeId(const std::string& id) {
+  if (id.rfind("system:serviceaccount:", 0) == 0) {
+    std::string rest = id.substr(22);
+    auto colon = rest.find(':');
+    if (colon == std::string::npos) return std::nullopt;
+    return SubjectKey{"ServiceAccount", rest.substr(0, colon), rest.substr(colon + 1)};
+  }
+  if (id.rfind("group:", 0) == 0) return SubjectKey{"Group", "", id.substr(6)};
+  return SubjectKey{"User", "", id};
+}
+
 std::string WorkloadNodeId(const k8s::Workload& w) { return w.meta.ns + "/" + w.kind + "/" + w.meta.name; }
 
 std::optional<iam::Evaluation> WebIdentityAdmits(const iam::Account& account, const std::string& role_arn,

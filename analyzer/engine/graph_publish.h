@@ -17,6 +17,7 @@
 //     not analysed.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,8 @@ namespace grantpath {
 /// Node ids as `grantpath paths` accepts them.
 std::string K8sSubjectNodeId(const SubjectKey& s);   // "system:serviceaccount:NS:N", "alice", "group:G"
 std::string WorkloadNodeId(const k8s::Workload& w);  // "NS/KIND/NAME"
+/// The subject a Kubernetes subject node id names (K8sSubjectNodeId's inverse).
+std::optional<SubjectKey> SubjectOfNodeId(const std::string& id);
 
 /// The capability node ids.
 inline constexpr const char* kClusterAdminNode = "cluster-admin";

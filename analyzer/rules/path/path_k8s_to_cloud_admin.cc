@@ -30,6 +30,9 @@ class PathK8sToCloudAdmin final : public Rule {
       const AccessNode& n = g.node(v);
       if (n.kind != AccessNodeKind::kK8sSubject || !next[v]) continue;
       if (n.id == "group:system:masters") continue;
+      // Cluster-admin subjects are reported as such; this rule is about
+      // the others.
+      if (auto key = SubjectOfNodeId(n.id); key && ctx.IsClusterAdmin(*key)) continue;
       AccessPath path = FollowPath(g, v, next);
       if (path.steps.empty()) continue;
       // Start points: subjects the input names, not Kubernetes' own
