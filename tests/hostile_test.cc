@@ -37,7 +37,8 @@ TEST_CASE("Hostile inputs: located errors, bounded time", "[hostile]") {
       // a stack overflow in its error display, endless directive scanning.
       {"libfyaml-diag-crash.yaml", "yaml-syntax"},
       {"libfyaml-directive-hang.yaml", "invalid-utf8"},
-      {"libfyaml-directive-hang-2.yaml", "invalid-utf8"},  // Kubernetes rejects invalid UTF-8 too
+      {"libfyaml-directive-hang-2.yaml", "invalid-utf8"},
+      {"libfyaml-directive-hang-3.yaml", "binary-file"},  // found by the iam_policy fuzzer: '%{' + invalid UTF-8 + NUL  // Kubernetes rejects invalid UTF-8 too
       {"list-items-not-list.json", "wrong-type"},
       {"many-documents.yaml", "yaml-syntax"},
       {"tab-indent.yaml", "yaml-syntax"},

@@ -164,3 +164,24 @@ TEST_CASE("YAML List items are streamed one object at a time", "[parsers][yaml]"
 
 }  // namespace
 }  // namespace grantpath::parsers
+
+namespace grantpath::parsers {
+namespace {
+
+TEST_CASE("ParseYaml itself repairs invalid UTF-8, so no caller can hang libfyaml", "[parsers][yaml][hostile]") {
+  // '%' then invalid UTF-8: libfyaml 0.7.12 scans such a directive forever.
+  for (auto backend : {YamlBackend::kLibfyaml, YamlBackend::kYamlCpp}) {
+    CollectingSink sink;
+    ParseLimits limits;
+    limits.yaml_backend = backend;
+    limits.line_offset = 4;
+    std::size_t docs = ParseYaml(std::string("%{\xee\x01\nkind: x\n"), 1, limits, sink, [](DocNode&) {});
+    (void)docs;
+    REQUIRE_FALSE(sink.diagnostics().empty());
+    CHECK(sink.diagnostics()[0].code == "invalid-utf8");
+    CHECK(sink.diagnostics()[0].where.begin.line == 5);  // moved by the line offset
+  }
+}
+
+}  // namespace
+}  // namespace grantpath::parsers
