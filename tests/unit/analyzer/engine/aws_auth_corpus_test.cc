@@ -142,3 +142,39 @@ TEST_CASE("MKAT corpus: IRSA trust policies admit exactly the expected tokens", 
 
 }  // namespace
 }  // namespace grantpath
+
+#include "engine/k8s_escape.h"
+
+namespace grantpath {
+namespace {
+
+// KubeHound's attack fixtures (shared/corpora/k8s-rbac/kubehound): each
+// escape file is a pod built for one technique. Two are not modelled:
+// CE_VAR_LOG_SYMLINK (needs pods/log access too) and CE_NET_MITM
+// (NET_ADMIN with hostNetwork: traffic interception, not a takeover).
+TEST_CASE("KubeHound corpus: each escape fixture shows its technique", "[corpus][cross-domain]") {
+  std::string dir = testing::CorporaDir();
+  if (dir.empty()) return;
+  const std::string attacks = dir + "/k8s-rbac/kubehound/test/setup/test-cluster/attacks/";
+  const std::map<std::string, std::string> expected = {
+      {"CE_MODULE_LOAD.yaml", "CE_MODULE_LOAD"},       {"CE_NSENTER.yaml", "CE_NSENTER"},
+      {"CE_PRIV_MOUNT.yaml", "CE_PRIV_MOUNT"},         {"CE_SYS_PTRACE.yaml", "CE_SYS_PTRACE"},
+      {"CE_UMH_CORE_PATTERN.yaml", "CE_UMH_CORE_PATTERN"}, {"EXPLOIT_HOST_WRITE.yaml", "EXPLOIT_HOST_WRITE"},
+      {"EXPLOIT_HOST_READ_TRAVERSE.yaml", "EXPLOIT_HOST_TRAVERSE"},
+      {"CE_VAR_LOG_SYMLINK.yaml", ""}, {"CE_NET_MITM.yaml", ""}, {"POD_EXEC.yaml", ""}, {"TOKEN_LIST.yaml", ""}};
+  for (const auto& [file, technique] : expected) {
+    INFO(file);
+    Model m;
+    CollectingSink sink;
+    DiskReader reader;
+    parsers::Load({attacks + file}, reader, parsers::LoadOptions{}, m, sink);
+    std::set<std::string> got;
+    for (const auto& w : m.k8s_workloads)
+      for (const auto& e : k8s::ContainerEscapes(w)) got.insert(e.technique);
+    if (technique.empty()) CHECK(got.empty());
+    else CHECK(got.count(technique) == 1);
+  }
+}
+
+}  // namespace
+}  // namespace grantpath
