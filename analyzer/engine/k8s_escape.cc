@@ -62,10 +62,21 @@ std::vector<Escape> ContainerEscapes(const Workload& w) {
       if (!hp.read_only) {
         if (p == "/proc" || p == "/proc/sys" || p == "/proc/sys/kernel")
           add("CE_UMH_CORE_PATTERN", mount + ": writing core_pattern runs a program on the node", hp.where);
+        // The mount holds a sensitive directory, or lies inside one whose
+        // files the node runs or trusts (static pod manifests, SSH keys,
+        // cron, binaries on the PATH).
+        bool written = false;
         for (const char* sensitive : {"/etc", "/root", "/var/lib/kubelet", "/home"})
-          if (Under(sensitive, p)) {
+          if (!written && Under(sensitive, p)) {
             add("EXPLOIT_HOST_WRITE", mount + ": it can write the node's " + std::string(sensitive), hp.where);
-            break;
+            written = true;
+          }
+        for (const char* inside : {"/etc/kubernetes", "/root", "/var/lib/kubelet", "/home", "/etc/systemd",
+                                   "/etc/cron.d", "/etc/crontab", "/etc/sudoers", "/etc/sudoers.d", "/etc/passwd",
+                                   "/etc/shadow", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/bin", "/sbin"})
+          if (!written && Under(p, inside) && std::string(inside) != "/") {
+            add("EXPLOIT_HOST_WRITE", mount + ": it can write " + std::string(inside) + " on the node", hp.where);
+            written = true;
           }
       }
       bool socket = false;
