@@ -58,6 +58,10 @@ struct ParseLimits {
   /// Lines that precede the text being parsed (when it is a piece of a
   /// larger file): added to every reported line.
   std::uint32_t line_offset = 0;
+  /// Wall-clock seconds one YAML text may take to parse; past it the rest
+  /// is not analysed and a located `parse-budget` error says where it
+  /// stopped (checked between parser events).
+  double max_parse_seconds = 60.0;
 };
 
 /// `pos` moved down by the limits' line offset (unknown stays unknown).

@@ -1,4 +1,5 @@
 // YAML backend on yaml-cpp's event API.
+#include <chrono>
 #include <sstream>
 #include <string>
 
@@ -26,6 +27,15 @@ std::string AnchorName(YAML::anchor_t a) { return a == YAML::NullAnchor ? "" : s
 class Handler : public YAML::EventHandler {
  public:
   Handler(TreeBuilder& b, const ParseLimits& limits) : b_(b), limits_(limits) {}
+  // The parse budget, checked every 1024 events.
+  void Tick(const YAML::Mark& mark) {
+    if ((++events_ & 1023) != 0) return;
+    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - clock_start_).count() > limits_.max_parse_seconds)
+      throw LimitHit{"parse-budget",
+                     "parsing took longer than " + std::to_string(static_cast<int>(limits_.max_parse_seconds)) +
+                         " s; the rest of the file is not analysed",
+                     Shift(PosOf(mark), limits_)};
+  }
   void OnDocumentStart(const YAML::Mark& mark) override {
     // yaml-cpp 0.7 can loop forever on some malformed input, starting the
     // same empty document again and again: stop when it makes no progress.
@@ -42,13 +52,16 @@ class Handler : public YAML::EventHandler {
   }
   void OnDocumentEnd() override { b_.DocumentEnd(); }
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    Tick(mark);
     b_.Null(PosOf(mark), AnchorName(anchor));
   }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    Tick(mark);
     b_.Alias(PosOf(mark), AnchorName(anchor));
   }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
+    Tick(mark);
     // "?" marks a plain scalar, "!" a quoted one; an explicit tag other than
     // a numeric or boolean one makes the value a string.
     bool quoted = tag == "!" || (tag != "?" && !tag.empty() && tag != "tag:yaml.org,2002:int" &&
@@ -57,11 +70,13 @@ class Handler : public YAML::EventHandler {
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
+    Tick(mark);
     b_.SequenceStart(PosOf(mark), AnchorName(anchor));
   }
   void OnSequenceEnd() override { b_.SequenceEnd(); }
   void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value) override {
+    Tick(mark);
     b_.MapStart(PosOf(mark), AnchorName(anchor));
   }
   void OnMapEnd() override { b_.MapEnd(); }
@@ -72,6 +87,8 @@ class Handler : public YAML::EventHandler {
   bool started_ = false;
   int last_start_ = -1;
   int stalls_ = 0;
+  std::size_t events_ = 0;
+  std::chrono::steady_clock::time_point clock_start_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace

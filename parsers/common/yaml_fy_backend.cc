@@ -2,6 +2,7 @@
 // yaml-cpp on cluster dumps; see docs/performance.md).
 #include <libfyaml.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -102,7 +103,17 @@ std::size_t ParseYamlWithLibfyaml(std::string_view text, FileId file, const Pars
   fy_parser* p = parser.get();
   SourcePos last;
   try {
+    const auto started = std::chrono::steady_clock::now();
+    std::size_t events = 0;
     while (fy_event* e = fy_parser_parse(p)) {
+      if ((++events & 1023) == 0 &&
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() > limits.max_parse_seconds) {
+        fy_parser_event_free(p, e);
+        throw LimitHit{"parse-budget",
+                       "parsing took longer than " + std::to_string(static_cast<int>(limits.max_parse_seconds)) +
+                           " s; the rest of the file is not analysed",
+                       Shift(last, limits)};
+      }
       std::unique_ptr<fy_event, std::function<void(fy_event*)>> guard(
           e, [p](fy_event* ev) { fy_parser_event_free(p, ev); });
       SourcePos pos = PosOf(fy_event_start_mark(e));

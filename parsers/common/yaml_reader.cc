@@ -60,6 +60,10 @@ std::size_t ParseYaml(std::string_view text, FileId file, const ParseLimits& lim
                      ? ParseYamlWithYamlCpp(rest, file, piece_limits, sink, on_doc, &stop)
                      : ParseYamlWithLibfyaml(rest, file, piece_limits, sink, on_doc, &stop);
     if (!stop.stopped) break;
+    if (stop.code == "parse-budget") {  // the budget is for the whole text: no resuming
+      sink.Error(stop.code, stop.message, At(file, stop.pos));
+      break;
+    }
     std::uint32_t rel_line = stop.pos.line ? stop.pos.line - piece_limits.line_offset : 1;
     std::size_t next = NextMarker(rest, LineOffset(rest, rel_line));
     SourcePos where = stop.pos;

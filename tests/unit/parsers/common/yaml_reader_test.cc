@@ -185,3 +185,25 @@ TEST_CASE("ParseYaml itself repairs invalid UTF-8, so no caller can hang libfyam
 
 }  // namespace
 }  // namespace grantpath::parsers
+
+namespace grantpath::parsers {
+namespace {
+
+TEST_CASE("A YAML text over its parse budget stops with a located error", "[parsers][yaml][hostile]") {
+  std::string text;
+  for (int i = 0; i < 3000; ++i) text += "---\nkind: x\nitems: [a, b, c]\n";
+  for (auto backend : {YamlBackend::kLibfyaml, YamlBackend::kYamlCpp}) {
+    CollectingSink sink;
+    ParseLimits limits;
+    limits.yaml_backend = backend;
+    limits.max_parse_seconds = 0.0;
+    std::size_t docs = ParseYaml(text, 1, limits, sink, [](DocNode&) {});
+    CHECK(docs < 3000);
+    REQUIRE(sink.diagnostics().size() == 1);
+    CHECK(sink.diagnostics()[0].code == "parse-budget");
+    CHECK(sink.diagnostics()[0].where.begin.line >= 1);
+  }
+}
+
+}  // namespace
+}  // namespace grantpath::parsers
