@@ -70,10 +70,15 @@ AccessGraph::Id AccessGraph::AddNode(AccessNodeKind kind, const std::string& id,
 
 void AccessGraph::AddEdge(Id from, Id to, AccessEdge edge) {
   assert(!frozen_);
-  auto key = std::make_tuple(from, to, edge.kind, edge.witness);
-  auto it = merged_.find(key);
-  if (it != merged_.end()) {
-    auto& locs = edges_[it->second].locations;
+  std::uint64_t key = std::hash<std::string>{}(edge.witness);
+  for (std::uint64_t part : {static_cast<std::uint64_t>(from), static_cast<std::uint64_t>(to),
+                             static_cast<std::uint64_t>(edge.kind)})
+    key = (key ^ part) * 1099511628211ull;
+  auto& same = merged_[key];
+  for (std::size_t e : same) {
+    if (ends_[e].first != from || ends_[e].second != to || edges_[e].kind != edge.kind || edges_[e].witness != edge.witness)
+      continue;
+    auto& locs = edges_[e].locations;
     for (const auto& l : edge.locations)
       if (std::find(locs.begin(), locs.end(), l) == locs.end()) locs.push_back(l);
     return;
@@ -82,7 +87,7 @@ void AccessGraph::AddEdge(Id from, Id to, AccessEdge edge) {
   boost::add_edge(from, to, idx, g_);
   edges_.push_back(std::move(edge));
   ends_.emplace_back(from, to);
-  merged_.emplace(key, idx);
+  same.push_back(idx);
 }
 
 std::optional<AccessGraph::Id> AccessGraph::Find(const std::string& id) const {
@@ -109,6 +114,7 @@ std::vector<std::string> AccessGraph::Ids() const {
   std::vector<std::string> ids;
   ids.reserve(by_id_.size());
   for (const auto& [id, v] : by_id_) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
   return ids;
 }
 

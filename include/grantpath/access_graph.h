@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <tuple>
+#include <unordered_map>
 #include <map>
 #include <optional>
 #include <string>
@@ -112,8 +113,9 @@ class AccessGraph {
   std::vector<AccessNode> nodes_;
   std::vector<AccessEdge> edges_;
   std::vector<std::pair<Id, Id>> ends_;
-  std::map<std::string, Id> by_id_;
-  std::map<std::tuple<Id, Id, AccessEdgeKind, std::string>, std::size_t> merged_;
+  std::unordered_map<std::string, Id> by_id_;
+  // Edges by a hash of (from, to, kind, witness): the candidates to merge with.
+  std::unordered_map<std::uint64_t, std::vector<std::size_t>> merged_;
   bool frozen_ = false;
 };
 
