@@ -74,20 +74,22 @@ void AccessGraph::AddEdge(Id from, Id to, AccessEdge edge) {
   for (std::uint64_t part : {static_cast<std::uint64_t>(from), static_cast<std::uint64_t>(to),
                              static_cast<std::uint64_t>(edge.kind)})
     key = (key ^ part) * 1099511628211ull;
-  auto& same = merged_[key];
-  for (std::size_t e : same) {
-    if (ends_[e].first != from || ends_[e].second != to || edges_[e].kind != edge.kind || edges_[e].witness != edge.witness)
-      continue;
-    auto& locs = edges_[e].locations;
-    for (const auto& l : edge.locations)
-      if (std::find(locs.begin(), locs.end(), l) == locs.end()) locs.push_back(l);
-    return;
+  auto [it, fresh] = merged_.try_emplace(key, edges_.size());
+  if (!fresh) {
+    std::size_t e = it->second;
+    if (ends_[e].first == from && ends_[e].second == to && edges_[e].kind == edge.kind &&
+        edges_[e].witness == edge.witness) {
+      auto& locs = edges_[e].locations;
+      for (const auto& l : edge.locations)
+        if (std::find(locs.begin(), locs.end(), l) == locs.end()) locs.push_back(l);
+      return;
+    }
+    // A 64-bit hash collision between different edges: keep both.
   }
   std::size_t idx = edges_.size();
   boost::add_edge(from, to, idx, g_);
   edges_.push_back(std::move(edge));
   ends_.emplace_back(from, to);
-  same.push_back(idx);
 }
 
 std::optional<AccessGraph::Id> AccessGraph::Find(const std::string& id) const {

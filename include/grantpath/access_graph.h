@@ -114,8 +114,8 @@ class AccessGraph {
   std::vector<AccessEdge> edges_;
   std::vector<std::pair<Id, Id>> ends_;
   std::unordered_map<std::string, Id> by_id_;
-  // Edges by a hash of (from, to, kind, witness): the candidates to merge with.
-  std::unordered_map<std::uint64_t, std::vector<std::size_t>> merged_;
+  // The edge with a hash of (from, to, kind, witness), to merge repeats into.
+  std::unordered_map<std::uint64_t, std::size_t> merged_;
   bool frozen_ = false;
 };
 
