@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "engine/aws_auth.h"
 #include "engine/iam_eval.h"
@@ -71,6 +72,13 @@ class Publisher {
 
   // A node of the escalation model from its key (see EscalationGraph::ForEachEdge).
   Id EscalationNode(const std::string& key) {
+    auto cached = esc_nodes_.find(key);
+    if (cached != esc_nodes_.end()) return cached->second;
+    Id id = MakeEscalationNode(key);
+    esc_nodes_.emplace(key, id);
+    return id;
+  }
+  Id MakeEscalationNode(const std::string& key) {
     if (key == "admin") return cluster_admin_;
     std::vector<std::string> parts = Split(key, '|');
     if (parts.size() == 2 && parts[0] == "target")
@@ -611,6 +619,7 @@ class Publisher {
   AccessGraph g_;
   Id cluster_admin_ = 0, aws_admin_ = 0;
   std::map<std::pair<std::string, std::string>, std::size_t> sa_index_;
+  std::unordered_map<std::string, Id> esc_nodes_;  // escalation model keys already published
 };
 
 }  // namespace
