@@ -1,23 +1,16 @@
 #include "engine/aws_auth.h"
 
+#include "engine/iam_match.h"
+
 #include <vector>
 
 namespace grantpath::awsauth {
 namespace {
 
-// The six ARN fields, or nullopt.
+// The six ARN fields (iam::SplitArn), or nullopt for text that is not an ARN.
 std::optional<std::vector<std::string>> Fields(const std::string& arn) {
   if (arn.rfind("arn:", 0) != 0) return std::nullopt;
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  for (int i = 0; i < 5; ++i) {
-    std::size_t c = arn.find(':', start);
-    if (c == std::string::npos) return std::nullopt;
-    parts.push_back(arn.substr(start, c - start));
-    start = c + 1;
-  }
-  parts.push_back(arn.substr(start));
-  return parts;
+  return iam::SplitArn(arn);
 }
 
 std::string Join(const std::vector<std::string>& f) {
