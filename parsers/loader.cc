@@ -256,6 +256,10 @@ class Walker {
     for (const std::string& name : names) {
       if (name.empty() || name[0] == '.') continue;  // .git and other hidden entries
       std::string child = Join(path, name);
+      if (options_.exclude && options_.exclude(child)) {
+        Verbose(child, "excluded by the configuration's 'exclude'");
+        continue;
+      }
       std::string why;
       EntryType t = reader_.Type(child, &why);
       if (t == EntryType::kUnreadable) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct LoadOptions {
   /// parsed on one thread.
   unsigned threads = 0;
   std::size_t parallel_min_bytes = 16u << 20;
+  /// Entries found while walking a folder for which this returns true are
+  /// not read (paths named on the command line always are).
+  std::function<bool(const std::string& path)> exclude;
 };
 
 struct LoadStats {

@@ -2,6 +2,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <cstdio>
 #include <iostream>
 #include <algorithm>
@@ -9,6 +12,9 @@
 #include <set>
 
 #include "cli/commands.h"
+#include "cli/project_config.h"
+#include "config/config_file.h"
+#include "output/triage.h"
 #include "engine/context.h"
 #include "engine/rbac.h"
 #include "engine/rbac_probes.h"
@@ -34,6 +40,21 @@ struct ScanFlags {
   bool timings = false;
   bool host_network_as_pod = false;
   iam::SolverLimits solver;
+  ConfigChoice config;
+  std::string min_severity;
+  bool show_suppressed = false;
+  std::string baseline;
+  std::string write_baseline;
+  std::string repo_root;
+  // Options a configuration file may give defaults for: set on the command
+  // line, they win.
+  CLI::Option* fail_on_opt = nullptr;
+  CLI::Option* min_severity_opt = nullptr;
+  CLI::Option* namespace_opt = nullptr;
+  CLI::Option* k8s_defaults_opt = nullptr;
+  CLI::Option* host_network_opt = nullptr;
+  CLI::Option* escalation_opt = nullptr;
+  CLI::Option* sensitive_opt = nullptr;
 };
 
 // Phase timings for --timings (stderr).
@@ -71,14 +92,54 @@ bool CheckRuleIds(const std::vector<std::string>& ids) {
   return ok;
 }
 
+// Defaults from the configuration for options not given on the command line.
+void ApplyScanDefaults(const ScanDefaults& d, ScanFlags& f) {
+  if (d.fail_on && !f.fail_on_opt->count()) f.fail_on = *d.fail_on;
+  if (d.min_severity && !f.min_severity_opt->count()) f.min_severity = *d.min_severity;
+  if (d.default_namespace && !f.namespace_opt->count()) f.in.load.k8s.default_namespace = *d.default_namespace;
+  if (d.k8s_defaults && !f.k8s_defaults_opt->count()) f.in.k8s_defaults = *d.k8s_defaults;
+  if (d.host_network_as_pod && !f.host_network_opt->count()) f.host_network_as_pod = *d.host_network_as_pod;
+  if (!d.escalation_targets.empty() && !f.escalation_opt->count()) f.escalation_targets = d.escalation_targets;
+  if (!d.sensitive_namespaces.empty() && !f.sensitive_opt->count())
+    f.sensitive_namespaces = d.sensitive_namespaces;
+}
+
+bool ReadFile(const std::string& path, std::string* text) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *text = ss.str();
+  return true;
+}
+
 int Run() {
   ScanFlags& f = Flags();
   f.in.load.verbose = f.verbose;
   f.in.load.k8s.verbose = f.verbose;
+
+  // The configuration first: it gives defaults, excluded paths and rules.
+  auto pre = std::make_unique<Session>();
+  Config config;
+  if (!LoadProjectConfig(f.config, f.in.paths, *pre, &config)) {
+    PrintDiagnostics(*pre);
+    std::cerr << "error: the configuration file has errors; nothing was analyzed\n";
+    return kExitUsage;
+  }
+  ApplyScanDefaults(config.scan, f);
+  ApplyExclude(config, &f.in);
+  for (const auto& r : config.rules)
+    if (r.enabled && !*r.enabled) f.disabled_rules.push_back(r.id);
+
   Severity fail_at = Severity::kHigh;
   bool fail_never = f.fail_on == "none";
   if (!fail_never && !ParseSeverity(f.fail_on, &fail_at)) {
     std::cerr << "error: --fail-on must be critical, high, medium, low, info or none\n";
+    return kExitUsage;
+  }
+  Severity floor = Severity::kInfo;
+  if (!f.min_severity.empty() && !ParseSeverity(f.min_severity, &floor)) {
+    std::cerr << "error: --min-severity must be critical, high, medium, low or info\n";
     return kExitUsage;
   }
   if (!CheckRuleIds(f.only_rules) || !CheckRuleIds(f.disabled_rules)) return kExitUsage;
@@ -88,9 +149,28 @@ int Run() {
               << DidYouMean(t, rbac::probes::Names()) << "\n";
     return kExitUsage;
   }
+  std::vector<output::BaselineEntry> baseline;
+  if (!f.baseline.empty()) {
+    std::string text, err;
+    if (!ReadFile(f.baseline, &text)) {
+      std::cerr << "error: cannot read the baseline '" << f.baseline << "'\n";
+      return kExitUsage;
+    }
+    if (!output::ReadBaseline(text, &baseline, &err)) {
+      std::cerr << "error: '" << f.baseline << "': " << err << "\n";
+      return kExitUsage;
+    }
+  }
+  for (const auto& p : f.in.paths) {
+    std::error_code ec;
+    if (!std::filesystem::exists(p, ec)) {
+      std::cerr << "error: '" << p << "' does not exist\n";
+      return kExitUsage;
+    }
+  }
 
   Timer timer(f.timings);
-  auto session = LoadSession(f.in);
+  auto session = LoadSession(f.in, std::move(pre));
   timer.Lap("load");
   Model& model = *session->model;
   if (session->user_objects == 0) {
@@ -128,11 +208,32 @@ int Run() {
   report.model = &model;
   report.rules = &catalog;
   report.findings = sink.Take();
-  report.diagnostics = session->diagnostics.diagnostics();
   report.files = session->stats.files_with_objects;
   report.objects = session->user_objects;
+  report.show_suppressed = f.show_suppressed;
+  report.rules_run = only.empty() ? std::set<std::string, std::less<>>() : std::set<std::string, std::less<>>(only.begin(), only.end());
+  if (!f.repo_root.empty()) {
+    std::error_code ec;
+    report.repo_root = std::filesystem::absolute(f.repo_root, ec).lexically_normal().generic_string();
+    while (report.repo_root.size() > 1 && report.repo_root.back() == '/') report.repo_root.pop_back();
+  } else {
+    report.repo_root = output::GitRootOfCwd();
+  }
+  output::Normalize(&report);
+  output::ApplySeverityOverrides(&report, config);
+  output::AssignFingerprints(&report);
+  output::ApplySuppressions(&report, config, parsers::TodayUtc(), session->diagnostics);
+  if (!f.baseline.empty()) output::ApplyBaseline(&report, baseline);
+  report.diagnostics = session->diagnostics.diagnostics();
   output::Normalize(&report);
   timer.Lap("sort");
+  bool failed = false;
+  if (!fail_never)
+    for (const auto& finding : report.findings)
+      if (output::Fails(finding, fail_at)) failed = true;
+  if (!f.write_baseline.empty() && !WriteOutput(f.write_baseline, output::RenderBaseline(report)))
+    return kExitUsage;
+  output::ApplySeverityFloor(&report, floor);
 
   std::string text;
   if (f.format == "json") {
@@ -149,10 +250,7 @@ int Run() {
   if (f.format != "text") PrintDiagnostics(*session);
   if (!WriteOutput(f.out, text, f.format == "text")) return kExitUsage;
   timer.Lap("write");
-  if (fail_never) return kExitOk;
-  for (const auto& finding : report.findings)
-    if (finding.severity >= fail_at) return kExitFindings;
-  return kExitOk;
+  return failed ? kExitFindings : kExitOk;
 }
 
 }  // namespace
@@ -164,23 +262,48 @@ Command ScanCommand() {
                    CLI::App* cmd = app.add_subcommand(
                        "scan", "Analyze configuration files and report findings");
                    AddInputOptions(cmd, &f.in, &f.verbose);
+                   f.namespace_opt = cmd->get_option("--default-namespace");
+                   f.k8s_defaults_opt = cmd->get_option("--no-k8s-defaults");
                    cmd->add_option("--format", f.format, "Output format")
                        ->check(CLI::IsMember({"text", "json", "sarif"}))
                        ->capture_default_str();
                    cmd->add_option("-o,--output", f.out, "Write the report to FILE");
-                   cmd->add_option("--fail-on", f.fail_on,
+                   f.fail_on_opt = cmd->add_option("--fail-on", f.fail_on,
                                    "Exit 1 when a finding is at or above this severity "
-                                   "(critical, high, medium, low, info, none)")
+                                   "(critical, high, medium, low, info, none); suppressed findings "
+                                   "and those in the baseline do not count")
+                       ->capture_default_str();
+                   f.min_severity_opt = cmd->add_option("--min-severity", f.min_severity,
+                                   "Show only findings at or above this severity (the exit code still "
+                                   "follows --fail-on)")
+                       ->check(CLI::IsMember({"critical", "high", "medium", "low", "info"}));
+                   cmd->add_option("--config", f.config.path,
+                                   "Configuration file (default: the first .grantpath.yaml found walking "
+                                   "up from the scanned path to the repository root)");
+                   cmd->add_flag("--no-config", f.config.disabled, "Do not read any configuration file");
+                   cmd->add_flag("--show-suppressed", f.show_suppressed,
+                                 "List suppressed findings too (SARIF always carries them, marked)");
+                   cmd->add_option("--baseline", f.baseline,
+                                   "Report and fail only on findings not in this baseline file");
+                   cmd->add_option("--write-baseline", f.write_baseline,
+                                   "Record the current findings (not suppressed) as a baseline file");
+                   cmd->add_option("--repo-root", f.repo_root,
+                                   "Folder that SARIF uris, baselines and fingerprints are relative to "
+                                   "(default: the git work tree around the current folder)");
+                   cmd->add_option("--sarif-max-results", f.sarif.max_results,
+                                   "Most results in the SARIF run; the least severe are left out past it "
+                                   "(GitHub accepts 25,000)")
+                       ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
                        ->capture_default_str();
                    cmd->add_option("--color", f.color, "Colour in text output")
                        ->check(CLI::IsMember({"auto", "always", "never"}))
                        ->capture_default_str();
                    cmd->add_option("--rule", f.only_rules, "Run only this rule (repeatable)")->allow_extra_args(false);
                    cmd->add_option("--disable", f.disabled_rules, "Do not run this rule (repeatable)")->allow_extra_args(false);
-                   cmd->add_flag("--host-network-as-pod", f.host_network_as_pod,
+                   f.host_network_opt = cmd->add_flag("--host-network-as-pod", f.host_network_as_pod,
                                  "Let NetworkPolicies select hostNetwork pods and selectors match them "
                                  "(by default they are outside NetworkPolicy)");
-                   cmd->add_option("--sensitive-namespace", f.sensitive_namespaces,
+                   f.sensitive_opt = cmd->add_option("--sensitive-namespace", f.sensitive_namespaces,
                                    "Namespace to protect (repeatable; default kube-system)")
                        ->allow_extra_args(false);
                    cmd->add_option("--sarif-automation-id", f.sarif.automation_id,
@@ -188,7 +311,7 @@ Command ScanCommand() {
                    cmd->add_option("--sarif-help-base", f.sarif.help_base,
                                    "Base URL of the rule pages used as SARIF helpUri")
                        ->capture_default_str();
-                   cmd->add_option("--escalation-target", f.escalation_targets,
+                   f.escalation_opt = cmd->add_option("--escalation-target", f.escalation_targets,
                                    "Also report paths to this capability held cluster-wide "
                                    "(secrets-read, pod-exec, ...; repeatable)")
                        ->allow_extra_args(false);

@@ -4,8 +4,8 @@
 
 namespace grantpath::cli {
 
-std::unique_ptr<Session> LoadSession(const InputOptions& options) {
-  auto s = std::make_unique<Session>();
+std::unique_ptr<Session> LoadSession(const InputOptions& options, std::unique_ptr<Session> into) {
+  auto s = into ? std::move(into) : std::make_unique<Session>();
   DiskReader reader;
   s->stats = parsers::Load(options.paths, reader, options.load, *s->model, s->diagnostics);
   s->user_objects = s->model->AnalyzableCount();

@@ -24,7 +24,9 @@ struct Session {
   std::size_t user_objects = 0;  // objects from the input (not built-in)
 };
 
-/// Loads every path, then the built-in objects.
-std::unique_ptr<Session> LoadSession(const InputOptions& options);
+/// Loads every path, then the built-in objects, into `into` when given
+/// (a session that already holds, say, the configuration file).
+std::unique_ptr<Session> LoadSession(const InputOptions& options,
+                                     std::unique_ptr<Session> into = nullptr);
 
 }  // namespace grantpath::cli

@@ -113,6 +113,7 @@ void Model::Absorb(Model&& other) {
   for (auto& p : other.k8s_network_policies) AddNetworkPolicy(std::move(p));
   for (auto& o : other.k8s_other) AddOther(std::move(o));
   for (auto& a : other.k8s_aws_auth) k8s_aws_auth.push_back(std::move(a));
+  for (auto& g : other.inline_ignores) inline_ignores.push_back(std::move(g));
   for (auto& c : other.eks_clusters) eks_clusters.push_back(std::move(c));
   for (auto& p : other.eks_pod_identities) eks_pod_identities.push_back(std::move(p));
   for (auto& a : other.eks_access_entries) eks_access_entries.push_back(std::move(a));

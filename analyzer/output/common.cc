@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <tuple>
 
 #include "grantpath/terminal.h"
@@ -33,6 +34,31 @@ std::string FormatDiagnostic(const Model& model, const Diagnostic& d) {
   }
   out += std::string(": ") + DiagLevelName(d.level) + ": " + TerminalSafe(d.message) + " [" + d.code + "]";
   return out;
+}
+
+std::string ArtifactPath(const Report& report, FileId file) {
+  namespace fs = std::filesystem;
+  const Model& m = *report.model;
+  if (m.files.is_builtin(file) || report.repo_root.empty()) return m.files.relative_path(file);
+  std::error_code ec;
+  fs::path abs = fs::absolute(m.files.display_path(file), ec).lexically_normal();
+  if (ec) return m.files.relative_path(file);
+  std::string r = abs.lexically_relative(fs::path(report.repo_root)).generic_string();
+  if (r.empty() || r.rfind("..", 0) == 0) return abs.generic_string();
+  return r;
+}
+
+std::string GitRootOfCwd() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p = fs::current_path(ec);
+  if (ec) return "";
+  while (true) {
+    if (fs::exists(p / ".git", ec)) return p.generic_string();
+    fs::path parent = p.parent_path();
+    if (parent == p || parent.empty()) return "";
+    p = parent;
+  }
 }
 
 std::string StableHash(const std::string& text) {

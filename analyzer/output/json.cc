@@ -23,7 +23,14 @@ void Witness(JsonWriter& w, const grantpath::Witness& witness) {
 std::string RenderJson(const Report& report) {
   const Model& m = *report.model;
   std::map<Severity, std::size_t> counts;
-  for (const auto& f : report.findings) ++counts[f.severity];
+  std::size_t shown = 0, suppressed = 0, unchanged = 0;
+  for (const auto& f : report.findings) {
+    if (f.suppression) ++suppressed;
+    if (f.baseline == BaselineState::kUnchanged) ++unchanged;
+    if (f.suppression && !report.show_suppressed) continue;
+    ++shown;
+    ++counts[f.severity];
+  }
   std::size_t errors = 0, warnings = 0;
   for (const auto& d : report.diagnostics) {
     errors += d.level == DiagLevel::kError;
@@ -37,7 +44,10 @@ std::string RenderJson(const Report& report) {
   w.Field("schemaVersion", 1);
   w.Key("summary").BeginObject();
   w.Field("files", report.files).Field("objects", report.objects);
-  w.Field("findings", report.findings.size());
+  w.Field("findings", shown);
+  w.Field("suppressed", suppressed);
+  if (report.baseline_given) w.Field("unchanged", unchanged).Field("absent", report.absent.size());
+  w.Field("belowMinSeverity", report.below_floor);
   w.Key("bySeverity").BeginObject();
   for (Severity s : {Severity::kCritical, Severity::kHigh, Severity::kMedium, Severity::kLow,
                      Severity::kInfo})
@@ -47,6 +57,7 @@ std::string RenderJson(const Report& report) {
   w.EndObject();
   w.Key("findings").BeginArray();
   for (const auto& f : report.findings) {
+    if (f.suppression && !report.show_suppressed) continue;
     w.BeginObject();
     w.Field("ruleId", f.rule->id).Field("severity", SeverityName(f.severity));
     w.Field("title", f.rule->title).Field("message", f.message);
@@ -69,10 +80,31 @@ std::string RenderJson(const Report& report) {
     w.EndArray();
     w.Key("witness");
     Witness(w, f.witness);
-    w.Field("fingerprint", StableHash(std::string(f.rule->id) + "|" + f.entity));
+    w.Field("fingerprint", f.fingerprint);
+    w.Field("entity", f.entity);
+    if (report.baseline_given)
+      w.Field("baselineState", f.baseline == BaselineState::kUnchanged ? "unchanged" : "new");
+    if (f.suppression) {
+      w.Key("suppression").BeginObject();
+      w.Field("kind", f.suppression->in_source ? "inSource" : "external");
+      w.Field("justification", f.suppression->justification);
+      if (!f.suppression->expires.empty()) w.Field("expires", f.suppression->expires);
+      w.Key("location").BeginObject();
+      Location(w, m, f.suppression->where);
+      w.EndObject().EndObject();
+    }
     w.EndObject();
   }
   w.EndArray();
+  if (report.baseline_given) {
+    w.Key("absent").BeginArray();
+    for (const auto& b : report.absent) {
+      w.BeginObject().Field("ruleId", b.rule).Field("severity", b.severity).Field("message", b.message);
+      w.Field("file", b.file).Field("line", b.line).Field("fingerprint", b.fingerprint);
+      w.Field("entity", b.entity).EndObject();
+    }
+    w.EndArray();
+  }
   w.Key("diagnostics").BeginArray();
   for (const auto& d : report.diagnostics) {
     w.BeginObject();

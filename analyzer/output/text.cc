@@ -100,11 +100,23 @@ std::string RenderText(const Report& report, const TextOptions& options) {
       }
     }
   }
-  if (!report.diagnostics.empty() && !report.findings.empty()) out += "\n";
+  std::vector<const Finding*> shown;
+  std::size_t suppressed = 0, unchanged = 0;
+  for (const auto& f : report.findings) {
+    if (f.suppression) ++suppressed;
+    if (f.baseline == BaselineState::kUnchanged) ++unchanged;
+    if (f.suppression && !report.show_suppressed) continue;
+    if (f.baseline == BaselineState::kUnchanged) continue;
+    shown.push_back(&f);
+  }
+  if (!report.diagnostics.empty() && !shown.empty()) out += "\n";
   FileId current = static_cast<FileId>(-1);
   std::map<Severity, std::size_t> counts;
-  for (const auto& f : report.findings) {
+  std::map<std::string_view, std::map<Severity, std::size_t>> by_rule;
+  for (const Finding* fp : shown) {
+    const Finding& f = *fp;
     ++counts[f.severity];
+    ++by_rule[f.rule->id][f.severity];
     if (f.primary.file != current) {
       if (current != static_cast<FileId>(-1)) out += "\n";
       current = f.primary.file;
@@ -114,6 +126,9 @@ std::string RenderText(const Report& report, const TextOptions& options) {
            std::to_string(f.primary.begin.column) + "  " + c(SeverityColor(f.severity)) +
            SeverityName(f.severity) + reset + "  " + std::string(f.rule->id) + "  " + TerminalSafe(f.message) +
            "\n";
+    if (f.suppression)
+      out += "      suppressed (" + std::string(f.suppression->in_source ? "annotation" : "ignore entry") +
+             " at " + Loc(m, f.suppression->where) + "): " + TerminalSafe(f.suppression->justification) + "\n";
     if (!f.witness.fields.empty()) {
       out += "      witness:";
       for (const auto& [k, v] : f.witness.fields) out += " " + k + "=" + TerminalSafe(v) + ";";
@@ -130,9 +145,25 @@ std::string RenderText(const Report& report, const TextOptions& options) {
     errors += d.level == DiagLevel::kError;
     warnings += d.level == DiagLevel::kWarning;
   }
-  if (!report.findings.empty()) out += "\n";
-  out += std::to_string(report.findings.size()) + " finding" +
-         (report.findings.size() == 1 ? "" : "s");
+  if (!shown.empty()) out += "\n";
+  if (by_rule.size() > 1) {  // a summary by rule and severity
+    std::size_t width = 4;
+    for (const auto& [id, _] : by_rule) width = std::max(width, id.size());
+    out += "by rule:\n";
+    for (const auto& [id, sev] : by_rule) {
+      std::size_t total = 0;
+      std::string detail;
+      for (auto it = sev.rbegin(); it != sev.rend(); ++it) {
+        total += it->second;
+        detail += (detail.empty() ? "" : ", ") + std::to_string(it->second) + " " + SeverityName(it->first);
+      }
+      out += "  " + std::string(id) + std::string(width - id.size() + 2, ' ') + std::to_string(total) +
+             " (" + detail + ")\n";
+    }
+    out += "\n";
+  }
+  out += std::to_string(shown.size()) + (report.baseline_given ? " new" : "") + " finding" +
+         (shown.size() == 1 ? "" : "s");
   if (!counts.empty()) {
     out += " (";
     bool first = true;
@@ -146,6 +177,21 @@ std::string RenderText(const Report& report, const TextOptions& options) {
          std::to_string(warnings) + " warning" + (warnings == 1 ? "" : "s") + "; " +
          std::to_string(report.objects) + " objects in " + std::to_string(report.files) +
          " file" + (report.files == 1 ? "" : "s") + "\n";
+  std::vector<std::string> hidden;
+  if (report.baseline_given) {
+    hidden.push_back(std::to_string(unchanged) + " unchanged from the baseline");
+    hidden.push_back(std::to_string(report.absent.size()) + " of the baseline no longer found");
+  }
+  if (suppressed && !report.show_suppressed)
+    hidden.push_back(std::to_string(suppressed) + " suppressed (--show-suppressed lists them)");
+  else if (suppressed)
+    hidden.push_back(std::to_string(suppressed) + " of them suppressed");
+  if (report.below_floor) hidden.push_back(std::to_string(report.below_floor) + " below --min-severity");
+  if (!hidden.empty()) {
+    out += "not counted: ";
+    for (std::size_t i = 0; i < hidden.size(); ++i) out += (i ? "; " : "") + hidden[i];
+    out += "\n";
+  }
   return out;
 }
 

@@ -1,6 +1,7 @@
 // Findings: the security results of a run, each with its proof.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -46,6 +47,18 @@ struct Witness {
 
 struct RuleInfo;
 
+/// Why a finding is accepted: an annotation on the object (in source) or
+/// an `ignore:` entry of the configuration file (external).
+struct Suppression {
+  bool in_source = false;
+  std::string justification;
+  SourceRange where;    // the annotation or the ignore entry
+  std::string expires;  // YYYY-MM-DD or ""
+};
+
+/// Whether a finding was in the baseline given with --baseline.
+enum class BaselineState { kNone, kNew, kUnchanged };
+
 struct Finding {
   const RuleInfo* rule = nullptr;  // id/title/help come from the catalog
   Severity severity = Severity::kInfo;
@@ -58,6 +71,10 @@ struct Finding {
   std::vector<RelatedLocation> related;
   std::vector<Step> path;  // empty unless multi-step
   Witness witness;
+  // Set after the rules ran (output::Triage), never by a rule:
+  std::string fingerprint;  // unique within a run; see docs/sarif.md
+  std::optional<Suppression> suppression;
+  BaselineState baseline = BaselineState::kNone;
 };
 
 /// Total order used for output: file, line, column, rule id, message.

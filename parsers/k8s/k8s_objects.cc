@@ -105,7 +105,62 @@ class ObjectParser {
       ReportUnknown(obj, group, kind, api_version);
       return 0;
     }
+    ReadIgnoreAnnotation(obj, kind);
     return Dispatch(obj, group, kind, api_version);
+  }
+
+  static std::uint32_t LastLine(const DocNode& n) {
+    std::uint32_t last = n.pos.line;
+    for (const auto& i : n.items) last = std::max(last, LastLine(i));
+    for (const auto& e : n.entries) last = std::max({last, e.key_pos.line, LastLine(e.value)});
+    return last;
+  }
+
+  // metadata.annotations["grantpath.io/ignore"] = "RULE[,RULE]: reason".
+  // Rule ids are checked by the caller, which knows the catalog.
+  void ReadIgnoreAnnotation(const DocNode& obj, const std::string& kind) {
+    const DocNode* md = obj.Find("metadata");
+    if (md == nullptr || !md->is_map()) return;
+    const DocNode* ann = md->Find("annotations");
+    if (ann == nullptr || !ann->is_map()) return;
+    const DocNode* v = ann->Find(kIgnoreAnnotation);
+    if (v == nullptr) return;
+    SourceRange where = At(file_, v->pos);
+    if (!v->is_scalar()) {
+      sink_.Error("invalid-ignore", std::string(kIgnoreAnnotation) + " must be a string 'RULE[,RULE]: reason'", where);
+      return;
+    }
+    const std::string& text = v->text;
+    std::size_t colon = text.find(':');
+    auto trim = [](std::string s) {
+      s.erase(0, s.find_first_not_of(" \t"));
+      s.erase(s.find_last_not_of(" \t") + 1);
+      return s;
+    };
+    InlineIgnore ig;
+    ig.reason = colon == std::string::npos ? "" : trim(text.substr(colon + 1));
+    std::string ids = colon == std::string::npos ? text : text.substr(0, colon);
+    std::size_t start = 0;
+    while (start <= ids.size()) {
+      std::size_t comma = ids.find(',', start);
+      if (comma == std::string::npos) comma = ids.size();
+      std::string id = trim(ids.substr(start, comma - start));
+      if (!id.empty()) ig.rules.push_back(id);
+      start = comma + 1;
+    }
+    if (ig.rules.empty() || ig.reason.empty()) {
+      sink_.Error("invalid-ignore",
+                  std::string(kIgnoreAnnotation) + " must be 'RULE[,RULE]: reason' with a rule id and a reason, got '" +
+                      text + "'; the annotation is not applied",
+                  where);
+      return;
+    }
+    ig.file = file_;
+    ig.first_line = obj.pos.line;
+    ig.last_line = LastLine(obj);
+    ig.where = where;
+    ig.object = Describe(kind, obj);
+    model_.inline_ignores.push_back(std::move(ig));
   }
 
  private:

@@ -10,6 +10,7 @@
 
 #include <boost/graph/adjacency_list.hpp>
 
+#include "grantpath/config.h"
 #include "grantpath/model/eks.h"
 #include "grantpath/model/iam.h"
 #include "grantpath/model/k8s.h"
@@ -95,6 +96,7 @@ class Model {
   std::vector<k8s::AdminPolicy> k8s_admin_policies;  // ANP and BANP
   std::vector<k8s::OtherObject> k8s_other;
   std::vector<k8s::AwsAuthEntry> k8s_aws_auth;  // no graph vertex: see AccessGraph
+  std::vector<InlineIgnore> inline_ignores;      // grantpath.io/ignore annotations
   std::vector<eks::Cluster> eks_clusters;
   std::vector<eks::PodIdentityAssociation> eks_pod_identities;
   std::vector<eks::AccessEntry> eks_access_entries;
