@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "grantpath/spell.h"
 #include "engine/aws_catalog.h"
 #include "engine/iam_eval.h"
 #include "engine/iam_match.h"
@@ -202,6 +203,22 @@ int RunCanI() {
   iam::Account acct(m, nullptr);
   iam::Request req;
   req.caller = acct.CallerFromString(f.principal);
+  // A bare name that no principal of the input has is a typo, not a
+  // federated identity (those are domain names or ARNs).
+  if (req.caller.kind == iam::Caller::Kind::kFederated &&
+      f.principal.find_first_of(".:/") == std::string::npos) {
+    std::vector<std::string> names;
+    for (const auto& p : m.iam_principals)
+      if (p.type != iam::PrincipalType::kGroup) {
+        names.push_back(p.name);
+        names.push_back(p.arn);
+      }
+    std::cerr << "error: no user or role named '" << f.principal << "' in the input"
+              << DidYouMean(f.principal, names)
+              << "\nGive a principal of the input (name or ARN), an ARN, an account id, a service "
+                 "(NAME.amazonaws.com), a federated provider (a domain or an ARN) or '*'.\n";
+    return kExitUsage;
+  }
   req.action = f.action;
   req.resource = f.resource;
   req.context = ctx;
@@ -422,9 +439,16 @@ std::vector<std::string> SplitList(const std::vector<std::string>& in) {
   return out;
 }
 
-int Verdict(const Model& m, const iam::smt::Result& r, bool fail_when_sat, const std::string& what) {
+// The check passes when the solver finds no request (unsat); the words say
+// what was found: `pass_text` ("the policy does not grant X"), `fail_text`
+// ("the policy grants X") or, undecided, "cannot decide whether <fail_text>".
+int Verdict(const Model& m, const iam::smt::Result& r, const std::string& pass_text,
+            const std::string& fail_text) {
   using iam::smt::Sat;
-  std::string verdict = r.sat == Sat::kUnknown ? "UNKNOWN" : (r.sat == Sat::kSat) == fail_when_sat ? "FAIL" : "PASS";
+  std::string verdict = r.sat == Sat::kUnknown ? "UNKNOWN" : r.sat == Sat::kSat ? "FAIL" : "PASS";
+  std::string what = r.sat == Sat::kUnknown ? "cannot decide whether " + fail_text
+                     : r.sat == Sat::kSat   ? fail_text
+                                            : pass_text;
   if (Flags().format == "json") {
     Json j;
     j["result"] = verdict;
@@ -446,14 +470,18 @@ int RunAccessNotGranted() {
   if (!p) return kExitUsage;
   auto actions = SplitList(f.actions);
   auto resources = SplitList(f.resources);
+  if (actions.empty()) {
+    std::cerr << "error: --action names no action\n";
+    return kExitUsage;
+  }
   for (const auto& a : actions)
     if (aws::Catalog::Get().Match(a).empty())
       std::cerr << "warning: action '" << a << "' matches nothing in the action catalog\n";
   auto r = iam::smt::GrantsAccess(p->policy->document, p->role, actions, resources, {f.timeout_ms});
-  std::string what = "the policy does not grant " + SplitList(f.actions).front() +
+  std::string what = actions.front() +
                      (actions.size() > 1 ? " (or " + std::to_string(actions.size() - 1) + " more)" : "") +
                      (resources.empty() ? "" : " on " + resources.front() + (resources.size() > 1 ? " (or more)" : ""));
-  return Verdict(*p->session->model, r, true, what);
+  return Verdict(*p->session->model, r, "the policy does not grant " + what, "the policy grants " + what);
 }
 
 int RunNoPublicAccess() {
@@ -465,9 +493,9 @@ int RunNoPublicAccess() {
     return kExitUsage;
   }
   auto r = iam::smt::PublicAccess(p->policy->document, f.owner_account, {f.timeout_ms});
-  std::string what = "the policy grants no public access" +
-                     (f.resource_type.empty() ? std::string() : " (" + f.resource_type + ")");
-  return Verdict(*p->session->model, r, true, what);
+  std::string type = f.resource_type.empty() ? std::string() : " (" + f.resource_type + ")";
+  return Verdict(*p->session->model, r, "the policy grants no public access" + type,
+                 "the policy grants public access" + type);
 }
 
 void AddFormat(CLI::App* c, AwsFlags& f) {

@@ -16,7 +16,8 @@ const std::vector<Command>& Commands() {
 
 void AddInputOptions(CLI::App* cmd, InputOptions* in, bool* verbose) {
   cmd->add_option("paths", in->paths, "Files and directories to analyze (recursively)")
-      ->required();
+      ->required()
+      ->check(CLI::ExistingPath);
   cmd->add_flag("-v,--verbose", *verbose, "Also list skipped files, symlinks and kinds");
   cmd->add_option("--default-namespace", in->load.k8s.default_namespace,
                   "Namespace of namespaced objects that name none")

@@ -412,8 +412,11 @@ int RunCanBind() {
     if (d.via == "covers") text += "  it already holds every permission of the role (escalation check)\n";
     for (const auto& g : d.bind_grants) text += "  bind allowed by " + GrantText(m, e, g) + "\n";
     if (!d.allowed) {
-      text += "  no bind permission on the role, and these permissions of the role are not held:\n";
-      for (const auto& r : d.uncovered) text += "    {" + RuleText(r) + "} at " + LocText(m, r.where) + "\n";
+      // One line by default; the role's permissions not held with -v.
+      text += "  no bind permission on the role, and " + std::to_string(d.uncovered.size()) + " of its " +
+              (d.uncovered.size() == 1 ? "rules is" : "rules are") + " not held (-v lists them)\n";
+      if (f.verbose)
+        for (const auto& r : d.uncovered) text += "    {" + RuleText(r) + "} at " + LocText(m, r.where) + "\n";
     }
     WriteOutput("", text);
   }

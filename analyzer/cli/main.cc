@@ -15,6 +15,18 @@
 #include "grantpath/terminal.h"
 #include "output/report.h"
 
+namespace {
+
+void OneValuePerFlag(CLI::App* app) {
+  for (CLI::Option* opt : app->get_options()) {
+    if (opt->get_positional() || opt->get_items_expected_max() <= 1) continue;
+    opt->allow_extra_args(false);
+  }
+  for (CLI::App* sub : app->get_subcommands({})) OneValuePerFlag(sub);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace grantpath::cli;
   grantpath::TuneMemoryAllocator();
@@ -31,6 +43,9 @@ int main(int argc, char** argv) {
     c.setup(app);
     names.emplace_back(c.name);
   }
+  // A repeatable option takes one value per flag, so a positional path may
+  // follow it: `--context K=V PATH`, `--rule X PATH`.
+  OneValuePerFlag(&app);
   // "did you mean" for a mistyped subcommand, before CLI11 sees it.
   if (argc > 1 && argv[1][0] != '-') {
     std::string first = argv[1];

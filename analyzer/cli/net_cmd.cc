@@ -587,9 +587,20 @@ int RunReach() {
     }
     WriteOutput("", j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
   } else {
+    // The first line names what was asked: the requested port, or every
+    // connection when no port was given.
     std::string t = allowed ? "allowed" : "denied";
-    if (qport > 0) t += std::string(" (") + net::ProtocolName(qproto) + " " + std::to_string(qport) + ")";
-    t += ": " + ct.Get(total).Format() + "\n";
+    std::string all = ct.Get(total).Format();
+    if (qport > 0) {
+      std::string asked = std::string(net::ProtocolName(qproto)) + " " + std::to_string(qport);
+      t += ": " + asked + (allowed ? " is allowed" : " is not allowed");
+      if (!allowed)
+        t += total == ConnTable::kNone ? "; no connection is allowed between them"
+                                        : " (what is allowed between them: " + all + ")";
+      t += "\n";
+    } else {
+      t += ": " + (total == ConnTable::kNone ? std::string("no connection is allowed") : all) + "\n";
+    }
     for (const auto& p : pairs)
       if (pairs.size() > 1)
         t += "  " + e.endpoints()[p.s].Display() + " => " + e.endpoints()[p.d].Display() + " : " +

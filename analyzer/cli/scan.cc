@@ -161,13 +161,6 @@ int Run() {
       return kExitUsage;
     }
   }
-  for (const auto& p : f.in.paths) {
-    std::error_code ec;
-    if (!std::filesystem::exists(p, ec)) {
-      std::cerr << "error: '" << p << "' does not exist\n";
-      return kExitUsage;
-    }
-  }
 
   Timer timer(f.timings);
   auto session = LoadSession(f.in, std::move(pre));

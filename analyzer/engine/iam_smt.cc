@@ -604,6 +604,9 @@ class Encoder {
                             parn_ == z3::concat(Lit("arn:aws:iam::"),
                                                 z3::concat(pacct_, z3::concat(Lit(":user/"), pname)))));
     solver_.add(z3::in_re(pval_, z3::star(AnyChar())));
+    // A service or federated principal always has a name: a witness must
+    // say which one.
+    solver_.add(z3::implies(ptype_ == kService || ptype_ == kFederated, pval_.length() > 0));
   }
 
   Sat Check(const expr& f, Request* w) {
@@ -866,33 +869,44 @@ Result GrantsAccess(const PolicyDocument& doc, PolicyRole role, const std::vecto
 }
 
 Result PublicAccess(const PolicyDocument& doc, const std::string& owner, const Options& opt, PolicyRole role) {
-  Encoder enc(opt);
-  enc.Declare(doc);
-  enc.restrict_outside = true;
-  // IP keys compared with a whole address family are not a restriction.
-  for (const auto& st : doc.statements)
-    for (const auto& c : st.conditions)
-      for (const auto& v : c.values)
-        if (v.value == "0.0.0.0/0" || v.value == "::/0") enc.free_ip_keys.insert(ToLower(c.key.value));
-  enc.CallerShape();
-  // Outside callers: anonymous, or an AWS account other than the owner (and
-  // other than every account the policy names when the owner is unknown).
-  std::set<std::string> named;
-  if (!owner.empty()) named.insert(owner);
-  for (const auto& st : doc.statements) {
-    for (const auto& e : st.principals)
-      for (const auto& v : e.values) {
-        if (IsAccountId(v.value)) named.insert(v.value);
-        else if (auto a = ArnAccount(v.value); IsAccountId(a)) named.insert(a);
-      }
+  // Anonymous callers are asked about first: "anyone, unsigned" is the
+  // clearest witness. Then any caller outside the owner's account.
+  auto ask = [&](bool anonymous_only) {
+    Encoder enc(opt);
+    enc.Declare(doc);
+    enc.restrict_outside = true;
+    // IP keys compared with a whole address family are not a restriction.
+    for (const auto& st : doc.statements)
+      for (const auto& c : st.conditions)
+        for (const auto& v : c.values)
+          if (v.value == "0.0.0.0/0" || v.value == "::/0") enc.free_ip_keys.insert(ToLower(c.key.value));
+    enc.CallerShape();
+    // Outside callers: anonymous, or an AWS account other than the owner (and
+    // other than every account the policy names when the owner is unknown).
+    std::set<std::string> named;
+    if (!owner.empty()) named.insert(owner);
+    for (const auto& st : doc.statements) {
+      for (const auto& e : st.principals)
+        for (const auto& v : e.values) {
+          if (IsAccountId(v.value)) named.insert(v.value);
+          else if (auto a = ArnAccount(v.value); IsAccountId(a)) named.insert(a);
+        }
+    }
+    // Role assumption needs signed AWS credentials: no anonymous callers.
+    expr outside = role == PolicyRole::kTrust ? enc.ptype_ == kAws
+                   : anonymous_only          ? enc.ptype_ == kAnonymous
+                                             : (enc.ptype_ == kAnonymous || enc.ptype_ == kAws);
+    for (const auto& a : named) outside = outside && (enc.ptype_ != kAws || enc.pacct_ != enc.Lit(a));
+    Request w;
+    Sat s = enc.Check(enc.DocAllowed(doc, role) && outside, &w);
+    bool replayed = s == Sat::kSat && DocumentDecision(doc, role, w) == Decision::kAllow;
+    return Finish(enc, s, w, replayed);
+  };
+  if (role != PolicyRole::kTrust) {
+    Result anonymous = ask(true);
+    if (anonymous.sat == Sat::kSat) return anonymous;
   }
-  // Role assumption needs signed AWS credentials: no anonymous callers.
-  expr outside = role == PolicyRole::kTrust ? enc.ptype_ == kAws : (enc.ptype_ == kAnonymous || enc.ptype_ == kAws);
-  for (const auto& a : named) outside = outside && (enc.ptype_ != kAws || enc.pacct_ != enc.Lit(a));
-  Request w;
-  Sat s = enc.Check(enc.DocAllowed(doc, role) && outside, &w);
-  bool replayed = s == Sat::kSat && DocumentDecision(doc, role, w) == Decision::kAllow;
-  return Finish(enc, s, w, replayed);
+  return ask(false);
 }
 
 }  // namespace grantpath::iam::smt

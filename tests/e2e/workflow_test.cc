@@ -297,7 +297,7 @@ TEST_CASE("Workflow: exclude globs keep files out of the scan", "[e2e][workflow]
 TEST_CASE("Workflow: a missing input path is a usage error", "[e2e][workflow]") {
   auto r = testing::RunCli("scan /nonexistent/grantpath-input");
   CHECK(r.exit_code == 2);
-  CHECK(r.err.find("'/nonexistent/grantpath-input' does not exist") != std::string::npos);
+  CHECK(r.err.find("Path does not exist: /nonexistent/grantpath-input") != std::string::npos);
 }
 
 }  // namespace

@@ -61,7 +61,10 @@ TEST_CASE("can-bind: bind verb, covers, system:masters", "[rbac][covers][e2e]") 
   auto no = testing::RunCli("k8s can-bind --as system:serviceaccount:shop:default clusterrole/admin "
                             "-n shop examples/demo-cluster --expect no");
   CHECK(no.exit_code == 0);
-  CHECK(no.out.find("resources=rolebindings") != std::string::npos);
+  CHECK(no.out.find("not held (-v lists them)") != std::string::npos);
+  auto detail = testing::RunCli("k8s can-bind --as system:serviceaccount:shop:default clusterrole/admin "
+                                "-n shop examples/demo-cluster -v");
+  CHECK(detail.out.find("resources=rolebindings") != std::string::npos);
   // Cluster-wide: only ClusterRoleBindings count, so the RoleBinding to edit does not.
   auto cluster = testing::RunCli("k8s can-bind --as system:serviceaccount:shop:default clusterrole/view "
                                  "examples/demo-cluster --expect yes");
