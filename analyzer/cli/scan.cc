@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "cli/analysis.h"
 #include "cli/commands.h"
 #include "cli/project_config.h"
 #include "config/config_file.h"
@@ -163,63 +164,31 @@ int Run() {
   }
 
   Timer timer(f.timings);
-  auto session = LoadSession(f.in, std::move(pre));
-  timer.Lap("load");
-  Model& model = *session->model;
-  if (session->user_objects == 0) {
-    PrintDiagnostics(*session);
+  AnalysisRequest req;
+  req.in = f.in;
+  if (!f.sensitive_namespaces.empty()) req.options.sensitive_namespaces = f.sensitive_namespaces;
+  req.options.escalation_targets = f.escalation_targets;
+  req.options.net.host_network_as_pod = f.host_network_as_pod;
+  req.options.solver = f.solver;
+  req.only_rules.insert(f.only_rules.begin(), f.only_rules.end());
+  req.disabled_rules.insert(f.disabled_rules.begin(), f.disabled_rules.end());
+  req.config = &config;
+  req.repo_root = f.repo_root.empty() ? output::GitRootOfCwd() : AbsoluteDir(f.repo_root);
+  req.lap = [&](const std::string& what) { timer.Lap(what); };
+  // Nothing to analyze is a usage error, found once the inputs are loaded.
+  auto analysis = Analyze(req, std::move(pre));
+  Session& session = *analysis->session;
+  if (session.user_objects == 0) {
+    PrintDiagnostics(session);
     std::cerr << "error: nothing to analyze: no Kubernetes object or AWS IAM document found in ";
     for (std::size_t i = 0; i < f.in.paths.size(); ++i)
       std::cerr << (i ? ", '" : "'") << f.in.paths[i] << "'";
     std::cerr << "\n";
     return kExitUsage;
   }
-  rbac::Engine rbac_engine(model);
-  for (const auto& d : rbac_engine.diagnostics()) session->diagnostics.Report(d);
-  AnalysisOptions aopts;
-  if (!f.sensitive_namespaces.empty()) aopts.sensitive_namespaces = f.sensitive_namespaces;
-  aopts.escalation_targets = f.escalation_targets;
-  aopts.net.host_network_as_pod = f.host_network_as_pod;
-  aopts.solver = f.solver;
-  AnalysisContext ctx(model, rbac_engine, aopts);
-  ctx.SetDiagnostics(&session->diagnostics);
-  timer.Lap("rbac engine");
-
-  std::set<std::string> only(f.only_rules.begin(), f.only_rules.end());
-  std::set<std::string> off(f.disabled_rules.begin(), f.disabled_rules.end());
-  FindingSink sink;
-  std::vector<const RuleInfo*> catalog;
-  for (const auto& rule : rules::AllRules()) {
-    std::string id(rule->info().id);
-    catalog.push_back(&rule->info());
-    if ((!only.empty() && !only.count(id)) || off.count(id)) continue;
-    rule->Check(ctx, sink);
-    timer.Lap("rule " + id);
-  }
-
-  output::Report report;
-  report.model = &model;
-  report.rules = &catalog;
-  report.findings = sink.Take();
-  report.files = session->stats.files_with_objects;
-  report.objects = session->user_objects;
+  output::Report& report = analysis->report;
   report.show_suppressed = f.show_suppressed;
-  report.rules_run = only.empty() ? std::set<std::string, std::less<>>() : std::set<std::string, std::less<>>(only.begin(), only.end());
-  if (!f.repo_root.empty()) {
-    std::error_code ec;
-    report.repo_root = std::filesystem::absolute(f.repo_root, ec).lexically_normal().generic_string();
-    while (report.repo_root.size() > 1 && report.repo_root.back() == '/') report.repo_root.pop_back();
-  } else {
-    report.repo_root = output::GitRootOfCwd();
-  }
-  output::Normalize(&report);
-  output::ApplySeverityOverrides(&report, config);
-  output::AssignFingerprints(&report);
-  output::ApplySuppressions(&report, config, parsers::TodayUtc(), session->diagnostics);
   if (!f.baseline.empty()) output::ApplyBaseline(&report, baseline);
-  report.diagnostics = session->diagnostics.diagnostics();
-  output::Normalize(&report);
-  timer.Lap("sort");
   bool failed = false;
   if (!fail_never)
     for (const auto& finding : report.findings)
@@ -240,7 +209,7 @@ int Run() {
     text = output::RenderText(report, topts);
   }
   timer.Lap("render " + f.format);
-  if (f.format != "text") PrintDiagnostics(*session);
+  if (f.format != "text") PrintDiagnostics(session);
   if (!WriteOutput(f.out, text, f.format == "text")) return kExitUsage;
   timer.Lap("write");
   return failed ? kExitFindings : kExitOk;
