@@ -10,7 +10,7 @@
 namespace grantpath::cli {
 
 const std::vector<Command>& Commands() {
-  static const std::vector<Command> kCommands = {ScanCommand(), RulesCommand(), K8sCommand(), NetCommand(), AwsCommand(), PathsCommand(), GraphCommand()};
+  static const std::vector<Command> kCommands = {ScanCommand(), RulesCommand(), K8sCommand(), NetCommand(), AwsCommand(), PathsCommand(), GraphCommand(), DiffCommand()};
   return kCommands;
 }
 

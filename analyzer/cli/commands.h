@@ -79,5 +79,6 @@ Command NetCommand();
 Command AwsCommand();
 Command PathsCommand();
 Command GraphCommand();
+Command DiffCommand();
 
 }  // namespace grantpath::cli

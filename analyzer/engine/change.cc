@@ -16,9 +16,10 @@ namespace {
 
 // ---- RBAC -----------------------------------------------------------------
 
-std::string AtomText(const k8s::PolicyRule& a) {
-  if (!a.non_resource_urls.empty()) return a.verbs[0] + " " + a.non_resource_urls[0];
-  std::string out = a.verbs[0] + " " + a.resources[0];
+// What an atom applies to ("pods/exec", "secrets (apps) 'x'", "/healthz").
+std::string AtomObject(const k8s::PolicyRule& a) {
+  if (!a.non_resource_urls.empty()) return a.non_resource_urls[0];
+  std::string out = a.resources[0];
   const std::string& g = a.api_groups[0];
   if (!g.empty()) out += g == "*" ? " (all groups)" : " (" + g + ")";
   if (!a.resource_names.empty()) out += " '" + a.resource_names[0] + "'";
@@ -79,15 +80,21 @@ void Gained(const rbac::Engine& engine, const SubjectKey& who, const std::string
             const std::vector<k8s::PolicyRule>& now, const std::vector<k8s::PolicyRule>& before,
             const std::vector<k8s::PolicyRule>* also, bool added, const Options& opt,
             std::vector<RbacChange>* out) {
-  std::map<std::string, RbacChange> by_binding;
-  std::set<std::string> seen;
+  // Per granting binding: objects in first-seen order, each with its verbs.
+  struct Group {
+    RbacChange change;
+    std::vector<std::string> order;
+    std::map<std::string, std::vector<std::string>> verbs;
+  };
+  std::map<std::string, Group> by_binding;
+  std::set<std::pair<std::string, std::string>> seen;
   rbac::UserInfo user = Identity(who);
   for (const auto& rule : now) {
     for (const auto& atom : rbac::BreakdownRule(rule)) {
       if (rbac::Covers(before, {atom})) continue;
       if (also != nullptr && rbac::Covers(*also, {atom})) continue;
-      std::string text = AtomText(atom);
-      if (!seen.insert(text).second) continue;
+      std::string object = AtomObject(atom);
+      if (!seen.insert({atom.verbs[0], object}).second) continue;
       rbac::Decision d = engine.Authorize(user, AtomRequest(atom, ns));
       std::string via = "(unknown binding)";
       SourceRange where;
@@ -98,7 +105,8 @@ void Gained(const rbac::Engine& engine, const SubjectKey& who, const std::string
         where = b.subjects[g.subject].where.known() ? b.subjects[g.subject].where : b.meta.where;
         break;
       }
-      RbacChange& c = by_binding[via];
+      Group& grp = by_binding[via];
+      RbacChange& c = grp.change;
       if (c.subject.empty()) {
         c.added = added;
         c.subject = who.Display();
@@ -106,11 +114,23 @@ void Gained(const rbac::Engine& engine, const SubjectKey& who, const std::string
         c.via = via;
         c.where = where;
       }
-      if (c.requests.size() < opt.max_requests) c.requests.push_back(text);
-      else ++c.more;
+      auto& verbs = grp.verbs[object];
+      if (verbs.empty()) grp.order.push_back(object);
+      verbs.push_back(atom.verbs[0]);
     }
   }
-  for (auto& [_, c] : by_binding) out->push_back(std::move(c));
+  for (auto& [_, grp] : by_binding) {
+    for (const auto& object : grp.order) {
+      if (grp.change.requests.size() >= opt.max_requests) {
+        ++grp.change.more;
+        continue;
+      }
+      std::string verbs;
+      for (const auto& v : grp.verbs[object]) verbs += (verbs.empty() ? "" : ",") + v;
+      grp.change.requests.push_back(verbs + " " + object);
+    }
+    out->push_back(std::move(grp.change));
+  }
 }
 
 void RbacDiff(const rbac::Engine& base, const rbac::Engine& head, const Options& opt, Result* r) {
