@@ -71,6 +71,7 @@ struct GitBase {
   std::string tmp;          // removed at the end
   std::string root;         // the repository's top level (head side)
   std::string rel;          // PATH relative to it
+  std::string head;         // PATH, absolute, links resolved
   bool present = true;      // PATH existed at REF
   ~GitBase() {
     if (tmp.empty()) return;
@@ -80,7 +81,11 @@ struct GitBase {
 };
 
 bool ExtractGitBase(const std::string& ref, const std::string& path, GitBase* g) {
-  std::string abs = AbsoluteDir(path);
+  // Symbolic links resolved: git names paths inside the real work tree.
+  std::error_code ec;
+  std::string abs = fs::weakly_canonical(fs::absolute(path), ec).generic_string();
+  if (ec) abs = AbsoluteDir(path);
+  g->head = abs;
   std::string dir = fs::is_directory(abs) ? abs : fs::path(abs).parent_path().string();
   std::string top;
   if (Run("git -C " + Quote(dir) + " rev-parse --show-toplevel 2>/dev/null", &top) != 0) {
@@ -171,7 +176,9 @@ int RunDiff() {
       return kExitUsage;
     }
     if (!ExtractGitBase(f.git_base, f.paths[0], &git)) return kExitUsage;
-    head_paths = {f.paths[0]};
+    // The head side by its resolved path when PATH goes through a link, so
+    // that both sides name files relative to the same root.
+    head_paths = {AbsoluteDir(f.paths[0]) == git.head ? f.paths[0] : git.head};
     head_root = git.root;
     base_root = git.tmp;
     if (git.present) base_paths = {git.rel.empty() ? git.tmp : git.tmp + "/" + git.rel};
