@@ -9,6 +9,7 @@ PACKAGES=(
   build-essential cmake pkg-config
   libyaml-cpp-dev libfyaml-dev nlohmann-json3-dev libz3-dev libboost-graph-dev libcli11-dev catch2
   python3 python3-jsonschema python3-yaml
+  git file dpkg-dev groff-base zsh
 )
 
 missing=()

@@ -524,7 +524,7 @@ Command AwsCommand() {
         cani->add_flag("--any-context", f.any_context, "Keys not given may take any value or be absent");
         cani->add_option("--expect", f.expect, "Exit 1 unless the decision is this (allow or deny)");
         AddFormat(cani, f);
-        AddInputOptions(cani, &f.in, &f.verbose);
+        AddInputOptions(cani, &f.in, &f.verbose, false);
         cani->callback([] { selected = 1; });
         CLI::App* who = aws->add_subcommand("who-can", "Which principals may do this?");
         who->add_option("--action", f.action, "service:Action")->required();
@@ -532,7 +532,7 @@ Command AwsCommand() {
         who->add_option("--context", f.context, "KEY=VALUE (repeat a key for several values)");
         who->add_flag("--any-context", f.any_context, "Keys not given may take any value or be absent");
         AddFormat(who, f);
-        AddInputOptions(who, &f.in, &f.verbose);
+        AddInputOptions(who, &f.in, &f.verbose, false);
         who->callback([] { selected = 2; });
         CLI::App* cmp = aws->add_subcommand("compare", "What does NEW allow that OLD does not, and the reverse?");
         cmp->add_option("old", f.old_policy, "The policy before the change")->required();

@@ -10,21 +10,36 @@
 namespace grantpath::cli {
 
 const std::vector<Command>& Commands() {
-  static const std::vector<Command> kCommands = {ScanCommand(), RulesCommand(), K8sCommand(), NetCommand(), AwsCommand(), PathsCommand(), GraphCommand(), DiffCommand()};
+  static const std::vector<Command> kCommands = {ScanCommand(), RulesCommand(), K8sCommand(), NetCommand(), AwsCommand(), PathsCommand(), GraphCommand(), DiffCommand(), CompletionCommand()};
   return kCommands;
 }
 
-void AddInputOptions(CLI::App* cmd, InputOptions* in, bool* verbose) {
+namespace {
+const CLI::App* root_app = nullptr;
+}  // namespace
+
+const CLI::App* RootApp() { return root_app; }
+void SetRootApp(const CLI::App* app) { root_app = app; }
+
+void AddInputOptions(CLI::App* cmd, InputOptions* in, bool* verbose, bool kubernetes) {
   cmd->add_option("paths", in->paths, "Files and directories to analyze (recursively)")
       ->required()
       ->check(CLI::ExistingPath);
   cmd->add_flag("-v,--verbose", *verbose, "Also list skipped files, symlinks and kinds");
+  if (kubernetes) AddKubernetesInputOptions(cmd, in);
+  AddLimitOptions(cmd, in);
+}
+
+void AddKubernetesInputOptions(CLI::App* cmd, InputOptions* in) {
   cmd->add_option("--default-namespace", in->load.k8s.default_namespace,
                   "Namespace of namespaced objects that name none")
       ->capture_default_str();
   cmd->add_flag("!--no-k8s-defaults", in->k8s_defaults,
                 "Do not assume Kubernetes' default RBAC roles and bindings (use when the input is "
                 "a full cluster dump)");
+}
+
+void AddLimitOptions(CLI::App* cmd, InputOptions* in) {
   cmd->add_option("--max-file-size", in->load.max_file_size, "Skip files larger than this (bytes)")
       ->capture_default_str();
   cmd->add_option("--max-depth", in->load.limits.max_depth, "Maximum nesting depth of a document")

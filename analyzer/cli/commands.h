@@ -28,8 +28,14 @@ struct Command {
 /// Every subcommand, in help order.
 const std::vector<Command>& Commands();
 
-/// Options shared by commands that read inputs (scan and the queries).
-void AddInputOptions(CLI::App* cmd, InputOptions* in, bool* verbose);
+/// Options shared by commands that read inputs (scan and the queries):
+/// the paths, -v, the Kubernetes reading options unless `kubernetes` is
+/// false (AWS-only queries), and the size and depth limits.
+void AddInputOptions(CLI::App* cmd, InputOptions* in, bool* verbose, bool kubernetes = true);
+/// --default-namespace and --no-k8s-defaults.
+void AddKubernetesInputOptions(CLI::App* cmd, InputOptions* in);
+/// --max-file-size, --max-depth and --yaml-backend.
+void AddLimitOptions(CLI::App* cmd, InputOptions* in);
 
 /// Writes `text` to `path` ("" or "-" = standard output), escaped with
 /// TerminalSafe (newlines kept) unless `escaped` says every untrusted part
@@ -80,5 +86,10 @@ Command AwsCommand();
 Command PathsCommand();
 Command GraphCommand();
 Command DiffCommand();
+Command CompletionCommand();
+
+/// The whole command tree (set by main before parsing), for completion.
+const CLI::App* RootApp();
+void SetRootApp(const CLI::App* app);
 
 }  // namespace grantpath::cli

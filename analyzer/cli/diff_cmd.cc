@@ -456,11 +456,8 @@ Command DiffCommand() {
             ->check(CLI::Range(1u, 3600000u))
             ->capture_default_str();
         cmd->add_flag("-v,--verbose", f.verbose, "Also list skipped files");
-        cmd->add_option("--default-namespace", f.in.load.k8s.default_namespace,
-                        "Namespace of namespaced objects that name none")
-            ->capture_default_str();
-        cmd->add_flag("!--no-k8s-defaults", f.in.k8s_defaults,
-                      "Do not assume Kubernetes' default RBAC roles and bindings");
+        AddKubernetesInputOptions(cmd, &f.in);
+        AddLimitOptions(cmd, &f.in);
       },
       RunDiff};
 }

@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   // A repeatable option takes one value per flag, so a positional path may
   // follow it: `--context K=V PATH`, `--rule X PATH`.
   OneValuePerFlag(&app);
+  SetRootApp(&app);
   // "did you mean" for a mistyped subcommand, before CLI11 sees it.
   if (argc > 1 && argv[1][0] != '-') {
     std::string first = argv[1];
