@@ -35,6 +35,7 @@ struct AwsFlags {
   std::string old_policy, new_policy, policy;
   std::vector<std::string> actions, resources;
   std::string resource_type, owner_account;
+  std::string requests;  // --requests FILE (JSON Lines)
 };
 
 AwsFlags& Flags() {
@@ -127,10 +128,14 @@ Json UnknownsJson(const Model& m, const std::vector<iam::smt::Unknown>& us) {
   return a;
 }
 
-void PrintUnknowns(const Model& m, const std::vector<iam::smt::Unknown>& us) {
+std::string UnknownsText(const Model& m, const std::vector<iam::smt::Unknown>& us) {
+  std::string out;
   for (const auto& u : us)
-    std::cout << "  unknown: " << u.reason << (u.where.known() ? " at " + LocationText(m, u.where) : "") << "\n";
+    out += "  unknown: " + u.reason + (u.where.known() ? " at " + LocationText(m, u.where) : "") + "\n";
+  return out;
 }
+
+void PrintUnknowns(const Model& m, const std::vector<iam::smt::Unknown>& us) { std::cout << UnknownsText(m, us); }
 
 std::string PolicyLabel(const Model& m, std::size_t pi) {
   const iam::Policy& p = m.iam_policies[pi];
@@ -157,16 +162,19 @@ Json StatementsJson(const Model& m, const std::vector<iam::StatementRef>& refs) 
   return a;
 }
 
-void PrintStatements(const Model& m, const std::vector<iam::StatementRef>& refs) {
+std::string StatementsText(const Model& m, const std::vector<iam::StatementRef>& refs) {
+  std::string out;
   for (const auto& s : refs) {
     const iam::Policy& p = m.iam_policies[s.policy];
     const iam::Statement& st = p.document.statements[s.statement];
-    std::cout << "  " << (st.allow ? "Allow" : "Deny") << " in " << iam::PolicyRoleName(s.role) << " policy '"
-              << PolicyLabel(m, s.policy) << "' statement " << s.statement
-              << (st.sid.empty() ? "" : " (" + st.sid + ")") << " at " << LocationText(m, st.where)
-              << (s.result == iam::Tri::kUnknown ? " [undecided: " + s.note + "]" : "") << "\n";
+    out += "  " + std::string(st.allow ? "Allow" : "Deny") + " in " + iam::PolicyRoleName(s.role) + " policy '" +
+           PolicyLabel(m, s.policy) + "' statement " + std::to_string(s.statement) +
+           (st.sid.empty() ? "" : " (" + st.sid + ")") + " at " + LocationText(m, st.where) +
+           (s.result == iam::Tri::kUnknown ? " [undecided: " + s.note + "]" : "") + "\n";
   }
+  return out;
 }
+
 
 // Standalone identity policies (not from an account export) apply to the
 // --principal of can-i when the input does not define it.
@@ -188,42 +196,39 @@ void AttachStandalone(Model& m, const std::string& principal) {
   m.AddIamPrincipal(std::move(pr));
 }
 
-int RunCanI() {
-  AwsFlags& f = Flags();
-  if (!f.expect.empty() && f.expect != "allow" && f.expect != "deny") {
-    std::cerr << "error: --expect must be 'allow' or 'deny'\n";
-    return kExitUsage;
-  }
-  iam::Context ctx;
-  if (!ParseContext(f.context, &ctx)) return kExitUsage;
-  auto s = Load(f);
-  if (!s) return kExitUsage;
-  Model& m = *s->model;
-  AttachStandalone(m, f.principal);
-  iam::Account acct(m, nullptr);
+// One can-i question and its answer, as text and as JSON.
+struct CanIAnswer {
+  std::string decision;
+  Json json;
+  std::string text;
+};
+
+// The names a principal may be given by, for "did you mean".
+std::vector<std::string> PrincipalNames(const Model& m) {
+  std::vector<std::string> names;
+  for (const auto& p : m.iam_principals)
+    if (p.type != iam::PrincipalType::kGroup) {
+      names.push_back(p.name);
+      names.push_back(p.arn);
+    }
+  return names;
+}
+
+// Answers one request. False with `error` set when the principal is a bare
+// name that no principal of the input has: a typo, not a federated
+// identity (those are domain names or ARNs).
+bool AnswerCanI(const Model& m, const iam::Account& acct, const std::string& principal, const std::string& action,
+                const std::string& resource, const iam::Context& ctx, CanIAnswer* out, std::string* error) {
+  const AwsFlags& f = Flags();
   iam::Request req;
-  req.caller = acct.CallerFromString(f.principal);
-  // A bare name that no principal of the input has is a typo, not a
-  // federated identity (those are domain names or ARNs).
-  if (req.caller.kind == iam::Caller::Kind::kFederated &&
-      f.principal.find_first_of(".:/") == std::string::npos) {
-    std::vector<std::string> names;
-    for (const auto& p : m.iam_principals)
-      if (p.type != iam::PrincipalType::kGroup) {
-        names.push_back(p.name);
-        names.push_back(p.arn);
-      }
-    std::cerr << "error: no user or role named '" << f.principal << "' in the input"
-              << DidYouMean(f.principal, names)
-              << "\nGive a principal of the input (name or ARN), an ARN, an account id, a service "
-                 "(NAME.amazonaws.com), a federated provider (a domain or an ARN) or '*'.\n";
-    return kExitUsage;
+  req.caller = acct.CallerFromString(principal);
+  if (req.caller.kind == iam::Caller::Kind::kFederated && principal.find_first_of(".:/") == std::string::npos) {
+    *error = "no user or role named '" + principal + "' in the input" + DidYouMean(principal, PrincipalNames(m));
+    return false;
   }
-  req.action = f.action;
-  req.resource = f.resource;
+  req.action = action;
+  req.resource = resource;
   req.context = ctx;
-  if (!aws::CatalogKnowsAction(f.action))
-    std::cerr << "warning: action '" << f.action << "' is not in the action catalog\n";
   iam::Evaluation ev = iam::Evaluate(acct, req);
   std::string decision = iam::DecisionName(ev.decision);
   std::optional<iam::smt::Result> any;
@@ -238,26 +243,137 @@ int RunCanI() {
   if (any && any->sat == iam::smt::Sat::kSat) shown = iam::Evaluate(acct, any->witness).statements;
   Json deny = nullptr;
   if (decision == "deny") deny = ev.explicit_deny ? "explicit" : "implicit";
-  if (f.format == "json") {
-    Json j;
-    j["decision"] = decision;
-    j["deny"] = deny;
-    j["request"] = RequestJson(req);
-    j["statements"] = StatementsJson(m, shown);
-    j["reasons"] = decision == "conditional" ? Json::array() : Json(ev.reasons);
-    if (decision == "conditional") j["witness_context"] = ContextJson(ChosenKeys(any->witness.context, req));
-    if (any) j["unknowns"] = UnknownsJson(m, any->unknowns);
-    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-  } else {
-    std::cout << decision << (decision == "deny" ? std::string(" (") + (ev.explicit_deny ? "explicit" : "implicit") + ")" : "")
-              << ": " << RequestText(req) << "\n";
-    if (decision == "conditional")
-      std::cout << "  allowed when: " << ContextText(ChosenKeys(any->witness.context, req)) << "\n";
-    PrintStatements(m, shown);
-    if (decision != "conditional")
-      for (const auto& r : ev.reasons) std::cout << "  " << r << "\n";
-    if (any) PrintUnknowns(m, any->unknowns);
+  out->decision = decision;
+  Json& j = out->json;
+  j["decision"] = decision;
+  j["deny"] = deny;
+  j["request"] = RequestJson(req);
+  j["statements"] = StatementsJson(m, shown);
+  j["reasons"] = decision == "conditional" ? Json::array() : Json(ev.reasons);
+  if (decision == "conditional") j["witness_context"] = ContextJson(ChosenKeys(any->witness.context, req));
+  if (any) j["unknowns"] = UnknownsJson(m, any->unknowns);
+  std::ostringstream t;
+  t << decision << (decision == "deny" ? std::string(" (") + (ev.explicit_deny ? "explicit" : "implicit") + ")" : "")
+    << ": " << RequestText(req) << "\n";
+  if (decision == "conditional")
+    t << "  allowed when: " << ContextText(ChosenKeys(any->witness.context, req)) << "\n";
+  t << StatementsText(m, shown);
+  if (decision != "conditional")
+    for (const auto& r : ev.reasons) t << "  " << r << "\n";
+  if (any) t << UnknownsText(m, any->unknowns);
+  out->text = t.str();
+  return true;
+}
+
+// --requests FILE: one JSON object per line,
+// {"principal", "action", "resource", "context": {"key": "value" or [values]}}.
+struct CanILine {
+  std::size_t line = 0;
+  std::string error;
+  std::string principal, action, resource;
+  iam::Context context;
+};
+
+std::vector<CanILine> ReadCanIRequests(const std::string& text) {
+  std::vector<CanILine> out;
+  ForEachJsonLine(text, [&](std::size_t n, const nlohmann::json& j) {
+    CanILine r;
+    r.line = n;
+    if (j.is_discarded() || !j.is_object()) {
+      r.error = "not a JSON object";
+      out.push_back(std::move(r));
+      return;
+    }
+    r.principal = RequestField(j, "principal", true, &r.error);
+    r.action = RequestField(j, "action", true, &r.error);
+    r.resource = RequestField(j, "resource", true, &r.error);
+    if (j.contains("context")) {
+      if (!j["context"].is_object()) {
+        r.error = "\"context\" must be an object of key to value or list of values";
+      } else {
+        for (const auto& [k, v] : j["context"].items()) {
+          auto& vals = r.context[iam::ToLower(k)];
+          if (v.is_string()) {
+            vals.push_back(v.get<std::string>());
+          } else if (v.is_array()) {
+            for (const auto& x : v) {
+              if (x.is_string()) vals.push_back(x.get<std::string>());
+              else r.error = "context values must be strings";
+            }
+          } else {
+            r.error = "context values must be strings or lists of strings";
+          }
+        }
+      }
+    }
+    out.push_back(std::move(r));
+  });
+  return out;
+}
+
+int RunCanIBatch(AwsFlags& f) {
+  std::string text;
+  if (!ReadWholeFile(f.requests, &text)) {
+    std::cerr << "error: cannot read '" << f.requests << "'\n";
+    return kExitUsage;
   }
+  auto requests = ReadCanIRequests(text);
+  auto s = Load(f);
+  if (!s) return kExitUsage;
+  Model& m = *s->model;
+  for (const auto& r : requests)
+    if (r.error.empty()) AttachStandalone(m, r.principal);
+  iam::Account acct(m, nullptr);
+  OutputStream out("");
+  for (const auto& r : requests) {
+    Json j;
+    j["line"] = r.line;
+    std::string error = r.error;
+    CanIAnswer a;
+    if (error.empty() && AnswerCanI(m, acct, r.principal, r.action, r.resource, r.context, &a, &error)) {
+      for (auto& [k, v] : a.json.items()) j[k] = v;
+    } else {
+      j["error"] = error;
+    }
+    out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  }
+  return out.Close() ? kExitOk : kExitUsage;
+}
+
+int RunCanI() {
+  AwsFlags& f = Flags();
+  if (!f.expect.empty() && f.expect != "allow" && f.expect != "deny") {
+    std::cerr << "error: --expect must be 'allow' or 'deny'\n";
+    return kExitUsage;
+  }
+  if (!f.requests.empty()) return RunCanIBatch(f);
+  if (f.principal.empty() || f.action.empty() || f.resource.empty()) {
+    std::cerr << "error: give --principal, --action and --resource, or --requests FILE\n";
+    return kExitUsage;
+  }
+  iam::Context ctx;
+  if (!ParseContext(f.context, &ctx)) return kExitUsage;
+  auto s = Load(f);
+  if (!s) return kExitUsage;
+  Model& m = *s->model;
+  AttachStandalone(m, f.principal);
+  iam::Account acct(m, nullptr);
+  if (!aws::CatalogKnowsAction(f.action))
+    std::cerr << "warning: action '" << f.action << "' is not in the action catalog\n";
+  CanIAnswer a;
+  std::string error;
+  if (!AnswerCanI(m, acct, f.principal, f.action, f.resource, ctx, &a, &error)) {
+    std::cerr << "error: " << error
+              << "\nGive a principal of the input (name or ARN), an ARN, an account id, a service "
+                 "(NAME.amazonaws.com), a federated provider (a domain or an ARN) or '*'.\n";
+    return kExitUsage;
+  }
+  if (f.format == "json") {
+    std::cout << a.json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  } else {
+    std::cout << a.text;
+  }
+  const std::string& decision = a.decision;
   if (!f.expect.empty()) {
     bool as_expected = f.expect == "allow" ? decision == "allow" : decision == "deny";
     return as_expected ? kExitOk : kExitFindings;
@@ -517,9 +633,12 @@ Command AwsCommand() {
         CLI::App* aws = app.add_subcommand("aws", "AWS IAM queries");
         aws->require_subcommand(1);
         CLI::App* cani = aws->add_subcommand("can-i", "Is this request allowed?");
-        cani->add_option("--principal", f.principal, "User or role ARN (or name), account id, service, or * (anonymous)")->required();
-        cani->add_option("--action", f.action, "service:Action")->required();
-        cani->add_option("--resource", f.resource, "Resource ARN")->required();
+        cani->add_option("--principal", f.principal, "User or role ARN (or name), account id, service, or * (anonymous)");
+        cani->add_option("--action", f.action, "service:Action");
+        cani->add_option("--resource", f.resource, "Resource ARN");
+        cani->add_option("--requests", f.requests,
+                         "Answer every request of this JSON Lines file on one load, one JSON answer per line "
+                         "(docs/aws-iam.md)");
         cani->add_option("--context", f.context, "KEY=VALUE (repeat a key for several values)");
         cani->add_flag("--any-context", f.any_context, "Keys not given may take any value or be absent");
         cani->add_option("--expect", f.expect, "Exit 1 unless the decision is this (allow or deny)");

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <sstream>
 
 #include "grantpath/terminal.h"
 #include "output/report.h"
@@ -124,6 +125,41 @@ std::string LocationText(const Model& m, const SourceRange& r) {
   std::string out = TerminalSafe(m.files.display_path(r.file));
   if (r.begin.line) out += ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column);
   return out;
+}
+
+bool ReadWholeFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return static_cast<bool>(in) || in.eof();
+}
+
+void ForEachJsonLine(const std::string& text,
+                     const std::function<void(std::size_t line, const nlohmann::json& value)>& f) {
+  std::size_t n = 0, start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(start, end - start);
+    start = end + 1;
+    ++n;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    f(n, nlohmann::json::parse(line, nullptr, false));
+  }
+}
+
+std::string RequestField(const nlohmann::json& j, const char* key, bool required, std::string* error) {
+  if (!j.contains(key) || j[key].is_null()) {
+    if (required && error->empty()) *error = std::string("missing \"") + key + "\"";
+    return "";
+  }
+  if (!j[key].is_string()) {
+    if (error->empty()) *error = std::string("\"") + key + "\" must be a string";
+    return "";
+  }
+  return j[key].get<std::string>();
 }
 
 void PrintDiagnostics(const Session& s) {

@@ -74,6 +74,19 @@ class OutputStream {
 nlohmann::ordered_json LocationJson(const Model& m, const SourceRange& r);
 std::string LocationText(const Model& m, const SourceRange& r);
 
+/// Reads a whole file; false when it cannot be read.
+bool ReadWholeFile(const std::string& path, std::string* out);
+
+/// Calls `f` for each non-blank line of a JSON Lines text with its 1-based
+/// line number and its value (`is_discarded()` when the line is not JSON).
+/// The batch queries (`--requests FILE`) read their requests so.
+void ForEachJsonLine(const std::string& text,
+                     const std::function<void(std::size_t line, const nlohmann::json& value)>& f);
+
+/// The string field `key` of a request object; sets `*error` (when still
+/// empty) and returns "" when it is missing or not a string.
+std::string RequestField(const nlohmann::json& j, const char* key, bool required, std::string* error);
+
 /// Prints the diagnostics of a session to stderr (text form).
 void PrintDiagnostics(const Session& s);
 

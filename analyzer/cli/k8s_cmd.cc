@@ -1,6 +1,7 @@
 // grantpath k8s can-i | who-can | permissions: Kubernetes RBAC queries over
 // the scanned input, answered the way the API server's RBAC authorizer
 // would, with every grant located.
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <set>
@@ -32,6 +33,7 @@ struct QueryFlags {
   std::string expect;
   std::string subject;  // permissions
   std::string role;     // can-bind: clusterrole/NAME or role/NAME
+  std::string requests; // can-i --requests FILE
 };
 
 QueryFlags& Flags() {
@@ -181,52 +183,130 @@ std::optional<Loaded> LoadWithRequest(QueryFlags& f) {
   return loaded;
 }
 
+// One can-i answer as JSON and as text.
+void AnswerCanI(const Model& m, const rbac::Engine& e, const rbac::UserInfo& user, const rbac::Request& req,
+                Json* json, std::string* text, bool* allowed) {
+  rbac::Decision d = e.Authorize(user, req);
+  *allowed = d.allowed;
+  Json& j = *json;
+  j["allowed"] = d.allowed;
+  j["request"] = {{"user", user.name},
+                  {"groups", Strings(user.groups)},
+                  {"verb", req.verb},
+                  {"apiGroup", req.api_group},
+                  {"resource", req.resource},
+                  {"subresource", req.subresource},
+                  {"name", req.name},
+                  {"namespace", req.ns},
+                  {"path", req.path},
+                  {"resourceRequest", req.resource_request}};
+  Json grants = Json::array();
+  for (const auto& g : d.grants) grants.push_back(GrantJson(m, e, g));
+  j["grants"] = grants;
+  if (text == nullptr) return;
+  std::string& t = *text;
+  t = d.allowed ? "yes\n" : "no\n";
+  for (const auto& g : d.grants) t += "  allowed by " + GrantText(m, e, g) + "\n";
+  if (user.name.rfind("system:node:", 0) == 0 ||
+      std::find(user.groups.begin(), user.groups.end(), "system:nodes") != user.groups.end())
+    t += "  note: kubelets are authorized by the Node authorizer, which grants what RBAC "
+         "does not show (and restricts it to the node's own pods)\n";
+  if (!d.allowed) {
+    t += "  no RBAC rule allows " + req.Describe() + " for '" + user.name + "'";
+    if (!req.resource_request || req.ns.empty())
+      t += " (a request without namespace is granted by ClusterRoleBindings only)";
+    t += "; RBAC never denies, so another authorizer (Node, webhook) could still allow it\n";
+  }
+}
+
+// --requests FILE: {"as", "groups": [...], "verb", "resource": "TYPE[/NAME]",
+// "subresource", "namespace"} per line; one answer per line, in order.
+int RunCanIBatch(QueryFlags& f) {
+  std::string text;
+  if (!ReadWholeFile(f.requests, &text)) {
+    std::cerr << "error: cannot read '" << f.requests << "'\n";
+    return kExitUsage;
+  }
+  auto loaded = LoadForQuery(f);
+  if (!loaded) return kExitUsage;
+  const Model& m = *loaded->session->model;
+  OutputStream out("");
+  ForEachJsonLine(text, [&](std::size_t n, const nlohmann::json& j) {
+    Json answer;
+    answer["line"] = n;
+    std::string error;
+    if (j.is_discarded() || !j.is_object()) error = "not a JSON object";
+    QueryFlags q;
+    std::vector<std::string> groups;
+    if (error.empty()) {
+      q.as = RequestField(j, "as", true, &error);
+      q.verb = RequestField(j, "verb", true, &error);
+      q.type = RequestField(j, "resource", true, &error);
+      q.subresource = RequestField(j, "subresource", false, &error);
+      q.ns = RequestField(j, "namespace", false, &error);
+      if (j.contains("groups")) {
+        if (!j["groups"].is_array()) error = "\"groups\" must be a list of strings";
+        else
+          for (const auto& g : j["groups"])
+            if (g.is_string()) groups.push_back(g.get<std::string>());
+            else error = "\"groups\" must be a list of strings";
+      }
+    }
+    if (!error.empty()) {
+      answer["error"] = error;
+    } else {
+      BuiltRequest br;
+      BuildRequest(q, &br);
+      if (!br.warning.empty()) answer["warning"] = br.warning.substr(br.warning.find(' ') + 1);
+      rbac::UserInfo user = rbac::UserInfoFor(ParseSubject(q.as), groups);
+      Json a;
+      bool allowed = false;
+      AnswerCanI(m, *loaded->engine, user, br.req, &a, nullptr, &allowed);
+      for (auto& [k, v] : a.items()) answer[k] = v;
+    }
+    out << answer.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
+  });
+  return out.Close() ? kExitOk : kExitUsage;
+}
+
 int RunCanI() {
   QueryFlags& f = Flags();
   if (!f.expect.empty() && f.expect != "yes" && f.expect != "no") {
     std::cerr << "error: --expect must be 'yes' or 'no'\n";
     return kExitUsage;
   }
+  if (!f.requests.empty()) {
+    // Without VERB TYPE, the words CLI11 put there are paths.
+    for (const std::string* w : {&f.type, &f.verb})
+      if (!w->empty()) f.in.paths.insert(f.in.paths.begin(), *w);
+  } else if (f.as.empty() || f.verb.empty() || f.type.empty()) {
+    std::cerr << "error: give --as SUBJECT VERB TYPE, or --requests FILE\n";
+    return kExitUsage;
+  }
+  if (f.in.paths.empty()) {
+    std::cerr << "error: paths is required\n";
+    return kExitUsage;
+  }
+  for (const auto& p : f.in.paths) {
+    std::error_code ec;
+    if (!std::filesystem::exists(p, ec)) {
+      std::cerr << "paths: Path does not exist: " << p << "\n";
+      return kExitUsage;
+    }
+  }
+  if (!f.requests.empty()) return RunCanIBatch(f);
   auto loaded = LoadWithRequest(f);
   if (!loaded) return kExitUsage;
   const BuiltRequest& br = loaded->request;
   const Model& m = *loaded->session->model;
-  SubjectKey who = ParseSubject(f.as);
-  rbac::UserInfo user = rbac::UserInfoFor(who, f.as_groups);
-  rbac::Decision d = loaded->engine->Authorize(user, br.req);
-  if (f.format == "json") {
-    Json j;
-    j["allowed"] = d.allowed;
-    j["request"] = {{"user", user.name},
-                    {"groups", Strings(user.groups)},
-                    {"verb", br.req.verb},
-                    {"apiGroup", br.req.api_group},
-                    {"resource", br.req.resource},
-                    {"subresource", br.req.subresource},
-                    {"name", br.req.name},
-                    {"namespace", br.req.ns},
-                    {"path", br.req.path},
-                    {"resourceRequest", br.req.resource_request}};
-    Json grants = Json::array();
-    for (const auto& g : d.grants) grants.push_back(GrantJson(m, *loaded->engine, g));
-    j["grants"] = grants;
-    WriteOutput("", j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
-  } else {
-    std::string text = d.allowed ? "yes\n" : "no\n";
-    for (const auto& g : d.grants) text += "  allowed by " + GrantText(m, *loaded->engine, g) + "\n";
-    if (user.name.rfind("system:node:", 0) == 0 ||
-        std::find(user.groups.begin(), user.groups.end(), "system:nodes") != user.groups.end())
-      text += "  note: kubelets are authorized by the Node authorizer, which grants what RBAC "
-              "does not show (and restricts it to the node's own pods)\n";
-    if (!d.allowed) {
-      text += "  no RBAC rule allows " + br.req.Describe() + " for '" + user.name + "'";
-      if (!br.req.resource_request || br.req.ns.empty())
-        text += " (a request without namespace is granted by ClusterRoleBindings only)";
-      text += "; RBAC never denies, so another authorizer (Node, webhook) could still allow it\n";
-    }
-    WriteOutput("", text);
-  }
-  if (!f.expect.empty() && (f.expect == "yes") != d.allowed) return kExitFindings;
+  rbac::UserInfo user = rbac::UserInfoFor(ParseSubject(f.as), f.as_groups);
+  Json j;
+  std::string text;
+  bool allowed = false;
+  AnswerCanI(m, *loaded->engine, user, br.req, &j, &text, &allowed);
+  if (f.format == "json") WriteOutput("", j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
+  else WriteOutput("", text);
+  if (!f.expect.empty() && (f.expect == "yes") != allowed) return kExitFindings;
   return kExitOk;
 }
 
@@ -424,12 +504,17 @@ int RunCanBind() {
   return kExitOk;
 }
 
-void AddRequestArgs(CLI::App* cmd, QueryFlags& f) {
-  cmd->add_option("verb", f.verb, "Verb (get, list, create, impersonate, ...)")->required();
-  cmd->add_option("type", f.type,
-                  "TYPE[/NAME]: resource[.group] as kubectl takes it, or a non-resource URL "
-                  "starting with '/'")
-      ->required();
+// VERB and TYPE are required unless the command also takes --requests
+// (CLI11 then fills the required paths first when fewer words are given).
+void AddRequestArgs(CLI::App* cmd, QueryFlags& f, bool required = true) {
+  auto* verb = cmd->add_option("verb", f.verb, "Verb (get, list, create, impersonate, ...)");
+  auto* type = cmd->add_option("type", f.type,
+                               "TYPE[/NAME]: resource[.group] as kubectl takes it, or a non-resource URL "
+                               "starting with '/'");
+  if (required) {
+    verb->required();
+    type->required();
+  }
   cmd->add_option("--subresource", f.subresource, "Subresource (exec, log, token, ...)");
   cmd->add_option("-n,--namespace", f.ns, "Namespace of the request (none: cluster-wide)");
 }
@@ -451,13 +536,19 @@ Command K8sCommand() {
         CLI::App* k8s = app.add_subcommand("k8s", "Kubernetes RBAC queries");
         k8s->require_subcommand(1);
         CLI::App* can = k8s->add_subcommand("can-i", "May SUBJECT make this request?");
-        can->add_option("--as", f.as, "system:serviceaccount:NS:NAME or a user name")->required();
+        can->add_option("--as", f.as, "system:serviceaccount:NS:NAME or a user name");
+        can->add_option("--requests", f.requests,
+                        "Answer every request of this JSON Lines file on one load, one JSON answer per line "
+                        "(docs/k8s-rbac.md)");
         can->add_option("--as-group", f.as_groups, "Extra group of the user (repeatable)")
             ->allow_extra_args(false);
-        AddRequestArgs(can, f);
+        AddRequestArgs(can, f, false);
         can->add_option("--expect", f.expect, "Exit 1 unless the answer is this (yes or no)");
         AddFormat(can, f);
         AddInputOptions(can, &f.in, &f.verbose);
+        // With --requests there is no VERB TYPE: the paths may come first,
+        // so RunCanI checks them instead of CLI11.
+        can->get_option("paths")->required(false);
         can->callback([] { selected = 1; });
         CLI::App* who = k8s->add_subcommand("who-can", "Who may make this request?");
         AddRequestArgs(who, f);

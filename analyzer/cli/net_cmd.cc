@@ -25,6 +25,7 @@ struct NetFlags {
   bool verbose = false;
   std::string format;
   std::string from, to, port, expect;
+  std::string requests;  // reach --requests FILE
   std::string intents;
   bool by_class = false;
   net::EngineOptions engine;
@@ -411,7 +412,12 @@ int RunMatrix() {
 // Resolves an endpoint argument: NS/NAME, NS/KIND/NAME, an IP or CIDR, or
 // "internet". Prints an error and returns false when nothing matches.
 bool ResolveEndpoint(net::Engine& e, const std::string& arg, bool source, std::vector<std::uint32_t>* out,
-                     bool candidates = false) {
+                     bool candidates = false, std::string* error = nullptr) {
+  auto fail = [&](const std::string& message) {
+    if (error) *error = message;
+    else std::cerr << "error: " << message << "\n";
+    return false;
+  };
   if (arg == "internet") {
     *out = e.Internet(source);
     return true;
@@ -437,17 +443,14 @@ bool ResolveEndpoint(net::Engine& e, const std::string& arg, bool source, std::v
   int ep = -1;
   if (parts.size() == 2) ep = e.FindPod(parts[0], parts[1]);
   else if (parts.size() == 3) ep = e.FindPod(parts[0], parts[2], parts[1]);
-  else {
-    std::cerr << "error: '" << arg << "' is not an endpoint: use NS/POD, NS/KIND/NAME, an IP or CIDR, or internet\n";
-    return false;
-  }
+  else
+    return fail("'" + arg + "' is not an endpoint: use NS/POD, NS/KIND/NAME, an IP or CIDR, or internet");
   if (ep < 0) {
     std::vector<std::string> known;
     for (const auto& x : e.endpoints())
       if (x.kind == net::EndpointKind::kPod)
         known.push_back(parts.size() == 3 ? x.ns + "/" + x.workload_kind + "/" + x.name : x.ns + "/" + x.name);
-    std::cerr << "error: no pod or workload '" << arg << "'" << DidYouMean(arg, known) << "\n";
-    return false;
+    return fail("no pod or workload '" + arg + "'" + DidYouMean(arg, known));
   }
   out->push_back(static_cast<std::uint32_t>(ep));
   return true;
@@ -493,35 +496,19 @@ Json ReasonsJson(net::Engine& e, const std::vector<net::Reason>& why, int proto,
   return a;
 }
 
-int RunReach() {
-  NetFlags& f = Flags();
-  int qproto = -1, qport = 0;
-  if (!f.port.empty() && !ParsePortArg(f.port, &qproto, &qport)) {
-    std::cerr << "error: --port must be N or N/PROTO (TCP, UDP, SCTP), got '" << f.port << "'\n";
-    return kExitUsage;
-  }
-  if (!f.expect.empty() && f.expect != "allow" && f.expect != "deny") {
-    std::cerr << "error: --expect must be 'allow' or 'deny'\n";
-    return kExitUsage;
-  }
-  // Only the classes of the endpoints asked about are built.
-  auto loaded = Load(f, [&](net::Engine& e) {
-    std::vector<std::uint32_t> focus, to;
-    ResolveEndpoint(e, f.from, true, &focus, /*candidates=*/true);
-    ResolveEndpoint(e, f.to, false, &to, /*candidates=*/true);
-    focus.insert(focus.end(), to.begin(), to.end());
-    return focus;
-  });
-  if (!loaded) return kExitUsage;
-  net::Engine& e = *loaded->engine;
+// One reach question: what `from` may open to `to` (on one port when
+// `qport` > 0). False with `error` set when an endpoint names nothing.
+bool AnswerReach(net::Engine& e, const std::string& from, const std::string& to, int qproto, int qport,
+                 Json* json, std::string* text, bool* allowed_out, std::string* error) {
   const Model& m = e.model();
   std::vector<std::uint32_t> srcs, dsts;
-  if (!ResolveEndpoint(e, f.from, true, &srcs) || !ResolveEndpoint(e, f.to, false, &dsts)) return kExitUsage;
+  if (!ResolveEndpoint(e, from, true, &srcs, false, error) || !ResolveEndpoint(e, to, false, &dsts, false, error))
+    return false;
   for (const auto* list : {&srcs, &dsts})
     for (auto ep : *list)
       if (!e.HasClass(ep)) {
-        std::cerr << "error: internal: endpoint " << e.endpoints()[ep].Display() << " was not prepared\n";
-        return kExitUsage;
+        *error = "internal: endpoint " + e.endpoints()[ep].Display() + " was not prepared";
+        return false;
       }
   auto& ct = e.conns();
   // Every (source, destination) pair, the first allowing one explains.
@@ -541,10 +528,11 @@ int RunReach() {
       total = ct.Union(total, c);
     }
   if (pairs.empty()) {
-    std::cerr << "error: no connection to evaluate between '" << f.from << "' and '" << f.to << "'\n";
-    return kExitUsage;
+    *error = "no connection to evaluate between '" + from + "' and '" + to + "'";
+    return false;
   }
   bool allowed = qport > 0 ? ct.Get(total).Contains(qproto, qport) : total != ConnTable::kNone;
+  *allowed_out = allowed;
   const Pair* witness = nullptr;
   for (const auto& p : pairs) {
     bool ok = qport > 0 ? ct.Get(p.c).Contains(qproto, qport) : p.c != ConnTable::kNone;
@@ -563,66 +551,160 @@ int RunReach() {
   std::string src_addr = src_ep.kind == net::EndpointKind::kExternal
                              ? net::FormatAddress(src_ep.range.family, src_ep.range.lo)
                              : "";
-  if (f.format == "json") {
-    Json j;
-    j["allowed"] = allowed;
-    j["from"] = f.from;
-    j["to"] = f.to;
-    j["ports"] = ct.Get(total).Format();
-    if (qport > 0) j["query"] = {{"protocol", net::ProtocolName(qproto)}, {"port", qport}};
-    Json per = Json::array();
-    for (const auto& p : pairs)
-      per.push_back({{"src", e.endpoints()[p.s].Display()}, {"dst", e.endpoints()[p.d].Display()},
-                     {"ports", ct.Get(p.c).Format()}});
-    j["pairs"] = per;
-    j["egress"] = ReasonsJson(e, eg, wproto, wport);
-    j["ingress"] = ReasonsJson(e, in, wproto, wport);
-    if (witness) {
-      Json w{{"src", src_ep.Display()}, {"dst", dst_ep.Display()}, {"protocol", net::ProtocolName(wproto)},
-             {"port", wport}};
-      if (!src_addr.empty()) w["source_address"] = src_addr;
-      j["witness"] = w;
-    } else {
-      j["witness"] = nullptr;
-    }
-    WriteOutput("", j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
+  Json& j = *json;
+  j["allowed"] = allowed;
+  j["from"] = from;
+  j["to"] = to;
+  j["ports"] = ct.Get(total).Format();
+  if (qport > 0) j["query"] = {{"protocol", net::ProtocolName(qproto)}, {"port", qport}};
+  Json per = Json::array();
+  for (const auto& p : pairs)
+    per.push_back({{"src", e.endpoints()[p.s].Display()}, {"dst", e.endpoints()[p.d].Display()},
+                   {"ports", ct.Get(p.c).Format()}});
+  j["pairs"] = per;
+  j["egress"] = ReasonsJson(e, eg, wproto, wport);
+  j["ingress"] = ReasonsJson(e, in, wproto, wport);
+  if (witness) {
+    Json w{{"src", src_ep.Display()}, {"dst", dst_ep.Display()}, {"protocol", net::ProtocolName(wproto)},
+           {"port", wport}};
+    if (!src_addr.empty()) w["source_address"] = src_addr;
+    j["witness"] = w;
   } else {
-    // The first line names what was asked: the requested port, or every
-    // connection when no port was given.
-    std::string t = allowed ? "allowed" : "denied";
-    std::string all = ct.Get(total).Format();
-    if (qport > 0) {
-      std::string asked = std::string(net::ProtocolName(qproto)) + " " + std::to_string(qport);
-      t += ": " + asked + (allowed ? " is allowed" : " is not allowed");
-      if (!allowed)
-        t += total == ConnTable::kNone ? "; no connection is allowed between them"
-                                        : " (what is allowed between them: " + all + ")";
-      t += "\n";
-    } else {
-      t += ": " + (total == ConnTable::kNone ? std::string("no connection is allowed") : all) + "\n";
-    }
-    for (const auto& p : pairs)
-      if (pairs.size() > 1)
-        t += "  " + e.endpoints()[p.s].Display() + " => " + e.endpoints()[p.d].Display() + " : " +
-             ct.Get(p.c).Format() + "\n";
-    if (witness) {
-      t += "  witness: " + src_ep.Display() + (src_addr.empty() ? "" : " (from " + src_addr + ")") + " => " +
-           dst_ep.Display() + " " + net::ProtocolName(wproto) + " " + std::to_string(wport) + "\n";
-    }
-    for (int dir = 0; dir < 2; ++dir) {
-      const auto& why = dir == 0 ? eg : in;
-      if (why.empty()) continue;
-      t += dir == 0 ? "  egress of " + src_ep.Display() + ":\n" : "  ingress of " + dst_ep.Display() + ":\n";
-      for (const auto& r : why) {
-        if (wport > 0 && r.action == "Allow" && !ct.Get(r.conns).Contains(wproto, wport)) continue;
-        t += "    " + r.Describe(m);
-        if (r.conns != ConnTable::kNone) t += ": " + ct.Get(r.conns).Format();
-        if (r.where.known()) t += " (" + LocationText(m, r.where) + ")";
-        t += "\n";
-      }
-    }
-    WriteOutput("", t);
+    j["witness"] = nullptr;
   }
+  if (text == nullptr) return true;
+  // The first line names what was asked: the requested port, or every
+  // connection when no port was given.
+  std::string& t = *text;
+  t = allowed ? "allowed" : "denied";
+  std::string all = ct.Get(total).Format();
+  if (qport > 0) {
+    std::string asked = std::string(net::ProtocolName(qproto)) + " " + std::to_string(qport);
+    t += ": " + asked + (allowed ? " is allowed" : " is not allowed");
+    if (!allowed)
+      t += total == ConnTable::kNone ? "; no connection is allowed between them"
+                                      : " (what is allowed between them: " + all + ")";
+    t += "\n";
+  } else {
+    t += ": " + (total == ConnTable::kNone ? std::string("no connection is allowed") : all) + "\n";
+  }
+  for (const auto& p : pairs)
+    if (pairs.size() > 1)
+      t += "  " + e.endpoints()[p.s].Display() + " => " + e.endpoints()[p.d].Display() + " : " +
+           ct.Get(p.c).Format() + "\n";
+  if (witness) {
+    t += "  witness: " + src_ep.Display() + (src_addr.empty() ? "" : " (from " + src_addr + ")") + " => " +
+         dst_ep.Display() + " " + net::ProtocolName(wproto) + " " + std::to_string(wport) + "\n";
+  }
+  for (int dir = 0; dir < 2; ++dir) {
+    const auto& why = dir == 0 ? eg : in;
+    if (why.empty()) continue;
+    t += dir == 0 ? "  egress of " + src_ep.Display() + ":\n" : "  ingress of " + dst_ep.Display() + ":\n";
+    for (const auto& r : why) {
+      if (wport > 0 && r.action == "Allow" && !ct.Get(r.conns).Contains(wproto, wport)) continue;
+      t += "    " + r.Describe(m);
+      if (r.conns != ConnTable::kNone) t += ": " + ct.Get(r.conns).Format();
+      if (r.where.known()) t += " (" + LocationText(m, r.where) + ")";
+      t += "\n";
+    }
+  }
+  return true;
+}
+
+struct ReachLine {
+  std::size_t line = 0;
+  std::string error, from, to;
+  int proto = -1, port = 0;
+};
+
+// --requests FILE: {"from", "to", "port": "N/PROTO"} per line; one answer
+// per line, in order, on one load (the classes of every named endpoint).
+int RunReachBatch(NetFlags& f) {
+  std::string text;
+  if (!ReadWholeFile(f.requests, &text)) {
+    std::cerr << "error: cannot read '" << f.requests << "'\n";
+    return kExitUsage;
+  }
+  std::vector<ReachLine> lines;
+  ForEachJsonLine(text, [&](std::size_t n, const nlohmann::json& j) {
+    ReachLine r;
+    r.line = n;
+    if (j.is_discarded() || !j.is_object()) {
+      r.error = "not a JSON object";
+    } else {
+      r.from = RequestField(j, "from", true, &r.error);
+      r.to = RequestField(j, "to", true, &r.error);
+      std::string port = RequestField(j, "port", false, &r.error);
+      if (r.error.empty() && !port.empty() && !ParsePortArg(port, &r.proto, &r.port))
+        r.error = "\"port\" must be N or N/PROTO (TCP, UDP, SCTP), got '" + port + "'";
+    }
+    lines.push_back(std::move(r));
+  });
+  auto loaded = Load(f, [&](net::Engine& e) {
+    std::vector<std::uint32_t> focus;
+    for (const auto& r : lines) {
+      if (!r.error.empty()) continue;
+      std::vector<std::uint32_t> a, b;
+      std::string ignored;
+      ResolveEndpoint(e, r.from, true, &a, true, &ignored);
+      ResolveEndpoint(e, r.to, false, &b, true, &ignored);
+      focus.insert(focus.end(), a.begin(), a.end());
+      focus.insert(focus.end(), b.begin(), b.end());
+    }
+    return focus;
+  });
+  if (!loaded) return kExitUsage;
+  OutputStream out("");
+  for (const auto& r : lines) {
+    Json j;
+    j["line"] = r.line;
+    std::string error = r.error;
+    Json a;
+    bool allowed = false;
+    if (error.empty() && AnswerReach(*loaded->engine, r.from, r.to, r.proto, r.port, &a, nullptr, &allowed, &error)) {
+      for (auto& [k, v] : a.items()) j[k] = v;
+    } else {
+      j["error"] = error;
+    }
+    out << j.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
+  }
+  return out.Close() ? kExitOk : kExitUsage;
+}
+
+int RunReach() {
+  NetFlags& f = Flags();
+  if (!f.requests.empty()) return RunReachBatch(f);
+  if (f.from.empty() || f.to.empty()) {
+    std::cerr << "error: give --from and --to, or --requests FILE\n";
+    return kExitUsage;
+  }
+  int qproto = -1, qport = 0;
+  if (!f.port.empty() && !ParsePortArg(f.port, &qproto, &qport)) {
+    std::cerr << "error: --port must be N or N/PROTO (TCP, UDP, SCTP), got '" << f.port << "'\n";
+    return kExitUsage;
+  }
+  if (!f.expect.empty() && f.expect != "allow" && f.expect != "deny") {
+    std::cerr << "error: --expect must be 'allow' or 'deny'\n";
+    return kExitUsage;
+  }
+  // Only the classes of the endpoints asked about are built.
+  auto loaded = Load(f, [&](net::Engine& e) {
+    std::vector<std::uint32_t> focus, to;
+    ResolveEndpoint(e, f.from, true, &focus, /*candidates=*/true);
+    ResolveEndpoint(e, f.to, false, &to, /*candidates=*/true);
+    focus.insert(focus.end(), to.begin(), to.end());
+    return focus;
+  });
+  if (!loaded) return kExitUsage;
+  Json j;
+  std::string text, error;
+  bool allowed = false;
+  if (!AnswerReach(*loaded->engine, f.from, f.to, qproto, qport, &j, &text, &allowed, &error)) {
+    std::cerr << "error: " << error << "\n";
+    return kExitUsage;
+  }
+  if (f.format == "json") WriteOutput("", j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
+  else WriteOutput("", text);
   if (!f.expect.empty() && (f.expect == "allow") != allowed) return kExitFindings;
   return kExitOk;
 }
@@ -651,8 +733,11 @@ Command NetCommand() {
         CLI::App* net = app.add_subcommand("net", "Kubernetes network reachability queries");
         net->require_subcommand(1);
         CLI::App* reach = net->add_subcommand("reach", "Which connections may FROM open to TO?");
-        reach->add_option("--from", f.from, "NS/POD, NS/KIND/NAME, an IP or CIDR, or internet")->required();
-        reach->add_option("--to", f.to, "NS/POD, NS/KIND/NAME, an IP or CIDR, or internet")->required();
+        reach->add_option("--from", f.from, "NS/POD, NS/KIND/NAME, an IP or CIDR, or internet");
+        reach->add_option("--to", f.to, "NS/POD, NS/KIND/NAME, an IP or CIDR, or internet");
+        reach->add_option("--requests", f.requests,
+                          "Answer every request of this JSON Lines file on one load, one JSON answer per line "
+                          "(docs/network.md)");
         reach->add_option("--port", f.port, "Only this port: N or N/PROTO (TCP, UDP, SCTP)");
         reach->add_option("--expect", f.expect, "Exit 1 unless the answer is this (allow or deny)");
         reach->add_option("--format", f.format, "Output format")->check(CLI::IsMember({"text", "json"}))->default_str("text");
