@@ -390,6 +390,28 @@ def page(rule, binary):
     return "\n".join(out) + "\n"
 
 
+def config_line(rid):
+    return ("- In `.grantpath.yaml`, `rules: {%s: off}` turns it off and `rules: {%s: {severity: low}}` "
+            "changes its severity; an `ignore:` entry or a `grantpath.io/ignore: \"%s: reason\"` annotation "
+            "accepts a finding (docs/configuration.md)." % (rid, rid, rid))
+
+
+def ensure_sections(path, rule):
+    """Adds, to a page written earlier, the sections every page has now:
+    Grouping (when the rule's findings are grouped) and the configuration
+    line under Options. Idempotent."""
+    text = open(path).read()
+    new = text
+    if rule.get("grouping") and "## Grouping\n" not in new and "## Options\n" in new:
+        new = new.replace("## Options\n", "## Grouping\n\n" + rule["grouping"] + "\n\n## Options\n", 1)
+    line = config_line(rule["id"])
+    if line not in new and "## Options\n" in new:
+        new = new.replace("## Options\n", "## Options\n\n" + line, 1)
+        new = new.replace("## Options\n\n" + line + "\n", "## Options\n\n" + line + "\n", 1)
+    if new != text:
+        open(path, "w").write(new)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--force", action="store_true")
@@ -409,6 +431,7 @@ def main():
                 raise SystemExit("add RULE_FACTS for %s" % r["id"])
             open(path, "w").write(page(r, args.binary))
             print("wrote", os.path.relpath(path, ROOT))
+        ensure_sections(path, r)
     open(os.path.join(docs, "README.md"), "w").write("\n".join(index) + "\n")
 
 

@@ -4,6 +4,7 @@
 
 #include "config/config_file.h"
 #include "output/triage.h"
+#include "rules/grouping.h"
 #include "rules/registry.h"
 
 namespace grantpath::cli {
@@ -51,8 +52,14 @@ std::unique_ptr<Analysis> Analyze(const AnalysisRequest& request, std::unique_pt
   Config none;
   const Config& config = request.config ? *request.config : none;
   output::ApplySeverityOverrides(&report, config);
-  output::AssignFingerprints(&report);
+  // Suppressions first (by rule and location), then grouping of what is
+  // left, then fingerprints of the findings as reported.
   output::ApplySuppressions(&report, config, parsers::TodayUtc(), a->session->diagnostics);
+  if (request.group) {
+    rules::GroupFindings(&report.findings);
+    output::Normalize(&report);
+  }
+  output::AssignFingerprints(&report);
   report.diagnostics = a->session->diagnostics.diagnostics();
   output::Normalize(&report);
   lap("triage");

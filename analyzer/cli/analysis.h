@@ -24,6 +24,7 @@ struct AnalysisRequest {
   std::set<std::string> disabled_rules;
   const Config* config = nullptr;    // applied when given
   std::string repo_root;             // report.repo_root
+  bool group = true;                 // rules::GroupFindings (--no-group turns it off)
   /// Called after each rule with its id (for --timings).
   std::function<void(const std::string& phase)> lap;
 };

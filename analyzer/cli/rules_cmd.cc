@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "rules/grouping.h"
 #include "rules/registry.h"
 
 namespace grantpath::cli {
@@ -24,6 +25,7 @@ int Run() {
                      {"severity", SeverityName(i.severity)},
                      {"description", std::string(i.summary)},
                      {"remediation", std::string(i.remediation)},
+                     {"grouping", std::string(rules::GroupingNote(i.id))},
                      {"doc", "docs/rules/" + std::string(i.id) + ".md"}});
     }
     std::cout << out.dump(2) << "\n";

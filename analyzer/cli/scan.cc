@@ -44,6 +44,7 @@ struct ScanFlags {
   ConfigChoice config;
   std::string min_severity;
   bool show_suppressed = false;
+  bool no_group = false;
   std::string baseline;
   std::string write_baseline;
   std::string repo_root;
@@ -175,6 +176,7 @@ int Run() {
   req.config = &config;
   req.repo_root = f.repo_root.empty() ? output::GitRootOfCwd() : AbsoluteDir(f.repo_root);
   req.lap = [&](const std::string& what) { timer.Lap(what); };
+  req.group = !f.no_group;
   // Nothing to analyze is a usage error, found once the inputs are loaded.
   auto analysis = Analyze(req, std::move(pre));
   Session& session = *analysis->session;
@@ -243,6 +245,9 @@ Command ScanCommand() {
                                    "Configuration file (default: the first .grantpath.yaml found walking "
                                    "up from the scanned path to the repository root)");
                    cmd->add_flag("--no-config", f.config.disabled, "Do not read any configuration file");
+                   cmd->add_flag("--no-group", f.no_group,
+                                 "One finding per workload and per rule: do not merge a namespace's workloads "
+                                 "or one binding's capabilities (docs/rules, 'Grouping')");
                    cmd->add_flag("--show-suppressed", f.show_suppressed,
                                  "List suppressed findings too (SARIF always carries them, marked)");
                    cmd->add_option("--baseline", f.baseline,

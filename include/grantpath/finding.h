@@ -71,6 +71,11 @@ struct Finding {
   std::vector<RelatedLocation> related;
   std::vector<Step> path;  // empty unless multi-step
   Witness witness;
+  /// Findings with the same non-empty key are one finding when grouping is
+  /// on (rules::GroupFindings): the most severe stays, the others become
+  /// its related locations and are named by their `group_label`.
+  std::string group_key;
+  std::string group_label;
   // Set after the rules ran (output::Triage), never by a rule:
   std::string fingerprint;  // unique within a run; see docs/sarif.md
   std::optional<Suppression> suppression;

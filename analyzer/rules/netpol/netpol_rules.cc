@@ -60,6 +60,8 @@ void NotIsolated(const RuleInfo& info, const AnalysisContext& ctx, FindingSink& 
                 e.conns().Get(c).Format() + ")";
     AddReasons(ctx.model(), why, f, ingress ? "ingress" : "egress");
     e.ConnectionWitness(f.witness, src, dst, c);
+    f.group_key = std::string(info.id) + "|namespace " + x.ns;
+    f.group_label = rbac::WorkloadName(Rep(ctx, ep));
     out.Add(std::move(f));
   }
 }
@@ -146,6 +148,8 @@ void MetadataEgress(const RuleInfo& info, const AnalysisContext& ctx, FindingSin
     net::PortSet p80;
     p80.Add(net::kTCP, 80, 80);
     e.ConnectionWitness(f.witness, ep, dst, e.conns().Intern(p80), "169.254.169.254");
+    f.group_key = std::string(info.id) + "|namespace " + e.endpoints()[ep].ns;
+    f.group_label = rbac::WorkloadName(Rep(ctx, ep));
     out.Add(std::move(f));
   }
 }

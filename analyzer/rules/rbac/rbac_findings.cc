@@ -92,6 +92,13 @@ class CapabilityRule final : public Rule {
                   BindingName(fb);
       if (hits.size() > 1) f.message += " and " + std::to_string(hits.size() - 1) + " more binding" + (hits.size() > 2 ? "s" : "");
       f.entity = std::string(info_.id) + "|" + who.Display();
+      // One binding that grants several capabilities to one subject is one
+      // finding when grouped (docs/rules: "Grouping").
+      std::set<std::string> via;
+      for (const auto& h : hits) via.insert(BindingName(m.k8s_bindings[h.binding]));
+      f.group_key = "rbac|" + who.Display();
+      for (const auto& v : via) f.group_key += "|" + v;
+      f.group_label = std::string(spec_.what) + " (" + std::string(info_.id) + ")";
       const rbac::Probe& probe = spec_.probes[first.probes.front()];
       rbac::Request req = probe.ToRequest(fb.cluster ? "" : fb.meta.ns);
       auto show = [](const std::string& s) { return s == rbac::kAny ? std::string("*") : s; };
