@@ -34,6 +34,7 @@ struct DiffFlags {
   InputOptions in;  // options shared by both sides (paths unused)
   std::size_t max_markdown = 60000;
   unsigned solver_ms = 2000;
+  std::size_t net_pod_limit = 2000;
 };
 
 DiffFlags& Flags() {
@@ -226,6 +227,7 @@ int RunDiff() {
 
   change::Options copt;
   copt.solver_ms = f.solver_ms;
+  copt.max_net_pods = f.net_pod_limit;
   change::Result ch = change::Compare(*base->context, *head->context, copt);
   auto count = [](const auto& v, bool add) {
     std::size_t n = 0;
@@ -451,6 +453,10 @@ Command DiffCommand() {
         cmd->add_option("--config", f.config.path, "Configuration file (default: found from the head path)");
         cmd->add_flag("--no-config", f.config.disabled, "Do not read any configuration file");
         cmd->add_option("--markdown-max-bytes", f.max_markdown, "Cap of the markdown report (a PR comment)")
+            ->capture_default_str();
+        cmd->add_option("--net-pod-limit", f.net_pod_limit,
+                        "Past this many pods on a side, connections are compared between classes of pods "
+                        "treated alike instead of pod by pod")
             ->capture_default_str();
         cmd->add_option("--solver-timeout-ms", f.solver_ms, "Time limit of each IAM solver question")
             ->check(CLI::Range(1u, 3600000u))

@@ -176,6 +176,10 @@ PodCells Cells(net::Engine& e, const Options& opt) {
     net::PortSet& p = out.exposed[name];
     p = p.Union(e.conns().Get(x.conn));
   }
+  for (std::uint32_t p : pods) {
+    out.names.push_back(eps[p].Display());
+    out.where.push_back(eps[p].where);
+  }
   if (pods.size() > opt.max_net_pods) {
     out.too_big = true;
     return out;
@@ -195,11 +199,89 @@ PodCells Cells(net::Engine& e, const Options& opt) {
         }
     }
   });
-  for (std::uint32_t p : pods) {
-    out.names.push_back(eps[p].Display());
-    out.where.push_back(eps[p].where);
-  }
   return out;
+}
+
+// Big clusters: connections compared between "joint classes", the groups of
+// pods (by name) that share their class on both sides. Within a joint
+// class every pod is treated alike by both sides' policies, so comparing one
+// cell per pair of joint classes is exact, and their number follows the
+// classes, not the pods.
+void ClassLevelDiff(net::Engine& base, net::Engine& head, const Options& opt, Result* r) {
+  struct Side {
+    std::map<std::string, std::uint32_t> cls;  // pod name -> class
+    std::map<std::string, SourceRange> where;
+    std::vector<std::vector<net::ConnTable::Id>> rows;  // class -> row over classes
+  };
+  auto read = [](net::Engine& e, Side* side) {
+    const auto& eps = e.endpoints();
+    std::set<std::uint32_t> pod_classes;
+    for (std::uint32_t i = 0; i < eps.size(); ++i)
+      if (eps[i].kind == net::EndpointKind::kPod && e.HasClass(i)) {
+        side->cls[eps[i].Display()] = eps[i].cls;
+        side->where[eps[i].Display()] = eps[i].where;
+        pod_classes.insert(eps[i].cls);
+      }
+    side->rows.assign(e.class_count(), {});
+    e.ClassRows([&](std::uint32_t src, const std::vector<net::ConnTable::Id>& row) {
+      if (pod_classes.count(src)) side->rows[src] = row;
+    });
+  };
+  Side b, h;
+  read(base, &b);
+  read(head, &h);
+  // Joint classes: (base class or none, head class or none) -> names.
+  constexpr std::int64_t kNone = -1;
+  std::map<std::pair<std::int64_t, std::int64_t>, std::vector<std::string>> joint;
+  std::set<std::string> names;
+  for (const auto& [n, _] : b.cls) names.insert(n);
+  for (const auto& [n, _] : h.cls) names.insert(n);
+  for (const auto& n : names) {
+    auto bi = b.cls.find(n);
+    auto hi = h.cls.find(n);
+    joint[{bi == b.cls.end() ? kNone : bi->second, hi == h.cls.end() ? kNone : hi->second}].push_back(n);
+  }
+  auto cell = [](const Side& side, std::int64_t s, std::int64_t d, net::Engine& e) -> net::PortSet {
+    if (s == kNone || d == kNone) return net::PortSet::None();
+    const auto& row = side.rows[static_cast<std::size_t>(s)];
+    if (row.empty()) return net::PortSet::None();
+    return e.conns().Get(row[static_cast<std::size_t>(d)]);
+  };
+  auto label = [](const std::vector<std::string>& members) {
+    if (members.size() == 1) return members[0];
+    return members[0] + " and " + std::to_string(members.size() - 1) + " more pod" +
+           (members.size() > 2 ? "s" : "") + " treated alike";
+  };
+  std::size_t changes = 0, left_out = 0;
+  constexpr std::size_t kMaxChanges = 2000;
+  for (const auto& [sk, smembers] : joint)
+    for (const auto& [dk, dmembers] : joint) {
+      if (sk == dk && smembers.size() == 1) continue;  // a pod to itself
+      net::PortSet before = cell(b, sk.first, dk.first, base);
+      net::PortSet after = cell(h, sk.second, dk.second, head);
+      for (bool added : {true, false}) {
+        net::PortSet diff = added ? after.Subtract(before) : before.Subtract(after);
+        if (diff.empty()) continue;
+        if (changes >= kMaxChanges) {
+          ++left_out;
+          continue;
+        }
+        ++changes;
+        NetChange c;
+        c.added = added;
+        c.src = label(smembers);
+        c.dst = label(dmembers);
+        c.ports = diff.Format();
+        const auto& where = added ? h.where : b.where;
+        if (auto it = where.find(dmembers[0]); it != where.end()) c.where = it->second;
+        r->net.push_back(std::move(c));
+      }
+    }
+  r->notes.push_back("pod-to-pod connections compared between classes of pods treated alike on both sides "
+                     "(over " + std::to_string(opt.max_net_pods) + " pods on a side): " +
+                     std::to_string(joint.size()) + " classes");
+  if (left_out)
+    r->notes.push_back(std::to_string(left_out) + " more class-level network changes were left out");
 }
 
 void NetDiff(net::Engine& base, net::Engine& head, const Options& opt, Result* r) {
@@ -229,8 +311,7 @@ void NetDiff(net::Engine& base, net::Engine& head, const Options& opt, Result* r
     emit(false, "internet", name, it == h.exposed.end() ? ports : ports.Subtract(it->second), where_b);
   }
   if (b.too_big || h.too_big) {
-    r->notes.push_back("pod-to-pod connections were not compared: over " + std::to_string(opt.max_net_pods) +
-                       " pods on a side (compare `net matrix --by-class` outputs instead)");
+    ClassLevelDiff(base, head, opt, r);
     return;
   }
   for (const auto& [pair, ports] : h.cells) {

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -182,6 +183,34 @@ TEST_CASE("diff --git-base reads the base from git and writes nothing in the rep
   pclose(p);
   CHECK(status == "?? k8s/platform/bob.yaml\n");
   CHECK(testing::RunCli("diff --git-base no-such-ref '" + (repo / "k8s").string() + "'").exit_code == 2);
+}
+
+}  // namespace
+}  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+// Past --net-pod-limit, connections are compared between joint classes:
+// the same changes as pod by pod.
+TEST_CASE("diff: class-level network comparison agrees with pod by pod", "[e2e][diff]") {
+  Dirs d;
+  fs::remove(d.root / "head/network/shop-network.yaml");
+  auto changes = [&](const std::string& extra) {
+    auto j = nlohmann::json::parse(
+        testing::RunCli("diff " + d.Q("base") + " " + d.Q("head") + " --format json " + extra).out);
+    std::set<std::string> out;
+    for (const auto& c : j["network"])
+      out.insert(c["change"].get<std::string>() + " " + c["src"].get<std::string>() + " => " +
+                 c["dst"].get<std::string>() + ": " + c["ports"].get<std::string>());
+    return std::make_pair(out, j["notes"].dump());
+  };
+  auto [pods, pod_notes] = changes("");
+  auto [classes, class_notes] = changes("--net-pod-limit 1");
+  CHECK(pods.size() == 4);
+  CHECK(pods == classes);
+  CHECK(class_notes.find("compared between classes of pods treated alike") != std::string::npos);
+  CHECK(pod_notes.find("classes of pods") == std::string::npos);
 }
 
 }  // namespace
