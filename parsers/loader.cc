@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "aws/ec2.h"
 #include "aws/eks.h"
 #include "aws/iam_documents.h"
 #include "common/split.h"
@@ -114,6 +115,7 @@ std::size_t DispatchDocument(DocNode& root, FileId file, const std::string& name
     if (any) return added;
   }
   if (LooksLikeEks(root)) return ParseEksDocument(root, file, model, sink);
+  if (LooksLikeEc2(root)) return ParseEc2Document(root, file, name, model, sink);
   IamShape shape = DetectIamShape(root);
   if (shape != IamShape::kNone) return ParseIamDocument(root, shape, file, name, model, sink);
   if (options.verbose)

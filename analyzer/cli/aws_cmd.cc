@@ -2,6 +2,8 @@
 // check-no-public-access: AWS IAM queries (docs/aws-iam.md). Concrete
 // questions are answered by the evaluator (engine/iam_eval.h), questions
 // over all contexts or all requests by the solver (engine/iam_smt.h).
+#include <algorithm>
+#include <cctype>
 #include <iostream>
 #include <map>
 #include <set>
@@ -12,6 +14,7 @@
 #include "cli/commands.h"
 #include "grantpath/spell.h"
 #include "engine/aws_catalog.h"
+#include "engine/aws_net.h"
 #include "engine/iam_eval.h"
 #include "engine/iam_match.h"
 #include "engine/iam_smt.h"
@@ -36,6 +39,7 @@ struct AwsFlags {
   std::vector<std::string> actions, resources;
   std::string resource_type, owner_account;
   std::string requests;  // --requests FILE (JSON Lines)
+  std::string from, to, port;  // aws reach
 };
 
 AwsFlags& Flags() {
@@ -614,6 +618,145 @@ int RunNoPublicAccess() {
                  "the policy grants public access" + type);
 }
 
+// ------------------------------------------------ network reachability
+
+std::unique_ptr<Session> LoadNetwork(AwsFlags& f) {
+  f.in.load.verbose = f.verbose;
+  f.in.k8s_defaults = false;
+  auto s = LoadSession(f.in);
+  PrintDiagnostics(*s);
+  if (s->model->AwsNetCount() == 0) {
+    std::cerr << "error: nothing to analyze: no aws ec2 describe-* output found in the given paths\n";
+    return nullptr;
+  }
+  return s;
+}
+
+// "N/PROTO", "N" (TCP), "PROTO" (no port), "all" (Batfish's any flow).
+bool ParseAwsPort(const std::string& text, int* protocol, int* port) {
+  *protocol = awsnet::kTcp;
+  *port = -1;
+  if (text.empty()) return true;
+  std::string num = text, proto;
+  if (auto slash = text.find('/'); slash != std::string::npos) {
+    num = text.substr(0, slash);
+    proto = text.substr(slash + 1);
+  } else if (!std::isdigit(static_cast<unsigned char>(text[0]))) {
+    num.clear();
+    proto = text;
+  }
+  if (!proto.empty()) {
+    *protocol = awsnet::ParseProtocolName(proto);
+    if (*protocol < 0) return false;
+  }
+  if (!num.empty()) {
+    if (num.size() > 5 || !std::all_of(num.begin(), num.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+      return false;
+    *port = std::stoi(num);
+    if (*port < 0 || *port > 65535) return false;
+  }
+  return true;
+}
+
+Json HopJson(const Model& m, const awsnet::Hop& h) {
+  return Json{{"node", h.node}, {"kind", h.kind}, {"detail", h.detail},
+              {"location", h.where.known() ? LocationJson(m, h.where) : Json(nullptr)}};
+}
+
+std::string HopText(const Model& m, const awsnet::Hop& h) {
+  std::string out = h.node + " [" + h.kind + "]";
+  if (!h.detail.empty()) out += ": " + h.detail;
+  if (h.where.known()) out += " (" + LocationText(m, h.where) + ")";
+  return out;
+}
+
+int RunReachAws() {
+  AwsFlags& f = Flags();
+  int protocol = 0, port = -1;
+  if (!ParseAwsPort(f.port, &protocol, &port)) {
+    std::cerr << "error: --port must be N/PROTO, N, PROTO or all (e.g. 22/tcp, 53/udp, icmp), got '" << f.port << "'\n";
+    return kExitUsage;
+  }
+  auto s = LoadNetwork(f);
+  if (!s) return kExitUsage;
+  const Model& m = *s->model;
+  awsnet::Engine e(m);
+  std::string error;
+  auto from = e.Resolve(f.from, true, &error);
+  if (!from) {
+    std::cerr << "error: --from: " << error << "\n";
+    return kExitUsage;
+  }
+  auto to = e.Resolve(f.to, false, &error);
+  if (!to) {
+    std::cerr << "error: --to: " << error << "\n";
+    return kExitUsage;
+  }
+  awsnet::Trace t = e.Reach(*from, *to, protocol, port);
+  std::string what = awsnet::ProtocolLabel(protocol) + (port >= 0 ? " " + std::to_string(port) : "");
+  if (f.format == "json") {
+    Json j;
+    j["allowed"] = t.allowed();
+    j["disposition"] = t.disposition;
+    j["from"] = f.from;
+    j["to"] = f.to;
+    j["packet"] = {{"protocol", awsnet::ProtocolLabel(protocol)}, {"port", port >= 0 ? Json(port) : Json(nullptr)}};
+    Json hops = Json::array();
+    for (const auto& h : t.hops) hops.push_back(HopJson(m, h));
+    j["hops"] = hops;
+    if (t.reply_allowed) {
+      j["reply"] = {{"allowed", *t.reply_allowed}, {"hop", t.reply_hop ? HopJson(m, *t.reply_hop) : Json(nullptr)}};
+    } else {
+      j["reply"] = nullptr;
+    }
+    j["notes"] = t.notes;
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  } else {
+    std::cout << (t.allowed() ? "allowed" : "denied") << ": " << what << " from " << f.from << " to " << f.to
+              << " (" << t.disposition << ")\n";
+    for (const auto& h : t.hops) std::cout << "  " << HopText(m, h) << "\n";
+    if (t.reply_allowed && !*t.reply_allowed && t.reply_hop)
+      std::cout << "  reply blocked: " << HopText(m, *t.reply_hop) << "\n";
+    for (const auto& n : t.notes) std::cout << "  note: " << n << "\n";
+  }
+  if (!f.expect.empty()) return (f.expect == "allow") == t.allowed() ? kExitOk : kExitFindings;
+  return kExitOk;
+}
+
+int RunExposure() {
+  AwsFlags& f = Flags();
+  auto s = LoadNetwork(f);
+  if (!s) return kExitUsage;
+  const Model& m = *s->model;
+  awsnet::Engine e(m);
+  auto exposures = e.InternetExposures();
+  if (f.format == "json") {
+    Json a = Json::array();
+    for (const auto& x : exposures) {
+      const auto& ni = m.aws_interfaces[x.interface];
+      const awsnet::Instance* inst = e.InstanceOf(x.interface);
+      Json rules = Json::array();
+      for (const auto& r : x.rules) rules.push_back(LocationJson(m, r));
+      a.push_back({{"interface", ni.id}, {"instance", inst ? Json(inst->id) : Json(nullptr)},
+                   {"publicIp", x.public_ip}, {"ports", x.all_protocols ? "all protocols" : x.ports.Format()},
+                   {"sampleSource", x.sample_source}, {"rules", rules},
+                   {"location", LocationJson(m, inst ? inst->where : ni.where)}});
+    }
+    std::cout << a.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  } else {
+    for (const auto& x : exposures) {
+      const awsnet::Instance* inst = e.InstanceOf(x.interface);
+      std::cout << e.InterfaceName(x.interface) << " " << x.public_ip << ": "
+                << (x.all_protocols ? std::string("all protocols") : x.ports.Format()) << " (from "
+                << x.sample_source << ", " << LocationText(m, inst ? inst->where : m.aws_interfaces[x.interface].where)
+                << ")\n";
+    }
+    std::cout << exposures.size() << " interface" << (exposures.size() == 1 ? "" : "s")
+              << " reachable from the internet\n";
+  }
+  return kExitOk;
+}
+
 void AddFormat(CLI::App* c, AwsFlags& f) {
   c->add_option("--format", f.format, "Output format")->check(CLI::IsMember({"text", "json"}))->default_str("text");
   // 0 would tell Z3 "no limit": one hostile policy could then hold a CI runner forever.
@@ -673,6 +816,19 @@ Command AwsCommand() {
         pub->add_flag("-v,--verbose", f.verbose, "Also list skipped input");
         AddFormat(pub, f);
         pub->callback([] { selected = 5; });
+        CLI::App* reach = aws->add_subcommand("reach", "Can FROM reach TO on this port through security groups, "
+                                                        "network ACLs and routes (aws ec2 describe-* output)?");
+        reach->add_option("--from", f.from, "internet, an instance id, an interface id or an IP address")->required();
+        reach->add_option("--to", f.to, "internet, an instance id, an interface id or an IP address")->required();
+        reach->add_option("--port", f.port, "N/PROTO, N (TCP), PROTO, or all (any protocol, no port); default: TCP without a port");
+        reach->add_option("--expect", f.expect, "Exit 1 unless the answer is this (allow or deny)");
+        reach->add_option("--format", f.format, "Output format")->check(CLI::IsMember({"text", "json"}))->default_str("text");
+        AddInputOptions(reach, &f.in, &f.verbose, false);
+        reach->callback([] { selected = 6; });
+        CLI::App* expo = aws->add_subcommand("exposure", "Every interface and instance the internet reaches, with ports");
+        expo->add_option("--format", f.format, "Output format")->check(CLI::IsMember({"text", "json"}))->default_str("text");
+        AddInputOptions(expo, &f.in, &f.verbose, false);
+        expo->callback([] { selected = 7; });
       },
       [] {
         switch (selected) {
@@ -681,6 +837,8 @@ Command AwsCommand() {
           case 3: return RunCompare();
           case 4: return RunAccessNotGranted();
           case 5: return RunNoPublicAccess();
+          case 6: return RunReachAws();
+          case 7: return RunExposure();
         }
         return kExitUsage;
       }};

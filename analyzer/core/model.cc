@@ -114,6 +114,25 @@ void Model::Absorb(Model&& other) {
   for (auto& o : other.k8s_other) AddOther(std::move(o));
   for (auto& a : other.k8s_aws_auth) k8s_aws_auth.push_back(std::move(a));
   for (auto& g : other.inline_ignores) inline_ignores.push_back(std::move(g));
+  auto move_all = [](auto& to, auto& from) {
+    for (auto& x : from) to.push_back(std::move(x));
+  };
+  move_all(aws_vpcs, other.aws_vpcs);
+  move_all(aws_subnets, other.aws_subnets);
+  move_all(aws_security_groups, other.aws_security_groups);
+  move_all(aws_network_acls, other.aws_network_acls);
+  move_all(aws_route_tables, other.aws_route_tables);
+  move_all(aws_gateways, other.aws_gateways);
+  move_all(aws_nat_gateways, other.aws_nat_gateways);
+  move_all(aws_interfaces, other.aws_interfaces);
+  move_all(aws_instances, other.aws_instances);
+  move_all(aws_addresses, other.aws_addresses);
+  move_all(aws_peerings, other.aws_peerings);
+  move_all(aws_tgw_attachments, other.aws_tgw_attachments);
+  move_all(aws_tgw_routes, other.aws_tgw_routes);
+  move_all(aws_tgw_vpc_subnets, other.aws_tgw_vpc_subnets);
+  move_all(aws_tgw_propagations, other.aws_tgw_propagations);
+  move_all(aws_unmodelled, other.aws_unmodelled);
   for (auto& c : other.eks_clusters) eks_clusters.push_back(std::move(c));
   for (auto& p : other.eks_pod_identities) eks_pod_identities.push_back(std::move(p));
   for (auto& a : other.eks_access_entries) eks_access_entries.push_back(std::move(a));
@@ -150,7 +169,14 @@ std::size_t Model::AnalyzableCount() const {
          k8s_services.size() + k8s_ingresses.size() + k8s_admin_policies.size() +
          k8s_other.size() + iam_policies.size() + eks_clusters.size() + eks_pod_identities.size() +
          eks_access_entries.size() +
-         iam_principals.size();
+         iam_principals.size() + AwsNetCount();
+}
+
+std::size_t Model::AwsNetCount() const {
+  return aws_vpcs.size() + aws_subnets.size() + aws_security_groups.size() + aws_network_acls.size() +
+         aws_route_tables.size() + aws_gateways.size() + aws_nat_gateways.size() + aws_interfaces.size() +
+         aws_instances.size() + aws_addresses.size() + aws_peerings.size() + aws_tgw_attachments.size() +
+         aws_tgw_routes.size() + aws_tgw_propagations.size();
 }
 
 }  // namespace grantpath

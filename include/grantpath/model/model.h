@@ -11,6 +11,7 @@
 #include <boost/graph/adjacency_list.hpp>
 
 #include "grantpath/config.h"
+#include "grantpath/model/aws_net.h"
 #include "grantpath/model/eks.h"
 #include "grantpath/model/iam.h"
 #include "grantpath/model/k8s.h"
@@ -97,6 +98,25 @@ class Model {
   std::vector<k8s::OtherObject> k8s_other;
   std::vector<k8s::AwsAuthEntry> k8s_aws_auth;  // no graph vertex: see AccessGraph
   std::vector<InlineIgnore> inline_ignores;      // grantpath.io/ignore annotations
+  // AWS network (aws ec2 describe-* output); no graph vertex: see AccessGraph.
+  std::vector<awsnet::Vpc> aws_vpcs;
+  std::vector<awsnet::Subnet> aws_subnets;
+  std::vector<awsnet::SecurityGroup> aws_security_groups;
+  std::vector<awsnet::NetworkAcl> aws_network_acls;
+  std::vector<awsnet::RouteTable> aws_route_tables;
+  std::vector<awsnet::Gateway> aws_gateways;
+  std::vector<awsnet::NatGateway> aws_nat_gateways;
+  std::vector<awsnet::NetworkInterface> aws_interfaces;
+  std::vector<awsnet::Instance> aws_instances;
+  std::vector<awsnet::Address> aws_addresses;
+  std::vector<awsnet::PeeringConnection> aws_peerings;
+  std::vector<awsnet::TgwAttachment> aws_tgw_attachments;
+  std::vector<awsnet::TgwRoute> aws_tgw_routes;
+  std::vector<awsnet::TgwVpcSubnets> aws_tgw_vpc_subnets;
+  std::vector<awsnet::TgwPropagation> aws_tgw_propagations;
+  std::vector<awsnet::Unmodelled> aws_unmodelled;
+  /// Number of AWS network records (not counting unmodelled ones).
+  std::size_t AwsNetCount() const;
   std::vector<eks::Cluster> eks_clusters;
   std::vector<eks::PodIdentityAssociation> eks_pod_identities;
   std::vector<eks::AccessEntry> eks_access_entries;

@@ -1,0 +1,855 @@
+#include "engine/aws_net.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+namespace grantpath::awsnet {
+namespace {
+
+bool Private4(net::U128 a) {
+  auto in = [&](const char* c) { return net::ParseCidr(c)->Contains({4, a, a}); };
+  return in("10.0.0.0/8") || in("172.16.0.0/12") || in("192.168.0.0/16") || in("100.64.0.0/10") ||
+         in("127.0.0.0/8") || in("169.254.0.0/16") || in("0.0.0.0/8") || in("224.0.0.0/3");
+}
+
+std::optional<net::IpRange> Cidr(const std::string& s) { return net::ParseCidr(s); }
+
+bool CidrHas(const std::string& cidr, int family, net::U128 a) {
+  auto r = Cidr(cidr);
+  return r && r->Contains({family, a, a});
+}
+
+std::string Addr(int family, net::U128 a) { return net::FormatAddress(family, a); }
+
+int RuleProtocol(const std::string& p) {
+  if (p == "-1" || p == "all") return -1;
+  if (p == "tcp") return kTcp;
+  if (p == "udp") return kUdp;
+  if (p == "icmp") return kIcmp;
+  if (p == "icmpv6" || p == "58") return kIcmpV6;
+  if (!p.empty() && std::all_of(p.begin(), p.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+    return std::stoi(p);
+  return -2;  // unknown: matches nothing
+}
+
+bool PortsMatch(int proto, int from, int to, const Packet& p) {
+  if (proto == kTcp || proto == kUdp) {
+    if (from < 0 && to < 0) return true;
+    return p.dst_port >= from && p.dst_port <= to;
+  }
+  if (proto == kIcmp || proto == kIcmpV6) return from < 0 || p.dst_port < 0 || p.dst_port == from;
+  return true;
+}
+
+std::string SgRuleText(const SecurityGroup& g, std::size_t index, const SgRule& r) {
+  std::string what = r.protocol == "-1" ? std::string("all traffic") : ProtocolLabel(RuleProtocol(r.protocol));
+  if ((r.protocol == "tcp" || r.protocol == "udp" || r.protocol == "6" || r.protocol == "17") && r.from_port >= 0)
+    what += " " + (r.from_port == r.to_port ? std::to_string(r.from_port)
+                                           : std::to_string(r.from_port) + "-" + std::to_string(r.to_port));
+  return "security group " + g.id + (g.name.empty() ? "" : " (" + g.name + ")") + " rule " +
+         std::to_string(index + 1) + " allows " + what;
+}
+
+}  // namespace
+
+int ParseProtocolName(const std::string& raw) {
+  std::string s;
+  for (char c : raw) s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (s == "tcp") return kTcp;
+  if (s == "udp") return kUdp;
+  if (s == "icmp") return kIcmp;
+  if (s == "icmpv6") return kIcmpV6;
+  if (s == "all" || s == "any" || s == "0") return kAnyProtocol;
+  if (!s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+    int v = std::stoi(s);
+    return v <= 255 ? v : -1;
+  }
+  return -1;
+}
+
+std::string ProtocolLabel(int p) {
+  switch (p) {
+    case kTcp: return "TCP";
+    case kUdp: return "UDP";
+    case kIcmp: return "ICMP";
+    case kIcmpV6: return "ICMPv6";
+    case kAnyProtocol: return "IP protocol 0";
+    case -1: return "all protocols";
+  }
+  return "IP protocol " + std::to_string(p);
+}
+
+Engine::Engine(const Model& model) : model_(model) {
+  // Interfaces: the describe-network-interfaces record of an id wins over
+  // the copy inside describe-instances.
+  std::map<std::string, std::size_t> chosen;
+  for (std::size_t i = 0; i < model.aws_interfaces.size(); ++i) {
+    const auto& e = model.aws_interfaces[i];
+    auto it = chosen.find(e.id);
+    bool copy = e.description == "(from describe-instances)";
+    if (it == chosen.end()) chosen[e.id] = i;
+    else if (model.aws_interfaces[it->second].description == "(from describe-instances)" && !copy) it->second = i;
+  }
+  for (const auto& [id, i] : chosen) {
+    interfaces_.push_back(i);
+    by_interface_[id] = i;
+    const auto& e = model.aws_interfaces[i];
+    for (const auto& ip : e.private_ips)
+      if (auto r = Cidr(ip)) by_private_ip_.emplace(std::make_pair(r->family, r->lo), i);
+    for (const auto& ip : e.public_ips)
+      if (auto r = Cidr(ip)) by_public_ip_[r->lo] = i;
+  }
+  // Elastic IPs associated with an interface or an instance.
+  for (const auto& a : model.aws_addresses) {
+    auto r = Cidr(a.public_ip);
+    if (!r) continue;
+    if (auto it = by_interface_.find(a.interface); it != by_interface_.end()) {
+      by_public_ip_[r->lo] = it->second;
+      continue;
+    }
+    for (std::size_t i : interfaces_)
+      if (!a.instance.empty() && model.aws_interfaces[i].instance == a.instance) {
+        by_public_ip_[r->lo] = i;
+        break;
+      }
+  }
+  // Instance public IPs (describe-instances without the interface association).
+  for (std::size_t k = 0; k < model.aws_instances.size(); ++k) {
+    const auto& inst = model.aws_instances[k];
+    by_instance_[inst.id] = k;
+    auto r = Cidr(inst.public_ip);
+    if (!r || by_public_ip_.count(r->lo)) continue;
+    if (auto p = Cidr(inst.private_ip))
+      if (auto i = InterfaceByIp(p->lo, p->family)) by_public_ip_[r->lo] = *i;
+  }
+  for (std::size_t g = 0; g < model.aws_security_groups.size(); ++g) by_group_[model.aws_security_groups[g].id] = g;
+  for (std::size_t s = 0; s < model.aws_subnets.size(); ++s) by_subnet_[model.aws_subnets[s].id] = s;
+}
+
+const SecurityGroup* Engine::Group(const std::string& id) const {
+  auto it = by_group_.find(id);
+  return it == by_group_.end() ? nullptr : &model_.aws_security_groups[it->second];
+}
+
+const Subnet* Engine::SubnetOf(const std::string& id) const {
+  auto it = by_subnet_.find(id);
+  return it == by_subnet_.end() ? nullptr : &model_.aws_subnets[it->second];
+}
+
+const NetworkAcl* Engine::AclOf(const Subnet& s) const {
+  const NetworkAcl* def = nullptr;
+  for (const auto& a : model_.aws_network_acls) {
+    if (std::find(a.subnets.begin(), a.subnets.end(), s.id) != a.subnets.end()) return &a;
+    if (a.vpc == s.vpc && a.is_default) def = &a;
+  }
+  return def;  // a subnet without an association uses the VPC's default ACL
+}
+
+const RouteTable* Engine::TableOf(const Subnet& s) const {
+  const RouteTable* main = nullptr;
+  for (const auto& t : model_.aws_route_tables) {
+    if (std::find(t.subnets.begin(), t.subnets.end(), s.id) != t.subnets.end()) return &t;
+    if (t.vpc == s.vpc && t.main) main = &t;
+  }
+  return main;  // subnets without an explicit table use the main table
+}
+
+const Gateway* Engine::InternetGatewayOf(const std::string& vpc) const {
+  for (const auto& g : model_.aws_gateways)
+    if (!g.egress_only && std::find(g.vpcs.begin(), g.vpcs.end(), vpc) != g.vpcs.end()) return &g;
+  return nullptr;
+}
+
+std::optional<std::size_t> Engine::InterfaceByIp(net::U128 ip, int family, const std::string& vpc) const {
+  auto [b, e] = by_private_ip_.equal_range({family, ip});
+  for (auto it = b; it != e; ++it)
+    if (vpc.empty() || model_.aws_interfaces[it->second].vpc == vpc) return it->second;
+  return std::nullopt;
+}
+
+std::optional<std::size_t> Engine::InterfaceByPublicIp(net::U128 ip) const {
+  auto it = by_public_ip_.find(ip);
+  if (it == by_public_ip_.end()) return std::nullopt;
+  return it->second;
+}
+
+const Instance* Engine::InstanceOf(std::size_t i) const {
+  auto it = by_instance_.find(model_.aws_interfaces[i].instance);
+  return it == by_instance_.end() ? nullptr : &model_.aws_instances[it->second];
+}
+
+std::string Engine::InterfaceName(std::size_t i) const {
+  const auto& e = model_.aws_interfaces[i];
+  if (const Instance* inst = InstanceOf(i))
+    return inst->id + (inst->name.empty() ? "" : " (" + inst->name + ")") + " " + e.id;
+  return e.id + (e.type != "interface" ? " (" + e.type + ")" : "");
+}
+
+std::optional<Engine::Endpoint> Engine::Resolve(const std::string& text, bool source, std::string* error) const {
+  Endpoint ep;
+  if (text == "internet") {
+    ep.internet = true;
+    ep.address = *Cidr("8.8.8.8");
+    return ep;
+  }
+  auto first_private = [&](std::size_t i) -> std::optional<net::IpRange> {
+    for (const auto& ip : model_.aws_interfaces[i].private_ips)
+      if (auto r = Cidr(ip)) return r;
+    return std::nullopt;
+  };
+  if (auto it = by_interface_.find(text); it != by_interface_.end()) {
+    ep.interface = static_cast<int>(it->second);
+    if (auto a = first_private(it->second)) ep.address = *a;
+    return ep;
+  }
+  if (auto it = by_instance_.find(text); it != by_instance_.end()) {
+    const Instance& inst = model_.aws_instances[it->second];
+    std::optional<std::size_t> iface;
+    if (auto p = Cidr(inst.private_ip)) iface = InterfaceByIp(p->lo, p->family, inst.vpc);
+    if (!iface)
+      for (std::size_t i : interfaces_)
+        if (model_.aws_interfaces[i].instance == inst.id) iface = i;
+    if (!iface) {
+      *error = "instance " + text + " has no network interface in the input";
+      return std::nullopt;
+    }
+    ep.interface = static_cast<int>(*iface);
+    if (auto a = first_private(*iface)) ep.address = *a;
+    (void)source;
+    return ep;
+  }
+  if (auto r = Cidr(text); r && r->lo == r->hi) {
+    ep.address = *r;
+    ep.by_address = true;
+    if (auto i = InterfaceByIp(r->lo, r->family)) {
+      ep.interface = static_cast<int>(*i);
+    } else if (auto pub = InterfaceByPublicIp(r->lo)) {
+      ep.interface = static_cast<int>(*pub);  // a public address of an interface
+    } else {
+      ep.internet = true;  // an address outside every VPC of the input
+    }
+    return ep;
+  }
+  std::vector<std::string> known;
+  for (const auto& [id, _] : by_instance_) known.push_back(id);
+  *error = "'" + text + "' is not an endpoint: use internet, an instance id, an interface id or an IP address";
+  return std::nullopt;
+}
+
+const SgRule* Engine::SgAllows(std::size_t interface, bool ingress, const Packet& p, int peer_interface) const {
+  const auto& e = model_.aws_interfaces[interface];
+  net::U128 peer = ingress ? p.src : p.dst;
+  for (const auto& gid : e.groups) {
+    const SecurityGroup* g = Group(gid);
+    if (g == nullptr) continue;
+    const auto& rules = ingress ? g->ingress : g->egress;
+    for (const auto& r : rules) {
+      int proto = RuleProtocol(r.protocol);
+      if (proto != -1 && proto != p.protocol) continue;
+      if (proto != -1 && !PortsMatch(proto, r.from_port, r.to_port, p)) continue;
+      bool peer_ok = false;
+      for (const auto& c : r.cidrs)
+        if (CidrHas(c, p.family, peer)) peer_ok = true;
+      if (!peer_ok && peer_interface >= 0) {
+        const auto& pg = model_.aws_interfaces[static_cast<std::size_t>(peer_interface)].groups;
+        for (const auto& ref : r.groups)
+          if (std::find(pg.begin(), pg.end(), ref) != pg.end()) peer_ok = true;
+      }
+      if (peer_ok) return &r;
+    }
+  }
+  return nullptr;
+}
+
+const AclEntry* Engine::AclDecides(const NetworkAcl& acl, bool egress, const Packet& p, bool* allow) const {
+  std::vector<const AclEntry*> entries;
+  for (const auto& x : acl.entries)
+    if (x.egress == egress) entries.push_back(&x);
+  std::sort(entries.begin(), entries.end(), [](auto* a, auto* b) { return a->number < b->number; });
+  net::U128 peer = egress ? p.dst : p.src;
+  for (const AclEntry* x : entries) {
+    if (!CidrHas(x->cidr, p.family, peer)) continue;
+    int proto = RuleProtocol(x->protocol);
+    if (proto != -1 && proto != p.protocol) continue;
+    if (proto == kTcp || proto == kUdp) {
+      if (x->from_port >= 0 && (p.dst_port < x->from_port || p.dst_port > x->to_port)) continue;
+    } else if (proto == kIcmp || proto == kIcmpV6) {
+      if (x->icmp_type >= 0 && p.dst_port >= 0 && p.dst_port != x->icmp_type) continue;
+    }
+    *allow = x->allow;
+    return x;
+  }
+  *allow = false;
+  return nullptr;  // nothing matches: denied (the final "*" entry)
+}
+
+const Route* Engine::Lookup(const RouteTable& t, net::U128 dst, int family) const {
+  const Route* best = nullptr;
+  int best_len = -1;
+  for (const auto& r : t.routes) {
+    auto c = Cidr(r.destination);
+    if (!c || !c->Contains({family, dst, dst})) continue;
+    // Prefix length from the range size.
+    net::U128 size = c->hi - c->lo;
+    int len = (family == 4 ? 32 : 128);
+    while (size) {
+      size >>= 1;
+      --len;
+    }
+    if (len > best_len) {
+      best = &r;
+      best_len = len;
+    }
+  }
+  return best;
+}
+
+namespace {
+
+Hop InterfaceHop(const Engine& e, std::size_t i, const std::string& detail) {
+  const auto& x = e.model().aws_interfaces[i];
+  const Instance* inst = e.InstanceOf(i);
+  return Hop{inst ? inst->id : x.id, inst ? "instance" : "interface", detail, inst ? inst->where : x.where};
+}
+
+}  // namespace
+
+// The packet has reached the VPC of interface `dst` (from `from_subnet`,
+// "" when it comes in through a gateway): the destination subnet's ACL
+// inbound, then the interface's security groups.
+void Engine::Deliver(const Packet& p, std::size_t dst, int src_interface, const std::string& from_subnet,
+                     Trace* t) const {
+  const auto& d = model_.aws_interfaces[dst];
+  const Subnet* ds = SubnetOf(d.subnet);
+  if (ds != nullptr && ds->id != from_subnet) {
+    if (const NetworkAcl* acl = AclOf(*ds)) {
+      bool allow = false;
+      const AclEntry* x = AclDecides(*acl, false, p, &allow);
+      std::string why = x ? "network ACL " + acl->id + " inbound rule " + std::to_string(x->number) +
+                                (allow ? " allows" : " denies")
+                          : "network ACL " + acl->id + " denies inbound (no rule matches)";
+      t->hops.push_back({ds->id, "subnet", why, x ? x->where : acl->where});
+      if (!allow) {
+        t->disposition = "DENIED_IN";
+        return;
+      }
+    } else {
+      t->hops.push_back({ds->id, "subnet", "no network ACL in the input: not filtered", ds->where});
+      t->notes.push_back("subnet " + ds->id + " has no network ACL in the input; treated as allowing");
+    }
+  }
+  const SgRule* r = SgAllows(dst, true, p, src_interface);
+  if (r == nullptr) {
+    t->hops.push_back(InterfaceHop(*this, dst, "no security group rule allows it inbound"));
+    t->disposition = "DENIED_IN";
+    return;
+  }
+  const SecurityGroup* g = nullptr;
+  std::size_t index = 0;
+  for (const auto& gid : d.groups)
+    if (const SecurityGroup* x = Group(gid))
+      for (std::size_t k = 0; k < x->ingress.size(); ++k)
+        if (&x->ingress[k] == r) {
+          g = x;
+          index = k;
+        }
+  Hop h = InterfaceHop(*this, dst, g ? SgRuleText(*g, index, *r) : "allowed");
+  h.where = r->where;
+  t->hops.push_back(h);
+  t->disposition = "ACCEPTED";
+}
+
+// Stateless ACLs: the reply (destination port = the source's ephemeral
+// port) must pass the destination subnet's ACL outbound and the source
+// subnet's ACL inbound.
+void Engine::CheckReply(const Packet& p, int src_interface, std::size_t dst, Trace* t) const {
+  if (p.protocol != kTcp && p.protocol != kUdp) return;
+  Packet back = p;
+  std::swap(back.src, back.dst);
+  back.dst_port = p.src_port;
+  back.src_port = p.dst_port;
+  auto check = [&](const std::string& subnet_id, bool egress) -> bool {
+    const Subnet* s = SubnetOf(subnet_id);
+    if (s == nullptr) return true;
+    const NetworkAcl* acl = AclOf(*s);
+    if (acl == nullptr) return true;
+    bool allow = false;
+    const AclEntry* x = AclDecides(*acl, egress, back, &allow);
+    Hop h{s->id, "subnet",
+          "reply " + ProtocolLabel(p.protocol) + " " + std::to_string(back.dst_port) + ": network ACL " + acl->id +
+              (egress ? " outbound " : " inbound ") +
+              (x ? "rule " + std::to_string(x->number) + (allow ? " allows" : " denies") : "denies (no rule matches)"),
+          x ? x->where : acl->where};
+    t->reply_hop = h;
+    return allow;
+  };
+  const auto& d = model_.aws_interfaces[dst];
+  std::string src_subnet = src_interface >= 0 ? model_.aws_interfaces[static_cast<std::size_t>(src_interface)].subnet : "";
+  bool ok = true;
+  if (src_subnet != d.subnet) {
+    ok = check(d.subnet, true);
+    if (ok && !src_subnet.empty()) ok = check(src_subnet, false);
+  }
+  t->reply_allowed = ok;
+  if (ok) t->reply_hop.reset();
+}
+
+Trace Engine::Reach(const Endpoint& from, const Endpoint& to, int protocol, int port) const {
+  Trace t;
+  Packet p;
+  p.family = from.address.family;
+  p.src = from.address.lo;
+  p.dst = to.address.lo;
+  p.protocol = protocol;
+  p.dst_port = port;
+  // ------------------------------------------------------- from the internet
+  if (from.internet) {
+    t.hops.push_back({"internet", "internet", "from " + Addr(p.family, p.src), {}});
+    if (to.internet) {
+      t.disposition = "EXITS_NETWORK";
+      return t;
+    }
+    // The destination must be a public address of an interface.
+    std::optional<std::size_t> dst;
+    if (to.interface >= 0) {
+      if (auto pub = InterfaceByPublicIp(p.dst)) dst = pub;
+      if (!dst && to.by_address) {  // a private address is not routed on the internet
+        t.hops.back().detail += "; " + Addr(p.family, p.dst) + " is a private address of " + InterfaceName(
+                                    static_cast<std::size_t>(to.interface)) + ": not routed on the internet";
+        t.disposition = "NULL_ROUTED";
+        return t;
+      }
+      if (!dst) {  // named by id: its public address
+        const auto& e = model_.aws_interfaces[static_cast<std::size_t>(to.interface)];
+        for (const auto& [ip, i] : by_public_ip_)
+          if (i == static_cast<std::size_t>(to.interface)) {
+            p.dst = ip;
+            dst = i;
+            break;
+          }
+        if (!dst) {
+          t.hops.back().detail += "; " + (e.private_ips.empty() ? e.id : e.private_ips.front()) +
+                                  " has no public or Elastic IP: the internet has no route to it";
+          t.disposition = Private4(p.dst) ? "NULL_ROUTED" : "NO_ROUTE";
+          return t;
+        }
+      }
+    }
+    if (!dst) {  // an address outside the input's VPCs
+      t.disposition = Private4(p.dst) && p.family == 4 ? "NULL_ROUTED" : "EXITS_NETWORK";
+      return t;
+    }
+    const auto& d = model_.aws_interfaces[*dst];
+    const Gateway* igw = InternetGatewayOf(d.vpc);
+    if (igw == nullptr) {
+      t.hops.push_back({d.vpc, "vpc", "no internet gateway is attached", {}});
+      t.disposition = "NO_ROUTE";
+      return t;
+    }
+    t.hops.push_back({igw->id, "internet-gateway",
+                      "translates " + Addr(p.family, p.dst) + " to " +
+                          (d.private_ips.empty() ? std::string("?") : d.private_ips.front()),
+                      igw->where});
+    if (!d.private_ips.empty())
+      if (auto r = Cidr(d.private_ips.front())) p.dst = r->lo;
+    t.hops.push_back({d.vpc, "vpc", "", {}});
+    Deliver(p, *dst, -1, "", &t);
+    if (t.disposition != "ACCEPTED") return t;
+    // The reply leaves through the subnet's route table: it needs a route
+    // to the internet gateway for the client's address.
+    if (const Subnet* s = SubnetOf(d.subnet))
+      if (const RouteTable* rt = TableOf(*s)) {
+        const Route* back = Lookup(*rt, p.src, p.family);
+        if (back == nullptr || back->target != igw->id || back->blackhole) {
+          t.reply_allowed = false;
+          t.reply_hop = Hop{s->id, "subnet",
+                            "route table " + rt->id + " has no route to " + Addr(p.family, p.src) + " through " +
+                                igw->id + ": replies do not return",
+                            back ? back->where : rt->where};
+          return t;
+        }
+      }
+    CheckReply(p, -1, *dst, &t);
+    return t;
+  }
+  // ------------------------------------------------------ from an interface
+  auto src = static_cast<std::size_t>(from.interface);
+  const auto& s = model_.aws_interfaces[src];
+  const SgRule* out = SgAllows(src, false, p, to.interface);
+  if (out == nullptr) {
+    t.hops.push_back(InterfaceHop(*this, src, "no security group rule allows it outbound"));
+    t.disposition = "DENIED_OUT";
+    return t;
+  }
+  t.hops.push_back(InterfaceHop(*this, src, "a security group allows it outbound"));
+  t.hops.back().where = out->where;
+  const Subnet* ss = SubnetOf(s.subnet);
+  if (ss == nullptr) {
+    t.notes.push_back("subnet " + s.subnet + " is not in the input");
+    t.disposition = "NO_ROUTE";
+    return t;
+  }
+  const RouteTable* rt = TableOf(*ss);
+  if (rt == nullptr) {
+    t.hops.push_back({ss->id, "subnet", "no route table in the input", ss->where});
+    t.disposition = "NO_ROUTE";
+    return t;
+  }
+  const Route* r = Lookup(*rt, p.dst, p.family);
+  if (r == nullptr) {
+    t.hops.push_back({ss->id, "subnet", "route table " + rt->id + " has no route to " + Addr(p.family, p.dst),
+                      rt->where});
+    t.disposition = "NO_ROUTE";
+    return t;
+  }
+  std::string route_text = "route " + r->destination + " -> " + r->target + " in " + rt->id;
+  auto leave_subnet = [&]() -> bool {  // the source subnet's ACL outbound
+    const NetworkAcl* acl = AclOf(*ss);
+    if (acl == nullptr) {
+      t.hops.push_back({ss->id, "subnet", route_text, r->where});
+      return true;
+    }
+    bool allow = false;
+    const AclEntry* x = AclDecides(*acl, true, p, &allow);
+    t.hops.push_back({ss->id, "subnet",
+                      "network ACL " + acl->id + " outbound " +
+                          (x ? "rule " + std::to_string(x->number) + (allow ? " allows" : " denies")
+                             : std::string("denies (no rule matches)")) +
+                          "; " + route_text,
+                      allow ? r->where : (x ? x->where : acl->where)});
+    if (!allow) t.disposition = "DENIED_OUT";
+    return allow;
+  };
+  if (r->blackhole) {
+    t.hops.push_back({ss->id, "subnet", route_text + " is a blackhole", r->where});
+    t.disposition = "NULL_ROUTED";
+    return t;
+  }
+  if (r->target == "local") {
+    auto dst = InterfaceByIp(p.dst, p.family, s.vpc);
+    bool same_subnet = dst && model_.aws_interfaces[*dst].subnet == s.subnet;
+    if (!same_subnet && !leave_subnet()) return t;
+    if (same_subnet) t.hops.push_back({ss->id, "subnet", "same subnet: no network ACL applies", ss->where});
+    t.hops.push_back({s.vpc, "vpc", "", {}});
+    dst = LocateInVpc(s.vpc, p, &t);
+    if (!dst) return t;
+    Deliver(p, *dst, static_cast<int>(src), s.subnet, &t);
+    if (t.disposition == "ACCEPTED") CheckReply(p, static_cast<int>(src), *dst, &t);
+    return t;
+  }
+  if (!leave_subnet()) return t;
+  t.hops.push_back({s.vpc, "vpc", "", {}});
+  if (r->target.rfind("igw-", 0) == 0) {
+    const Gateway* igw = nullptr;
+    for (const auto& g : model_.aws_gateways)
+      if (g.id == r->target) igw = &g;
+    bool has_public = false;
+    for (const auto& [ip, i] : by_public_ip_)
+      if (i == src) {
+        has_public = true;
+        p.src = ip;  // 1:1 NAT at the internet gateway
+      }
+    if (igw == nullptr || std::find(igw->vpcs.begin(), igw->vpcs.end(), s.vpc) == igw->vpcs.end()) {
+      t.hops.push_back({r->target, "internet-gateway", "not attached to " + s.vpc + " in the input", r->where});
+      t.disposition = "NO_ROUTE";
+      return t;
+    }
+    t.hops.push_back({igw->id, "internet-gateway",
+                      has_public ? "translates the source to " + Addr(p.family, p.src)
+                                 : "the source has no public or Elastic IP: dropped",
+                      igw->where});
+    if (!has_public) {
+      t.disposition = "NO_ROUTE";
+      return t;
+    }
+    // A public address of the input: back in through its internet gateway.
+    if (auto dst = InterfaceByPublicIp(p.dst)) {
+      Endpoint inet;
+      inet.internet = true;
+      inet.address = {p.family, p.src, p.src};
+      Endpoint target;
+      target.interface = static_cast<int>(*dst);
+      target.address = {p.family, p.dst, p.dst};
+      Trace in = Reach(inet, target, protocol, port);
+      for (auto& h : in.hops) t.hops.push_back(h);
+      t.disposition = in.disposition;
+      t.reply_allowed = in.reply_allowed;
+      t.reply_hop = in.reply_hop;
+      return t;
+    }
+    t.hops.push_back({"internet", "internet", "", {}});
+    t.disposition = "EXITS_NETWORK";
+    return t;
+  }
+  if (r->target.rfind("nat-", 0) == 0) {
+    const NatGateway* nat = nullptr;
+    for (const auto& n : model_.aws_nat_gateways)
+      if (n.id == r->target) nat = &n;
+    if (nat == nullptr || !nat->available) {
+      t.hops.push_back({r->target, "nat-gateway", "not in the input or not available", r->where});
+      t.disposition = "NO_ROUTE";
+      return t;
+    }
+    const Subnet* ns = SubnetOf(nat->subnet);
+    const RouteTable* nrt = ns ? TableOf(*ns) : nullptr;
+    const Route* nr = nrt ? Lookup(*nrt, p.dst, p.family) : nullptr;
+    t.hops.push_back({nat->id, "nat-gateway",
+                      "translates the source to " + (nat->is_public ? nat->public_ip : nat->private_ip), nat->where});
+    if (nr == nullptr || nr->blackhole || nr->target.rfind("igw-", 0) != 0 || !nat->is_public) {
+      t.hops.push_back({nat->subnet, "subnet",
+                        nr ? "route " + nr->destination + " -> " + nr->target + " in " + nrt->id
+                           : "no route onward from the NAT gateway's subnet",
+                        nr ? nr->where : (ns ? ns->where : SourceRange{})});
+      t.disposition = nr && nr->target.rfind("igw-", 0) != 0 && !nr->blackhole ? "UNMODELLED" : "NO_ROUTE";
+      return t;
+    }
+    t.hops.push_back({nr->target, "internet-gateway", "", nr->where});
+    t.hops.push_back({"internet", "internet", "", {}});
+    t.disposition = "EXITS_NETWORK";
+    return t;
+  }
+  if (r->target.rfind("pcx-", 0) == 0) {
+    const PeeringConnection* pcx = nullptr;
+    for (const auto& c : model_.aws_peerings)
+      if (c.id == r->target) pcx = &c;
+    if (pcx == nullptr || !pcx->active) {
+      t.hops.push_back({r->target, "peering", "not in the input or not active", r->where});
+      t.disposition = "NO_ROUTE";
+      return t;
+    }
+    std::string peer_vpc = pcx->requester_vpc == s.vpc ? pcx->accepter_vpc : pcx->requester_vpc;
+    t.hops.push_back({pcx->id, "peering", "to " + peer_vpc, pcx->where});
+    // Peering is not transitive: the destination must be in the peer VPC.
+    t.hops.push_back({peer_vpc, "vpc", "", {}});
+    auto dst = LocateInVpc(peer_vpc, p, &t);
+    if (!dst) return t;
+    Deliver(p, *dst, static_cast<int>(src), "", &t);
+    if (t.disposition == "ACCEPTED") CheckReply(p, static_cast<int>(src), *dst, &t);
+    return t;
+  }
+  if (r->target.rfind("tgw-", 0) == 0) {
+    std::string in;
+    for (const auto& a : model_.aws_tgw_attachments)
+      if (a.tgw == r->target && a.type == "vpc" && a.resource == s.vpc && a.available) in = a.id;
+    if (in.empty()) {
+      t.hops.push_back({r->target, "transit-gateway", "no attachment of " + s.vpc + " in the input", r->where});
+      t.disposition = "NO_ROUTE";
+      return t;
+    }
+    // Traffic enters the transit gateway only in an availability zone
+    // where the attachment has a subnet.
+    for (const auto& v : model_.aws_tgw_vpc_subnets) {
+      if (v.attachment != in) continue;
+      bool zone = false;
+      for (const auto& id : v.subnets)
+        if (const Subnet* x = SubnetOf(id); x && x->az == ss->az) zone = true;
+      if (!zone) {
+        t.hops.pop_back();  // the VPC hop: the packet never leaves the zone
+        t.hops.back().detail += "; attachment " + in + " has no subnet in " + ss->az + ": dropped";
+        t.disposition = "NULL_ROUTED";
+        return t;
+      }
+    }
+    ThroughTgw(r->target, in, p, static_cast<int>(src), &t, 0);
+    return t;
+  }
+  t.hops.push_back({r->target, "gateway", "VPN gateways, endpoints and appliance routes are not "
+                                          "modelled yet",
+                    r->where});
+  t.disposition = "UNMODELLED";
+  return t;
+}
+
+std::optional<std::size_t> Engine::LocateInVpc(const std::string& vpc, const Packet& p, Trace* t) const {
+  if (auto i = InterfaceByIp(p.dst, p.family, vpc)) return i;
+  for (const auto& sn : model_.aws_subnets)
+    if (sn.vpc == vpc && (CidrHas(sn.cidr, p.family, p.dst) || CidrHas(sn.ipv6_cidr, p.family, p.dst))) {
+      t->hops.push_back({sn.id, "subnet", "no interface of the input has " + Addr(p.family, p.dst), sn.where});
+      t->disposition = "NEIGHBOR_UNREACHABLE";
+      return std::nullopt;
+    }
+  t->hops.back().detail = "no subnet of " + vpc + " holds " + Addr(p.family, p.dst);
+  t->disposition = "NULL_ROUTED";
+  return std::nullopt;
+}
+
+void Engine::ThroughTgw(const std::string& tgw, const std::string& in, const Packet& p, int src_interface, Trace* t,
+                        int depth) const {
+  const TgwAttachment* att = nullptr;
+  for (const auto& a : model_.aws_tgw_attachments)
+    if (a.tgw == tgw && a.id == in) att = &a;
+  if (att == nullptr || att->route_table.empty()) {
+    t->hops.push_back({tgw, "transit-gateway", "attachment " + in + " has no associated route table in the input", {}});
+    t->disposition = "NO_ROUTE";
+    return;
+  }
+  // Static routes, then the CIDRs of propagating VPC attachments.
+  struct Candidate {
+    net::IpRange range;
+    std::string attachment;
+    bool blackhole;
+    SourceRange where;
+  };
+  std::vector<Candidate> routes;
+  for (const auto& r : model_.aws_tgw_routes)
+    if (r.table == att->route_table)
+      if (auto c = Cidr(r.destination)) routes.push_back({*c, r.attachment, r.blackhole, r.where});
+  for (const auto& pr : model_.aws_tgw_propagations) {
+    if (pr.table != att->route_table) continue;
+    for (const auto& a : model_.aws_tgw_attachments)
+      if (a.tgw == tgw && a.id == pr.attachment && a.type == "vpc")
+        for (const auto& v : model_.aws_vpcs)
+          if (v.id == a.resource)
+            for (const auto& b : v.cidrs)
+              if (auto c = Cidr(b)) routes.push_back({*c, a.id, false, pr.where});
+  }
+  const Candidate* best = nullptr;
+  for (const auto& c : routes) {
+    if (!c.range.Contains({p.family, p.dst, p.dst})) continue;
+    if (best == nullptr || c.range.hi - c.range.lo < best->range.hi - best->range.lo ||
+        (c.range.hi - c.range.lo == best->range.hi - best->range.lo && !c.blackhole && best->blackhole))
+      best = &c;
+  }
+  if (best == nullptr) {
+    // Routes propagated from VPN or Direct Connect attachments are learned
+    // by BGP and are not in the input: no route found is then no answer.
+    std::string learned;
+    for (const auto& pr : model_.aws_tgw_propagations)
+      if (pr.table == att->route_table)
+        for (const auto& a : model_.aws_tgw_attachments)
+          if (a.tgw == tgw && a.id == pr.attachment && a.type != "vpc") learned = a.id + " (" + a.type + ")";
+    t->hops.push_back({tgw, "transit-gateway",
+                       "route table " + att->route_table + " has no route to " + Addr(p.family, p.dst) +
+                           (learned.empty() ? "" : "; routes propagated from " + learned + " are not known"),
+                       att->where});
+    t->disposition = learned.empty() ? "NO_ROUTE" : "UNMODELLED";
+    return;
+  }
+  if (best->blackhole) {
+    t->hops.push_back({tgw, "transit-gateway", "route table " + att->route_table + ": blackhole", best->where});
+    t->disposition = "NULL_ROUTED";
+    return;
+  }
+  const TgwAttachment* out = nullptr;
+  for (const auto& a : model_.aws_tgw_attachments)
+    if (a.tgw == tgw && a.id == best->attachment) out = &a;
+  t->hops.push_back({tgw, "transit-gateway", "route table " + att->route_table + " -> " + best->attachment, best->where});
+  if (out == nullptr) {
+    t->disposition = "NO_ROUTE";
+    return;
+  }
+  if (out->type == "vpc") {
+    t->hops.push_back({out->resource, "vpc", "", {}});
+    auto dst = LocateInVpc(out->resource, p, t);
+    if (!dst) return;
+    Deliver(p, *dst, src_interface, "", t);
+    if (t->disposition == "ACCEPTED") CheckReply(p, src_interface, *dst, t);
+    return;
+  }
+  if (out->type == "peering" && depth < 4) {
+    ThroughTgw(out->resource, out->id, p, src_interface, t, depth + 1);
+    return;
+  }
+  t->hops.push_back({out->resource, out->type, "VPN and Direct Connect attachments are not modelled yet", out->where});
+  t->disposition = "UNMODELLED";
+}
+
+std::vector<Exposure> Engine::InternetExposures() const {
+  std::vector<Exposure> out;
+  for (const auto& [ip, i] : by_public_ip_) {
+    const auto& e = model_.aws_interfaces[i];
+    // Candidate sources: the edges of every range the groups and the ACL
+    // name, outside private space, plus one well-known public address.
+    std::set<net::U128> candidates = {net::ParseCidr("8.8.8.8")->lo};
+    std::set<int> tcp = {1}, udp = {1};
+    std::vector<const SgRule*> rules;
+    for (const auto& gid : e.groups)
+      if (const SecurityGroup* g = Group(gid))
+        for (const auto& r : g->ingress) {
+          rules.push_back(&r);
+          for (const auto& c : r.cidrs)
+            if (auto x = Cidr(c); x && x->family == 4) {
+              candidates.insert(x->lo);
+              candidates.insert(x->hi);
+            }
+          int proto = RuleProtocol(r.protocol);
+          if (r.from_port >= 0 && (proto == kTcp || proto == kUdp)) {
+            auto& s = proto == kTcp ? tcp : udp;
+            s.insert(r.from_port);
+            s.insert(r.to_port + 1);
+          }
+        }
+    const Subnet* sn = SubnetOf(e.subnet);
+    const NetworkAcl* acl = sn ? AclOf(*sn) : nullptr;
+    if (acl)
+      for (const auto& x : acl->entries) {
+        if (x.egress) continue;
+        if (auto c = Cidr(x.cidr); c && c->family == 4) {
+          candidates.insert(c->lo);
+          if (c->hi > c->lo) candidates.insert(c->hi);
+          if (c->lo > 0) candidates.insert(c->lo - 1);
+          candidates.insert(c->hi + 1);
+        }
+        if (x.from_port >= 0) {
+          tcp.insert(x.from_port);
+          tcp.insert(x.to_port + 1);
+          udp.insert(x.from_port);
+          udp.insert(x.to_port + 1);
+        }
+      }
+    Exposure x;
+    x.interface = i;
+    x.public_ip = Addr(4, ip);
+    Endpoint to;
+    to.interface = static_cast<int>(i);
+    to.address = {4, ip, ip};
+    std::set<SourceRange> seen_rules;
+    for (net::U128 c : candidates) {
+      if (c > 0xFFFFFFFFu || Private4(c)) continue;
+      bool vpc_address = false;
+      for (const auto& v : model_.aws_vpcs)
+        for (const auto& b : v.cidrs)
+          if (CidrHas(b, 4, c)) vpc_address = true;
+      if (vpc_address) continue;
+      Endpoint from;
+      from.internet = true;
+      from.address = {4, c, c};
+      for (int proto : {kTcp, kUdp}) {
+        const auto& cuts = proto == kTcp ? tcp : udp;
+        std::vector<int> points(cuts.begin(), cuts.end());
+        for (std::size_t k = 0; k < points.size(); ++k) {
+          int lo = points[k];
+          if (lo > 65535) break;
+          int hi = k + 1 < points.size() ? std::min(points[k + 1] - 1, 65535) : 65535;
+          Trace t = Reach(from, to, proto, lo);
+          if (!t.allowed()) continue;
+          x.ports.Add(proto == kTcp ? net::kTCP : net::kUDP, lo, hi);
+          if (x.sample_source.empty()) x.sample_source = Addr(4, c);
+          if (!t.hops.empty() && t.hops.back().where.known() && seen_rules.insert(t.hops.back().where).second)
+            x.rules.push_back(t.hops.back().where);
+        }
+      }
+      Trace any = Reach(from, to, kAnyProtocol, -1);
+      if (any.allowed()) x.all_protocols = true;
+    }
+    if (!x.ports.empty() || x.all_protocols) out.push_back(std::move(x));
+  }
+  return out;
+}
+
+std::vector<std::size_t> Engine::UnusedGroups() const {
+  std::set<std::string> used;
+  for (std::size_t i : interfaces_)
+    for (const auto& g : model_.aws_interfaces[i].groups) used.insert(g);
+  for (const auto& inst : model_.aws_instances)
+    for (const auto& g : inst.groups) used.insert(g);
+  // Groups referenced by other groups are in use as peers, not attached:
+  // they still admit nothing by themselves.
+  std::vector<std::size_t> out;
+  for (std::size_t g = 0; g < model_.aws_security_groups.size(); ++g)
+    if (!used.count(model_.aws_security_groups[g].id)) out.push_back(g);
+  return out;
+}
+
+}  // namespace grantpath::awsnet

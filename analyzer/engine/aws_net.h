@@ -1,0 +1,142 @@
+// AWS network reachability over `aws ec2 describe-*` records: security
+// groups (stateful allow lists, unioned over an interface's groups),
+// network ACLs (stateless, first match by rule number, implicit deny,
+// replies checked in the opposite direction), route tables (longest
+// prefix, local, main table, blackholes), internet and NAT gateways,
+// public and Elastic IPs, and VPC peering (not transitive). Transit
+// gateways, VPN, Direct Connect and VPC endpoints are not routed through:
+// a route to one ends the trace with disposition UNMODELLED, located.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/net_types.h"
+#include "grantpath/model/model.h"
+
+namespace grantpath::awsnet {
+
+/// IP protocol numbers as AWS writes them; kAnyProtocol is Batfish's
+/// "any flow" (IP protocol 0, no ports): only rules for all protocols
+/// ("-1") admit it.
+inline constexpr int kAnyProtocol = 0, kIcmp = 1, kTcp = 6, kUdp = 17, kIcmpV6 = 58;
+
+struct Packet {
+  int family = 4;
+  net::U128 src = 0, dst = 0;
+  int protocol = kTcp;
+  int dst_port = -1;  // tcp/udp; icmp: type
+  int src_port = 49152;
+};
+
+/// One step of a trace: the node (an AWS id, "internet") and what decided
+/// there, located.
+struct Hop {
+  std::string node;
+  std::string kind;    // instance, interface, subnet, vpc, internet-gateway, nat-gateway, peering, internet, ...
+  std::string detail;  // "security group sg-1 rule 2 allows TCP 22 from 0.0.0.0/0", "route 0.0.0.0/0 -> igw-1"
+  SourceRange where;
+};
+
+struct Trace {
+  /// ACCEPTED, DENIED_IN, DENIED_OUT, NO_ROUTE, NULL_ROUTED, EXITS_NETWORK,
+  /// or UNMODELLED (a route to a transit gateway, VPN gateway, endpoint...).
+  std::string disposition;
+  std::vector<Hop> hops;
+  /// For an ACCEPTED tcp/udp packet: whether the reply passes the network
+  /// ACLs on the way back (they are stateless), and the hop that decides.
+  std::optional<bool> reply_allowed;
+  std::optional<Hop> reply_hop;
+  std::vector<std::string> notes;
+  /// Delivered, or left the modelled network (to the internet), and the
+  /// reply passes the network ACLs.
+  bool allowed() const {
+    return (disposition == "ACCEPTED" || disposition == "EXITS_NETWORK") && reply_allowed.value_or(true);
+  }
+};
+
+/// What the internet reaches on one interface.
+struct Exposure {
+  std::size_t interface = 0;  // Model::aws_interfaces index
+  std::string public_ip;
+  net::PortSet ports;         // TCP and UDP ports
+  bool all_protocols = false; // some rule admits every protocol
+  std::vector<SourceRange> rules;  // security group rules that admit it
+  std::string sample_source;  // an internet address that gets through
+};
+
+class Engine {
+ public:
+  explicit Engine(const Model& model);
+  const Model& model() const { return model_; }
+
+  /// Resolves an endpoint: "internet", an instance id, an interface id, an
+  /// IP address. `source` picks the address a packet leaves from.
+  /// Interfaces: index into Model::aws_interfaces; -1 for internet.
+  struct Endpoint {
+    int interface = -1;
+    net::IpRange address;  // the address used
+    bool internet = false;
+    bool by_address = false;  // named by an IP address (not by an id)
+  };
+  std::optional<Endpoint> Resolve(const std::string& text, bool source, std::string* error) const;
+
+  /// Traces one packet from `from` to `to`.
+  Trace Reach(const Endpoint& from, const Endpoint& to, int protocol, int port) const;
+
+  /// Every interface the internet reaches, with the ports.
+  std::vector<Exposure> InternetExposures() const;
+
+  /// Interfaces, deduplicated (describe-network-interfaces wins over the
+  /// copy inside describe-instances).
+  const std::vector<std::size_t>& interfaces() const { return interfaces_; }
+  /// The instance an interface belongs to, or nullptr.
+  const Instance* InstanceOf(std::size_t interface) const;
+  /// Security groups attached to no interface or instance.
+  std::vector<std::size_t> UnusedGroups() const;
+  /// An interface's display name: "i-123 (web) eni-456".
+  std::string InterfaceName(std::size_t interface) const;
+
+ private:
+  const SecurityGroup* Group(const std::string& id) const;
+  const Subnet* SubnetOf(const std::string& id) const;
+  const NetworkAcl* AclOf(const Subnet& s) const;
+  const RouteTable* TableOf(const Subnet& s) const;
+  const Gateway* InternetGatewayOf(const std::string& vpc) const;
+  std::optional<std::size_t> InterfaceByIp(net::U128 ip, int family, const std::string& vpc = "") const;
+  std::optional<std::size_t> InterfaceByPublicIp(net::U128 ip) const;
+  /// The group rule that admits the packet (ingress: from `peer`), or
+  /// nullptr. `peer_interface` gives the peer's groups for group references.
+  const SgRule* SgAllows(std::size_t interface, bool ingress, const Packet& p, int peer_interface) const;
+  /// The network ACL entry that decides, or nullptr for the implicit deny.
+  const AclEntry* AclDecides(const NetworkAcl& acl, bool egress, const Packet& p, bool* allow) const;
+  const Route* Lookup(const RouteTable& t, net::U128 dst, int family) const;
+  void Deliver(const Packet& p, std::size_t dst, int src_interface, const std::string& from_subnet,
+               Trace* t) const;
+  void CheckReply(const Packet& p, int src_interface, std::size_t dst, Trace* t) const;
+  /// The interface of `vpc` that has the packet's destination, or, when
+  /// none does, sets NEIGHBOR_UNREACHABLE (a subnet holds the address) or
+  /// NULL_ROUTED (no subnet does) and returns nullopt.
+  std::optional<std::size_t> LocateInVpc(const std::string& vpc, const Packet& p, Trace* t) const;
+  /// Routes a packet that entered transit gateway `tgw` through attachment
+  /// `in` (static and propagated routes of its associated table; peering
+  /// attachments lead to the peer's table).
+  void ThroughTgw(const std::string& tgw, const std::string& in, const Packet& p, int src_interface, Trace* t,
+                  int depth) const;
+
+  const Model& model_;
+  std::vector<std::size_t> interfaces_;
+  std::map<std::string, std::size_t> by_group_, by_subnet_, by_instance_, by_interface_;
+  std::multimap<std::pair<int, net::U128>, std::size_t> by_private_ip_;
+  std::map<net::U128, std::size_t> by_public_ip_;
+};
+
+/// Reads "tcp", "udp", "icmp", "all" or a number; -1 when malformed.
+int ParseProtocolName(const std::string& s);
+/// "TCP", "UDP", "ICMP", "all", or the number.
+std::string ProtocolLabel(int protocol);
+
+}  // namespace grantpath::awsnet

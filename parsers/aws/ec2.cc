@@ -1,0 +1,506 @@
+#include "aws/ec2.h"
+
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "common/fields.h"
+
+namespace grantpath::parsers {
+namespace {
+
+using namespace awsnet;
+
+const std::set<std::string>& ModelledKeys() {
+  static const std::set<std::string> k = {
+      "Vpcs",           "Subnets",     "SecurityGroups",    "NetworkAcls",
+      "RouteTables",    "InternetGateways", "EgressOnlyInternetGateways", "NatGateways",
+      "NetworkInterfaces", "Reservations", "Addresses",      "VpcPeeringConnections",
+      "TransitGatewayAttachments", "TransitGatewayStaticRoutes", "TransitGatewayPropagations",
+      "TransitGatewayVpcAttachments"};
+  return k;
+}
+
+// Kinds read but not routed through: each object is recorded with its id key.
+const std::map<std::string, std::string>& UnmodelledKeys() {
+  static const std::map<std::string, std::string> k = {
+      {"TransitGateways", "TransitGatewayId"},
+      {"TransitGatewayRouteTables", "TransitGatewayRouteTableId"},
+      {"VpnGateways", "VpnGatewayId"},
+      {"VpnConnections", "VpnConnectionId"},
+      {"VpcEndpoints", "VpcEndpointId"},
+      {"LoadBalancers", "LoadBalancerArn"},
+      {"TargetGroups", "TargetGroupArn"},
+      {"directConnectGateways", "directConnectGatewayId"},
+      {"virtualInterfaces", "virtualInterfaceId"},
+  };
+  return k;
+}
+
+bool IsRegion(const std::string& s) {
+  // us-east-1, eu-central-2, us-gov-west-1, ap-southeast-4, cn-north-1
+  std::size_t dash = s.find('-');
+  if (dash != 2 || s.size() < 9) return false;
+  if (!std::isdigit(static_cast<unsigned char>(s.back())) || s[s.size() - 2] != '-') return false;
+  for (char c : s.substr(0, s.size() - 2))
+    if (!(std::islower(static_cast<unsigned char>(c)) || c == '-')) return false;
+  return true;
+}
+
+bool IsAccount(const std::string& s) {
+  if (s.size() != 12) return false;
+  for (char c : s)
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+
+Origin FolderOrigin(const std::string& path) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t slash = path.find('/', start);
+    if (slash == std::string::npos) slash = path.size();
+    parts.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  Origin o;
+  for (std::size_t i = parts.size(); i-- > 0;) {
+    if (IsRegion(parts[i])) {
+      o.region = parts[i];
+      if (i > 0 && IsAccount(parts[i - 1])) o.account = parts[i - 1];
+      break;
+    }
+  }
+  return o;
+}
+
+class Reader {
+ public:
+  Reader(FileId file, const std::string& path, Model& model, DiagnosticSink& sink)
+      : file_(file), folder_(FolderOrigin(path)), model_(model), sink_(sink) {}
+
+  std::size_t Read(const DocNode& root) {
+    std::size_t n = 0;
+    for (const auto& e : root.entries) {
+      if (!e.value.is_seq()) continue;
+      for (const auto& item : e.value.items) {
+        if (!item.is_map()) continue;
+        n += Item(e.key, item);
+      }
+    }
+    return n;
+  }
+
+ private:
+  SourceRange Where(const DocNode& n) const { return At(file_, n.pos); }
+
+  Origin OriginOf(Fields& f, const DocNode& obj) {
+    Origin o = folder_;
+    if (o.account.empty())
+      if (auto owner = f.Str(obj, "OwnerId"); owner && IsAccount(*owner)) o.account = *owner;
+    if (o.region.empty())
+      if (auto az = f.Str(obj, "AvailabilityZone"); az && az->size() > 1) o.region = az->substr(0, az->size() - 1);
+    return o;
+  }
+
+  std::vector<std::string> Ids(Fields& f, const DocNode& obj, std::string_view list, std::string_view key) {
+    std::vector<std::string> out;
+    if (const DocNode* l = f.Seq(obj, list))
+      for (const auto& x : l->items)
+        if (x.is_map())
+          if (auto v = f.Str(x, key)) out.push_back(*v);
+    return out;
+  }
+
+  std::string Name(const DocNode& obj) {
+    if (const DocNode* tags = obj.Find("Tags"); tags && tags->is_seq())
+      for (const auto& t : tags->items)
+        if (const DocNode* k = t.Find("Key"); k && k->is_scalar() && k->text == "Name")
+          if (const DocNode* v = t.Find("Value"); v && v->is_scalar()) return v->text;
+    return "";
+  }
+
+  int Port(Fields& f, const DocNode& obj, std::string_view key) {
+    auto v = f.Int(obj, key);
+    return v ? static_cast<int>(*v) : -1;
+  }
+
+  SgRule Permission(Fields& f, const DocNode& p) {
+    SgRule r;
+    r.where = Where(p);
+    r.protocol = f.Str(p, "IpProtocol").value_or("-1");
+    for (auto& c : r.protocol) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    r.from_port = Port(f, p, "FromPort");
+    r.to_port = Port(f, p, "ToPort");
+    for (const auto& c : Ids(f, p, "IpRanges", "CidrIp")) r.cidrs.push_back(c);
+    for (const auto& c : Ids(f, p, "Ipv6Ranges", "CidrIpv6")) r.cidrs.push_back(c);
+    r.prefix_lists = Ids(f, p, "PrefixListIds", "PrefixListId");
+    r.groups = Ids(f, p, "UserIdGroupPairs", "GroupId");
+    return r;
+  }
+
+  std::size_t Item(const std::string& kind, const DocNode& obj) {
+    Fields f(file_, sink_, kind + " entry");
+    if (auto it = UnmodelledKeys().find(kind); it != UnmodelledKeys().end()) {
+      Unmodelled u;
+      u.kind = kind;
+      u.id = f.Str(obj, it->second).value_or("");
+      u.where = Where(obj);
+      model_.aws_unmodelled.push_back(std::move(u));
+      return 0;
+    }
+    if (kind == "TransitGatewayAttachments") {
+      TgwAttachment a;
+      a.id = f.Required(obj, "TransitGatewayAttachmentId");
+      a.tgw = f.Str(obj, "TransitGatewayId").value_or("");
+      a.type = f.Str(obj, "ResourceType").value_or("");
+      a.resource = f.Str(obj, "ResourceId").value_or("");
+      a.available = f.Str(obj, "State").value_or("available") == "available";
+      if (const DocNode* as = f.Map(obj, "Association")) a.route_table = f.Str(*as, "TransitGatewayRouteTableId").value_or("");
+      a.origin = OriginOf(f, obj);
+      a.where = Where(obj);
+      if (!f.ok()) return 0;
+      model_.aws_tgw_attachments.push_back(std::move(a));
+      return 1;
+    }
+    if (kind == "TransitGatewayVpcAttachments") {
+      TgwVpcSubnets v;
+      v.attachment = f.Str(obj, "TransitGatewayAttachmentId").value_or("");
+      v.subnets = f.StrList(obj, "SubnetIds");
+      v.where = Where(obj);
+      if (!f.ok()) return 0;
+      model_.aws_tgw_vpc_subnets.push_back(std::move(v));
+      return 1;
+    }
+    if (kind == "TransitGatewayStaticRoutes") {
+      std::string table = f.Str(obj, "TransitGatewayRouteTableId").value_or("");
+      std::size_t n = 0;
+      if (const DocNode* rs = f.Seq(obj, "Routes"))
+        for (const auto& r : rs->items) {
+          if (!r.is_map()) continue;
+          TgwRoute x;
+          x.table = table;
+          x.destination = f.Str(r, "DestinationCidrBlock").value_or("");
+          x.blackhole = f.Str(r, "State").value_or("active") == "blackhole";
+          auto atts = Ids(f, r, "TransitGatewayAttachments", "TransitGatewayAttachmentId");
+          if (!atts.empty()) x.attachment = atts.front();
+          x.where = Where(r);
+          model_.aws_tgw_routes.push_back(std::move(x));
+          ++n;
+        }
+      return n;
+    }
+    if (kind == "TransitGatewayPropagations") {
+      std::string table = f.Str(obj, "TransitGatewayRouteTableId").value_or("");
+      std::size_t n = 0;
+      if (const DocNode* ps = f.Seq(obj, "TransitGatewayRouteTablePropagations"))
+        for (const auto& p : ps->items) {
+          if (!p.is_map() || f.Str(p, "State").value_or("enabled") != "enabled") continue;
+          TgwPropagation x;
+          x.table = table;
+          x.attachment = f.Str(p, "TransitGatewayAttachmentId").value_or("");
+          x.where = Where(p);
+          model_.aws_tgw_propagations.push_back(std::move(x));
+          ++n;
+        }
+      return n;
+    }
+    if (kind == "Vpcs") {
+      Vpc v;
+      v.id = f.Required(obj, "VpcId");
+      if (auto c = f.Str(obj, "CidrBlock")) v.cidrs.push_back(*c);
+      if (const DocNode* set = f.Seq(obj, "CidrBlockAssociationSet"))
+        for (const auto& a : set->items) {
+          auto c = f.Str(a, "CidrBlock");
+          if (c && std::find(v.cidrs.begin(), v.cidrs.end(), *c) == v.cidrs.end()) v.cidrs.push_back(*c);
+        }
+      for (const auto& c : Ids(f, obj, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlock")) v.cidrs.push_back(c);
+      v.is_default = f.Bool(obj, "IsDefault").value_or(false);
+      v.origin = OriginOf(f, obj);
+      v.where = Where(obj);
+      if (!f.ok()) return 0;
+      model_.aws_vpcs.push_back(std::move(v));
+      return 1;
+    }
+    if (kind == "Subnets") {
+      Subnet s;
+      s.id = f.Required(obj, "SubnetId");
+      s.vpc = f.Str(obj, "VpcId").value_or("");
+      s.cidr = f.Str(obj, "CidrBlock").value_or("");
+      auto v6 = Ids(f, obj, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlock");
+      if (!v6.empty()) s.ipv6_cidr = v6.front();
+      s.az = f.Str(obj, "AvailabilityZone").value_or("");
+      s.origin = OriginOf(f, obj);
+      s.where = Where(obj);
+      if (!f.ok()) return 0;
+      model_.aws_subnets.push_back(std::move(s));
+      return 1;
+    }
+    if (kind == "SecurityGroups") {
+      SecurityGroup g;
+      g.id = f.Required(obj, "GroupId");
+      g.name = f.Str(obj, "GroupName").value_or("");
+      g.vpc = f.Str(obj, "VpcId").value_or("");
+      if (const DocNode* in = f.Seq(obj, "IpPermissions"))
+        for (const auto& p : in->items)
+          if (p.is_map()) g.ingress.push_back(Permission(f, p));
+      if (const DocNode* out = f.Seq(obj, "IpPermissionsEgress"))
+        for (const auto& p : out->items)
+          if (p.is_map()) g.egress.push_back(Permission(f, p));
+      g.origin = OriginOf(f, obj);
+      g.where = Where(obj);
+      if (!f.ok()) return 0;
+      model_.aws_security_groups.push_back(std::move(g));
+      return 1;
+    }
+    if (kind == "NetworkAcls") {
+      NetworkAcl a;
+      a.id = f.Required(obj, "NetworkAclId");
+      a.vpc = f.Str(obj, "VpcId").value_or("");
+      a.is_default = f.Bool(obj, "IsDefault").value_or(false);
+      a.subnets = Ids(f, obj, "Associations", "SubnetId");
+      if (const DocNode* es = f.Seq(obj, "Entries"))
+        for (const auto& e : es->items) {
+          if (!e.is_map()) continue;
+          AclEntry x;
+          x.where = Where(e);
+          x.number = static_cast<int>(f.Int(e, "RuleNumber").value_or(32767));
+          x.egress = f.Bool(e, "Egress").value_or(false);
+          x.allow = f.Str(e, "RuleAction").value_or("deny") == "allow";
+          x.protocol = f.Str(e, "Protocol").value_or("-1");
+          x.cidr = f.Str(e, "CidrBlock").value_or(f.Str(e, "Ipv6CidrBlock").value_or(""));
+          if (const DocNode* pr = f.Map(e, "PortRange")) {
+            x.from_port = Port(f, *pr, "From");
+            x.to_port = Port(f, *pr, "To");
+          }
+          if (const DocNode* ic = f.Map(e, "IcmpTypeCode")) {
+            x.icmp_type = Port(f, *ic, "Type");
+            x.icmp_code = Port(f, *ic, "Code");
+          }
+          a.entries.push_back(std::move(x));
+        }
+      a.origin = OriginOf(f, obj);
+      a.where = Where(obj);
+      if (!f.ok()) return 0;
+      model_.aws_network_acls.push_back(std::move(a));
+      return 1;
+    }
+    if (kind == "RouteTables") {
+      RouteTable t;
+      t.id = f.Required(obj, "RouteTableId");
+      t.vpc = f.Str(obj, "VpcId").value_or("");
+      if (const DocNode* as = f.Seq(obj, "Associations"))
+        for (const auto& a : as->items) {
+          if (!a.is_map()) continue;
+          if (f.Bool(a, "Main").value_or(false)) t.main = true;
+          if (auto s = f.Str(a, "SubnetId")) t.subnets.push_back(*s);
+          if (auto g = f.Str(a, "GatewayId")) t.gateways.push_back(*g);
+        }
+      if (const DocNode* rs = f.Seq(obj, "Routes"))
+        for (const auto& r : rs->items) {
+          if (!r.is_map()) continue;
+          Route x;
+          x.where = Where(r);
+          x.destination = f.Str(r, "DestinationCidrBlock")
+                              .value_or(f.Str(r, "DestinationIpv6CidrBlock")
+                                            .value_or(f.Str(r, "DestinationPrefixListId").value_or("")));
+          for (const char* k : {"GatewayId", "NatGatewayId", "VpcPeeringConnectionId", "TransitGatewayId",
+                                "NetworkInterfaceId", "InstanceId", "EgressOnlyInternetGatewayId",
+                                "LocalGatewayId", "CarrierGatewayId", "CoreNetworkArn"})
+            if (auto v = f.Str(r, k); v && x.target.empty()) x.target = *v;
+          x.blackhole = f.Str(r, "State").value_or("active") == "blackhole";
+          t.routes.push_back(std::move(x));
+        }
+      t.origin = OriginOf(f, obj);
+      t.where = Where(obj);
+      if (!f.ok()) return 0;
+      model_.aws_route_tables.push_back(std::move(t));
+      return 1;
+    }
+    if (kind == "InternetGateways" || kind == "EgressOnlyInternetGateways") {
+      Gateway g;
+      g.egress_only = kind == "EgressOnlyInternetGateways";
+      g.id = f.Required(obj, g.egress_only ? "EgressOnlyInternetGatewayId" : "InternetGatewayId");
+      g.vpcs = Ids(f, obj, "Attachments", "VpcId");
+      g.origin = OriginOf(f, obj);
+      g.where = Where(obj);
+      if (!f.ok()) return 0;
+      model_.aws_gateways.push_back(std::move(g));
+      return 1;
+    }
+    if (kind == "NatGateways") {
+      NatGateway n;
+      n.id = f.Required(obj, "NatGatewayId");
+      n.vpc = f.Str(obj, "VpcId").value_or("");
+      n.subnet = f.Str(obj, "SubnetId").value_or("");
+      n.is_public = f.Str(obj, "ConnectivityType").value_or("public") == "public";
+      n.available = f.Str(obj, "State").value_or("available") == "available";
+      if (const DocNode* as = f.Seq(obj, "NatGatewayAddresses"))
+        for (const auto& a : as->items) {
+          if (!a.is_map()) continue;
+          if (auto v = f.Str(a, "PrivateIp"); v && n.private_ip.empty()) n.private_ip = *v;
+          if (auto v = f.Str(a, "PublicIp"); v && n.public_ip.empty()) n.public_ip = *v;
+        }
+      n.origin = OriginOf(f, obj);
+      n.where = Where(obj);
+      if (!f.ok()) return 0;
+      model_.aws_nat_gateways.push_back(std::move(n));
+      return 1;
+    }
+    if (kind == "NetworkInterfaces") {
+      NetworkInterface i;
+      i.id = f.Required(obj, "NetworkInterfaceId");
+      i.subnet = f.Str(obj, "SubnetId").value_or("");
+      i.vpc = f.Str(obj, "VpcId").value_or("");
+      i.type = f.Str(obj, "InterfaceType").value_or("interface");
+      i.description = f.Str(obj, "Description").value_or("");
+      i.source_dest_check = f.Bool(obj, "SourceDestCheck").value_or(true);
+      if (const DocNode* ps = f.Seq(obj, "PrivateIpAddresses"))
+        for (const auto& p : ps->items) {
+          if (!p.is_map()) continue;
+          if (auto v = f.Str(p, "PrivateIpAddress")) i.private_ips.push_back(*v);
+          if (const DocNode* a = f.Map(p, "Association"))
+            if (auto v = f.Str(*a, "PublicIp")) i.public_ips.push_back(*v);
+        }
+      if (i.private_ips.empty())
+        if (auto v = f.Str(obj, "PrivateIpAddress")) i.private_ips.push_back(*v);
+      if (i.public_ips.empty())
+        if (const DocNode* a = f.Map(obj, "Association"))
+          if (auto v = f.Str(*a, "PublicIp")) i.public_ips.push_back(*v);
+      i.groups = Ids(f, obj, "Groups", "GroupId");
+      if (const DocNode* at = f.Map(obj, "Attachment"))
+        i.instance = f.Str(*at, "InstanceId").value_or("");
+      i.origin = OriginOf(f, obj);
+      i.where = Where(obj);
+      if (!f.ok()) return 0;
+      model_.aws_interfaces.push_back(std::move(i));
+      return 1;
+    }
+    if (kind == "Reservations") {
+      std::size_t n = 0;
+      if (const DocNode* is = f.Seq(obj, "Instances"))
+        for (const auto& x : is->items)
+          if (x.is_map()) n += InstanceRecord(x);
+      return n;
+    }
+    if (kind == "Addresses") {
+      Address a;
+      a.public_ip = f.Str(obj, "PublicIp").value_or("");
+      a.interface = f.Str(obj, "NetworkInterfaceId").value_or("");
+      a.instance = f.Str(obj, "InstanceId").value_or("");
+      a.private_ip = f.Str(obj, "PrivateIpAddress").value_or("");
+      a.origin = OriginOf(f, obj);
+      a.where = Where(obj);
+      if (!f.ok() || a.public_ip.empty()) return 0;
+      model_.aws_addresses.push_back(std::move(a));
+      return 1;
+    }
+    if (kind == "VpcPeeringConnections") {
+      PeeringConnection p;
+      p.id = f.Required(obj, "VpcPeeringConnectionId");
+      for (int side = 0; side < 2; ++side) {
+        const DocNode* info = f.Map(obj, side == 0 ? "RequesterVpcInfo" : "AccepterVpcInfo");
+        if (info == nullptr) continue;
+        std::string vpc = f.Str(*info, "VpcId").value_or("");
+        std::vector<std::string> cidrs = Ids(f, *info, "CidrBlockSet", "CidrBlock");
+        if (cidrs.empty())
+          if (auto c = f.Str(*info, "CidrBlock")) cidrs.push_back(*c);
+        for (const auto& c : Ids(f, *info, "Ipv6CidrBlockSet", "Ipv6CidrBlock")) cidrs.push_back(c);
+        (side == 0 ? p.requester_vpc : p.accepter_vpc) = vpc;
+        (side == 0 ? p.requester_cidrs : p.accepter_cidrs) = cidrs;
+      }
+      if (const DocNode* st = f.Map(obj, "Status")) p.active = f.Str(*st, "Code").value_or("") == "active";
+      p.origin = OriginOf(f, obj);
+      p.where = Where(obj);
+      if (!f.ok()) return 0;
+      model_.aws_peerings.push_back(std::move(p));
+      return 1;
+    }
+    return 0;
+  }
+
+  std::size_t InstanceRecord(const DocNode& obj) {
+    Fields f(file_, sink_, "Instance");
+    Instance i;
+    i.id = f.Required(obj, "InstanceId");
+    i.subnet = f.Str(obj, "SubnetId").value_or("");
+    i.vpc = f.Str(obj, "VpcId").value_or("");
+    i.private_ip = f.Str(obj, "PrivateIpAddress").value_or("");
+    i.public_ip = f.Str(obj, "PublicIpAddress").value_or("");
+    i.groups = Ids(f, obj, "SecurityGroups", "GroupId");
+    i.interfaces = Ids(f, obj, "NetworkInterfaces", "NetworkInterfaceId");
+    if (const DocNode* p = f.Map(obj, "IamInstanceProfile")) i.instance_profile_arn = f.Str(*p, "Arn").value_or("");
+    if (const DocNode* s = f.Map(obj, "State")) i.state = f.Str(*s, "Name").value_or("");
+    i.name = Name(obj);
+    Origin o = folder_;
+    if (o.region.empty())
+      if (const DocNode* pl = f.Map(obj, "Placement"))
+        if (auto az = f.Str(*pl, "AvailabilityZone"); az && az->size() > 1) o.region = az->substr(0, az->size() - 1);
+    i.origin = o;
+    i.where = Where(obj);
+    if (!f.ok()) return 0;
+    // The instance's interfaces, when describe-network-interfaces is not
+    // part of the input, come from describe-instances itself.
+    if (const DocNode* nis = obj.Find("NetworkInterfaces"); nis && nis->is_seq())
+      for (const auto& ni : nis->items) {
+        if (!ni.is_map()) continue;
+        Fields g(file_, sink_, "NetworkInterface of " + i.id);
+        NetworkInterface e;
+        e.id = g.Str(ni, "NetworkInterfaceId").value_or("");
+        if (e.id.empty()) continue;
+        e.subnet = g.Str(ni, "SubnetId").value_or(i.subnet);
+        e.vpc = g.Str(ni, "VpcId").value_or(i.vpc);
+        e.instance = i.id;
+        e.type = g.Str(ni, "InterfaceType").value_or("interface");
+        e.source_dest_check = g.Bool(ni, "SourceDestCheck").value_or(true);
+        if (const DocNode* ps = g.Seq(ni, "PrivateIpAddresses"))
+          for (const auto& p : ps->items) {
+            if (!p.is_map()) continue;
+            if (auto v = g.Str(p, "PrivateIpAddress")) e.private_ips.push_back(*v);
+            if (const DocNode* a = g.Map(p, "Association"))
+              if (auto v = g.Str(*a, "PublicIp")) e.public_ips.push_back(*v);
+          }
+        if (e.private_ips.empty())
+          if (auto v = g.Str(ni, "PrivateIpAddress")) e.private_ips.push_back(*v);
+        e.groups = Ids(g, ni, "Groups", "GroupId");
+        e.origin = o;
+        e.where = Where(ni);
+        pending_interfaces_.push_back(std::move(e));
+      }
+    model_.aws_instances.push_back(std::move(i));
+    return 1;
+  }
+
+ public:
+  // Interfaces seen only inside describe-instances output; the engine
+  // prefers describe-network-interfaces records of the same id.
+  std::vector<NetworkInterface> pending_interfaces_;
+
+ private:
+  FileId file_;
+  Origin folder_;
+  Model& model_;
+  DiagnosticSink& sink_;
+};
+
+}  // namespace
+
+bool LooksLikeEc2(const DocNode& root) {
+  if (!root.is_map() || root.entries.empty()) return false;
+  for (const auto& e : root.entries)
+    if (e.value.is_seq() && (ModelledKeys().count(e.key) || UnmodelledKeys().count(e.key))) return true;
+  return false;
+}
+
+std::size_t ParseEc2Document(const DocNode& root, FileId file, const std::string& path, Model& model,
+                             DiagnosticSink& sink) {
+  Reader r(file, path, model, sink);
+  std::size_t n = r.Read(root);
+  for (auto& e : r.pending_interfaces_) {
+    e.description = "(from describe-instances)";
+    model.aws_interfaces.push_back(std::move(e));
+  }
+  return n;
+}
+
+}  // namespace grantpath::parsers

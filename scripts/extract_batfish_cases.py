@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Turns the trace assertions of ../shared/corpora/aws-vpc/batfish/expected-traces.json
+into grantpath `aws reach` cases: tests/corpus/aws-vpc/batfish-cases.json.
+
+Each case: the snapshot folder, --from, --to, --port, the expected
+disposition (or "allowed" for a bidirectional trace) and Batfish's hop list.
+Flows grantpath cannot express (sources that are VPN gateways, on-premises
+routers, subnets, VPCs or load-balancer nodes; destinations that are
+load-balancer addresses) are kept with "from": null and a reason, so the
+agreement test counts every assertion.
+
+usage: scripts/extract_batfish_cases.py [CORPORA]
+"""
+import json
+import os
+import re
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORPORA = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "corpora")
+BASE = os.path.join(CORPORA, "aws-vpc", "batfish")
+RES = "projects/batfish/src/test/resources/"
+
+
+def resolve(expr, consts):
+    expr = expr.strip()
+    if expr in ("INTERNET_HOST_NAME", "IspModelingUtils.INTERNET_HOST_NAME"):
+        return "internet"
+    m = re.fullmatch(r'Ip\.parse\("([^"]+)"\)', expr)
+    if m:
+        return m.group(1)
+    m = re.fullmatch(r"(\w+)\.getStartIp\(\)", expr)
+    if m and m.group(1) in consts:
+        return consts[m.group(1)].split("/")[0]
+    if expr in consts:
+        v = consts[expr]
+        if "(" in v or v.endswith("File"):
+            return None
+        return v
+    if expr == "NamedPort.SSH.number()":
+        return "22"
+    if re.fullmatch(r"\d+", expr):
+        return expr
+    return None
+
+
+def split_args(s):
+    out, depth, cur = [], 0, ""
+    for ch in s:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == "," and depth == 0:
+            out.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    if cur.strip():
+        out.append(cur.strip())
+    return out
+
+
+def flow(expr, consts, local):
+    """(from, to, port) or a reason."""
+    expr = expr.strip()
+    if expr in local:
+        expr = local[expr]
+    m = re.match(r"getAnyFlow\((.*)\)$", expr, re.S)
+    if m:
+        a = split_args(m.group(1))
+        src, dst = resolve(a[0], consts), resolve(a[1], consts)
+        return (src, dst, "all") if src and dst else "source or destination is not an instance, IP or the internet"
+    m = re.match(r"getTcpFlow\((.*)\)$", expr, re.S)
+    if m:
+        a = split_args(m.group(1))
+        if a[-1] == "_batfish":  # (node, dstIp, port, batfish)
+            src, dst, port = resolve(a[0], consts), resolve(a[1], consts), resolve(a[2], consts)
+        else:  # (INTERNET, srcIp, dstIp, port)
+            src, dst, port = resolve(a[0], consts), resolve(a[2], consts), resolve(a[3], consts)
+            if src == "internet" and resolve(a[1], consts) != "8.8.8.8":
+                return "the flow starts at a subnet"
+        if src and dst and port:
+            return (src, dst, port + "/tcp")
+        return "source or destination is not an instance, IP or the internet"
+    m = re.search(r"setIngressNode\(([^)]*)\).*?setDstIp\(([^)]*\)?)\)", expr, re.S)
+    if m:
+        src = resolve(m.group(1), consts)
+        dst = resolve(m.group(2), consts)
+        proto = "all"
+        if "IpProtocol" in expr:
+            return "a flow of another IP protocol"
+        if src == "internet" and dst:
+            return (src, dst, proto)
+        return "the flow starts at a VPC"
+    return "flow expression not translated"
+
+
+def main():
+    data = json.load(open(os.path.join(BASE, "expected-traces.json")))
+    cases = []
+    for cls in data:
+        consts = cls["constants"]
+        snap = consts.get("TESTCONFIGS_DIR")
+        for test in cls["tests"]:
+            local = test["locals"]
+            for a in test["assertions"]:
+                if a["call"] not in ("testTrace", "testBidirectionalTrace"):
+                    continue
+                args = split_args(a["args"])
+                case = {"class": cls["class"], "test": test["test"], "snapshot": snap and RES + snap + "/aws_configs",
+                        "from": None, "to": None, "port": None}
+                if a["call"] == "testTrace":
+                    disp = re.search(r"FlowDisposition\.(\w+)", a["args"])
+                    case["expected"] = disp.group(1) if disp else None
+                    hops = args[2] if len(args) > 2 else ""
+                else:
+                    case["expected"] = "allowed"
+                    hops = args[1] if len(args) > 1 else ""
+                case["batfish_hops"] = re.sub(r"\s+", " ", hops)
+                f = flow(args[0], consts, local)
+                if args[0].startswith("flowTraces.get"):
+                    f = "a second trace of a multipath flow"
+                if isinstance(f, tuple):
+                    case["from"], case["to"], case["port"] = f
+                else:
+                    case["untranslated"] = f
+                cases.append(case)
+    out = os.path.join(ROOT, "tests", "corpus", "aws-vpc", "batfish-cases.json")
+    with open(out, "w") as fh:
+        json.dump(cases, fh, indent=1)
+        fh.write("\n")
+    print("%d cases, %d translated -> %s" % (len(cases), sum(1 for c in cases if c["from"]), os.path.relpath(out, ROOT)))
+
+
+if __name__ == "__main__":
+    main()

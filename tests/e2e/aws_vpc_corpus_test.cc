@@ -1,0 +1,92 @@
+// Agreement with Batfish's AWS traces (../shared/corpora/aws-vpc/batfish):
+// every trace assertion of expected-traces.json, translated into an
+// `aws reach` question by scripts/extract_batfish_cases.py
+// (tests/corpus/aws-vpc/batfish-cases.json), is answered and compared by
+// disposition (by "allowed" for bidirectional traces). Every case that
+// does not agree, or cannot be asked, is listed with its reason in
+// tests/corpus/aws-vpc/batfish-differences.tsv, which this test keeps
+// current: run it with GRANTPATH_UPDATE_DIFFERENCES=1 to rewrite the file
+// (reasons of known lines are kept, new lines get "TODO", which fails).
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "test_util.h"
+
+namespace grantpath {
+namespace {
+
+std::string Quote(const std::string& s) { return "'" + s + "'"; }
+
+TEST_CASE("AWS network: agreement with Batfish's trace assertions", "[corpus][aws-net]") {
+  std::string corpora = testing::CorporaDir();
+  if (corpora.empty()) return;
+  const std::string dir = testing::SourceDir() + "/tests/corpus/aws-vpc/";
+  auto cases = nlohmann::json::parse(testing::ReadFile(dir + "batfish-cases.json"));
+  REQUIRE(cases.size() == 67);
+  // Known differences: key (first six columns) -> reason.
+  std::map<std::string, std::string> known;
+  {
+    std::ifstream in(dir + "batfish-differences.tsv");
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      auto cut = line.rfind('\t');
+      known[line.substr(0, cut)] = line.substr(cut + 1);
+    }
+  }
+  std::map<std::string, std::string> now;  // key -> reason
+  std::size_t agree = 0, asked = 0;
+  for (const auto& c : cases) {
+    std::string expected = c["expected"].is_string() ? c["expected"].get<std::string>() : "?";
+    std::string ours;
+    std::string from = c["from"].is_string() ? c["from"].get<std::string>() : "";
+    if (from.empty()) {
+      ours = "not asked: " + c["untranslated"].get<std::string>();
+    } else {
+      ++asked;
+      auto r = testing::RunCli("aws reach --from " + Quote(from) + " --to " + Quote(c["to"].get<std::string>()) +
+                               " --port " + Quote(c["port"].get<std::string>()) + " --format json " +
+                               Quote(corpora + "/aws-vpc/batfish/" + c["snapshot"].get<std::string>()));
+      if (r.exit_code != 0) {
+        ours = r.err.substr(0, r.err.find('\n'));
+      } else {
+        auto j = nlohmann::json::parse(r.out);
+        ours = expected == "allowed" ? (j["allowed"].get<bool>() ? "allowed" : "denied:" + j["disposition"].get<std::string>())
+                                     : j["disposition"].get<std::string>();
+      }
+    }
+    if (ours == expected) {
+      ++agree;
+      continue;
+    }
+    std::string key = c["class"].get<std::string>() + "\t" + c["test"].get<std::string>() + "\t" + from + "\t" +
+                      (c["to"].is_string() ? c["to"].get<std::string>() : "") + "\t" + expected + "\t" + ours;
+    // One test may assert the same question twice (two traces of one flow).
+    while (now.count(key)) key += " (again)";
+    now[key] = known.count(key) ? known[key] : "TODO";
+  }
+  if (std::getenv("GRANTPATH_UPDATE_DIFFERENCES")) {
+    std::ofstream out(dir + "batfish-differences.tsv");
+    out << "# class\ttest\tfrom\tto\tBatfish\tgrantpath\treason (kept current by aws_vpc_corpus_test.cc)\n";
+    for (const auto& [k, reason] : now) out << k << "\t" << reason << "\n";
+  }
+  INFO("agree " << agree << " of " << cases.size() << " (asked " << asked << ")");
+  for (const auto& [k, reason] : now) {
+    INFO("difference: " << k);
+    CHECK(known.count(k) == 1);  // a new difference: explain it in the file
+    CHECK(reason != "TODO");
+  }
+  for (const auto& [k, reason] : known) {
+    INFO("listed but no longer different: " << k);
+    CHECK(now.count(k) == 1);
+  }
+  CHECK(agree >= 30);
+}
+
+}  // namespace
+}  // namespace grantpath
