@@ -335,6 +335,53 @@ RULE_FACTS.update({
         "either does not start with `arn:` or has fewer than six colon-separated parts without ending in a "
         "wildcard (short patterns that end in a wildcard get the `ambiguous-pattern` diagnostic instead). "
         "Such an entry matches no request in grantpath's evaluation either.", AA_REFS),
+    "aws-internet-exposed-admin-port": ("aws ec2 describe-instances, -network-interfaces, -security-groups, -network-acls, -route-tables, -internet-gateways, -addresses",
+        "`kind` is `aws-connection`: `src` (an internet address that gets through), `dst` (the public or "
+        "Elastic IP), `interface`, `instance`, `protocol`, `port` (the first administration port open) and "
+        "`open` (every TCP/UDP port the internet reaches on it).",
+        "The internet reaches an interface when it has a public or Elastic IP, its VPC has an internet "
+        "gateway, some internet address passes the subnet's network ACL inbound (rules in number order, "
+        "first match, implicit deny; a subnet without an association uses the VPC's default ACL) and a "
+        "security group rule of the interface (union of its groups), and the reply passes the ACL outbound "
+        "to the client's ephemeral port (49152) and the subnet's route table routes the client's address "
+        "back through the internet gateway. Candidate sources are the edges of every range the groups and "
+        "the ACL name, outside private and VPC space, and 8.8.8.8. Ports: Docker 2375/2376, etcd "
+        "2379-2380, kubelet 10250, Kubernetes API 6443, SSH 22, RDP 3389, WinRM 5985-5986, Telnet 23, "
+        "MySQL 3306, PostgreSQL 5432, SQL Server 1433, Oracle 1521, MongoDB 27017, Redis 6379, "
+        "Elasticsearch 9200, memcached 11211, Cassandra 9042, CouchDB 5984. Severity is the highest of "
+        "the open ports: critical for unauthenticated-by-default services (Docker 2375, etcd, kubelet, "
+        "Telnet, MongoDB, Redis, Elasticsearch, memcached) and for every protocol open, high otherwise. "
+        "IPv6 exposure and load balancers are not evaluated yet (docs/aws-network.md).",
+        ["https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html",
+         "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html",
+         "CWE-284"]),
+    "aws-exposed-instance-privileged-role": ("aws ec2 describe-* output with aws iam get-account-authorization-details (InstanceProfileList)",
+        "`kind` is `aws-path`: `src`, `dst`, `instance`, `ports`, `role` (the instance profile's role) and "
+        "`admin` (the admin-equivalent principal it is or reaches); the finding's `path` (SARIF "
+        "`codeFlows`) runs internet -> security group rule -> instance -> role -> each role assumed -> admin, "
+        "every step located.",
+        "Exposure as for aws-internet-exposed-admin-port, on any port. The instance's "
+        "IamInstanceProfile ARN is matched with a role's InstanceProfileList. The role is "
+        "admin-equivalent, or its shortest confirmed role-assumption path reaches one (the same "
+        "analysis as iam-assume-role-path). The access graph has the same edges, so `grantpath paths "
+        "--from internet --to aws-admin` shows the path; path-internet-to-cloud leaves these instances "
+        "to this rule.",
+        ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html", "CWE-269"]),
+    "aws-eks-public-endpoint-open": ("aws eks describe-cluster (resourcesVpcConfig)",
+        "`kind` is `aws-connection`: `src`, `dst` (the cluster's API server endpoint), `protocol`, `port` "
+        "(443) and `publicAccessCidrs` (the open range).",
+        "Fires when endpointPublicAccess is true and publicAccessCidrs contains 0.0.0.0/0 or ::/0, or is "
+        "absent (AWS's default for a public endpoint is 0.0.0.0/0). The message says when the private "
+        "endpoint is off as well.",
+        ["https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html", "CWE-284"]),
+    "aws-sg-open-to-world-unused": ("aws ec2 describe-security-groups with describe-network-interfaces or describe-instances",
+        "`kind` is `aws-rule`: `group`, `rule` (1-based index of the inbound permission), `source` "
+        "(0.0.0.0/0 or ::/0) and `allows`.",
+        "A group is unused when no interface and no instance of the input carries it; the rule runs only "
+        "when interfaces or instances are part of the input (otherwise every group would look unused). "
+        "VPC default groups are left out (AWS creates them). Groups referenced by other groups as a "
+        "source are still unused: a reference admits traffic only from interfaces that carry the group.",
+        ["https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html"]),
     "iam-unknown-action": ("Every Action and NotAction entry of every policy",
         "`kind` is `iam-validation`: the `action` as written and `issue_code` (INVALID_ACTION or "
         "INVALID_SERVICE).",

@@ -21,6 +21,7 @@ const char* AccessNodeKindName(AccessNodeKind k) {
     case AccessNodeKind::kCloudIdentity: return "cloud-identity";
     case AccessNodeKind::kHub: return "step";
     case AccessNodeKind::kCapability: return "capability";
+    case AccessNodeKind::kAwsInstance: return "aws-instance";
   }
   return "step";
 }
@@ -39,6 +40,7 @@ const char* AccessEdgeKindName(AccessEdgeKind k) {
     case AccessEdgeKind::kReaches: return "reaches";
     case AccessEdgeKind::kEscapesTo: return "escapes-to";
     case AccessEdgeKind::kInstanceMetadata: return "instance-metadata";
+    case AccessEdgeKind::kInstanceProfile: return "instance-profile";
   }
   return "can-act-as";
 }
@@ -46,7 +48,8 @@ const char* AccessEdgeKindName(AccessEdgeKind k) {
 const char* AccessNodeDomain(AccessNodeKind k) {
   switch (k) {
     case AccessNodeKind::kInternet: return "internet";
-    case AccessNodeKind::kAwsPrincipal: return "aws";
+    case AccessNodeKind::kAwsPrincipal:
+    case AccessNodeKind::kAwsInstance: return "aws";
     case AccessNodeKind::kCloudIdentity: return "other-cloud";
     case AccessNodeKind::kCapability: return "capability";
     default: return "kubernetes";

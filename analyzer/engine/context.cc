@@ -34,6 +34,11 @@ net::Engine& AnalysisContext::Net() const {
   return *net_;
 }
 
+awsnet::Engine& AnalysisContext::AwsNet() const {
+  if (!aws_net_) aws_net_ = std::make_unique<awsnet::Engine>(model_);
+  return *aws_net_;
+}
+
 std::vector<std::uint32_t> AnalysisContext::TokenWorkloads(const SubjectKey& s) const {
   std::vector<std::uint32_t> out;
   auto add_sa = [&](const SubjectKey& sa) {

@@ -8,6 +8,7 @@
 
 #include <memory>
 
+#include "engine/aws_net.h"
 #include "engine/iam_analysis.h"
 #include "engine/net.h"
 #include "engine/rbac.h"
@@ -57,6 +58,9 @@ class AnalysisContext {
   /// The network engine, built on first use. Its diagnostics go to the
   /// sink given to SetDiagnostics (dropped when none was given).
   net::Engine& Net() const;
+  /// The AWS network engine over the input's describe-* records (built on
+  /// first use).
+  awsnet::Engine& AwsNet() const;
   void SetDiagnostics(DiagnosticSink* sink) { net_sink_ = sink; }
 
   /// The IAM analysis (subjects, effective permissions, assume-role
@@ -77,6 +81,7 @@ class AnalysisContext {
   DiagnosticSink* net_sink_ = nullptr;
   mutable CollectingSink dropped_;
   mutable std::unique_ptr<net::Engine> net_;
+  mutable std::unique_ptr<awsnet::Engine> aws_net_;
   mutable std::unique_ptr<iam::Analysis> iam_;
   mutable std::unique_ptr<AccessGraph> access_;
 };

@@ -55,6 +55,7 @@ class Publisher {
       AccessEntries();
       NodeRole();
     }
+    AwsNetwork();
     OtherClouds();
     g_.Freeze();
     return std::move(g_);
@@ -243,6 +244,45 @@ class Publisher {
                                                : "the metadata hop limit lets pod traffic through (it is not in any "
                                                  "export; IMDSv2 with hop limit 1 stops pods that do not use hostNetwork)"});
       }
+    }
+  }
+
+  // EC2: the internet reaches an instance through its security groups,
+  // network ACL and routes (the AWS network engine), and the instance has
+  // its instance profile's role.
+  void AwsNetwork() {
+    if (m_.aws_instances.empty()) return;
+    awsnet::Engine& e = ctx_.AwsNet();
+    std::map<std::string, std::size_t> role_of_profile;
+    for (std::size_t i = 0; i < m_.iam_principals.size(); ++i)
+      for (const auto& arn : m_.iam_principals[i].instance_profile_arns) role_of_profile[arn] = i;
+    auto instance_node = [&](const awsnet::Instance& inst) {
+      return g_.AddNode(AccessNodeKind::kAwsInstance, inst.id,
+                        "instance " + inst.id + (inst.name.empty() ? "" : " (" + inst.name + ")"), inst.where);
+    };
+    for (const auto& inst : m_.aws_instances) {
+      auto it = role_of_profile.find(inst.instance_profile_arn);
+      if (inst.instance_profile_arn.empty() || it == role_of_profile.end()) continue;
+      g_.AddEdge(instance_node(inst), Principal(it->second),
+                 AccessEdge{AccessEdgeKind::kInstanceProfile,
+                            "instance profile " + inst.instance_profile_arn + ": its role's credentials from the "
+                            "instance metadata service",
+                            {inst.where, m_.iam_principals[it->second].where}, ""});
+    }
+    auto exposures = e.InternetExposures();
+    if (exposures.empty()) return;
+    Id internet = g_.AddNode(AccessNodeKind::kInternet, "internet", "the internet");
+    for (const auto& x : exposures) {
+      const awsnet::Instance* inst = e.InstanceOf(x.interface);
+      if (inst == nullptr) continue;
+      std::vector<SourceRange> locs = x.rules;
+      locs.push_back(inst->where);
+      g_.AddEdge(internet, instance_node(*inst),
+                 AccessEdge{AccessEdgeKind::kReaches,
+                            "reaches " + inst->id + " at " + x.public_ip + " on " +
+                                (x.all_protocols ? std::string("all protocols") : x.ports.Format()) +
+                                " (security groups, network ACL and routes allow it from " + x.sample_source + ")",
+                            locs, ""});
     }
   }
 

@@ -6,6 +6,10 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
   static const std::vector<std::unique_ptr<Rule>> kRules = [] {
     std::vector<std::unique_ptr<Rule>> r;
     // One line per rule, sorted by id (a test checks the order).
+    r.push_back(MakeAwsEksPublicEndpointOpen());
+    r.push_back(MakeAwsExposedInstancePrivilegedRole());
+    r.push_back(MakeAwsInternetExposedAdminPort());
+    r.push_back(MakeAwsSgOpenToWorldUnused());
     r.push_back(MakeIamAdminEquivalent());
     r.push_back(MakeIamAssumeRolePath());
     r.push_back(MakeIamBroadPermissions());

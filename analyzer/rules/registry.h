@@ -10,6 +10,10 @@
 namespace grantpath::rules {
 
 // One factory per rule, defined in the rule's own file.
+std::unique_ptr<Rule> MakeAwsEksPublicEndpointOpen();
+std::unique_ptr<Rule> MakeAwsExposedInstancePrivilegedRole();
+std::unique_ptr<Rule> MakeAwsInternetExposedAdminPort();
+std::unique_ptr<Rule> MakeAwsSgOpenToWorldUnused();
 std::unique_ptr<Rule> MakeIamAdminEquivalent();
 std::unique_ptr<Rule> MakeIamAssumeRolePath();
 std::unique_ptr<Rule> MakeIamBroadPermissions();

@@ -35,6 +35,7 @@ enum class AccessNodeKind : std::uint8_t {
   kCloudIdentity,  // a GCP service account or Azure client id: not analysed
   kHub,            // a step of the escalation model ("k8s:create|NS")
   kCapability,     // "cluster-admin", "aws-admin", an escalation target name
+  kAwsInstance,    // an EC2 instance ("i-...") or a network interface ("eni-...")
 };
 
 enum class AccessEdgeKind : std::uint8_t {
@@ -50,6 +51,7 @@ enum class AccessEdgeKind : std::uint8_t {
   kReaches,           // network: the source can open a connection to the target
   kEscapesTo,         // a workload can take over its node
   kInstanceMetadata,  // a node, or a pod whose egress allows it, gets the instance role
+  kInstanceProfile,   // an EC2 instance's instance profile role (from its metadata service)
 };
 
 const char* AccessNodeKindName(AccessNodeKind k);

@@ -42,6 +42,18 @@ std::size_t ParseEksDocument(const DocNode& root, FileId file, Model& model, Dia
           cl.oidc_issuer = v;
           cl.issuer_where = At(file, iss->pos);
         }
+    if (const DocNode* vc = c->Find("resourcesVpcConfig"); vc && vc->is_map()) {
+      if (const DocNode* pub = vc->Find("endpointPublicAccess")) {
+        cl.endpoint_public = ScalarBool(*pub).value_or(false);
+        cl.endpoint_where = At(file, pub->pos);
+      }
+      if (const DocNode* prv = vc->Find("endpointPrivateAccess")) cl.endpoint_private = ScalarBool(*prv).value_or(false);
+      if (const DocNode* cidrs = vc->Find("publicAccessCidrs"); cidrs && cidrs->is_seq())
+        for (const auto& x : cidrs->items)
+          if (x.is_scalar()) cl.public_access_cidrs.push_back(x.text);
+      // Public without a list means AWS's default: every address.
+      if (cl.endpoint_public && cl.public_access_cidrs.empty()) cl.public_access_cidrs.push_back("0.0.0.0/0");
+    }
     model.eks_clusters.push_back(std::move(cl));
     return 1;
   }

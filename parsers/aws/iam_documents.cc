@@ -363,6 +363,10 @@ class AuthDetailsParser {
     if (const DocNode* pb = f.Map(n, "PermissionsBoundary"))
       pr.boundary_arn = f.Str(*pb, "PermissionsBoundaryArn").value_or("");
     if (type == iam::PrincipalType::kRole) {
+      if (const DocNode* ips = f.Seq(n, "InstanceProfileList"))
+        for (const DocNode& ip : ips->items)
+          if (ip.is_map())
+            if (auto arn = f.Str(ip, "Arn")) pr.instance_profile_arns.push_back(*arn);
       if (const DocNode* trust = n.Find("AssumeRolePolicyDocument")) {
         iam::Policy pol;
         pol.where = f.Where(*trust);

@@ -39,6 +39,8 @@ class PathInternetToCloud final : public Rule {
       path.steps.push_back({in, *internet, wl});
       Severity sev = Severity::kCritical;
       if (admin && to_admin[wl]) {
+        // An EC2 instance that leads to admin is aws-exposed-instance-privileged-role's finding.
+        if (g.node(wl).kind == AccessNodeKind::kAwsInstance) continue;
         for (const auto& st : FollowPath(g, wl, to_admin).steps) path.steps.push_back(st);
       } else {
         // The nearest AWS role the workload leads to, if it can read data.

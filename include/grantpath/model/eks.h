@@ -14,8 +14,14 @@ struct Cluster {
   std::string name;
   std::string arn;
   std::string oidc_issuer;  // host/path, without "https://"; "" when absent
+  /// resourcesVpcConfig: whether the API server endpoint is public, and
+  /// from which CIDRs (AWS's default when public: 0.0.0.0/0).
+  bool endpoint_public = false;
+  bool endpoint_private = false;
+  std::vector<std::string> public_access_cidrs;
   SourceRange where;
   SourceRange issuer_where;
+  SourceRange endpoint_where;
 };
 
 /// `aws eks describe-pod-identity-association` (association).

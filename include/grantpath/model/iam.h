@@ -76,6 +76,7 @@ struct Principal {
   std::vector<std::string> group_names;       // users only
   std::optional<std::size_t> trust_policy;    // roles only
   std::string boundary_arn;                   // permissions boundary
+  std::vector<std::string> instance_profile_arns;  // roles: InstanceProfileList
   SourceRange where;
 };
 

@@ -1,0 +1,239 @@
+// The AWS network semantics, one test per rule of docs/aws-network.md.
+#include <catch2/catch.hpp>
+
+#include "engine/aws_net.h"
+#include "test_util.h"
+
+namespace grantpath {
+namespace {
+
+using awsnet::Engine;
+
+// Two VPCs: vpc-a (10.0.0.0/16: subnet-a1 10.0.1.0/24, subnet-a2
+// 10.0.2.0/24) and vpc-b (10.1.0.0/16: subnet-b 10.1.1.0/24), peered with
+// pcx-ab; vpc-c (10.2.0.0/16) peered with vpc-b only. Per test, the
+// security groups, ACLs and routes are swapped in.
+struct Net {
+  Model model;
+  CollectingSink sink;
+  explicit Net(const std::string& extra) {
+    std::string text = R"(Vpcs:
+- {VpcId: vpc-a, CidrBlock: 10.0.0.0/16}
+- {VpcId: vpc-b, CidrBlock: 10.1.0.0/16}
+- {VpcId: vpc-c, CidrBlock: 10.2.0.0/16}
+Subnets:
+- {SubnetId: subnet-a1, VpcId: vpc-a, CidrBlock: 10.0.1.0/24, AvailabilityZone: us-east-1a}
+- {SubnetId: subnet-a2, VpcId: vpc-a, CidrBlock: 10.0.2.0/24, AvailabilityZone: us-east-1a}
+- {SubnetId: subnet-b, VpcId: vpc-b, CidrBlock: 10.1.1.0/24, AvailabilityZone: us-east-1a}
+- {SubnetId: subnet-c, VpcId: vpc-c, CidrBlock: 10.2.1.0/24, AvailabilityZone: us-east-1a}
+VpcPeeringConnections:
+- VpcPeeringConnectionId: pcx-ab
+  RequesterVpcInfo: {VpcId: vpc-a, CidrBlock: 10.0.0.0/16}
+  AccepterVpcInfo: {VpcId: vpc-b, CidrBlock: 10.1.0.0/16}
+  Status: {Code: active}
+- VpcPeeringConnectionId: pcx-bc
+  RequesterVpcInfo: {VpcId: vpc-b, CidrBlock: 10.1.0.0/16}
+  AccepterVpcInfo: {VpcId: vpc-c, CidrBlock: 10.2.0.0/16}
+  Status: {Code: active}
+InternetGateways:
+- {InternetGatewayId: igw-a, Attachments: [{VpcId: vpc-a}]}
+NatGateways:
+- {NatGatewayId: nat-a, VpcId: vpc-a, SubnetId: subnet-a2, State: available, NatGatewayAddresses: [{PrivateIp: 10.0.2.5, PublicIp: 3.3.3.3}]}
+NetworkInterfaces:
+- {NetworkInterfaceId: eni-1, SubnetId: subnet-a1, VpcId: vpc-a, PrivateIpAddress: 10.0.1.10, Groups: [{GroupId: sg-1}], PrivateIpAddresses: [{PrivateIpAddress: 10.0.1.10, Association: {PublicIp: 54.0.0.1}}]}
+- {NetworkInterfaceId: eni-2, SubnetId: subnet-a2, VpcId: vpc-a, PrivateIpAddress: 10.0.2.10, Groups: [{GroupId: sg-2}, {GroupId: sg-3}]}
+- {NetworkInterfaceId: eni-b, SubnetId: subnet-b, VpcId: vpc-b, PrivateIpAddress: 10.1.1.10, Groups: [{GroupId: sg-2}]}
+- {NetworkInterfaceId: eni-c, SubnetId: subnet-c, VpcId: vpc-c, PrivateIpAddress: 10.2.1.10, Groups: [{GroupId: sg-open}]}
+)";
+    testing::LoadString(model, sink, text + extra, "net.yaml");
+  }
+  awsnet::Trace Reach(const std::string& from, const std::string& to, int proto, int port) {
+    Engine e(model);
+    std::string error;
+    auto f = e.Resolve(from, true, &error);
+    auto t = e.Resolve(to, false, &error);
+    INFO(error);
+    REQUIRE(f);
+    REQUIRE(t);
+    return e.Reach(*f, *t, proto, port);
+  }
+};
+
+const char* kOpenAcls = R"(NetworkAcls:
+- NetworkAclId: acl-default
+  VpcId: vpc-a
+  IsDefault: true
+  Entries:
+  - {RuleNumber: 100, Protocol: "-1", RuleAction: allow, Egress: false, CidrBlock: 0.0.0.0/0}
+  - {RuleNumber: 100, Protocol: "-1", RuleAction: allow, Egress: true, CidrBlock: 0.0.0.0/0}
+)";
+
+const char* kRoutes = R"(RouteTables:
+- RouteTableId: rtb-main-a
+  VpcId: vpc-a
+  Associations: [{Main: true}]
+  Routes:
+  - {DestinationCidrBlock: 10.0.0.0/16, GatewayId: local}
+  - {DestinationCidrBlock: 10.1.0.0/16, VpcPeeringConnectionId: pcx-ab}
+  - {DestinationCidrBlock: 10.2.0.0/16, VpcPeeringConnectionId: pcx-ab}
+  - {DestinationCidrBlock: 0.0.0.0/0, GatewayId: igw-a}
+- RouteTableId: rtb-b
+  VpcId: vpc-b
+  Associations: [{Main: true}]
+  Routes:
+  - {DestinationCidrBlock: 10.1.0.0/16, GatewayId: local}
+  - {DestinationCidrBlock: 10.0.0.0/16, VpcPeeringConnectionId: pcx-ab}
+  - {DestinationCidrBlock: 10.2.0.0/16, VpcPeeringConnectionId: pcx-bc}
+- RouteTableId: rtb-c
+  VpcId: vpc-c
+  Associations: [{Main: true}]
+  Routes:
+  - {DestinationCidrBlock: 10.2.0.0/16, GatewayId: local}
+  - {DestinationCidrBlock: 10.1.0.0/16, VpcPeeringConnectionId: pcx-bc}
+)";
+
+std::string Groups(const std::string& sg2_in, const std::string& sg3_in = "[]") {
+  return std::string(R"(SecurityGroups:
+- GroupId: sg-1
+  VpcId: vpc-a
+  IpPermissions: [{IpProtocol: tcp, FromPort: 22, ToPort: 22, IpRanges: [{CidrIp: 0.0.0.0/0}]}]
+  IpPermissionsEgress: [{IpProtocol: "-1", IpRanges: [{CidrIp: 0.0.0.0/0}]}]
+- GroupId: sg-2
+  VpcId: vpc-a
+  IpPermissions: )") + sg2_in + R"(
+  IpPermissionsEgress: [{IpProtocol: "-1", IpRanges: [{CidrIp: 0.0.0.0/0}]}]
+- GroupId: sg-3
+  VpcId: vpc-a
+  IpPermissions: )" + sg3_in + R"(
+  IpPermissionsEgress: []
+- GroupId: sg-open
+  VpcId: vpc-c
+  IpPermissions: [{IpProtocol: "-1", IpRanges: [{CidrIp: 0.0.0.0/0}]}]
+  IpPermissionsEgress: [{IpProtocol: "-1", IpRanges: [{CidrIp: 0.0.0.0/0}]}]
+)";
+}
+
+TEST_CASE("AWS net: security groups are allow lists unioned over an interface's groups", "[aws-net]") {
+  Net n(kOpenAcls + std::string(kRoutes) +
+        Groups("[{IpProtocol: tcp, FromPort: 80, ToPort: 80, IpRanges: [{CidrIp: 10.0.0.0/16}]}]",
+               "[{IpProtocol: tcp, FromPort: 443, ToPort: 443, IpRanges: [{CidrIp: 10.0.1.0/24}]}]"));
+  CHECK(n.Reach("eni-1", "eni-2", awsnet::kTcp, 80).disposition == "ACCEPTED");   // sg-2
+  CHECK(n.Reach("eni-1", "eni-2", awsnet::kTcp, 443).disposition == "ACCEPTED");  // sg-3
+  CHECK(n.Reach("eni-1", "eni-2", awsnet::kTcp, 8080).disposition == "DENIED_IN");
+  // "any flow" (IP protocol 0) needs a rule for every protocol.
+  CHECK(n.Reach("eni-1", "eni-2", awsnet::kAnyProtocol, -1).disposition == "DENIED_IN");
+  CHECK(n.Reach("eni-1", "eni-c", awsnet::kAnyProtocol, -1).disposition != "DENIED_IN");
+}
+
+TEST_CASE("AWS net: a referenced group admits the interfaces that carry it, across peering", "[aws-net]") {
+  Net n(kOpenAcls + std::string(kRoutes) +
+        Groups("[{IpProtocol: tcp, FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{GroupId: sg-2}]}]"));
+  CHECK(n.Reach("eni-b", "eni-2", awsnet::kTcp, 5432).disposition == "ACCEPTED");  // eni-b carries sg-2
+  CHECK(n.Reach("eni-1", "eni-2", awsnet::kTcp, 5432).disposition == "DENIED_IN");  // eni-1 does not
+}
+
+TEST_CASE("AWS net: network ACL rules in number order, first match, implicit deny", "[aws-net]") {
+  std::string acls = R"(NetworkAcls:
+- NetworkAclId: acl-default
+  VpcId: vpc-a
+  IsDefault: true
+  Entries:
+  - {RuleNumber: 100, Protocol: "-1", RuleAction: allow, Egress: true, CidrBlock: 0.0.0.0/0}
+  - {RuleNumber: 100, Protocol: "-1", RuleAction: allow, Egress: false, CidrBlock: 0.0.0.0/0}
+- NetworkAclId: acl-2
+  VpcId: vpc-a
+  Associations: [{SubnetId: subnet-a2}]
+  Entries:
+  - {RuleNumber: 200, Protocol: "6", RuleAction: allow, Egress: false, CidrBlock: 0.0.0.0/0, PortRange: {From: 1, To: 65535}}
+  - {RuleNumber: 90, Protocol: "6", RuleAction: deny, Egress: false, CidrBlock: 10.0.1.0/24, PortRange: {From: 22, To: 22}}
+  - {RuleNumber: 100, Protocol: "-1", RuleAction: allow, Egress: true, CidrBlock: 0.0.0.0/0}
+)";
+  Net n(acls + kRoutes + Groups("[{IpProtocol: \"-1\", IpRanges: [{CidrIp: 0.0.0.0/0}]}]"));
+  auto denied = n.Reach("eni-1", "eni-2", awsnet::kTcp, 22);
+  CHECK(denied.disposition == "DENIED_IN");  // rule 90 before rule 200
+  CHECK(denied.hops.back().detail.find("inbound rule 90 denies") != std::string::npos);
+  CHECK(n.Reach("eni-1", "eni-2", awsnet::kTcp, 80).disposition == "ACCEPTED");
+  auto udp = n.Reach("eni-1", "eni-2", awsnet::kUdp, 53);  // no UDP rule: the implicit deny
+  CHECK(udp.disposition == "DENIED_IN");
+  CHECK(udp.hops.back().detail.find("no rule matches") != std::string::npos);
+  // Within one subnet no ACL applies. A subnet without association (a1)
+  // uses the VPC's default ACL.
+  CHECK(n.Reach("eni-2", "eni-1", awsnet::kUdp, 53).disposition == "DENIED_IN");  // sg-1 admits TCP 22 only
+}
+
+TEST_CASE("AWS net: ACLs are stateless, replies need the ephemeral range back", "[aws-net]") {
+  std::string acls = R"(NetworkAcls:
+- NetworkAclId: acl-default
+  VpcId: vpc-a
+  IsDefault: true
+  Entries:
+  - {RuleNumber: 100, Protocol: "-1", RuleAction: allow, Egress: false, CidrBlock: 0.0.0.0/0}
+  - {RuleNumber: 100, Protocol: "6", RuleAction: allow, Egress: true, CidrBlock: 0.0.0.0/0, PortRange: {From: 1, To: 1023}}
+)";
+  Net n(acls + kRoutes + Groups("[{IpProtocol: \"-1\", IpRanges: [{CidrIp: 0.0.0.0/0}]}]"));
+  auto t = n.Reach("eni-1", "eni-2", awsnet::kTcp, 80);
+  CHECK(t.disposition == "ACCEPTED");
+  REQUIRE(t.reply_allowed.has_value());
+  CHECK_FALSE(*t.reply_allowed);  // the reply to port 49152 is denied outbound of subnet-a2
+  CHECK_FALSE(t.allowed());
+}
+
+TEST_CASE("AWS net: routes: main table, longest prefix, blackhole, explicit association", "[aws-net]") {
+  std::string routes = R"(RouteTables:
+- RouteTableId: rtb-main
+  VpcId: vpc-a
+  Associations: [{Main: true}]
+  Routes:
+  - {DestinationCidrBlock: 10.0.0.0/16, GatewayId: local}
+  - {DestinationCidrBlock: 0.0.0.0/0, GatewayId: igw-a}
+  - {DestinationCidrBlock: 8.8.8.0/24, GatewayId: igw-a, State: blackhole}
+- RouteTableId: rtb-private
+  VpcId: vpc-a
+  Associations: [{SubnetId: subnet-a2}]
+  Routes:
+  - {DestinationCidrBlock: 10.0.0.0/16, GatewayId: local}
+  - {DestinationCidrBlock: 0.0.0.0/0, NatGatewayId: nat-a}
+)";
+  Net n(kOpenAcls + routes + Groups("[]"));
+  auto black = n.Reach("eni-1", "8.8.8.8", awsnet::kTcp, 443);  // /24 blackhole beats /0
+  CHECK(black.disposition == "NULL_ROUTED");
+  auto out = n.Reach("eni-1", "1.1.1.1", awsnet::kTcp, 443);  // main table -> igw, public IP
+  CHECK(out.disposition == "EXITS_NETWORK");
+  // subnet-a2 has its own table: the NAT gateway, then the NAT's subnet's table.
+  auto nat = n.Reach("eni-2", "1.1.1.1", awsnet::kTcp, 443);
+  INFO(nat.hops.size());
+  CHECK(nat.hops[3].node == "nat-a");
+  // The NAT's subnet (subnet-a2) routes 0.0.0.0/0 to itself, not to an
+  // internet gateway: it goes nowhere.
+  CHECK(nat.disposition == "UNMODELLED");
+  // No route for an address outside the VPC from a table without a default.
+  auto none = n.Reach("eni-b", "1.1.1.1", awsnet::kTcp, 443);
+  CHECK(none.disposition == "NO_ROUTE");
+}
+
+TEST_CASE("AWS net: the internet needs a public address, an internet gateway and a route back", "[aws-net]") {
+  Net n(kOpenAcls + std::string(kRoutes) + Groups("[]"));
+  CHECK(n.Reach("internet", "54.0.0.1", awsnet::kTcp, 22).allowed());
+  CHECK(n.Reach("internet", "54.0.0.1", awsnet::kTcp, 23).disposition == "DENIED_IN");
+  CHECK(n.Reach("internet", "10.0.1.10", awsnet::kTcp, 22).disposition == "NULL_ROUTED");  // private address
+  CHECK(n.Reach("internet", "eni-1", awsnet::kTcp, 22).allowed());                       // by id: its public IP
+  // eni-2 has no public address: not reachable from the internet by id.
+  CHECK(n.Reach("internet", "eni-2", awsnet::kTcp, 22).disposition != "ACCEPTED");
+  Engine e(n.model);
+  auto ex = e.InternetExposures();
+  REQUIRE(ex.size() == 1);
+  CHECK(ex[0].public_ip == "54.0.0.1");
+  CHECK(ex[0].ports.Format() == "TCP 22");
+}
+
+TEST_CASE("AWS net: peering is not transitive", "[aws-net]") {
+  Net n(kOpenAcls + std::string(kRoutes) + Groups("[{IpProtocol: \"-1\", IpRanges: [{CidrIp: 0.0.0.0/0}]}]"));
+  CHECK(n.Reach("eni-1", "eni-b", awsnet::kTcp, 80).disposition == "ACCEPTED");  // a -> b
+  CHECK(n.Reach("eni-b", "eni-c", awsnet::kTcp, 80).disposition == "ACCEPTED");  // b -> c
+  // a routes 10.2/16 to pcx-ab, but vpc-b does not forward it to vpc-c.
+  auto t = n.Reach("eni-1", "eni-c", awsnet::kTcp, 80);
+  CHECK(t.disposition == "NULL_ROUTED");
+}
+
+}  // namespace
+}  // namespace grantpath
