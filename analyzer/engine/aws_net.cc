@@ -755,8 +755,10 @@ void Engine::ThroughTgw(const std::string& tgw, const std::string& in, const Pac
   t->disposition = "UNMODELLED";
 }
 
-std::vector<Exposure> Engine::InternetExposures() const {
-  std::vector<Exposure> out;
+const std::vector<Exposure>& Engine::InternetExposures() const {
+  if (exposures_) return *exposures_;
+  exposures_.emplace();
+  std::vector<Exposure>& out = *exposures_;
   for (const auto& [ip, i] : by_public_ip_) {
     const auto& e = model_.aws_interfaces[i];
     // Candidate sources: the edges of every range the groups and the ACL

@@ -87,8 +87,8 @@ class Engine {
   /// Traces one packet from `from` to `to`.
   Trace Reach(const Endpoint& from, const Endpoint& to, int protocol, int port) const;
 
-  /// Every interface the internet reaches, with the ports.
-  std::vector<Exposure> InternetExposures() const;
+  /// Every interface the internet reaches, with the ports (computed once).
+  const std::vector<Exposure>& InternetExposures() const;
 
   /// Interfaces, deduplicated (describe-network-interfaces wins over the
   /// copy inside describe-instances).
@@ -132,6 +132,7 @@ class Engine {
   std::map<std::string, std::size_t> by_group_, by_subnet_, by_instance_, by_interface_;
   std::multimap<std::pair<int, net::U128>, std::size_t> by_private_ip_;
   std::map<net::U128, std::size_t> by_public_ip_;
+  mutable std::optional<std::vector<Exposure>> exposures_;
 };
 
 /// Reads "tcp", "udp", "icmp", "all" or a number; -1 when malformed.
