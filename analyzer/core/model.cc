@@ -132,6 +132,7 @@ void Model::Absorb(Model&& other) {
   move_all(aws_tgw_routes, other.aws_tgw_routes);
   move_all(aws_tgw_vpc_subnets, other.aws_tgw_vpc_subnets);
   move_all(aws_tgw_propagations, other.aws_tgw_propagations);
+  move_all(aws_group_uses, other.aws_group_uses);
   move_all(aws_unmodelled, other.aws_unmodelled);
   for (auto& c : other.eks_clusters) eks_clusters.push_back(std::move(c));
   for (auto& p : other.eks_pod_identities) eks_pod_identities.push_back(std::move(p));

@@ -846,6 +846,7 @@ std::vector<std::size_t> Engine::UnusedGroups() const {
     for (const auto& g : model_.aws_interfaces[i].groups) used.insert(g);
   for (const auto& inst : model_.aws_instances)
     for (const auto& g : inst.groups) used.insert(g);
+  for (const auto& u : model_.aws_group_uses) used.insert(u.group);  // load balancers, endpoints, databases
   // Groups referenced by other groups are in use as peers, not attached:
   // they still admit nothing by themselves.
   std::vector<std::size_t> out;

@@ -30,6 +30,9 @@ const std::map<std::string, std::string>& UnmodelledKeys() {
       {"VpnConnections", "VpnConnectionId"},
       {"VpcEndpoints", "VpcEndpointId"},
       {"LoadBalancers", "LoadBalancerArn"},
+      {"LoadBalancerDescriptions", "LoadBalancerName"},
+      {"DBInstances", "DBInstanceIdentifier"},
+      {"Functions", "FunctionArn"},
       {"TargetGroups", "TargetGroupArn"},
       {"directConnectGateways", "directConnectGatewayId"},
       {"virtualInterfaces", "virtualInterfaceId"},
@@ -146,6 +149,13 @@ class Reader {
       u.kind = kind;
       u.id = f.Str(obj, it->second).value_or("");
       u.where = Where(obj);
+      // The security groups such a resource carries are in use.
+      std::vector<std::string> groups = f.StrList(obj, "SecurityGroups");  // elbv2, classic ELB
+      for (const auto& g : Ids(f, obj, "Groups", "GroupId")) groups.push_back(g);  // VPC endpoints
+      for (const auto& g : Ids(f, obj, "VpcSecurityGroups", "VpcSecurityGroupId")) groups.push_back(g);  // RDS
+      if (const DocNode* vc = f.Map(obj, "VpcConfig"))  // Lambda
+        for (const auto& g : f.StrList(*vc, "SecurityGroupIds")) groups.push_back(g);
+      for (const auto& g : groups) model_.aws_group_uses.push_back({g, u.id, u.where});
       model_.aws_unmodelled.push_back(std::move(u));
       return 0;
     }

@@ -208,6 +208,15 @@ struct TgwPropagation {
   SourceRange where;
 };
 
+/// A security group carried by something other than an interface or an
+/// instance the engine routes to (a load balancer, a VPC endpoint, a
+/// database, a Lambda function): the group is in use.
+struct GroupUse {
+  std::string group;
+  std::string user;  // the resource's id or name
+  SourceRange where;
+};
+
 /// An object of a kind grantpath reads but does not route through yet
 /// (transit gateways, VPN and Direct Connect, VPC endpoints, load
 /// balancers): kept so that output can say so, with its location.

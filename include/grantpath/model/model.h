@@ -114,6 +114,7 @@ class Model {
   std::vector<awsnet::TgwRoute> aws_tgw_routes;
   std::vector<awsnet::TgwVpcSubnets> aws_tgw_vpc_subnets;
   std::vector<awsnet::TgwPropagation> aws_tgw_propagations;
+  std::vector<awsnet::GroupUse> aws_group_uses;
   std::vector<awsnet::Unmodelled> aws_unmodelled;
   /// Number of AWS network records (not counting unmodelled ones).
   std::size_t AwsNetCount() const;
