@@ -740,13 +740,15 @@ int RunExposure() {
       a.push_back({{"interface", ni.id}, {"instance", inst ? Json(inst->id) : Json(nullptr)},
                    {"publicIp", x.public_ip}, {"ports", x.all_protocols ? "all protocols" : x.ports.Format()},
                    {"sampleSource", x.sample_source}, {"rules", rules},
+                   {"loadBalancer", x.load_balancer.empty() ? Json(nullptr) : Json(x.load_balancer)},
+                   {"listenerPort", x.load_balancer.empty() ? Json(nullptr) : Json(x.listener_port)},
                    {"location", LocationJson(m, inst ? inst->where : ni.where)}});
     }
     std::cout << a.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     for (const auto& x : exposures) {
       const awsnet::Instance* inst = e.InstanceOf(x.interface);
-      std::cout << e.InterfaceName(x.interface) << " " << x.public_ip << ": "
+      std::cout << e.InterfaceName(x.interface) << " " << x.Via() << ": "
                 << (x.all_protocols ? std::string("all protocols") : x.ports.Format()) << " (from "
                 << x.sample_source << ", " << LocationText(m, inst ? inst->where : m.aws_interfaces[x.interface].where)
                 << ")\n";

@@ -190,6 +190,7 @@ int Run() {
   }
   output::Report& report = analysis->report;
   report.show_suppressed = f.show_suppressed;
+  report.repo_root_given = !f.repo_root.empty();
   if (!f.baseline.empty()) output::ApplyBaseline(&report, baseline);
   bool failed = false;
   if (!fail_never)

@@ -133,6 +133,10 @@ void Model::Absorb(Model&& other) {
   move_all(aws_tgw_vpc_subnets, other.aws_tgw_vpc_subnets);
   move_all(aws_tgw_propagations, other.aws_tgw_propagations);
   move_all(aws_group_uses, other.aws_group_uses);
+  move_all(aws_load_balancers, other.aws_load_balancers);
+  move_all(aws_listeners, other.aws_listeners);
+  move_all(aws_target_groups, other.aws_target_groups);
+  move_all(aws_targets, other.aws_targets);
   move_all(aws_unmodelled, other.aws_unmodelled);
   for (auto& c : other.eks_clusters) eks_clusters.push_back(std::move(c));
   for (auto& p : other.eks_pod_identities) eks_pod_identities.push_back(std::move(p));
@@ -177,7 +181,8 @@ std::size_t Model::AwsNetCount() const {
   return aws_vpcs.size() + aws_subnets.size() + aws_security_groups.size() + aws_network_acls.size() +
          aws_route_tables.size() + aws_gateways.size() + aws_nat_gateways.size() + aws_interfaces.size() +
          aws_instances.size() + aws_addresses.size() + aws_peerings.size() + aws_tgw_attachments.size() +
-         aws_tgw_routes.size() + aws_tgw_propagations.size();
+         aws_tgw_routes.size() + aws_tgw_propagations.size() + aws_load_balancers.size() + aws_listeners.size() +
+         aws_target_groups.size();
 }
 
 }  // namespace grantpath

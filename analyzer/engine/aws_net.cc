@@ -239,8 +239,15 @@ std::optional<Engine::Endpoint> Engine::Resolve(const std::string& text, bool so
 
 const SgRule* Engine::SgAllows(std::size_t interface, bool ingress, const Packet& p, int peer_interface) const {
   const auto& e = model_.aws_interfaces[interface];
+  const std::vector<std::string>* peer =
+      peer_interface >= 0 ? &model_.aws_interfaces[static_cast<std::size_t>(peer_interface)].groups : nullptr;
+  return GroupsAllow(e.groups, ingress, p, peer);
+}
+
+const SgRule* Engine::GroupsAllow(const std::vector<std::string>& groups, bool ingress, const Packet& p,
+                                  const std::vector<std::string>* peer_groups) const {
   net::U128 peer = ingress ? p.src : p.dst;
-  for (const auto& gid : e.groups) {
+  for (const auto& gid : groups) {
     const SecurityGroup* g = Group(gid);
     if (g == nullptr) continue;
     const auto& rules = ingress ? g->ingress : g->egress;
@@ -251,15 +258,119 @@ const SgRule* Engine::SgAllows(std::size_t interface, bool ingress, const Packet
       bool peer_ok = false;
       for (const auto& c : r.cidrs)
         if (CidrHas(c, p.family, peer)) peer_ok = true;
-      if (!peer_ok && peer_interface >= 0) {
-        const auto& pg = model_.aws_interfaces[static_cast<std::size_t>(peer_interface)].groups;
+      if (!peer_ok && peer_groups != nullptr)
         for (const auto& ref : r.groups)
-          if (std::find(pg.begin(), pg.end(), ref) != pg.end()) peer_ok = true;
-      }
+          if (std::find(peer_groups->begin(), peer_groups->end(), ref) != peer_groups->end()) peer_ok = true;
       if (peer_ok) return &r;
     }
   }
   return nullptr;
+}
+
+bool Engine::AclPassesBothWays(const std::string& subnet, bool inbound, const Packet& p) const {
+  const Subnet* s = SubnetOf(subnet);
+  if (s == nullptr) return true;
+  const NetworkAcl* acl = AclOf(*s);
+  if (acl == nullptr) return true;
+  bool allow = false;
+  AclDecides(*acl, !inbound, p, &allow);
+  if (!allow) return false;
+  if (p.protocol != kTcp && p.protocol != kUdp) return true;
+  Packet back = p;
+  std::swap(back.src, back.dst);
+  back.dst_port = p.src_port;
+  AclDecides(*acl, inbound, back, &allow);
+  return allow;
+}
+
+void Engine::LoadBalancerExposures(std::vector<Exposure>* out) const {
+  for (const auto& lb : model_.aws_load_balancers) {
+    if (lb.scheme != "internet-facing") continue;
+    const Gateway* igw = InternetGatewayOf(lb.vpc);
+    if (igw == nullptr) continue;
+    // Candidate internet sources: 8.8.8.8 and the edges of the ranges the
+    // load balancer's groups admit.
+    std::set<net::U128> sources = {net::ParseCidr("8.8.8.8")->lo};
+    for (const auto& gid : lb.groups)
+      if (const SecurityGroup* g = Group(gid))
+        for (const auto& r : g->ingress)
+          for (const auto& c : r.cidrs)
+            if (auto x = Cidr(c); x && x->family == 4) sources.insert(x->lo);
+    for (const auto& l : model_.aws_listeners) {
+      if (l.load_balancer != lb.arn) continue;
+      int proto = l.protocol == "UDP" ? kUdp : kTcp;
+      for (net::U128 src : sources) {
+        if (Private4(src)) continue;
+        // Internet -> a load balancer node in a public subnet.
+        std::string entry;
+        net::U128 node = 0;
+        const SgRule* lb_rule = nullptr;
+        for (const auto& sid : lb.subnets) {
+          const Subnet* s = SubnetOf(sid);
+          auto cidr = s ? Cidr(s->cidr) : std::nullopt;
+          if (!cidr) continue;
+          Packet p;
+          p.src = src;
+          p.dst = cidr->lo + 4;  // an address of the subnet for the node
+          p.protocol = proto;
+          p.dst_port = l.port;
+          if (!lb.groups.empty()) {
+            lb_rule = GroupsAllow(lb.groups, true, p, nullptr);
+            if (lb_rule == nullptr) continue;
+          }
+          const RouteTable* rt = TableOf(*s);
+          const Route* back = rt ? Lookup(*rt, src, 4) : nullptr;
+          if (back == nullptr || back->blackhole || back->target != igw->id) continue;
+          if (!AclPassesBothWays(sid, true, p)) continue;
+          entry = sid;
+          node = p.dst;
+          break;
+        }
+        if (entry.empty()) continue;
+        for (const auto& tg : model_.aws_target_groups) {
+          if (std::find(l.target_groups.begin(), l.target_groups.end(), tg.arn) == l.target_groups.end()) continue;
+          for (const auto& t : model_.aws_targets) {
+            if (t.group != tg.arn || t.state == "unused" || t.state == "draining") continue;
+            std::optional<std::size_t> iface;
+            if (auto it = by_instance_.find(t.id); it != by_instance_.end()) {
+              const Instance& inst = model_.aws_instances[it->second];
+              if (auto ip = Cidr(inst.private_ip)) iface = InterfaceByIp(ip->lo, ip->family, inst.vpc);
+            } else if (auto ip = Cidr(t.id)) {
+              iface = InterfaceByIp(ip->lo, ip->family);
+            }
+            if (!iface) continue;
+            const auto& d = model_.aws_interfaces[*iface];
+            Packet q;
+            // A network load balancer keeps the client's address for
+            // instance targets; otherwise the node's address is the source.
+            q.src = lb.type == "network" && tg.target_type == "instance" ? src : node;
+            if (auto ip = Cidr(d.private_ips.empty() ? "" : d.private_ips.front())) q.dst = ip->lo;
+            q.protocol = proto;
+            q.dst_port = t.port > 0 ? t.port : tg.port;
+            const SgRule* target_rule = GroupsAllow(d.groups, true, q, &lb.groups);
+            if (target_rule == nullptr) continue;
+            if (d.subnet != entry && !AclPassesBothWays(d.subnet, true, q)) continue;
+            Exposure* x = nullptr;
+            for (auto& e : *out)
+              if (e.interface == *iface && e.load_balancer == lb.name && e.listener_port == l.port) x = &e;
+            if (x == nullptr) {
+              out->push_back({});
+              x = &out->back();
+              x->interface = *iface;
+              x->public_ip = lb.dns.empty() ? lb.name : lb.dns;
+              x->load_balancer = lb.name;
+              x->listener_port = l.port;
+              x->sample_source = Addr(4, src);
+              if (lb_rule) x->rules.push_back(lb_rule->where);
+              x->rules.push_back(target_rule->where);
+            }
+            x->ports.Add(proto == kTcp ? net::kTCP : net::kUDP, q.dst_port, q.dst_port);
+          }
+        }
+        break;  // one source that gets in is enough for this listener
+      }
+    }
+  }
 }
 
 const AclEntry* Engine::AclDecides(const NetworkAcl& acl, bool egress, const Packet& p, bool* allow) const {
@@ -837,6 +948,7 @@ const std::vector<Exposure>& Engine::InternetExposures() const {
     }
     if (!x.ports.empty() || x.all_protocols) out.push_back(std::move(x));
   }
+  LoadBalancerExposures(&out);
   return out;
 }
 

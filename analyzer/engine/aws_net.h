@@ -66,6 +66,16 @@ struct Exposure {
   bool all_protocols = false; // some rule admits every protocol
   std::vector<SourceRange> rules;  // security group rules that admit it
   std::string sample_source;  // an internet address that gets through
+  /// Through an internet-facing load balancer: its name and the listener
+  /// port; `public_ip` is then the load balancer's DNS name.
+  std::string load_balancer;
+  int listener_port = 0;
+  /// "at 54.1.2.3" or "through load balancer web (listener 443)".
+  std::string Via() const {
+    return load_balancer.empty() ? "at " + public_ip
+                                 : "through load balancer " + load_balancer + " (listener " +
+                                       std::to_string(listener_port) + ")";
+  }
 };
 
 class Engine {
@@ -111,6 +121,14 @@ class Engine {
   /// The group rule that admits the packet (ingress: from `peer`), or
   /// nullptr. `peer_interface` gives the peer's groups for group references.
   const SgRule* SgAllows(std::size_t interface, bool ingress, const Packet& p, int peer_interface) const;
+  /// The same over a list of groups; `peer_groups` are the peer's groups.
+  const SgRule* GroupsAllow(const std::vector<std::string>& groups, bool ingress, const Packet& p,
+                            const std::vector<std::string>* peer_groups) const;
+  /// Whether a subnet's ACL passes the packet one way and its reply back
+  /// (`inbound`: the packet enters the subnet).
+  bool AclPassesBothWays(const std::string& subnet, bool inbound, const Packet& p) const;
+  /// Targets of internet-facing load balancers that the internet reaches.
+  void LoadBalancerExposures(std::vector<Exposure>* out) const;
   /// The network ACL entry that decides, or nullptr for the implicit deny.
   const AclEntry* AclDecides(const NetworkAcl& acl, bool egress, const Packet& p, bool* allow) const;
   const Route* Lookup(const RouteTable& t, net::U128 dst, int family) const;

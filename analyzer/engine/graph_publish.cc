@@ -279,7 +279,7 @@ class Publisher {
       locs.push_back(inst->where);
       g_.AddEdge(internet, instance_node(*inst),
                  AccessEdge{AccessEdgeKind::kReaches,
-                            "reaches " + inst->id + " at " + x.public_ip + " on " +
+                            "reaches " + inst->id + " " + x.Via() + " on " +
                                 (x.all_protocols ? std::string("all protocols") : x.ports.Format()) +
                                 " (security groups, network ACL and routes allow it from " + x.sample_source + ")",
                             locs, ""});

@@ -39,6 +39,7 @@ struct Report {
   /// Repository root (absolute) that artifact paths and fingerprints are
   /// relative to; "" = paths as given on the command line.
   std::string repo_root;
+  bool repo_root_given = false;  // --repo-root: its file: URI goes into the SARIF
   bool show_suppressed = false;   // text and JSON list suppressed findings
   bool baseline_given = false;    // findings carry a baseline state
   std::vector<BaselineEntry> absent;  // in the baseline, not found now

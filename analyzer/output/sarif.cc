@@ -215,7 +215,10 @@ std::string RenderSarif(const Report& report, const SarifOptions& options) {
   if (!options.automation_id.empty())
     w.Key("automationDetails").BeginObject().Field("id", options.automation_id).EndObject();
   std::string srcroot = options.srcroot;
-  if (srcroot.empty() && !report.repo_root.empty()) srcroot = "file://" + UriEncode(report.repo_root) + "/";
+  // The root's own path goes into the report only when asked for (it names
+  // the machine the scan ran on).
+  if (srcroot.empty() && report.repo_root_given && !report.repo_root.empty())
+    srcroot = "file://" + UriEncode(report.repo_root) + "/";
   if (!srcroot.empty()) {
     if (srcroot.back() != '/') srcroot += '/';  // §3.14.14: a base uri ends with '/'
     w.Key("originalUriBaseIds").BeginObject().Key("%SRCROOT%").BeginObject();

@@ -17,7 +17,8 @@ const std::set<std::string>& ModelledKeys() {
       "RouteTables",    "InternetGateways", "EgressOnlyInternetGateways", "NatGateways",
       "NetworkInterfaces", "Reservations", "Addresses",      "VpcPeeringConnections",
       "TransitGatewayAttachments", "TransitGatewayStaticRoutes", "TransitGatewayPropagations",
-      "TransitGatewayVpcAttachments"};
+      "TransitGatewayVpcAttachments", "LoadBalancers", "Listeners", "LoadBalancerListeners", "TargetGroups",
+      "LoadBalancerTargetHealth"};
   return k;
 }
 
@@ -29,11 +30,9 @@ const std::map<std::string, std::string>& UnmodelledKeys() {
       {"VpnGateways", "VpnGatewayId"},
       {"VpnConnections", "VpnConnectionId"},
       {"VpcEndpoints", "VpcEndpointId"},
-      {"LoadBalancers", "LoadBalancerArn"},
       {"LoadBalancerDescriptions", "LoadBalancerName"},
       {"DBInstances", "DBInstanceIdentifier"},
       {"Functions", "FunctionArn"},
-      {"TargetGroups", "TargetGroupArn"},
       {"directConnectGateways", "directConnectGatewayId"},
       {"virtualInterfaces", "virtualInterfaceId"},
   };
@@ -172,6 +171,65 @@ class Reader {
       if (!f.ok()) return 0;
       model_.aws_tgw_attachments.push_back(std::move(a));
       return 1;
+    }
+    if (kind == "LoadBalancers") {
+      LoadBalancer lb;
+      lb.arn = f.Str(obj, "LoadBalancerArn").value_or("");
+      lb.name = f.Str(obj, "LoadBalancerName").value_or("");
+      lb.dns = f.Str(obj, "DNSName").value_or("");
+      lb.scheme = f.Str(obj, "Scheme").value_or("internet-facing");
+      lb.type = f.Str(obj, "Type").value_or("application");
+      lb.vpc = f.Str(obj, "VpcId").value_or("");
+      lb.subnets = Ids(f, obj, "AvailabilityZones", "SubnetId");
+      lb.groups = f.StrList(obj, "SecurityGroups");
+      lb.origin = OriginOf(f, obj);
+      lb.where = Where(obj);
+      if (!f.ok() || lb.arn.empty()) return 0;
+      for (const auto& g : lb.groups) model_.aws_group_uses.push_back({g, lb.name, lb.where});
+      model_.aws_load_balancers.push_back(std::move(lb));
+      return 1;
+    }
+    if (kind == "Listeners") return ListenerRecord(f, obj, "");
+    if (kind == "LoadBalancerListeners") {  // Batfish's collection: per load balancer
+      std::size_t n = 0;
+      std::string lb = f.Str(obj, "LoadBalancerArn").value_or("");
+      if (const DocNode* ls = f.Seq(obj, "Listeners"))
+        for (const auto& l : ls->items)
+          if (l.is_map()) n += ListenerRecord(f, l, lb);
+      return n;
+    }
+    if (kind == "TargetGroups") {
+      TargetGroup tg;
+      tg.arn = f.Str(obj, "TargetGroupArn").value_or("");
+      tg.name = f.Str(obj, "TargetGroupName").value_or("");
+      tg.protocol = f.Str(obj, "Protocol").value_or("");
+      tg.target_type = f.Str(obj, "TargetType").value_or("instance");
+      tg.vpc = f.Str(obj, "VpcId").value_or("");
+      tg.port = static_cast<int>(f.Int(obj, "Port").value_or(0));
+      tg.where = Where(obj);
+      if (!f.ok() || tg.arn.empty()) return 0;
+      model_.aws_target_groups.push_back(std::move(tg));
+      return 1;
+    }
+    if (kind == "LoadBalancerTargetHealth") {  // {TargetGroupArn, TargetHealthDescriptions}
+      std::string group = f.Str(obj, "TargetGroupArn").value_or("");
+      std::size_t n = 0;
+      if (const DocNode* ds = f.Seq(obj, "TargetHealthDescriptions"))
+        for (const auto& d : ds->items) {
+          if (!d.is_map()) continue;
+          Target t;
+          t.group = group;
+          if (const DocNode* tg = f.Map(d, "Target")) {
+            t.id = f.Str(*tg, "Id").value_or("");
+            t.port = static_cast<int>(f.Int(*tg, "Port").value_or(-1));
+          }
+          if (const DocNode* h = f.Map(d, "TargetHealth")) t.state = f.Str(*h, "State").value_or("");
+          t.where = Where(d);
+          if (t.id.empty()) continue;
+          model_.aws_targets.push_back(std::move(t));
+          ++n;
+        }
+      return n;
     }
     if (kind == "TransitGatewayVpcAttachments") {
       TgwVpcSubnets v;
@@ -427,6 +485,26 @@ class Reader {
       return 1;
     }
     return 0;
+  }
+
+  std::size_t ListenerRecord(Fields& f, const DocNode& l, const std::string& lb) {
+    Listener x;
+    x.load_balancer = f.Str(l, "LoadBalancerArn").value_or(lb);
+    x.port = static_cast<int>(f.Int(l, "Port").value_or(0));
+    x.protocol = f.Str(l, "Protocol").value_or("");
+    if (const DocNode* as = f.Seq(l, "DefaultActions"))
+      for (const auto& a : as->items) {
+        if (!a.is_map() || f.Str(a, "Type").value_or("") != "forward") continue;
+        if (auto tg = f.Str(a, "TargetGroupArn")) x.target_groups.push_back(*tg);
+        if (const DocNode* fc = f.Map(a, "ForwardConfig"))
+          for (const auto& tg : Ids(f, *fc, "TargetGroups", "TargetGroupArn"))
+            if (std::find(x.target_groups.begin(), x.target_groups.end(), tg) == x.target_groups.end())
+              x.target_groups.push_back(tg);
+      }
+    x.where = Where(l);
+    if (x.load_balancer.empty()) return 0;
+    model_.aws_listeners.push_back(std::move(x));
+    return 1;
   }
 
   std::size_t InstanceRecord(const DocNode& obj) {

@@ -44,14 +44,14 @@ class Rule_ final : public Rule {
       f.primary = inst->where;
       std::string ports = x.all_protocols ? "all protocols" : x.ports.Format();
       f.message = "instance " + inst->id + (inst->name.empty() ? "" : " (" + inst->name + ")") +
-                  " is reachable from the internet at " + x.public_ip + " on " + ports + " and its role '" + r.name +
+                  " is reachable from the internet " + x.Via() + " on " + ports + " and its role '" + r.name +
                   "' " + (paths[role].distance == 0 ? "is admin-equivalent"
                                                      : "can reach an admin-equivalent role in " +
                                                            std::to_string(paths[role].distance) +
                                                            " role assumption(s)");
-      f.entity = std::string(kInfo.id) + "|" + inst->id;
+      f.entity = std::string(kInfo.id) + "|" + inst->id + (x.load_balancer.empty() ? "" : "|" + x.load_balancer);
       f.path.push_back({x.rules.empty() ? inst->where : x.rules.front(),
-                        "the internet (" + x.sample_source + ") connects to " + x.public_ip + " on " + ports});
+                        "the internet (" + x.sample_source + ") connects " + x.Via() + " to " + ports});
       f.path.push_back({inst->where, "instance " + inst->id + " runs with instance profile " + inst->instance_profile_arn});
       f.path.push_back({r.where, "its role " + r.arn + ", from the instance metadata service"});
       std::size_t cur = role;

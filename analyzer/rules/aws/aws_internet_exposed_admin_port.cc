@@ -77,9 +77,9 @@ class Rule_ final : public Rule {
       f.severity = sev;
       // Located at the rule that admits it: that is what to change.
       f.primary = !x.rules.empty() ? x.rules.front() : (inst ? inst->where : ni.where);
-      f.message = e.InterfaceName(x.interface) + " is reachable from the internet at " + x.public_ip + " on " + names +
+      f.message = e.InterfaceName(x.interface) + " is reachable from the internet " + x.Via() + " on " + names +
                   (x.all_protocols ? " (every protocol and port is open)" : "");
-      f.entity = std::string(kInfo.id) + "|" + ni.id;
+      f.entity = std::string(kInfo.id) + "|" + ni.id + (x.load_balancer.empty() ? "" : "|" + x.load_balancer);
       for (const auto& r : x.rules) f.related.push_back({r, "security group rule that admits it"});
       f.related.push_back({inst ? inst->where : ni.where, inst ? "the instance" : "the network interface"});
       f.witness.kind = "aws-connection";

@@ -208,6 +208,46 @@ struct TgwPropagation {
   SourceRange where;
 };
 
+/// An Application or Network Load Balancer (elbv2 describe-load-balancers).
+struct LoadBalancer {
+  std::string arn, name, dns;
+  std::string scheme;  // internet-facing or internal
+  std::string type;    // application, network, gateway
+  std::string vpc;
+  std::vector<std::string> subnets;
+  std::vector<std::string> groups;
+  Origin origin;
+  SourceRange where;
+};
+
+/// A listener (elbv2 describe-listeners) and the target groups its default
+/// actions forward to.
+struct Listener {
+  std::string load_balancer;  // ARN
+  int port = 0;
+  std::string protocol;       // HTTP, HTTPS, TCP, TLS, UDP, TCP_UDP
+  std::vector<std::string> target_groups;
+  SourceRange where;
+};
+
+struct TargetGroup {
+  std::string arn, name;
+  std::string protocol;
+  std::string target_type;  // instance, ip, lambda, alb
+  std::string vpc;
+  int port = 0;
+  SourceRange where;
+};
+
+/// A registered target (elbv2 describe-target-health, with its group).
+struct Target {
+  std::string group;  // target group ARN
+  std::string id;     // instance id or IP address
+  int port = -1;      // -1: the group's port
+  std::string state;  // healthy, unhealthy, unused, draining, ...
+  SourceRange where;
+};
+
 /// A security group carried by something other than an interface or an
 /// instance the engine routes to (a load balancer, a VPC endpoint, a
 /// database, a Lambda function): the group is in use.

@@ -115,6 +115,10 @@ class Model {
   std::vector<awsnet::TgwVpcSubnets> aws_tgw_vpc_subnets;
   std::vector<awsnet::TgwPropagation> aws_tgw_propagations;
   std::vector<awsnet::GroupUse> aws_group_uses;
+  std::vector<awsnet::LoadBalancer> aws_load_balancers;
+  std::vector<awsnet::Listener> aws_listeners;
+  std::vector<awsnet::TargetGroup> aws_target_groups;
+  std::vector<awsnet::Target> aws_targets;
   std::vector<awsnet::Unmodelled> aws_unmodelled;
   /// Number of AWS network records (not counting unmodelled ones).
   std::size_t AwsNetCount() const;

@@ -139,6 +139,7 @@ TEST_CASE("SARIF: uris relative to the repository root, absolute outside it", "[
   report.model = &model;
   report.rules = &catalog;
   report.repo_root = "/repo";
+  report.repo_root_given = true;
   Finding f;
   f.rule = &rules::FindRule("rbac-secrets-read")->info();
   f.severity = Severity::kHigh;
