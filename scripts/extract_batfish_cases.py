@@ -118,6 +118,15 @@ def main():
                     case["expected"] = "allowed"
                     hops = args[1] if len(args) > 1 else ""
                 case["batfish_hops"] = re.sub(r"\s+", " ", hops)
+                m = re.match(r"ImmutableList\.of\((.*)\)$", case["batfish_hops"].strip(), re.S)
+                ids = []
+                if m:
+                    for h in split_args(m.group(1)):
+                        if h in ("AWS_BACKBONE_HOSTNAME",):
+                            ids.append("isp_16509")
+                            continue
+                        ids.append(resolve(h, consts) or "?" + h)
+                case["batfish_hop_ids"] = ids
                 f = flow(args[0], consts, local)
                 if args[0].startswith("flowTraces.get"):
                     f = "a second trace of a multipath flow"

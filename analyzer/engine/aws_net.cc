@@ -421,6 +421,10 @@ namespace {
 Hop InterfaceHop(const Engine& e, std::size_t i, const std::string& detail) {
   const auto& x = e.model().aws_interfaces[i];
   const Instance* inst = e.InstanceOf(i);
+  if (inst == nullptr && x.type == "nat_gateway")  // a NAT gateway's own interface: name the gateway
+    for (const auto& n : e.model().aws_nat_gateways)
+      if (n.subnet == x.subnet && std::find(x.private_ips.begin(), x.private_ips.end(), n.private_ip) != x.private_ips.end())
+        return Hop{n.id, "nat-gateway", detail, n.where};
   return Hop{inst ? inst->id : x.id, inst ? "instance" : "interface", detail, inst ? inst->where : x.where};
 }
 
@@ -640,8 +644,12 @@ Trace Engine::Reach(const Endpoint& from, const Endpoint& to, int protocol, int 
   if (r->target == "local") {
     auto dst = InterfaceByIp(p.dst, p.family, s.vpc);
     bool same_subnet = dst && model_.aws_interfaces[*dst].subnet == s.subnet;
-    if (!same_subnet && !leave_subnet()) return t;
-    if (same_subnet) t.hops.push_back({ss->id, "subnet", "same subnet: no network ACL applies", ss->where});
+    if (same_subnet) {  // straight to the neighbour: no ACL, no router
+      t.notes.push_back("same subnet (" + ss->id + "): no network ACL applies");
+      Deliver(p, *dst, static_cast<int>(src), s.subnet, &t);
+      return t;
+    }
+    if (!leave_subnet()) return t;
     t.hops.push_back({s.vpc, "vpc", "", {}});
     dst = LocateInVpc(s.vpc, p, &t);
     if (!dst) return t;
@@ -715,7 +723,10 @@ Trace Engine::Reach(const Endpoint& from, const Endpoint& to, int protocol, int 
       t.disposition = nr && nr->target.rfind("igw-", 0) != 0 && !nr->blackhole ? "UNMODELLED" : "NO_ROUTE";
       return t;
     }
-    t.hops.push_back({nr->target, "internet-gateway", "", nr->where});
+    t.hops.push_back({nat->subnet, "subnet", "route " + nr->destination + " -> " + nr->target + " in " + nrt->id,
+                      nr->where});
+    t.hops.push_back({nat->vpc.empty() ? s.vpc : nat->vpc, "vpc", "", {}});
+    t.hops.push_back({nr->target, "internet-gateway", "translates the source to " + nat->public_ip, nr->where});
     t.hops.push_back({"internet", "internet", "", {}});
     t.disposition = "EXITS_NETWORK";
     return t;
