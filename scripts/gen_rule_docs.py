@@ -193,7 +193,9 @@ NET_REFS = ["https://kubernetes.io/docs/concepts/services-networking/network-pol
             "https://network-policy-api.sigs.k8s.io/api-overview/"]
 RULE_FACTS.update({
     "netpol-ingress-not-isolated": (NETPOL_APPLIES, CONNECTION_WITNESS,
-        NET_SEMANTICS + " Reported per workload when no NetworkPolicy isolates it for ingress and a connection "
+        NET_SEMANTICS + " Reported per workload that listens (it declares a container port, or a Service sends "
+        "traffic to it; Jobs, CronJobs and their pods never count) when no NetworkPolicy isolates it for ingress "
+        "and a connection "
         "from outside the cluster is still allowed (an admin policy that denies everything silences it).",
         NET_REFS + ["CWE-923"]),
     "netpol-egress-not-isolated": (NETPOL_APPLIES, CONNECTION_WITNESS,

@@ -36,13 +36,30 @@ void AddReasons(const Model& m, const std::vector<net::Reason>& why, Finding& f,
 
 // --------------------------------------------------- not isolated (both)
 
+// A workload that accepts connections: it declares a container port, or a
+// Service sends traffic to it. Jobs and CronJobs run to completion and
+// listen on nothing a policy would protect.
+bool Listens(const AnalysisContext& ctx, std::uint32_t ep, const std::set<std::uint32_t>& service_backed) {
+  const k8s::Workload& w = Rep(ctx, ep);
+  if (w.kind == "Job" || w.kind == "CronJob" || w.owner_kind == "Job") return false;
+  if (service_backed.count(ep)) return true;
+  for (const auto& c : w.containers)
+    if (!c.ports.empty()) return true;
+  return false;
+}
+
 void NotIsolated(const RuleInfo& info, const AnalysisContext& ctx, FindingSink& out, bool ingress) {
   net::Engine& e = ctx.Net();
   int ext = ExternalAt(e, ingress ? "0.0.0.0" : "8.8.8.8", ingress);
   if (ext < 0) return;
+  std::set<std::uint32_t> service_backed;
+  if (ingress)
+    for (const auto& svc : ctx.model().k8s_services)
+      for (const auto& [target, ports] : e.ServiceTargets(svc)) service_backed.insert(target);
   for (std::uint32_t ep = 0; ep < e.endpoints().size(); ++ep) {
     const auto& x = e.endpoints()[ep];
     if (x.kind != EndpointKind::kPod || x.host_network) continue;
+    if (ingress && !Listens(ctx, ep, service_backed)) continue;
     if (ingress ? e.IngressIsolated(ep) : e.EgressIsolated(ep)) continue;
     auto src = ingress ? static_cast<std::uint32_t>(ext) : ep;
     auto dst = ingress ? ep : static_cast<std::uint32_t>(ext);
@@ -179,7 +196,9 @@ void EgressInternetAllPorts(const RuleInfo& info, const AnalysisContext& ctx, Fi
       if (!everywhere) continue;
       Finding f;
       f.rule = &info;
-      f.severity = info.severity;
+      // `egress: [{}]` is an explicit, deliberate allow-all: low. An ipBlock
+      // of the whole address space without ports reads as a mistake: medium.
+      f.severity = rule.peers.empty() ? Severity::kLow : info.severity;
       f.primary = rule.where;
       f.entity = "NetworkPolicy/" + p.meta.ns + "/" + p.meta.name + "#egress" + std::to_string(r + 1);
       const auto& sel = e.PolicySelects(pi);
