@@ -16,6 +16,22 @@ constexpr RuleInfo kInfo{
     "Remove the aggregation label, or check that every subject bound to the aggregating role "
     "should hold these rules."};
 
+// Whether a rule grants more than reading ordinary objects: any write verb,
+// or any access to secrets, exec/attach/port-forward, the node proxy or
+// service account tokens. Read-only custom resources added to `view` are
+// what aggregation is for.
+bool CarriesCapability(const k8s::PolicyRule& r) {
+  static const std::set<std::string> kRead = {"get", "list", "watch"};
+  for (const auto& v : r.verbs)
+    if (!kRead.count(v)) return true;
+  static const std::set<std::string> kSensitive = {"*", "secrets", "pods/exec", "pods/attach", "pods/portforward",
+                                                   "pods/*", "nodes/proxy", "nodes/*", "serviceaccounts/token",
+                                                   "serviceaccounts/*", "*/*"};
+  for (const auto& res : r.resources)
+    if (kSensitive.count(res)) return true;
+  return false;  // reading non-resource URLs or ordinary objects
+}
+
 class AggregationWidens final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
@@ -25,6 +41,10 @@ class AggregationWidens final : public Rule {
     for (std::uint32_t ri = 0; ri < m.k8s_roles.size(); ++ri) {
       const auto& role = m.k8s_roles[ri];
       if (role.builtin || role.rules.empty()) continue;
+      std::vector<std::size_t> capable;
+      for (std::size_t j = 0; j < role.rules.size(); ++j)
+        if (CarriesCapability(role.rules[j])) capable.push_back(j);
+      if (capable.empty()) continue;  // read-only additions
       // Every aggregator that (transitively) receives this role's rules.
       std::set<std::uint32_t> into;
       std::vector<std::uint32_t> todo(eng.AggregatedInto(ri).begin(), eng.AggregatedInto(ri).end());
@@ -50,15 +70,15 @@ class AggregationWidens final : public Rule {
       f.rule = &kInfo;
       f.severity = kInfo.severity;
       f.primary = role.meta.name_where;
-      f.message = RoleName(role) + " is aggregated into " + names + ", adding its " +
-                  std::to_string(role.rules.size()) + " rule(s) to " + std::to_string(bindings) +
+      f.message = RoleName(role) + " is aggregated into " + names + ", adding " + std::to_string(capable.size()) +
+                  " rule(s) that write or reach secrets, exec or tokens to " + std::to_string(bindings) +
                   " binding(s) of those roles";
       f.entity = std::string(kInfo.id) + "|" + RoleName(role);
       f.witness.kind = "k8s-aggregation";
       f.witness.Add("role", RoleName(role));
       f.witness.Add("aggregatedInto", names);
       f.witness.Add("bindingsAffected", std::to_string(bindings));
-      for (std::size_t j = 0; j < role.rules.size(); ++j)
+      for (std::size_t j : capable)
         f.related.push_back({role.rules[j].where, "rule " + std::to_string(j + 1) + " added"});
       out.Add(std::move(f));
     }
