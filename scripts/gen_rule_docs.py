@@ -170,8 +170,11 @@ RULE_FACTS = {
         "aggregating role itself) whose labels match any of `clusterRoleSelectors` (`matchLabels` "
         "and `matchExpressions`; an empty selector selects every ClusterRole) and replaces the "
         "aggregating role's rules with the union of theirs. Selection is transitive: a role "
-        "aggregated into `edit` also reaches `admin`. Non-built-in roles with at least one rule "
-        "are reported.",
+        "aggregated into `edit` also reaches `admin`. Non-built-in roles are reported when at least "
+        "one of their rules carries a capability: a verb other than get, list and watch, or any access "
+        "to secrets, pods/exec, pods/attach, pods/portforward, nodes/proxy, serviceaccounts/token or a "
+        "wildcard resource. Read-only rules on ordinary objects (a CRD's reader role aggregated into view) "
+        "are what aggregation is for and are not reported; only the capable rules are listed.",
         [K8S_RBAC + "#aggregated-clusterroles", "CWE-269"]),
 }
 
