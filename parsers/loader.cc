@@ -361,6 +361,33 @@ std::size_t LoadContent(std::string_view content, FileId file, const std::string
   bool json = sniff < content.size() && (content[sniff] == '{' || content[sniff] == '[');
   bool yaml = !json && (ext == "yaml" || ext == "yml" || HasLineStarting(content, "apiVersion:") ||
                         HasLineStarting(content, "kind:"));
+  // An unrendered Helm (Go) template: one diagnostic for the file, not a
+  // YAML error per line. Recognised by a template action at the start of a
+  // line or as a value ("{{ .Values", "{{- include", "{{ if"...).
+  if (yaml && !json) {
+    std::size_t at = std::string_view::npos;
+    for (const char* mark : {"{{ .", "{{- ", "{{ if", "{{ range", "{{ include", "{{ template", "{{ end", "{{/*",
+                             "{{- .", "{{.Values", "{{ $"}) {
+      std::size_t p = content.find(mark);
+      if (p < at) at = p;
+    }
+    if (at != std::string_view::npos) {
+      std::uint32_t line = 1, col = 1;
+      for (std::size_t i = 0; i < at; ++i) {
+        if (content[i] == '\n') {
+          ++line;
+          col = 1;
+        } else {
+          ++col;
+        }
+      }
+      sink.Warning("helm-template",
+                   "this is an unrendered Helm template, not a manifest: render it with `helm template` (or "
+                   "`kustomize build`) and scan the output; the file is not analyzed",
+                   SourceRange{file, {line, col}, {line, col}});
+      return 0;
+    }
+  }
   if (!json && !yaml) {
     if (ext == "json")
       json = true;  // a .json file that does not start like JSON: report the syntax error

@@ -18,6 +18,7 @@ const char* DiagLevelName(DiagLevel level);
 ///   yaml-syntax, json-syntax, wrong-type, missing-field, unknown-kind,
 ///   file-too-large, too-deep, alias-limit, unreadable, empty-file,
 ///   unsupported-construct, dangling-reference, skipped (verbose only),
+///   helm-template, config, invalid-ignore, ignore-expired, ignore-unused,
 ///   solver-unknown.
 struct Diagnostic {
   DiagLevel level = DiagLevel::kError;

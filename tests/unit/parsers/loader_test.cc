@@ -235,3 +235,33 @@ TEST_CASE("Duplicate keys are reported at both places; the last value is analyse
 
 }  // namespace
 }  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("Loader: an unrendered Helm template is one located warning, not YAML errors", "[loader]") {
+  Model m;
+  CollectingSink sink;
+  std::size_t n = testing::LoadString(m, sink,
+                                      "apiVersion: apps/v1\n"
+                                      "kind: Deployment\n"
+                                      "metadata:\n"
+                                      "  name: {{ include \"app.fullname\" . }}\n"
+                                      "spec:\n"
+                                      "  replicas: {{ .Values.replicaCount }}\n",
+                                      "templates/deployment.yaml");
+  CHECK(n == 0);
+  auto d = testing::Formatted(m, sink);
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].rfind("templates/deployment.yaml:4:9: warning: this is an unrendered Helm template", 0) == 0);
+  CHECK(d[0].find("[helm-template]") != std::string::npos);
+  // Braces inside a quoted value are not a template.
+  Model m2;
+  CollectingSink sink2;
+  testing::LoadString(m2, sink2,
+                      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {tpl: \"{{name}}\"}\n", "c.yaml");
+  CHECK(sink2.diagnostics().empty());
+}
+
+}  // namespace
+}  // namespace grantpath
