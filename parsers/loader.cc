@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <optional>
 #include <set>
+#include <tuple>
 
 #include "aws/ec2.h"
 #include "aws/eks.h"
@@ -429,10 +430,42 @@ std::size_t LoadContent(std::string_view content, FileId file, const std::string
   return added;
 }
 
+namespace {
+
+// The same object (kind, namespace, name) defined twice: `kubectl apply` in
+// input order keeps the later one. Both places are reported.
+void ReportDuplicateObjects(const Model& m, DiagnosticSink& sink) {
+  std::map<std::tuple<std::string, std::string, std::string>, SourceRange> seen;
+  auto check = [&](const std::string& kind, const k8s::ObjectMeta& meta) {
+    if (meta.name.empty()) return;
+    auto key = std::make_tuple(kind, meta.ns, meta.name);
+    auto [it, fresh] = seen.emplace(key, meta.where);
+    if (fresh) return;
+    const SourceRange& first = it->second;
+    std::string where = m.files.display_path(first.file) + ":" + std::to_string(first.begin.line) + ":" +
+                        std::to_string(first.begin.column);
+    sink.Warning("duplicate-object",
+                 kind + " '" + (meta.ns.empty() ? "" : meta.ns + "/") + meta.name + "' is also defined at " + where +
+                     "; applied in this order, this definition replaces that one (grantpath analyzes both)",
+                 meta.where);
+  };
+  for (const auto& r : m.k8s_roles)
+    if (!r.builtin) check(r.cluster ? "ClusterRole" : "Role", r.meta);
+  for (const auto& b : m.k8s_bindings)
+    if (!b.builtin) check(b.cluster ? "ClusterRoleBinding" : "RoleBinding", b.meta);
+  for (const auto& sa : m.k8s_service_accounts) check("ServiceAccount", sa.meta);
+  for (const auto& w : m.k8s_workloads) check(w.kind, w.meta);
+  for (const auto& p : m.k8s_network_policies) check("NetworkPolicy", p.meta);
+  for (const auto& svc : m.k8s_services) check("Service", svc.meta);
+}
+
+}  // namespace
+
 LoadStats Load(const std::vector<std::string>& paths, const FileReader& reader,
                const LoadOptions& options, Model& model, DiagnosticSink& sink) {
   Walker w(reader, options, model, sink);
   for (const auto& p : paths) w.Top(p);
+  ReportDuplicateObjects(model, sink);
   return w.stats;
 }
 
