@@ -613,9 +613,18 @@ Trace Engine::Reach(const Endpoint& from, const Endpoint& to, int protocol, int 
   }
   const Route* r = Lookup(*rt, p.dst, p.family);
   if (r == nullptr) {
-    t.hops.push_back({ss->id, "subnet", "route table " + rt->id + " has no route to " + Addr(p.family, p.dst),
-                      rt->where});
-    t.disposition = "NO_ROUTE";
+    // Routes to managed prefix lists (pl-...) are not resolved: without
+    // one of them matching, "no route" would be a guess.
+    const Route* prefix_list = nullptr;
+    for (const auto& x : rt->routes)
+      if (x.destination.rfind("pl-", 0) == 0) prefix_list = &x;
+    t.hops.push_back({ss->id, "subnet",
+                      "route table " + rt->id + " has no route to " + Addr(p.family, p.dst) +
+                          (prefix_list ? " except perhaps through prefix list " + prefix_list->destination +
+                                             " (prefix lists are not resolved)"
+                                       : ""),
+                      prefix_list ? prefix_list->where : rt->where});
+    t.disposition = prefix_list ? "UNMODELLED" : "NO_ROUTE";
     return t;
   }
   std::string route_text = "route " + r->destination + " -> " + r->target + " in " + rt->id;

@@ -127,6 +127,20 @@ class Reader {
     return v ? static_cast<int>(*v) : -1;
   }
 
+  // An interface's private addresses with their public associations, as
+  // describe-network-interfaces and describe-instances both give them.
+  void Addresses(Fields& f, const DocNode& obj, NetworkInterface* i) {
+    if (const DocNode* ps = f.Seq(obj, "PrivateIpAddresses"))
+      for (const auto& p : ps->items) {
+        if (!p.is_map()) continue;
+        if (auto v = f.Str(p, "PrivateIpAddress")) i->private_ips.push_back(*v);
+        if (const DocNode* a = f.Map(p, "Association"))
+          if (auto v = f.Str(*a, "PublicIp"); v && !v->empty()) i->public_ips.push_back(*v);
+      }
+    if (i->private_ips.empty())
+      if (auto v = f.Str(obj, "PrivateIpAddress")) i->private_ips.push_back(*v);
+  }
+
   SgRule Permission(Fields& f, const DocNode& p) {
     SgRule r;
     r.where = Where(p);
@@ -423,15 +437,7 @@ class Reader {
       i.type = f.Str(obj, "InterfaceType").value_or("interface");
       i.description = f.Str(obj, "Description").value_or("");
       i.source_dest_check = f.Bool(obj, "SourceDestCheck").value_or(true);
-      if (const DocNode* ps = f.Seq(obj, "PrivateIpAddresses"))
-        for (const auto& p : ps->items) {
-          if (!p.is_map()) continue;
-          if (auto v = f.Str(p, "PrivateIpAddress")) i.private_ips.push_back(*v);
-          if (const DocNode* a = f.Map(p, "Association"))
-            if (auto v = f.Str(*a, "PublicIp")) i.public_ips.push_back(*v);
-        }
-      if (i.private_ips.empty())
-        if (auto v = f.Str(obj, "PrivateIpAddress")) i.private_ips.push_back(*v);
+      Addresses(f, obj, &i);
       if (i.public_ips.empty())
         if (const DocNode* a = f.Map(obj, "Association"))
           if (auto v = f.Str(*a, "PublicIp")) i.public_ips.push_back(*v);
@@ -541,15 +547,7 @@ class Reader {
         e.instance = i.id;
         e.type = g.Str(ni, "InterfaceType").value_or("interface");
         e.source_dest_check = g.Bool(ni, "SourceDestCheck").value_or(true);
-        if (const DocNode* ps = g.Seq(ni, "PrivateIpAddresses"))
-          for (const auto& p : ps->items) {
-            if (!p.is_map()) continue;
-            if (auto v = g.Str(p, "PrivateIpAddress")) e.private_ips.push_back(*v);
-            if (const DocNode* a = g.Map(p, "Association"))
-              if (auto v = g.Str(*a, "PublicIp")) e.public_ips.push_back(*v);
-          }
-        if (e.private_ips.empty())
-          if (auto v = g.Str(ni, "PrivateIpAddress")) e.private_ips.push_back(*v);
+        Addresses(g, ni, &e);
         e.groups = Ids(g, ni, "Groups", "GroupId");
         e.origin = o;
         e.where = Where(ni);
