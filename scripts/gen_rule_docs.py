@@ -110,7 +110,7 @@ RULE_FACTS = {
          K8S_GOOD + "#escalate-verb", "CWE-269"]),
     "rbac-sa-token-create": (BINDINGS, REQUEST_WITNESS,
         CAPABILITY_SEMANTICS + " Request shape: `create` on `serviceaccounts/token` (TokenRequest). "
-        "`resourceNames` still count.",
+        "`resourceNames` still count: when every granting rule lists them, the witness's `name` lists them, and a service account whose rules name only itself (bound in its own namespace) is not reported, since it can already act as itself.",
         ["https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/token-request-v1/",
          "CWE-522"]),
     "rbac-nodes-proxy": (BINDINGS, REQUEST_WITNESS,

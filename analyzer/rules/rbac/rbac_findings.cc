@@ -59,6 +59,23 @@ class CapabilityRule final : public Rule {
       std::set<std::uint32_t> granted;
       for (const auto& h : hits) granted.insert(h.probes.begin(), h.probes.end());
       if (spec_.require_all && granted.size() != spec_.probes.size()) continue;
+      // resourceNames of every granting rule, when all of them restrict.
+      std::set<std::string> names;
+      bool restricted = spec_.named_objects;
+      for (const auto& h : hits)
+        for (const auto& rr : h.rules) {
+          const auto& rule = ctx.rbac().RuleOf(rr);
+          if (rule.resource_names.empty()) restricted = false;
+          names.insert(rule.resource_names.begin(), rule.resource_names.end());
+        }
+      if (restricted && who.kind == "ServiceAccount" && names == std::set<std::string>{who.name}) {
+        bool own_namespace = true;
+        for (const auto& h : hits) {
+          const auto& b = m.k8s_bindings[h.binding];
+          if (b.cluster || b.meta.ns != who.ns) own_namespace = false;
+        }
+        if (own_namespace) continue;  // it can mint only its own token
+      }
       // Deterministic order: by the location of the subject entry.
       std::sort(hits.begin(), hits.end(), [&](const auto& a, const auto& b) {
         return m.k8s_bindings[a.binding].subjects[a.subject].where <
@@ -112,7 +129,11 @@ class CapabilityRule final : public Rule {
         f.witness.Add("resource", show(req.resource) +
                                       (req.subresource.empty() ? "" : "/" + show(req.subresource)));
         f.witness.Add("namespace", req.ns.empty() ? "*" : req.ns);
-        if (!req.name.empty()) f.witness.Add("name", "*");
+        if (!req.name.empty() || restricted) {
+          std::string listed;
+          for (const auto& n : names) listed += (listed.empty() ? "" : ",") + n;
+          f.witness.Add("name", restricted ? listed : "*");
+        }
       } else {
         f.witness.Add("verb", show(req.verb));
         f.witness.Add("path", req.path);

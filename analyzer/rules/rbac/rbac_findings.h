@@ -37,6 +37,11 @@ struct CapabilitySpec {
   const std::vector<rbac::Probe>& probes;  // a table of engine/rbac_probes.h
   bool require_all = false;
   bool include_cluster_admins = false;
+  /// The capability concerns named objects (service account tokens): when
+  /// every granting rule lists resourceNames, the finding names them, and a
+  /// service account whose rules name only itself is not reported (it can
+  /// already act as itself).
+  bool named_objects = false;
 };
 std::unique_ptr<Rule> MakeCapabilityRule(const RuleInfo& info, CapabilitySpec spec);
 

@@ -12,7 +12,9 @@ constexpr RuleInfo kInfo{
 }  // namespace
 
 std::unique_ptr<Rule> MakeRbacSaTokenCreate() {
-  return MakeCapabilityRule(kInfo, {"create service account tokens", rbac::probes::TokenCreate()});
+  CapabilitySpec spec{"create service account tokens", rbac::probes::TokenCreate()};
+  spec.named_objects = true;
+  return MakeCapabilityRule(kInfo, spec);
 }
 
 }  // namespace grantpath::rules
