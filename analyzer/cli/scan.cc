@@ -3,8 +3,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <cstdio>
 #include <iostream>
 #include <algorithm>
@@ -106,15 +104,6 @@ void ApplyScanDefaults(const ScanDefaults& d, ScanFlags& f) {
     f.sensitive_namespaces = d.sensitive_namespaces;
 }
 
-bool ReadFile(const std::string& path, std::string* text) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  *text = ss.str();
-  return true;
-}
-
 int Run() {
   ScanFlags& f = Flags();
   f.in.load.verbose = f.verbose;
@@ -154,7 +143,7 @@ int Run() {
   std::vector<output::BaselineEntry> baseline;
   if (!f.baseline.empty()) {
     std::string text, err;
-    if (!ReadFile(f.baseline, &text)) {
+    if (!ReadWholeFile(f.baseline, &text)) {
       std::cerr << "error: cannot read the baseline '" << f.baseline << "'\n";
       return kExitUsage;
     }

@@ -456,6 +456,21 @@ void Engine::Deliver(const Packet& p, std::size_t dst, int src_interface, const 
   }
   const SgRule* r = SgAllows(dst, true, p, src_interface);
   if (r == nullptr) {
+    // A rule whose only sources are managed prefix lists may admit it:
+    // prefix lists are not resolved, so that is no answer either way.
+    for (const auto& gid : d.groups)
+      if (const SecurityGroup* g = Group(gid))
+        for (const auto& x : g->ingress) {
+          int proto = RuleProtocol(x.protocol);
+          if (x.prefix_lists.empty() || (proto != -1 && proto != p.protocol)) continue;
+          if (proto != -1 && !PortsMatch(proto, x.from_port, x.to_port, p)) continue;
+          Hop h = InterfaceHop(*this, dst, "security group " + g->id + " admits prefix list " +
+                                               x.prefix_lists.front() + ", which is not resolved");
+          h.where = x.where;
+          t->hops.push_back(h);
+          t->disposition = "UNMODELLED";
+          return;
+        }
     t->hops.push_back(InterfaceHop(*this, dst, "no security group rule allows it inbound"));
     t->disposition = "DENIED_IN";
     return;

@@ -106,7 +106,6 @@ void ApplySeverityOverrides(Report* report, const Config& config) {
 }
 
 std::size_t AssignFingerprints(Report* report) {
-  const Model& m = *report->model;
   std::vector<std::string> base(report->findings.size());
   std::unordered_map<std::string, std::size_t> count;
   std::map<FileId, std::string> paths;
@@ -117,7 +116,6 @@ std::size_t AssignFingerprints(Report* report) {
     base[i] = std::string(f.rule->id) + "|" + it->second + "|" + f.entity;
     ++count[base[i]];
   }
-  (void)m;
   std::unordered_map<std::string, std::size_t> seen;
   std::size_t ordinals = 0;
   for (std::size_t i = 0; i < report->findings.size(); ++i) {

@@ -235,5 +235,14 @@ TEST_CASE("AWS net: peering is not transitive", "[aws-net]") {
   CHECK(t.disposition == "NULL_ROUTED");
 }
 
+TEST_CASE("AWS net: a security group rule from a managed prefix list is not guessed", "[aws-net]") {
+  Net n(kOpenAcls + std::string(kRoutes) +
+        Groups("[{IpProtocol: tcp, FromPort: 443, ToPort: 443, PrefixListIds: [{PrefixListId: pl-123}]}]"));
+  auto t = n.Reach("eni-1", "eni-2", awsnet::kTcp, 443);
+  CHECK(t.disposition == "UNMODELLED");
+  CHECK(t.hops.back().detail.find("pl-123") != std::string::npos);
+  CHECK(n.Reach("eni-1", "eni-2", awsnet::kTcp, 80).disposition == "DENIED_IN");  // the rule is for 443 only
+}
+
 }  // namespace
 }  // namespace grantpath
