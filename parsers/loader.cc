@@ -6,6 +6,8 @@
 #include <tuple>
 
 #include "aws/ec2.h"
+#include "docker/compose.h"
+#include "k8s/cni_settings.h"
 #include "aws/eks.h"
 #include "aws/iam_documents.h"
 #include "common/split.h"
@@ -117,6 +119,8 @@ std::size_t DispatchDocument(DocNode& root, FileId file, const std::string& name
   }
   if (LooksLikeEks(root)) return ParseEksDocument(root, file, model, sink);
   if (LooksLikeEc2(root)) return ParseEc2Document(root, file, name, model, sink);
+  if (LooksLikeCompose(root)) return ParseComposeDocument(root, file, model.files.display_path(file), model, sink);
+  if (LooksLikeCiliumValues(root)) return ParseCiliumValues(root, file, name, model, sink);
   IamShape shape = DetectIamShape(root);
   if (shape != IamShape::kNone) return ParseIamDocument(root, shape, file, name, model, sink);
   if (options.verbose)

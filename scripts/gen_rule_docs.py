@@ -387,6 +387,45 @@ RULE_FACTS.update({
         "VPC default groups are left out (AWS creates them). Groups referenced by other groups as a "
         "source are still unused: a reference admits traffic only from interfaces that carry the group.",
         ["https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html"]),
+    "compose-published-to-world": ("Docker Compose files and Swarm stack files (services.*.ports)",
+        "`kind` is `connection`: `src` (the outside), `source_address`, `dst` (PROJECT/SERVICE), `protocol`, "
+        "`port` (the container port) and `published` (the entry, as HOST_IP:HOST->CONTAINER/PROTO).",
+        "One finding per published entry whose host IP is empty, 0.0.0.0 or ::. Loopback and specific "
+        "addresses are not reported. A service attached only to internal networks publishes nothing (Docker "
+        "does not bind its ports) and is not reported. Severity follows the container port: administration "
+        "and database ports (SSH, RDP, databases, Redis, Elasticsearch, the Docker API, etcd ...) get the "
+        "severity of aws-internet-exposed-admin-port; 80, 443, 8080 and 8443 are low; other ports medium. "
+        "In a Swarm stack the message says the routing mesh publishes the port on every node.",
+        ["https://docs.docker.com/reference/compose-file/services/#ports",
+         "https://docs.docker.com/engine/network/packet-filtering-firewalls/", "CWE-284"]),
+    "compose-host-network": ("Docker Compose files and Swarm stack files (services.*.network_mode)",
+        "`kind` is `connection`: `endpoint` (PROJECT/SERVICE), `network_mode` (host), `src` (the outside) "
+        "and `allowed` (All Connections).",
+        "Fires for `network_mode: host` on the service itself (a service that joins another's namespace "
+        "with service:X is reported through X). High when the service is also privileged.",
+        ["https://docs.docker.com/engine/network/drivers/host/", "CWE-653"]),
+    "compose-backend-not-internal": ("Docker Compose files and Swarm stack files (top-level networks)",
+        "`kind` is `connection`: `src` (a member service, preferring one whose only route out is this "
+        "network), `dst` (the outside), `destination_address`, `protocol`, `port` and `network` (its "
+        "effective name).",
+        "A declared network (not external, not internal, not the implicit default) is reported when it has "
+        "members, none of them publishes a port outside the host or uses the host's network, and some "
+        "other service of the same project does publish: the project has a front, and this network is "
+        "behind it.",
+        ["https://docs.docker.com/reference/compose-file/networks/#internal"]),
+    "overlay-unencrypted": ("Calico FelixConfiguration and IPPool, the cilium-config ConfigMap or Cilium Helm values, Flannel's kube-flannel-cfg net-conf.json, Docker Swarm overlay networks",
+        "`kind` is `encryption`: `cni`, `scope` (cluster, or the stack and network), `encapsulation`, "
+        "`encrypted` (false) and `decided_by` (the setting as written).",
+        "Calico: FelixConfiguration 'default' decides (wireguardEnabled, and wireguardEnabledV6 when an "
+        "enabled IPv6 pool exists); with no FelixConfiguration 'default' in the input nothing is reported "
+        "(`net encryption` says unknown). Cilium: enable-wireguard or enable-ipsec \"true\" (Helm: "
+        "encryption.enabled). Flannel: only the wireguard and ipsec backends encrypt; no Backend means udp. "
+        "Docker: every overlay network without driver_opts encrypted, and (low) a stack whose ports are "
+        "published in ingress mode, since the routing mesh's ingress network is not encrypted.",
+        ["https://docs.tigera.io/calico/latest/network-policy/encrypt-cluster-pod-traffic",
+         "https://docs.cilium.io/en/stable/security/network/encryption/",
+         "https://github.com/flannel-io/flannel/blob/master/Documentation/backends.md",
+         "https://docs.docker.com/engine/network/drivers/overlay/", "CWE-319"]),
     "iam-unknown-action": ("Every Action and NotAction entry of every policy",
         "`kind` is `iam-validation`: the `action` as written and `issue_code` (INVALID_ACTION or "
         "INVALID_SERVICE).",

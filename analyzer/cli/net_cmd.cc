@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/net_compose.h"
 #include "cli/net_intents.h"
 #include "engine/net.h"
 #include "grantpath/spell.h"
@@ -41,6 +42,7 @@ NetFlags& Flags() {
 struct Loaded {
   std::unique_ptr<Session> session;
   std::unique_ptr<net::Engine> engine;
+  std::unique_ptr<compose::Engine> compose;  // Compose / Swarm services of the input
 };
 
 // The loaded input lives until the process exits: the commands run once,
@@ -61,9 +63,10 @@ Loaded* Load(NetFlags& f, const std::function<std::vector<std::uint32_t>(net::En
     auto eps = focus(*l.engine);
     l.engine->Finish(&eps);
   }
+  l.compose = std::make_unique<compose::Engine>(*l.session->model, l.session->diagnostics);
   PrintDiagnostics(*l.session);
   if (l.session->user_objects == 0) {
-    std::cerr << "error: nothing to analyze: no Kubernetes object found in the given paths\n";
+    std::cerr << "error: nothing to analyze: no Kubernetes object or Compose file found in the given paths\n";
     return nullptr;
   }
   static Loaded* kept = nullptr;
@@ -351,8 +354,18 @@ int RunMatrix() {
   if (!loaded) return kExitUsage;
   net::Engine& e = *loaded->engine;
   std::string text;
-  if (f.by_class) return WriteClasses(e, f.format, f.out);
+  if (f.by_class) {
+    if (!loaded->session->model->docker_services.empty())
+      std::cerr << "note: Compose services are not part of --by-class output; run net matrix without it\n";
+    return WriteClasses(e, f.format, f.out);
+  }
   auto mx = MatrixLines(e);
+  // Compose / Swarm lines come after the Kubernetes ones.
+  const compose::Engine& ce = *loaded->compose;
+  auto each_line = [&](const std::function<void(const std::string&, const std::string&, const std::string&)>& g) {
+    mx.ForEachLine(e, g);
+    ComposeMatrix(ce, g);
+  };
   if (f.format != "dot") {
     // Written as produced: the matrix of a large open cluster has millions of lines.
     OutputStream out(f.out);
@@ -360,7 +373,7 @@ int RunMatrix() {
     if (f.format == "json") {
       bool first = true;
       out << "[";
-      mx.ForEachLine(e, [&](const std::string& src, const std::string& dst, const std::string& conn) {
+      each_line([&](const std::string& src, const std::string& dst, const std::string& conn) {
         out << (first ? "\n  {\"src\":" : ",\n  {\"src\":") << Json(src).dump(-1, ' ', false, Json::error_handler_t::replace) << ",\"dst\":" << Json(dst).dump(-1, ' ', false, Json::error_handler_t::replace)
             << ",\"conn\":" << Json(conn).dump(-1, ' ', false, Json::error_handler_t::replace) << "}";
         first = false;
@@ -368,11 +381,11 @@ int RunMatrix() {
       out << (first ? "]\n" : "\n]\n");
     } else if (f.format == "csv") {
       out << "src,dst,conn\n";
-      mx.ForEachLine(e, [&](const std::string& src, const std::string& dst, const std::string& conn) {
+      each_line([&](const std::string& src, const std::string& dst, const std::string& conn) {
         out << CsvField(src) << "," << CsvField(dst) << "," << CsvField(conn) << "\n";
       });
     } else {
-      mx.ForEachLine(e, [&](const std::string& src, const std::string& dst, const std::string& conn) {
+      each_line([&](const std::string& src, const std::string& dst, const std::string& conn) {
         out << src << " => " << dst << " : " << conn << '\n';
       });
     }
@@ -382,7 +395,7 @@ int RunMatrix() {
     std::map<std::string, std::set<std::string>> by_ns;
     std::set<std::string> outside;
     std::string edges;
-    mx.ForEachLine(e, [&](const std::string& src, const std::string& dst, const std::string& conn) {
+    each_line([&](const std::string& src, const std::string& dst, const std::string& conn) {
       for (const auto* name : {&src, &dst}) {
         auto slash = name->find('/');
         if (name->find("[External]") != std::string::npos || (*name)[0] == '{' || slash == std::string::npos)
@@ -661,7 +674,11 @@ int RunReachBatch(NetFlags& f) {
     std::string error = r.error;
     Json a;
     bool allowed = false;
-    if (error.empty() && AnswerReach(*loaded->engine, r.from, r.to, r.proto, r.port, &a, nullptr, &allowed, &error)) {
+    bool compose_q = error.empty() && IsComposeQuestion(*loaded->session->model, *loaded->compose, r.from, r.to);
+    bool ok = error.empty() &&
+              (compose_q ? AnswerComposeReach(*loaded->compose, r.from, r.to, r.proto, r.port, &a, nullptr, &allowed, &error)
+                         : AnswerReach(*loaded->engine, r.from, r.to, r.proto, r.port, &a, nullptr, &allowed, &error));
+    if (ok) {
       for (auto& [k, v] : a.items()) j[k] = v;
     } else {
       j["error"] = error;
@@ -699,7 +716,9 @@ int RunReach() {
   Json j;
   std::string text, error;
   bool allowed = false;
-  if (!AnswerReach(*loaded->engine, f.from, f.to, qproto, qport, &j, &text, &allowed, &error)) {
+  bool compose_q = IsComposeQuestion(*loaded->session->model, *loaded->compose, f.from, f.to);
+  if (compose_q ? !AnswerComposeReach(*loaded->compose, f.from, f.to, qproto, qport, &j, &text, &allowed, &error)
+                : !AnswerReach(*loaded->engine, f.from, f.to, qproto, qport, &j, &text, &allowed, &error)) {
     std::cerr << "error: " << error << "\n";
     return kExitUsage;
   }
@@ -707,6 +726,16 @@ int RunReach() {
   else WriteOutput("", text);
   if (!f.expect.empty() && (f.expect == "allow") != allowed) return kExitFindings;
   return kExitOk;
+}
+
+int RunEncryption() {
+  NetFlags& f = Flags();
+  auto loaded = Load(f);
+  if (!loaded) return kExitUsage;
+  const Model& m = *loaded->session->model;
+  std::string out = f.format == "json" ? EncryptionJson(m).dump(2, ' ', false, Json::error_handler_t::replace) + "\n"
+                                       : EncryptionText(m);
+  return WriteOutput(f.out, out) ? kExitOk : kExitUsage;
 }
 
 int RunIntents() {
@@ -730,11 +759,11 @@ Command NetCommand() {
       "net",
       [](CLI::App& app) {
         NetFlags& f = Flags();
-        CLI::App* net = app.add_subcommand("net", "Kubernetes network reachability queries");
+        CLI::App* net = app.add_subcommand("net", "Network reachability queries (Kubernetes, Compose and Swarm) and encryption in transit");
         net->require_subcommand(1);
         CLI::App* reach = net->add_subcommand("reach", "Which connections may FROM open to TO?");
-        reach->add_option("--from", f.from, "NS/POD, NS/KIND/NAME, an IP or CIDR, or internet");
-        reach->add_option("--to", f.to, "NS/POD, NS/KIND/NAME, an IP or CIDR, or internet");
+        reach->add_option("--from", f.from, "NS/POD, NS/KIND/NAME, PROJECT/SERVICE (Compose), an IP or CIDR, or internet");
+        reach->add_option("--to", f.to, "NS/POD, NS/KIND/NAME, PROJECT/SERVICE (Compose), an IP or CIDR, or internet");
         reach->add_option("--requests", f.requests,
                           "Answer every request of this JSON Lines file on one load, one JSON answer per line "
                           "(docs/network.md)");
@@ -762,12 +791,21 @@ Command NetCommand() {
         AddInputOptions(intents, &f.in, &f.verbose);
         AddEngineOptions(intents, f);
         intents->callback([] { selected = 3; });
+        CLI::App* enc = net->add_subcommand(
+            "encryption", "Is traffic between nodes encrypted? Per cluster CNI and Docker overlay network");
+        enc->add_option("--format", f.format, "Output format")
+            ->check(CLI::IsMember({"text", "json"}))
+            ->default_str("text");
+        enc->add_option("-o,--output", f.out, "Write the report to FILE");
+        AddInputOptions(enc, &f.in, &f.verbose);
+        enc->callback([] { selected = 4; });
       },
       [] {
         switch (selected) {
           case 1: return RunReach();
           case 2: return RunMatrix();
           case 3: return RunIntents();
+          case 4: return RunEncryption();
         }
         return kExitUsage;
       }};

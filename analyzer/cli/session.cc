@@ -1,5 +1,6 @@
 #include "cli/session.h"
 
+#include "engine/encryption.h"
 #include "k8s/bootstrap.h"
 
 namespace grantpath::cli {
@@ -10,6 +11,7 @@ std::unique_ptr<Session> LoadSession(const InputOptions& options, std::unique_pt
   s->stats = parsers::Load(options.paths, reader, options.load, *s->model, s->diagnostics);
   s->user_objects = s->model->AnalyzableCount();
   if (options.k8s_defaults) parsers::AddK8sBootstrap(*s->model, s->diagnostics);
+  overlay::ValidateOverlaySettings(*s->model, s->diagnostics);
   return s;
 }
 

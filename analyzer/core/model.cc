@@ -138,6 +138,10 @@ void Model::Absorb(Model&& other) {
   move_all(aws_target_groups, other.aws_target_groups);
   move_all(aws_targets, other.aws_targets);
   move_all(aws_unmodelled, other.aws_unmodelled);
+  move_all(docker_projects, other.docker_projects);
+  move_all(docker_networks, other.docker_networks);
+  move_all(docker_services, other.docker_services);
+  move_all(cni_settings, other.cni_settings);
   for (auto& c : other.eks_clusters) eks_clusters.push_back(std::move(c));
   for (auto& p : other.eks_pod_identities) eks_pod_identities.push_back(std::move(p));
   for (auto& a : other.eks_access_entries) eks_access_entries.push_back(std::move(a));
@@ -174,7 +178,8 @@ std::size_t Model::AnalyzableCount() const {
          k8s_services.size() + k8s_ingresses.size() + k8s_admin_policies.size() +
          k8s_other.size() + iam_policies.size() + eks_clusters.size() + eks_pod_identities.size() +
          eks_access_entries.size() +
-         iam_principals.size() + AwsNetCount();
+         iam_principals.size() + AwsNetCount() + docker_projects.size() + docker_services.size() +
+         cni_settings.size();
 }
 
 std::size_t Model::AwsNetCount() const {

@@ -39,6 +39,16 @@ awsnet::Engine& AnalysisContext::AwsNet() const {
   return *aws_net_;
 }
 
+compose::Engine& AnalysisContext::Compose() const {
+  if (!compose_) compose_ = std::make_unique<compose::Engine>(model_, net_sink_ ? *net_sink_ : dropped_);
+  return *compose_;
+}
+
+const std::vector<overlay::Status>& AnalysisContext::Encryption() const {
+  if (!encryption_) encryption_ = std::make_unique<std::vector<overlay::Status>>(overlay::EncryptionReport(model_));
+  return *encryption_;
+}
+
 std::vector<std::uint32_t> AnalysisContext::TokenWorkloads(const SubjectKey& s) const {
   std::vector<std::uint32_t> out;
   auto add_sa = [&](const SubjectKey& sa) {

@@ -9,6 +9,8 @@
 #include <memory>
 
 #include "engine/aws_net.h"
+#include "engine/compose_net.h"
+#include "engine/encryption.h"
 #include "engine/iam_analysis.h"
 #include "engine/net.h"
 #include "engine/rbac.h"
@@ -62,6 +64,11 @@ class AnalysisContext {
   /// first use).
   awsnet::Engine& AwsNet() const;
   void SetDiagnostics(DiagnosticSink* sink) { net_sink_ = sink; }
+  /// The Docker Compose / Swarm engine, built on first use; diagnostics as
+  /// for Net().
+  compose::Engine& Compose() const;
+  /// Encryption in transit of every CNI and overlay network in the input.
+  const std::vector<overlay::Status>& Encryption() const;
 
   /// The IAM analysis (subjects, effective permissions, assume-role
   /// graph), built on first use; diagnostics as for Net().
@@ -82,6 +89,8 @@ class AnalysisContext {
   mutable CollectingSink dropped_;
   mutable std::unique_ptr<net::Engine> net_;
   mutable std::unique_ptr<awsnet::Engine> aws_net_;
+  mutable std::unique_ptr<compose::Engine> compose_;
+  mutable std::unique_ptr<std::vector<overlay::Status>> encryption_;
   mutable std::unique_ptr<iam::Analysis> iam_;
   mutable std::unique_ptr<AccessGraph> access_;
 };

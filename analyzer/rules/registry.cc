@@ -10,6 +10,9 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeAwsExposedInstancePrivilegedRole());
     r.push_back(MakeAwsInternetExposedAdminPort());
     r.push_back(MakeAwsSgOpenToWorldUnused());
+    r.push_back(MakeComposeBackendNotInternal());
+    r.push_back(MakeComposeHostNetwork());
+    r.push_back(MakeComposePublishedToWorld());
     r.push_back(MakeIamAdminEquivalent());
     r.push_back(MakeIamAssumeRolePath());
     r.push_back(MakeIamBroadPermissions());
@@ -33,6 +36,7 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeNetpolMetadataEgress());
     r.push_back(MakeNetpolRedundantRule());
     r.push_back(MakeNetpolSensitiveNamespaceAccess());
+    r.push_back(MakeOverlayUnencrypted());
     r.push_back(MakePathCloudToClusterAdmin());
     r.push_back(MakePathInternetToCloud());
     r.push_back(MakePathK8sEscalation());

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "common/fields.h"
+#include "k8s/cni_settings.h"
 #include "grantpath/spell.h"
 
 namespace grantpath::parsers {
@@ -101,6 +102,9 @@ class ObjectParser {
       return 0;
     }
     std::string group = GroupOf(api_version);
+    if ((group == "projectcalico.org" || group == "crd.projectcalico.org") &&
+        (kind == "FelixConfiguration" || kind == "IPPool"))
+      return ParseCalicoNetworkSettings(obj, kind, file_, model_, sink_);
     if (!IsKnown(group, kind)) {
       ReportUnknown(obj, group, kind, api_version);
       return 0;
@@ -266,7 +270,10 @@ class ObjectParser {
     if (kind == "Ingress" || kind == "Route") return ParseIngress(obj, f, kind);
     if (kind == "AdminNetworkPolicy" || kind == "BaselineAdminNetworkPolicy")
       return ParseAdminPolicy(obj, f, kind == "BaselineAdminNetworkPolicy");
-    if (kind == "ConfigMap") ParseAwsAuth(obj);
+    if (kind == "ConfigMap") {
+      ParseAwsAuth(obj);
+      ParseCniConfigMap(obj, file_, model_, sink_);
+    }
     // Recognised kinds that later engines analyze in depth.
     k8s::OtherObject o;
     bool cluster_scoped = kind == "AdminNetworkPolicy" || kind == "BaselineAdminNetworkPolicy";

@@ -15,6 +15,7 @@
 #include "grantpath/model/eks.h"
 #include "grantpath/model/iam.h"
 #include "grantpath/model/k8s.h"
+#include "grantpath/model/overlay.h"
 #include "grantpath/source.h"
 
 namespace grantpath {
@@ -122,6 +123,12 @@ class Model {
   std::vector<awsnet::Unmodelled> aws_unmodelled;
   /// Number of AWS network records (not counting unmodelled ones).
   std::size_t AwsNetCount() const;
+  // Docker Compose files and Swarm stacks; no graph vertex (the overlay engine reads them).
+  std::vector<docker::Project> docker_projects;
+  std::vector<docker::Network> docker_networks;
+  std::vector<docker::Service> docker_services;
+  // CNI settings that decide encryption in transit (Calico, Cilium, Flannel).
+  std::vector<overlay::CniSetting> cni_settings;
   std::vector<eks::Cluster> eks_clusters;
   std::vector<eks::PodIdentityAssociation> eks_pod_identities;
   std::vector<eks::AccessEntry> eks_access_entries;

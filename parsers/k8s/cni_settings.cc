@@ -1,0 +1,224 @@
+#include "k8s/cni_settings.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "common/fields.h"
+
+namespace grantpath::parsers {
+namespace {
+
+using overlay::CniSetting;
+
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string ObjectName(const DocNode& obj, const std::string& kind) {
+  std::string name, ns;
+  if (const DocNode* md = obj.Find("metadata"); md && md->is_map()) {
+    if (const DocNode* n = md->Find("name"); n && n->is_scalar()) name = n->text;
+    if (const DocNode* n = md->Find("namespace"); n && n->is_scalar()) ns = n->text;
+  }
+  return kind + " '" + (ns.empty() ? "" : ns + "/") + name + "'";
+}
+
+void Add(Model& model, const std::string& cni, const std::string& object, const std::string& key,
+         const DocNode* value, SourceRange object_where, FileId file) {
+  CniSetting s;
+  s.cni = cni;
+  s.object = object;
+  s.key = key;
+  if (value && !value->is_null()) {
+    s.value = value->is_scalar() ? value->text : std::string(value->Describe());
+    s.where = At(file, value->pos);
+  } else {
+    s.present = false;
+    s.where = object_where;
+  }
+  model.cni_settings.push_back(std::move(s));
+}
+
+bool IsInterfaceName(const std::string& s) {
+  if (s.empty() || s.size() > 15) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+  });
+}
+
+// Calico's encapsulation modes are case-sensitive.
+bool IsEncapMode(const std::string& v) { return v == "Never" || v == "Always" || v == "CrossSubnet"; }
+
+}  // namespace
+
+std::size_t ParseCalicoNetworkSettings(const DocNode& obj, const std::string& kind, FileId file, Model& model,
+                                       DiagnosticSink& sink) {
+  std::string object = ObjectName(obj, kind);
+  SourceRange where = At(file, obj.pos);
+  const DocNode* spec = obj.Find("spec");
+  if (spec && !spec->is_map()) {
+    sink.Error("wrong-type", "'spec' of " + object + " must be a map (not analyzed)", At(file, spec->pos));
+    return 0;
+  }
+  static const DocNode kEmpty = [] {
+    DocNode n;
+    n.type = DocNode::Type::kMap;
+    return n;
+  }();
+  const DocNode& sp = spec ? *spec : kEmpty;
+  auto invalid = [&](const DocNode& at, const std::string& message) {
+    sink.Error("invalid-value", object + ": " + message + " (the API server rejects it; not analyzed)",
+               At(file, at.pos));
+  };
+  std::size_t before = model.cni_settings.size();
+  if (kind == "FelixConfiguration") {
+    for (const char* k : {"wireguardListeningPort", "wireguardListeningPortV6"})
+      if (const DocNode* v = sp.Find(k)) {
+        auto n = ScalarInt(*v);
+        if (!n || *n < 1 || *n > 65535) return invalid(*v, std::string(k) + " must be a port (1-65535)"), 0;
+      }
+    if (const DocNode* v = sp.Find("wireguardRoutingRulePriority")) {
+      auto n = ScalarInt(*v);
+      if (!n || *n < 1 || *n > 32765) return invalid(*v, "wireguardRoutingRulePriority must be 1-32765"), 0;
+    }
+    for (const char* k : {"wireguardInterfaceName", "wireguardInterfaceNameV6"})
+      if (const DocNode* v = sp.Find(k); v && (!v->is_scalar() || !IsInterfaceName(v->text)))
+        return invalid(*v, std::string(k) + " must be a network interface name"), 0;
+    for (const char* k : {"wireguardEnabled", "wireguardEnabledV6"}) {
+      const DocNode* v = sp.Find(k);
+      if (v && !v->is_null() && !ScalarBool(*v)) return invalid(*v, std::string(k) + " must be true or false"), 0;
+      Add(model, "calico", object, k, v, where, file);
+    }
+  } else {  // IPPool
+    const DocNode* cidr = sp.Find("cidr");
+    if (!cidr || !cidr->is_scalar() || cidr->text.empty()) {
+      invalid(cidr ? *cidr : obj, "an IPPool needs spec.cidr");
+      return 0;
+    }
+    bool v6 = cidr->text.find(':') != std::string::npos;
+    std::array<std::string, 2> modes{"Never", "Never"};
+    const char* keys[2] = {"ipipMode", "vxlanMode"};
+    for (int i = 0; i < 2; ++i)
+      if (const DocNode* v = sp.Find(keys[i]); v && !v->is_null()) {
+        if (!v->is_scalar() || !IsEncapMode(v->text))
+          return invalid(*v, std::string(keys[i]) + " must be Never, Always or CrossSubnet, got '" + v->text + "'"), 0;
+        modes[i] = v->text;
+      }
+    if (modes[0] != "Never" && modes[1] != "Never")
+      return invalid(*sp.Find("vxlanMode"), "IP-in-IP and VXLAN cannot both be enabled on one pool"), 0;
+    if (v6 && modes[0] != "Never") return invalid(*sp.Find("ipipMode"), "IP-in-IP is not supported for IPv6 pools"), 0;
+    if (v6 && modes[1] == "Always")
+      return invalid(*sp.Find("vxlanMode"), "VXLAN mode Always is not supported for IPv6 pools"), 0;
+    if (const DocNode* uses = sp.Find("allowedUses"); uses && uses->is_seq())
+      for (const auto& u : uses->items)
+        if (u.is_scalar() && u.text == "LoadBalancer" && (modes[0] != "Never" || modes[1] != "Never"))
+          return invalid(u, "a LoadBalancer pool cannot use IP-in-IP or VXLAN"), 0;
+    Add(model, "calico", object, "cidr", cidr, where, file);
+    Add(model, "calico", object, "ipipMode", sp.Find("ipipMode"), where, file);
+    Add(model, "calico", object, "vxlanMode", sp.Find("vxlanMode"), where, file);
+    if (const DocNode* d = sp.Find("disabled")) Add(model, "calico", object, "disabled", d, where, file);
+  }
+  return model.cni_settings.size() - before;
+}
+
+std::size_t ParseCniConfigMap(const DocNode& obj, FileId file, Model& model, DiagnosticSink& sink) {
+  const DocNode* data = obj.Find("data");
+  if (!data || !data->is_map()) return 0;
+  std::string name;
+  if (const DocNode* md = obj.Find("metadata"); md && md->is_map())
+    if (const DocNode* n = md->Find("name"); n && n->is_scalar()) name = n->text;
+  std::string object = ObjectName(obj, "ConfigMap");
+  SourceRange where = At(file, obj.pos);
+  std::size_t before = model.cni_settings.size();
+  if (name == "cilium-config") {
+    for (const char* k : {"enable-wireguard", "enable-ipsec", "encrypt-node", "routing-mode", "tunnel-protocol",
+                          "tunnel", "enable-policy"}) {
+      const DocNode* v = data->Find(k);
+      bool key_for_encryption = std::string(k) == "enable-wireguard" || std::string(k) == "enable-ipsec";
+      if (v || key_for_encryption) Add(model, "cilium", object, k, v, where, file);
+    }
+  }
+  if (const DocEntry* nc = data->FindEntry("net-conf.json")) {
+    if (!nc->value.is_scalar()) return 0;
+    // The JSON sits in a string; a block scalar starts on the next line,
+    // indented: positions are mapped back into the file.
+    ParseLimits limits;
+    bool block = nc->value.text.find('\n') != std::string::npos && !nc->value.quoted;
+    limits.line_offset = block ? nc->value.pos.line : nc->value.pos.line - 1;
+    std::uint32_t indent = block ? nc->key_pos.column + 1 : 0;
+    CollectingSink inner;
+    std::size_t added = 0;
+    bool ok = ParseJson(nc->value.text, file, limits, inner, [&](DocNode& root) {
+      if (!root.is_map()) return;
+      std::string obj_name = object + " net-conf.json";
+      auto add = [&](const std::string& key, const DocNode* v) {
+        CniSetting s;
+        s.cni = "flannel";
+        s.object = obj_name;
+        s.key = key;
+        if (v && !v->is_null()) {
+          s.value = v->is_scalar() ? v->text : std::string(v->Describe());
+          SourcePos p = v->pos;
+          if (!block) p = nc->value.pos;
+          else p.column += indent;
+          s.where = SourceRange{file, p, p};
+        } else {
+          s.present = false;
+          s.where = At(file, nc->key_pos);
+        }
+        model.cni_settings.push_back(std::move(s));
+        ++added;
+      };
+      // Go's encoding/json matches keys case-insensitively.
+      auto find = [](const DocNode& m, const std::string& key) -> const DocNode* {
+        const DocNode* found = nullptr;
+        for (const auto& e : m.entries)
+          if (Lower(e.key) == Lower(key)) found = &e.value;
+        return found;
+      };
+      for (const char* k : {"Network", "SubnetLen", "SubnetMin", "SubnetMax", "EnableIPv4", "EnableIPv6",
+                            "IPv6Network", "IPv6SubnetLen", "IPv6SubnetMin", "IPv6SubnetMax"})
+        if (const DocNode* v = find(root, k)) add(k, v);
+      const DocNode* backend = find(root, "Backend");
+      if (backend && backend->is_map()) add("Backend.Type", find(*backend, "Type"));
+      else add("Backend.Type", nullptr);
+    });
+    for (auto& d : inner.mutable_diagnostics()) {
+      if (!block) d.where = At(file, nc->value.pos);
+      d.message = object + " net-conf.json: " + d.message;
+      sink.Report(std::move(d));
+    }
+    if (!ok) return 0;
+    (void)added;
+  }
+  return model.cni_settings.size() - before;
+}
+
+bool LooksLikeCiliumValues(const DocNode& root) {
+  if (!root.is_map() || root.Find("apiVersion") || root.Find("kind")) return false;
+  const DocNode* enc = root.Find("encryption");
+  if (!enc || !enc->is_map() || !(enc->Find("enabled") || enc->Find("type"))) return false;
+  for (const char* k : {"routingMode", "tunnelProtocol", "ipam", "hubble", "kubeProxyReplacement", "cluster",
+                        "operator", "envoy"})
+    if (root.Find(k)) return true;
+  return false;
+}
+
+std::size_t ParseCiliumValues(const DocNode& root, FileId file, const std::string& path, Model& model,
+                              DiagnosticSink& sink) {
+  (void)sink;
+  std::string object = "Cilium Helm values '" + path + "'";
+  SourceRange where = At(file, root.pos);
+  const DocNode* enc = root.Find("encryption");
+  std::size_t before = model.cni_settings.size();
+  Add(model, "cilium", object, "encryption.enabled", enc->Find("enabled"), where, file);
+  Add(model, "cilium", object, "encryption.type", enc->Find("type"), where, file);
+  if (const DocNode* n = enc->Find("nodeEncryption")) Add(model, "cilium", object, "encryption.nodeEncryption", n, where, file);
+  for (const char* k : {"routingMode", "tunnelProtocol"})
+    if (const DocNode* v = root.Find(k)) Add(model, "cilium", object, k, v, where, file);
+  return model.cni_settings.size() - before;
+}
+
+}  // namespace grantpath::parsers
