@@ -48,6 +48,54 @@ bool IsInterfaceName(const std::string& s) {
   });
 }
 
+// A pool CIDR: family, prefix length, and whether it overlaps the
+// link-local range (169.254.0.0/16, fe80::/10). False when malformed.
+struct PoolCidr {
+  bool v6 = false;
+  int prefix = 0;
+  bool link_local = false;
+};
+bool ParsePoolCidr(const std::string& text, PoolCidr* out) {
+  std::size_t slash = text.find('/');
+  if (slash == std::string::npos || slash + 1 >= text.size() || text.size() - slash > 4) return false;
+  std::string addr = text.substr(0, slash), len = text.substr(slash + 1);
+  if (!std::all_of(len.begin(), len.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+    return false;
+  out->prefix = std::stoi(len);
+  out->v6 = addr.find(':') != std::string::npos;
+  if (out->v6) {
+    if (out->prefix > 128) return false;
+    for (char c : addr)
+      if (!std::isxdigit(static_cast<unsigned char>(c)) && c != ':' && c != '.') return false;
+    std::uint32_t h = 0;
+    if (addr.rfind("::", 0) != 0) h = static_cast<std::uint32_t>(std::stoul(addr.substr(0, addr.find(':')), nullptr, 16));
+    int bits = std::min(out->prefix, 10);
+    out->link_local = bits == 0 || ((h ^ 0xfe80u) >> (16 - bits)) == 0;
+    return h <= 0xffff;
+  }
+  if (out->prefix > 32) return false;
+  std::uint32_t v = 0;
+  int parts = 0;
+  std::size_t start = 0;
+  while (start <= addr.size()) {
+    std::size_t dot = addr.find('.', start);
+    std::string part = addr.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (part.empty() || part.size() > 3 ||
+        !std::all_of(part.begin(), part.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+      return false;
+    int n = std::stoi(part);
+    if (n > 255) return false;
+    v = (v << 8) | static_cast<std::uint32_t>(n);
+    ++parts;
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  if (parts != 4) return false;
+  int bits = std::min(out->prefix, 16);
+  out->link_local = bits == 0 || ((v ^ 0xA9FE0000u) >> (32 - bits)) == 0;
+  return true;
+}
+
 // Calico's encapsulation modes are case-sensitive.
 bool IsEncapMode(const std::string& v) { return v == "Never" || v == "Always" || v == "CrossSubnet"; }
 
@@ -97,7 +145,19 @@ std::size_t ParseCalicoNetworkSettings(const DocNode& obj, const std::string& ki
       invalid(cidr ? *cidr : obj, "an IPPool needs spec.cidr");
       return 0;
     }
-    bool v6 = cidr->text.find(':') != std::string::npos;
+    PoolCidr pc;
+    if (!ParsePoolCidr(cidr->text, &pc)) return invalid(*cidr, "'" + cidr->text + "' is not a CIDR"), 0;
+    bool v6 = pc.v6;
+    if (pc.link_local) return invalid(*cidr, "a pool must not overlap the link-local range"), 0;
+    bool disabled = false;
+    if (const DocNode* d = sp.Find("disabled")) disabled = ScalarBool(*d).value_or(false);
+    // Enabled pools hold at least one allocation block (blockSize, by
+    // default /26 for IPv4 and /122 for IPv6).
+    int block = v6 ? 122 : 26;
+    if (const DocNode* b = sp.Find("blockSize"))
+      if (auto n = ScalarInt(*b)) block = static_cast<int>(*n);
+    if (!disabled && pc.prefix > block)
+      return invalid(*cidr, "the pool is smaller than its block size /" + std::to_string(block)), 0;
     std::array<std::string, 2> modes{"Never", "Never"};
     const char* keys[2] = {"ipipMode", "vxlanMode"};
     for (int i = 0; i < 2; ++i)
@@ -111,10 +171,18 @@ std::size_t ParseCalicoNetworkSettings(const DocNode& obj, const std::string& ki
     if (v6 && modes[0] != "Never") return invalid(*sp.Find("ipipMode"), "IP-in-IP is not supported for IPv6 pools"), 0;
     if (v6 && modes[1] == "Always")
       return invalid(*sp.Find("vxlanMode"), "VXLAN mode Always is not supported for IPv6 pools"), 0;
-    if (const DocNode* uses = sp.Find("allowedUses"); uses && uses->is_seq())
-      for (const auto& u : uses->items)
-        if (u.is_scalar() && u.text == "LoadBalancer" && (modes[0] != "Never" || modes[1] != "Never"))
-          return invalid(u, "a LoadBalancer pool cannot use IP-in-IP or VXLAN"), 0;
+    if (const DocNode* uses = sp.Find("allowedUses"); uses && uses->is_seq()) {
+      bool lb = false;
+      for (const auto& u : uses->items) {
+        if (!u.is_scalar() || (u.text != "Workload" && u.text != "Tunnel" && u.text != "LoadBalancer"))
+          return invalid(u, "allowedUses must be Workload, Tunnel or LoadBalancer"), 0;
+        lb |= u.text == "LoadBalancer";
+      }
+      if (lb && uses->items.size() > 1)
+        return invalid(*uses, "a LoadBalancer pool cannot have other allowedUses"), 0;
+      if (lb && (modes[0] != "Never" || modes[1] != "Never"))
+        return invalid(*uses, "a LoadBalancer pool cannot use IP-in-IP or VXLAN"), 0;
+    }
     Add(model, "calico", object, "cidr", cidr, where, file);
     Add(model, "calico", object, "ipipMode", sp.Find("ipipMode"), where, file);
     Add(model, "calico", object, "vxlanMode", sp.Find("vxlanMode"), where, file);
