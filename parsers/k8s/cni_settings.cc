@@ -210,12 +210,18 @@ std::size_t ParseCniConfigMap(const DocNode& obj, FileId file, Model& model, Dia
   }
   if (const DocEntry* nc = data->FindEntry("net-conf.json")) {
     if (!nc->value.is_scalar()) return 0;
-    // The JSON sits in a string; a block scalar starts on the next line,
-    // indented: positions are mapped back into the file.
+    // The JSON sits in a string. A block scalar (`net-conf.json: |`) starts
+    // on the line after the key, indented one level deeper (two columns by
+    // convention): positions are mapped back into the file that way. A
+    // quoted one-line string is located at the value.
     ParseLimits limits;
-    bool block = nc->value.text.find('\n') != std::string::npos && !nc->value.quoted;
-    limits.line_offset = block ? nc->value.pos.line : nc->value.pos.line - 1;
-    std::uint32_t indent = block ? nc->key_pos.column + 1 : 0;
+    bool block = nc->value.text.find('\n') != std::string::npos;
+    auto map_pos = [&](SourcePos p) {
+      if (!block || p.line == 0) return nc->value.pos;
+      p.line += nc->key_pos.line;
+      p.column += nc->key_pos.column + 1;
+      return p;
+    };
     CollectingSink inner;
     std::size_t added = 0;
     bool ok = ParseJson(nc->value.text, file, limits, inner, [&](DocNode& root) {
@@ -228,9 +234,7 @@ std::size_t ParseCniConfigMap(const DocNode& obj, FileId file, Model& model, Dia
         s.key = key;
         if (v && !v->is_null()) {
           s.value = v->is_scalar() ? v->text : std::string(v->Describe());
-          SourcePos p = v->pos;
-          if (!block) p = nc->value.pos;
-          else p.column += indent;
+          SourcePos p = map_pos(v->pos);
           s.where = SourceRange{file, p, p};
         } else {
           s.present = false;
@@ -254,7 +258,7 @@ std::size_t ParseCniConfigMap(const DocNode& obj, FileId file, Model& model, Dia
       else add("Backend.Type", nullptr);
     });
     for (auto& d : inner.mutable_diagnostics()) {
-      if (!block) d.where = At(file, nc->value.pos);
+      d.where = At(file, map_pos(d.where.begin));
       d.message = object + " net-conf.json: " + d.message;
       sink.Report(std::move(d));
     }
