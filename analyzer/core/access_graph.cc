@@ -22,6 +22,8 @@ const char* AccessNodeKindName(AccessNodeKind k) {
     case AccessNodeKind::kHub: return "step";
     case AccessNodeKind::kCapability: return "capability";
     case AccessNodeKind::kAwsInstance: return "aws-instance";
+    case AccessNodeKind::kContainerService: return "container-service";
+    case AccessNodeKind::kDockerHost: return "docker-host";
   }
   return "step";
 }
@@ -52,6 +54,8 @@ const char* AccessNodeDomain(AccessNodeKind k) {
     case AccessNodeKind::kAwsInstance: return "aws";
     case AccessNodeKind::kCloudIdentity: return "other-cloud";
     case AccessNodeKind::kCapability: return "capability";
+    case AccessNodeKind::kContainerService:
+    case AccessNodeKind::kDockerHost: return "docker";
     default: return "kubernetes";
   }
 }

@@ -56,6 +56,7 @@ class Publisher {
       NodeRole();
     }
     AwsNetwork();
+    Compose();
     OtherClouds();
     g_.Freeze();
     return std::move(g_);
@@ -283,6 +284,48 @@ class Publisher {
                                 (x.all_protocols ? std::string("all protocols") : x.ports.Format()) +
                                 " (security groups, network ACL and routes allow it from " + x.sample_source + ")",
                             locs, ""});
+    }
+  }
+
+  // Docker Compose / Swarm: the internet reaches a service through its
+  // published ports or the host's network (engine/compose_net.h); a
+  // privileged service, or one that mounts the Docker socket, can take
+  // over its host.
+  void Compose() {
+    if (m_.docker_services.empty()) return;
+    compose::Engine& e = ctx_.Compose();
+    auto service_node = [&](std::uint32_t s) {
+      const auto& svc = m_.docker_services[s];
+      return g_.AddNode(AccessNodeKind::kContainerService, svc.project + "/" + svc.name,
+                        "Compose service '" + svc.project + "/" + svc.name + "'", svc.where);
+    };
+    std::optional<Id> internet;
+    for (std::uint32_t s = 0; s < m_.docker_services.size(); ++s) {
+      const auto& svc = m_.docker_services[s];
+      std::vector<compose::Reason> why;
+      net::PortSet ports = e.Allowed(e.external(), s, &why);
+      if (!ports.empty()) {
+        if (!internet) internet = g_.AddNode(AccessNodeKind::kInternet, "internet", "the internet");
+        std::vector<SourceRange> locs;
+        std::string via;
+        for (const auto& r : why) {
+          locs.push_back(r.where);
+          via += (via.empty() ? "" : "; ") + r.text;
+        }
+        g_.AddEdge(*internet, service_node(s),
+                   AccessEdge{AccessEdgeKind::kReaches, "reaches " + svc.project + "/" + svc.name + " on " +
+                                                            ports.Format() + " (" + via + ")",
+                              locs, ""});
+      }
+      if (svc.privileged || svc.docker_socket.known()) {
+        Id host = g_.AddNode(AccessNodeKind::kDockerHost, "docker-host:" + svc.project,
+                             "the Docker host of project '" + svc.project + "'");
+        std::string how = svc.privileged ? "privileged: every device and capability of the host"
+                                         : "mounts the Docker socket: it can start a privileged container on the host";
+        g_.AddEdge(service_node(s), host,
+                   AccessEdge{AccessEdgeKind::kEscapesTo, how,
+                              {svc.privileged ? svc.privileged_where : svc.docker_socket}, ""});
+      }
     }
   }
 

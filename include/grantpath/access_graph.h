@@ -36,6 +36,8 @@ enum class AccessNodeKind : std::uint8_t {
   kHub,            // a step of the escalation model ("k8s:create|NS")
   kCapability,     // "cluster-admin", "aws-admin", an escalation target name
   kAwsInstance,    // an EC2 instance ("i-...") or a network interface ("eni-...")
+  kContainerService,  // a Docker Compose / Swarm service ("PROJECT/SERVICE")
+  kDockerHost,        // the host (or swarm nodes) of a Compose project ("docker-host:PROJECT")
 };
 
 enum class AccessEdgeKind : std::uint8_t {
@@ -57,7 +59,7 @@ enum class AccessEdgeKind : std::uint8_t {
 const char* AccessNodeKindName(AccessNodeKind k);
 const char* AccessEdgeKindName(AccessEdgeKind k);
 /// The domain a node belongs to, for grouping: "internet", "kubernetes",
-/// "aws", "other-cloud", "capability".
+/// "aws", "other-cloud", "capability", "docker".
 const char* AccessNodeDomain(AccessNodeKind k);
 
 struct AccessNode {

@@ -234,6 +234,14 @@ class ComposeReader {
     s.image = f.Str(e.value, "image").value_or("");
     s.container_name = f.Str(e.value, "container_name").value_or("");
     s.privileged = f.Bool(e.value, "privileged").value_or(false);
+    if (s.privileged) s.privileged_where = At(file_, e.value.FindEntry("privileged")->key_pos);
+    if (const DocNode* vols = e.value.Find("volumes"); vols && vols->is_seq())
+      for (const auto& v : vols->items) {
+        std::string source;
+        if (v.is_scalar()) source = v.text.substr(0, v.text.find(':'));
+        else if (const DocNode* src = v.Find("source"); src && src->is_scalar()) source = src->text;
+        if (source == "/var/run/docker.sock" || source == "/run/docker.sock") s.docker_socket = At(file_, v.pos);
+      }
     if (const DocEntry* nm = e.value.FindEntry("network_mode"); nm && nm->value.is_scalar()) {
       s.network_mode = nm->value.text;
       s.network_mode_where = At(file_, nm->value.pos);

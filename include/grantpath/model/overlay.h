@@ -60,6 +60,8 @@ struct Service {
   std::int64_t replicas = -1;  // deploy.replicas; -1 when unset
   std::string deploy_mode;     // replicated, global
   bool privileged = false;
+  SourceRange privileged_where;
+  SourceRange docker_socket;  // a volume that mounts /var/run/docker.sock (unknown when none)
   SourceRange where;  // the service key
 };
 
