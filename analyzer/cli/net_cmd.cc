@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/net_compose.h"
 #include "cli/net_intents.h"
+#include "engine/multinet.h"
 #include "engine/net.h"
 #include "grantpath/spell.h"
 #include "output/report.h"
@@ -29,6 +30,7 @@ struct NetFlags {
   std::string requests;  // reach --requests FILE
   std::string intents;
   bool by_class = false;
+  bool multi_network = false;  // matrix: netpol-analyzer's per-network sections
   net::EngineOptions engine;
   std::string out;
 };
@@ -43,6 +45,7 @@ struct Loaded {
   std::unique_ptr<Session> session;
   std::unique_ptr<net::Engine> engine;
   std::unique_ptr<compose::Engine> compose;  // Compose / Swarm services of the input
+  std::unique_ptr<net::NetworkSplit> split;   // per-network views (UDN, CUDN, NAD)
 };
 
 // The loaded input lives until the process exits: the commands run once,
@@ -64,6 +67,8 @@ Loaded* Load(NetFlags& f, const std::function<std::vector<std::uint32_t>(net::En
     l.engine->Finish(&eps);
   }
   l.compose = std::make_unique<compose::Engine>(*l.session->model, l.session->diagnostics);
+  if (f.multi_network || net::HasMultipleNetworks(*l.session->model))
+    l.split = std::make_unique<net::NetworkSplit>(net::SplitNetworks(*l.session->model, l.session->diagnostics));
   PrintDiagnostics(*l.session);
   if (l.session->user_objects == 0) {
     std::cerr << "error: nothing to analyze: no Kubernetes object or Compose file found in the given paths\n";
@@ -344,6 +349,72 @@ int WriteClasses(net::Engine& e, const std::string& format, const std::string& p
   return out.Close() ? kExitOk : kExitUsage;
 }
 
+// The matrix per network (engine/multinet.h), in netpol-analyzer's format:
+// one section per network, then each workload's networks. Pods of a UDN
+// are shown as "ns[udn]/name[Kind]"; secondary networks have no outside.
+int WriteNetworkSections(Loaded& loaded, const NetFlags& f) {
+  const Model& m = *loaded.session->model;
+  const net::NetworkSplit& split = *loaded.split;
+  bool sections = split.views.size() > 1;
+  OutputStream out(f.out);
+  if (!out.ok()) return kExitUsage;
+  Json all = Json::array();
+  bool csv = f.format == "csv", json = f.format == "json";
+  if (csv) out << "network,src,dst,conn\n";
+  bool first_section = true;
+  for (const auto& v : split.views) {
+    CollectingSink quiet;  // the whole input's engine already reported
+    net::EngineOptions options = f.engine;
+    net::Engine e(*v.model, quiet, options);
+    auto mx = MatrixLines(e);
+    auto shown = [&](const std::string& name) {
+      if (v.kind != net::NetworkView::Kind::kUdn) return name;
+      auto slash = name.find('/');
+      if (name.find("[External]") != std::string::npos || slash == std::string::npos) return name;
+      return name.substr(0, slash) + "[udn]" + name.substr(slash);
+    };
+    std::vector<std::string> lines;
+    mx.ForEachLine(e, [&](const std::string& src, const std::string& dst, const std::string& conn) {
+      bool outside = src.find("[External]") != std::string::npos || dst.find("[External]") != std::string::npos;
+      if (v.kind == net::NetworkView::Kind::kNad && outside) return;
+      if (json) all.push_back({{"network", v.Title()}, {"src", shown(src)}, {"dst", shown(dst)}, {"conn", conn}});
+      else if (csv) out << CsvField(v.Title()) << "," << CsvField(shown(src)) << "," << CsvField(shown(dst)) << "," << CsvField(conn) << "\n";
+      else lines.push_back(shown(src) + " => " + shown(dst) + " : " + conn);
+    });
+    if (json || csv) continue;
+    if (sections) {
+      out << (first_section ? "" : "\n") << "Permitted connectivity analyzed in " << v.Title() << ":\n";
+      if (v.kind == net::NetworkView::Kind::kPod && v.workloads.empty())
+        out << "all input workloads are configured with (C)UDN as their primary network interface\n";
+      else if (v.kind == net::NetworkView::Kind::kPod && lines.empty())
+        out << "All connections are not allowed for the workloads in the pod-network\n";
+    }
+    first_section = false;
+    for (const auto& l : lines) out << l << "\n";
+  }
+  if (json) {
+    out << all.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+    return out.Close() ? kExitOk : kExitUsage;
+  }
+  if (csv) return out.Close() ? kExitOk : kExitUsage;
+  std::vector<std::pair<std::string, std::uint32_t>> order;
+  for (std::uint32_t i = 0; i < m.k8s_workloads.size(); ++i) {
+    const auto& w = m.k8s_workloads[i];
+    order.push_back({w.meta.ns + "/" + w.meta.name + "[" + w.kind + "]", i});
+  }
+  std::sort(order.begin(), order.end());
+  out << "\nWorkload-to-Networks Mapping:\n";
+  for (const auto& [name, i] : order) {
+    out << name << ": \n\tPrimary Network: " << split.primary[i] << "\n";
+    if (!split.secondary[i].empty()) {
+      out << "\tSecondary Networks: ";
+      for (std::size_t k = 0; k < split.secondary[i].size(); ++k) out << (k ? "," : "") << split.secondary[i][k];
+      out << "\n";
+    }
+  }
+  return out.Close() ? kExitOk : kExitUsage;
+}
+
 int RunMatrix() {
   NetFlags& f = Flags();
   if (f.by_class && (f.format == "csv" || f.format == "dot")) {
@@ -359,6 +430,7 @@ int RunMatrix() {
       std::cerr << "note: Compose services are not part of --by-class output; run net matrix without it\n";
     return WriteClasses(e, f.format, f.out);
   }
+  if (loaded->split) return WriteNetworkSections(*loaded, f);
   auto mx = MatrixLines(e);
   // Compose / Swarm lines come after the Kubernetes ones.
   const compose::Engine& ce = *loaded->compose;
@@ -779,6 +851,9 @@ Command NetCommand() {
             ->default_str("txt");
         matrix->add_flag("--by-class", f.by_class, "Print equivalence classes and their connections instead");
         matrix->add_option("-o,--output", f.out, "Write to FILE");
+        matrix->add_flag("--multi-network", f.multi_network,
+                         "One section per network (pod network, UDN, CUDN, NAD) and each workload's networks, as "
+                         "netpol-analyzer prints them (on by default when the input has UDNs, CUDNs or NADs)");
         AddInputOptions(matrix, &f.in, &f.verbose);
         AddEngineOptions(matrix, f);
         matrix->callback([] { selected = 2; });

@@ -92,7 +92,10 @@ std::size_t ParseYamlWithLibfyaml(std::string_view text, FileId file, const Pars
   // the message and position are taken from the collected records instead.
   if (diag) fy_diag_set_collect_errors(diag.get(), true);
   fy_parse_cfg cfg{};
-  cfg.flags = static_cast<fy_parse_cfg_flags>(FYPCF_QUIET);
+  // Sloppy flow indentation: a multi-line quoted scalar or flow collection
+  // whose continuation lines are not indented past its key, which the Go
+  // YAML decoder of kubectl and the API server accepts.
+  cfg.flags = static_cast<fy_parse_cfg_flags>(FYPCF_QUIET | FYPCF_SLOPPY_FLOW_INDENTATION);
   cfg.diag = diag.get();
   std::unique_ptr<fy_parser, ParserDeleter> parser(fy_parser_create(&cfg));
   TreeBuilder builder(limits, on_doc);

@@ -21,7 +21,7 @@ struct KnownKind {
   std::string_view group;
   std::string_view kind;
 };
-constexpr std::array<KnownKind, 23> kKnownKinds{{
+constexpr std::array<KnownKind, 29> kKnownKinds{{
     {"", "Namespace"},
     {"", "ServiceAccount"},
     {"", "Pod"},
@@ -45,6 +45,12 @@ constexpr std::array<KnownKind, 23> kKnownKinds{{
     {"extensions", "Ingress"},
     {"", "ReplicationController"},
     {"route.openshift.io", "Route"},
+    {"kubevirt.io", "VirtualMachine"},
+    {"kubevirt.io", "VirtualMachineInstance"},
+    {"k8s.ovn.org", "UserDefinedNetwork"},
+    {"k8s.ovn.org", "ClusterUserDefinedNetwork"},
+    {"k8s.cni.cncf.io", "NetworkAttachmentDefinition"},
+    {"k8s.cni.cncf.io", "MultiNetworkPolicy"},
 }};
 
 std::string GroupOf(const std::string& api_version) {
@@ -55,6 +61,58 @@ std::string GroupOf(const std::string& api_version) {
 bool IsKnown(const std::string& group, const std::string& kind) {
   return std::any_of(kKnownKinds.begin(), kKnownKinds.end(),
                      [&](const KnownKind& k) { return k.group == group && k.kind == kind; });
+}
+
+constexpr const char* kMultusNetworks = "k8s.v1.cni.cncf.io/networks";
+
+// The Multus network selection annotation: "a,ns/b,c@eth1" or a JSON list
+// of {"name", "namespace", ...}. Names are "NS/NAME", NS defaulting to the
+// pod's namespace.
+std::vector<std::string> MultusNetworks(const std::string& text, const std::string& ns,
+                                       std::vector<std::string>* ips = nullptr) {
+  std::vector<std::string> out;
+  std::size_t first = text.find_first_not_of(" \t\n");
+  if (first != std::string::npos && text[first] == '[') {
+    // JSON: take each object's "name" and "namespace".
+    std::size_t pos = first;
+    while ((pos = text.find('{', pos)) != std::string::npos) {
+      std::size_t end = text.find('}', pos);
+      if (end == std::string::npos) break;
+      std::string obj = text.substr(pos, end - pos);
+      auto field = [&](const char* key) -> std::string {
+        std::size_t k = obj.find(std::string("\"") + key + "\"");
+        if (k == std::string::npos) return "";
+        std::size_t q1 = obj.find('"', obj.find(':', k) + 1);
+        std::size_t q2 = q1 == std::string::npos ? q1 : obj.find('"', q1 + 1);
+        return q2 == std::string::npos ? "" : obj.substr(q1 + 1, q2 - q1 - 1);
+      };
+      std::string name = field("name"), nns = field("namespace");
+      if (!name.empty()) out.push_back((nns.empty() ? ns : nns) + "/" + name);
+      if (std::size_t k = obj.find("\"ips\""); ips && k != std::string::npos) {
+        std::size_t open = obj.find('[', k), close = obj.find(']', k);
+        for (std::size_t q = obj.find('"', open); open != std::string::npos && q < close;
+             q = obj.find('"', obj.find('"', q + 1) + 1)) {
+          std::size_t q2 = obj.find('"', q + 1);
+          if (q2 == std::string::npos || q2 > close) break;
+          ips->push_back(obj.substr(q + 1, q2 - q - 1));
+        }
+      }
+      pos = end;
+    }
+    return out;
+  }
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = text.find(',', start);
+    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::size_t a = item.find_first_not_of(" \t\n"), b = item.find_last_not_of(" \t\n");
+    item = a == std::string::npos ? "" : item.substr(a, b - a + 1);
+    if (auto at = item.find('@'); at != std::string::npos) item = item.substr(0, at);
+    if (!item.empty()) out.push_back(item.find('/') == std::string::npos ? ns + "/" + item : item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
 }
 
 class ObjectParser {
@@ -106,8 +164,23 @@ class ObjectParser {
         (kind == "FelixConfiguration" || kind == "IPPool"))
       return ParseCalicoNetworkSettings(obj, kind, file_, model_, sink_);
     if (!IsKnown(group, kind)) {
-      ReportUnknown(obj, group, kind, api_version);
-      return 0;
+      // A kind that one other analysed group serves (apps/v1 Pod,
+      // nmstate.io UserDefinedNetwork, extensions/v1beta1 Deployment): read
+      // it as that kind, as netpol-analyzer does, and say so.
+      std::string other;
+      int found = 0;
+      for (const auto& k : kKnownKinds)
+        if (k.kind == kind && k.kind != std::string("List")) other = k.group, ++found;
+      if (found != 1) {
+        ReportUnknown(obj, group, kind, api_version);
+        return 0;
+      }
+      const DocNode* av_node = obj.Find("apiVersion");
+      sink_.Warning("unknown-kind",
+                    "apiVersion '" + api_version + "' does not serve kind '" + kind + "'; read as " + kind + " of " +
+                        (other.empty() ? std::string("core/v1") : other),
+                    At(file_, av_node ? av_node->pos : obj.pos));
+      group = other;
     }
     ReadIgnoreAnnotation(obj, kind);
     return Dispatch(obj, group, kind, api_version);
@@ -172,18 +245,14 @@ class ObjectParser {
                      const std::string& api_version) {
     // Kinds that change who can reach what but that no engine models:
     // say so instead of computing reachability as if they were absent.
-    static const std::array<KnownKind, 11> kNetworkKinds{{
+    static const std::array<KnownKind, 7> kNetworkKinds{{
         {"crd.projectcalico.org", "NetworkPolicy"},
         {"crd.projectcalico.org", "GlobalNetworkPolicy"},
         {"projectcalico.org", "NetworkPolicy"},
         {"projectcalico.org", "GlobalNetworkPolicy"},
         {"cilium.io", "CiliumNetworkPolicy"},
         {"cilium.io", "CiliumClusterwideNetworkPolicy"},
-        {"k8s.cni.cncf.io", "MultiNetworkPolicy"},
-        {"k8s.cni.cncf.io", "NetworkAttachmentDefinition"},
-        {"k8s.ovn.org", "UserDefinedNetwork"},
-        {"k8s.ovn.org", "ClusterUserDefinedNetwork"},
-        {"kubevirt.io", "VirtualMachine"},
+        {"cilium.io", "CiliumCIDRGroup"},
     }};
     for (const auto& k : kNetworkKinds) {
       if (k.group != group || k.kind != kind) continue;
@@ -263,8 +332,28 @@ class ObjectParser {
       model_.AddServiceAccount(std::move(sa));
       return 1;
     }
+    if (group == "kubevirt.io") return ParseVirtualMachine(obj, f, kind);
+    if (kind == "Pod" && IsVirtLauncher(obj)) {
+      sink_.Warning("ignored-object",
+                    "Pod '" + Describe(kind, obj).substr(5) +
+                        " is a KubeVirt virt-launcher pod: its VirtualMachine is the endpoint, so the pod is ignored",
+                    At(file_, obj.pos));
+      return 0;
+    }
     if (kind == "Pod" || kind == "ReplicationController" || group == "apps" || group == "batch")
       return ParseWorkload(obj, f, kind);
+    if (kind == "UserDefinedNetwork" || kind == "ClusterUserDefinedNetwork")
+      return ParseUserDefinedNetwork(obj, f, kind == "ClusterUserDefinedNetwork");
+    if (kind == "NetworkAttachmentDefinition") return ParseAttachment(obj, f);
+    if (kind == "MultiNetworkPolicy") {
+      std::size_t before = model_.k8s_network_policies.size();
+      std::size_t n = ParseNetworkPolicy(obj, f);
+      if (model_.k8s_network_policies.size() > before) {
+        model_.k8s_multi_policies.push_back(std::move(model_.k8s_network_policies.back()));
+        model_.k8s_network_policies.pop_back();
+      }
+      return n;
+    }
     if (kind == "NetworkPolicy") return ParseNetworkPolicy(obj, f);
     if (kind == "Service") return ParseService(obj, f);
     if (kind == "Ingress" || kind == "Route") return ParseIngress(obj, f, kind);
@@ -282,6 +371,175 @@ class ObjectParser {
     o.kind = kind;
     if (!f.ok()) return 0;
     model_.AddOther(std::move(o));
+    return 1;
+  }
+
+  static bool IsVirtLauncher(const DocNode& obj) {
+    const DocNode* md = obj.Find("metadata");
+    const DocNode* labels = md && md->is_map() ? md->Find("labels") : nullptr;
+    const DocNode* v = labels && labels->is_map() ? labels->Find("kubevirt.io") : nullptr;
+    return v && v->is_scalar() && v->text == "virt-launcher";
+  }
+
+  // KubeVirt VirtualMachine (labels of spec.template) and
+  // VirtualMachineInstance (its own labels): network endpoints like pods,
+  // with no containers (no named ports) and no service account token.
+  std::size_t ParseVirtualMachine(const DocNode& obj, Fields& f, const std::string& kind) {
+    if (kind != "VirtualMachine" && kind != "VirtualMachineInstance") return 0;
+    // A VMI that a VirtualMachine controls is that VM running: the VM is the
+    // endpoint.
+    if (kind == "VirtualMachineInstance")
+      if (const DocNode* md = obj.Find("metadata"); md && md->is_map())
+        if (const DocNode* refs = md->Find("ownerReferences"); refs && refs->is_seq())
+          for (const auto& r : refs->items)
+            if (const DocNode* k = r.Find("kind"); k && k->is_scalar() && k->text == "VirtualMachine") {
+              if (options_.verbose)
+                sink_.Note("skipped", Describe(kind, obj) + " belongs to a VirtualMachine, which is the endpoint",
+                           At(file_, obj.pos));
+              return 0;
+            }
+    k8s::Workload w;
+    w.kind = kind;
+    w.meta = Meta(obj, f, true);
+    w.automount_token = false;
+    if (kind == "VirtualMachineInstance") {
+      w.pod_labels = w.meta.labels;
+    }
+    const DocNode* vmi_spec = nullptr;
+    if (kind == "VirtualMachineInstance") {
+      vmi_spec = obj.Find("spec");
+    } else if (const DocNode* spec = f.Map(obj, "spec")) {
+      if (const DocNode* tmpl = f.Map(*spec, "template")) {
+        if (const DocNode* md = f.Map(*tmpl, "metadata")) w.pod_labels = f.StrMap(*md, "labels");
+        vmi_spec = tmpl->Find("spec");
+      }
+    }
+    // spec.networks[].multus.networkName: secondary networks (a multus
+    // network marked default replaces the pod network and is not one).
+    if (vmi_spec && vmi_spec->is_map())
+      if (const DocNode* nets = vmi_spec->Find("networks"); nets && nets->is_seq())
+        for (const auto& n : nets->items)
+          if (const DocNode* mu = n.Find("multus"); mu && mu->is_map())
+            if (const DocNode* nn = mu->Find("networkName"); nn && nn->is_scalar()) {
+              const DocNode* def = mu->Find("default");
+              if (def && ScalarBool(*def) == true) continue;
+              auto one = MultusNetworks(nn->text, w.meta.ns);
+              w.secondary_networks.insert(w.secondary_networks.end(), one.begin(), one.end());
+            }
+    // cloud-init networkData: the addresses the guest configures.
+    if (vmi_spec && vmi_spec->is_map())
+      if (const DocNode* vols = vmi_spec->Find("volumes"); vols && vols->is_seq())
+        for (const auto& v : vols->items)
+          for (const char* src : {"cloudInitNoCloud", "cloudInitConfigDrive"})
+            if (const DocNode* ci = v.Find(src); ci && ci->is_map())
+              if (const DocNode* nd = ci->Find("networkData"); nd && nd->is_scalar()) {
+                bool in_list = false;
+                std::size_t start = 0;
+                const std::string& t = nd->text;
+                while (start < t.size()) {
+                  std::size_t nl = t.find('\n', start);
+                  std::string line = t.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+                  start = nl == std::string::npos ? t.size() : nl + 1;
+                  std::size_t a = line.find_first_not_of(" \t");
+                  if (a == std::string::npos) continue;
+                  line = line.substr(a);
+                  if (line.rfind("addresses:", 0) == 0) {
+                    in_list = true;
+                    continue;
+                  }
+                  if (in_list && line.rfind("- ", 0) == 0) {
+                    std::string ip = line.substr(2);
+                    ip.erase(ip.find_last_not_of(" \t\"'") + 1);
+                    ip.erase(0, ip.find_first_not_of(" \"'"));
+                    w.secondary_ips.push_back(ip);
+                  } else {
+                    in_list = false;
+                  }
+                }
+              }
+    if (!f.ok()) return 0;
+    model_.AddWorkload(std::move(w));
+    return 1;
+  }
+
+  // UserDefinedNetwork (spec.topology, spec.layer2|layer3.role) and
+  // ClusterUserDefinedNetwork (spec.namespaceSelector, spec.network...).
+  // What OVN-Kubernetes' validation rejects is a located error.
+  std::size_t ParseUserDefinedNetwork(const DocNode& obj, Fields& f, bool cluster) {
+    k8s::UserDefinedNetwork u;
+    u.cluster = cluster;
+    u.meta = Meta(obj, f, !cluster);
+    u.where = At(file_, obj.pos);
+    u.role_where = u.where;
+    std::string id = cluster ? u.meta.name : u.meta.ns + "/" + u.meta.name;
+    const DocNode* spec = f.Map(obj, "spec");
+    if (!spec) {
+      if (f.ok()) f.Required(obj, "spec");
+      return 0;
+    }
+    if (cluster) {
+      if (const DocNode* sel = f.Map(*spec, "namespaceSelector")) u.namespace_selector = ParseLabelSelector(*sel, f);
+      spec = f.Map(*spec, "network");
+      if (!spec) {
+        if (f.ok()) f.Required(*obj.Find("spec"), "network");
+        return 0;
+      }
+    }
+    auto invalid = [&](const DocNode& at, const std::string& message) {
+      sink_.Error("invalid-value", (cluster ? "ClusterUserDefinedNetwork '" : "UserDefinedNetwork '") + id + "': " +
+                                       message + " (not analyzed)",
+                  At(file_, at.pos));
+      return std::size_t{0};
+    };
+    const DocNode* topo = spec->Find("topology");
+    if (!topo || !topo->is_scalar()) return f.ok() ? (f.Required(*spec, "topology"), std::size_t{0}) : 0;
+    u.topology = topo->text;
+    if (u.topology != "Layer2" && u.topology != "Layer3")
+      return invalid(*topo, "topology must be Layer2 or Layer3, got '" + u.topology + "'");
+    const char* layer = u.topology == "Layer2" ? "layer2" : "layer3";
+    const char* other = u.topology == "Layer2" ? "layer3" : "layer2";
+    const DocNode* conf = spec->Find(layer);
+    if (!conf || !conf->is_map() || spec->Find(other))
+      return invalid(*topo, std::string("topology ") + u.topology + " needs exactly the '" + layer +
+                                "' configuration");
+    if (const DocNode* role = conf->Find("role"); role && role->is_scalar()) {
+      u.role = role->text;
+      u.role_where = At(file_, role->pos);
+      if (u.role != "Primary" && u.role != "Secondary")
+        return invalid(*role, "role must be Primary or Secondary, got '" + u.role + "'");
+    } else {
+      return f.ok() ? (f.Required(*conf, "role"), std::size_t{0}) : 0;
+    }
+    if (!cluster) {
+      if (u.meta.name == "default") return invalid(obj, "a UserDefinedNetwork cannot be named 'default'");
+      if (u.meta.ns == "default" || u.meta.ns.rfind("openshift-", 0) == 0)
+        return invalid(obj, "a UserDefinedNetwork cannot be created in namespace '" + u.meta.ns + "'");
+    }
+    if (!f.ok()) return 0;
+    model_.k8s_udns.push_back(std::move(u));
+    return 1;
+  }
+
+  // NetworkAttachmentDefinition: spec.config is CNI JSON in a string; its
+  // "name" identifies the network.
+  std::size_t ParseAttachment(const DocNode& obj, Fields& f) {
+    k8s::NetworkAttachment a;
+    a.meta = Meta(obj, f, true);
+    a.network = a.meta.name;
+    if (const DocNode* spec = f.Map(obj, "spec"))
+      if (auto config = f.Str(*spec, "config"); config && !config->empty()) {
+        std::string text = *config;
+        for (const char* key : {"\"name\"", "\"type\""}) {
+          std::size_t k = text.find(key);
+          if (k == std::string::npos) continue;
+          std::size_t q1 = text.find('"', text.find(':', k) + 1);
+          std::size_t q2 = q1 == std::string::npos ? q1 : text.find('"', q1 + 1);
+          if (q2 == std::string::npos) continue;
+          (std::string(key) == "\"name\"" ? a.network : a.type) = text.substr(q1 + 1, q2 - q1 - 1);
+        }
+      }
+    if (!f.ok()) return 0;
+    model_.k8s_attachments.push_back(std::move(a));
     return 1;
   }
 
@@ -855,6 +1113,8 @@ class ObjectParser {
     if (kind == "Pod") {
       pod_spec = spec;
       w.pod_labels = w.meta.labels;
+      if (auto it = w.meta.annotations.find(kMultusNetworks); it != w.meta.annotations.end())
+        w.secondary_networks = MultusNetworks(it->second, w.meta.ns, &w.secondary_ips);
       if (const DocNode* md = obj.Find("metadata"); md && md->is_map()) {
         if (const DocNode* refs = md->Find("ownerReferences"); refs && refs->is_seq()) {
           for (const DocNode& r : refs->items) {
@@ -891,7 +1151,12 @@ class ObjectParser {
       }
       if (holder != nullptr) {
         if (const DocNode* tmpl = f.Map(*holder, "template")) {
-          if (const DocNode* md = f.Map(*tmpl, "metadata")) w.pod_labels = f.StrMap(*md, "labels");
+          if (const DocNode* md = f.Map(*tmpl, "metadata")) {
+            w.pod_labels = f.StrMap(*md, "labels");
+            auto ann = f.StrMap(*md, "annotations");
+            if (auto it = ann.find(kMultusNetworks); it != ann.end())
+              w.secondary_networks = MultusNetworks(it->second, w.meta.ns, &w.secondary_ips);
+          }
           pod_spec = f.Map(*tmpl, "spec");
         }
       }

@@ -152,6 +152,13 @@ struct Workload {
   std::string owner_name;
   std::vector<std::string> pod_ips;
   std::int32_t replicas = 1;
+  /// Multus secondary networks, as "NS/NAD-NAME": the pod (template)
+  /// annotation k8s.v1.cni.cncf.io/networks, or a KubeVirt VM's multus
+  /// networks.
+  std::vector<std::string> secondary_networks;
+  /// Addresses on secondary networks, as declared: the Multus annotation's
+  /// "ips", or a KubeVirt VM's cloud-init networkData addresses.
+  std::vector<std::string> secondary_ips;
 };
 
 /// One port of a NetworkPolicy rule (networking.k8s.io/v1).
@@ -297,6 +304,26 @@ struct AwsAuthEntry {
   std::string username;  // may hold templates ({{SessionName}}, {{AccountID}})
   std::vector<std::string> groups;
   SourceRange where;
+};
+
+/// k8s.ovn.org/v1 UserDefinedNetwork (namespaced) or
+/// ClusterUserDefinedNetwork (spec.network, with a namespace selector).
+struct UserDefinedNetwork {
+  ObjectMeta meta;
+  bool cluster = false;
+  std::string topology;  // "Layer2", "Layer3"
+  std::string role;      // "Primary", "Secondary"
+  LabelSelector namespace_selector;  // CUDN only
+  SourceRange where;       // the object
+  SourceRange role_where;  // the role, or the object
+};
+
+/// k8s.cni.cncf.io/v1 NetworkAttachmentDefinition (Multus): a secondary
+/// network. Attachments with the same CNI config `name` are one network.
+struct NetworkAttachment {
+  ObjectMeta meta;
+  std::string network;  // spec.config's "name", else the object's name
+  std::string type;     // spec.config's "type"
 };
 
 struct OtherObject {

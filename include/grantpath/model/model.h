@@ -93,6 +93,11 @@ class Model {
   std::vector<k8s::Namespace> k8s_namespaces;
   std::vector<k8s::Workload> k8s_workloads;
   std::vector<k8s::NetworkPolicy> k8s_network_policies;  // no graph vertex yet
+  /// MultiNetworkPolicy (k8s.cni.cncf.io): NetworkPolicy-shaped, applied to
+  /// the networks its k8s.v1.cni.cncf.io/policy-for annotation names.
+  std::vector<k8s::NetworkPolicy> k8s_multi_policies;
+  std::vector<k8s::UserDefinedNetwork> k8s_udns;      // UDN and CUDN
+  std::vector<k8s::NetworkAttachment> k8s_attachments;  // NADs
   std::vector<k8s::Service> k8s_services;
   std::vector<k8s::Ingress> k8s_ingresses;       // Ingress and Route
   std::vector<k8s::AdminPolicy> k8s_admin_policies;  // ANP and BANP

@@ -50,7 +50,12 @@ TEST_CASE("net matrix agrees with netpol-analyzer's connlist goldens", "[net][co
     fs::path golden = base / "test_outputs" / "connlist" / (name + "_connlist_output.txt");
     if (!fs::exists(golden)) continue;
     ++cases;
-    auto r = testing::RunCli("net matrix --host-network-as-pod '" + dir.path().string() + "'");
+    // netpol-analyzer's multi-network cases run with --multiple-networks;
+    // --multi-network gives its per-network sections and mapping.
+    bool multi = name.rfind("udn", 0) == 0 || name.rfind("cudn", 0) == 0 || name.rfind("nad_", 0) == 0 ||
+                 name == "virtual_machines_example";
+    auto r = testing::RunCli(std::string("net matrix --host-network-as-pod ") + (multi ? "--multi-network " : "") +
+                             "'" + dir.path().string() + "'");
     INFO(name << ": " << r.err);
     REQUIRE((r.exit_code == 0 || known.count(name) > 0));  // VM-only cases have no pod
     bool same = Lines(r.out) == Lines(testing::ReadFile(golden.string()));
@@ -98,7 +103,20 @@ TEST_CASE("netpol-analyzer's error cases give diagnostics, never a crash", "[net
       {"banp_bad_path_test_2", "must be named 'default'"},
       {"banp_bad_path_test_8", "action must be Allow or Deny"},
       {"bad_path_namespace_with_same_name", "is defined twice"},
-      {"udn_bad_path_test_1", "UserDefinedNetwork (k8s.ovn.org/v1) is not modeled"},
+      {"udn_bad_path_test_1", "topology must be Layer2 or Layer3, got 'Layer4'"},
+      {"udn_bad_path_test_2", "needs exactly the 'layer2' configuration"},
+      {"udn_bad_path_test_3", "role must be Primary or Secondary, got 'Admin'"},
+      {"udn_bad_path_test_4", "cannot be named 'default'"},
+      {"udn_bad_path_test_5", "cannot be created in namespace 'default'"},
+      {"udn_bad_path_test_6", "cannot be created in namespace 'openshift-oc'"},
+      {"udn_bad_path_test_7", "is selected by two primary networks"},
+      {"cudn_bad_test_1", "is selected by two primary networks"},
+      {"udn_warning_test_1", "has role Secondary, which is not modelled"},
+      {"udn_warning_test_2", "which the input does not define: it is ignored"},
+      {"udn_warning_test_3", "lacks the label k8s.ovn.org/primary-user-defined-network"},
+      {"cudn_test_3", "lacks the label k8s.ovn.org/primary-user-defined-network: that selection is ignored"},
+      {"cudn_warning_test_1", "selects no namespace of the input"},
+      {"udn_and_vms_test_5", "is a KubeVirt virt-launcher pod"},
   };
   for (const auto& [dir, expect] : kCases) {
     INFO(dir);
