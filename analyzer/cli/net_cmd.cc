@@ -46,6 +46,7 @@ struct Loaded {
   std::unique_ptr<net::Engine> engine;
   std::unique_ptr<compose::Engine> compose;  // Compose / Swarm services of the input
   std::unique_ptr<net::NetworkSplit> split;   // per-network views (UDN, CUDN, NAD)
+  std::vector<std::unique_ptr<net::Engine>> view_engines;  // one per split view, built on first use
 };
 
 // The loaded input lives until the process exits: the commands run once,
@@ -696,6 +697,69 @@ bool AnswerReach(net::Engine& e, const std::string& from, const std::string& to,
   return true;
 }
 
+// A reach question when the input has several networks: answered in each
+// network that has both endpoints (secondary networks only between
+// workloads); the first network that allows it explains, else the first
+// that has both. Endpoints on no common network are denied.
+bool AnswerMultiReach(Loaded& l, const std::string& from, const std::string& to, int qproto, int qport, Json* json,
+                      std::string* text, bool* allowed_out, std::string* error) {
+  auto& views = l.split->views;
+  if (l.view_engines.empty()) {
+    for (const auto& v : views) {
+      CollectingSink quiet;
+      l.view_engines.push_back(std::make_unique<net::Engine>(*v.model, quiet, Flags().engine));
+    }
+  }
+  bool outside = from == "internet" || to == "internet" || net::ParseCidr(from) || net::ParseCidr(to);
+  int first_both = -1;
+  for (std::size_t i = 0; i < views.size(); ++i) {
+    if (outside && views[i].kind == net::NetworkView::Kind::kNad) continue;
+    net::Engine& e = *l.view_engines[i];
+    std::vector<std::uint32_t> a, b;
+    std::string ignored;
+    if (!ResolveEndpoint(e, from, true, &a, false, &ignored) || !ResolveEndpoint(e, to, false, &b, false, &ignored))
+      continue;
+    Json j;
+    std::string t;
+    bool allowed = false;
+    if (!AnswerReach(e, from, to, qproto, qport, &j, text ? &t : nullptr, &allowed, error)) continue;
+    if (first_both < 0 || allowed) {
+      j["network"] = views[i].Title();
+      *json = j;
+      if (text) *text = "network: " + views[i].Title() + "\n" + t;
+      *allowed_out = allowed;
+      first_both = static_cast<int>(i);
+    }
+    if (allowed) return true;
+  }
+  if (first_both >= 0) return true;
+  // No network has both: say where each one is.
+  std::string where_from, where_to;
+  for (std::size_t i = 0; i < views.size(); ++i) {
+    std::vector<std::uint32_t> x;
+    std::string ignored;
+    if (ResolveEndpoint(*l.view_engines[i], from, true, &x, false, &ignored))
+      where_from += (where_from.empty() ? "" : ", ") + views[i].Title();
+    if (ResolveEndpoint(*l.view_engines[i], to, false, &x, false, &ignored))
+      where_to += (where_to.empty() ? "" : ", ") + views[i].Title();
+  }
+  if (where_from.empty() || where_to.empty()) {
+    *error = "no pod, workload or address '" + (where_from.empty() ? from : to) + "' on any network of the input";
+    return false;
+  }
+  *allowed_out = false;
+  Json& j = *json;
+  j["allowed"] = false;
+  j["from"] = from;
+  j["to"] = to;
+  j["ports"] = "No Connections";
+  j["network"] = nullptr;
+  j["reason"] = "no common network: '" + from + "' is on " + where_from + "; '" + to + "' is on " + where_to;
+  j["witness"] = nullptr;
+  if (text) *text = "denied: no connection is allowed\n  " + j["reason"].get<std::string>() + "\n";
+  return true;
+}
+
 struct ReachLine {
   std::size_t line = 0;
   std::string error, from, to;
@@ -748,8 +812,9 @@ int RunReachBatch(NetFlags& f) {
     bool allowed = false;
     bool compose_q = error.empty() && IsComposeQuestion(*loaded->session->model, *loaded->compose, r.from, r.to);
     bool ok = error.empty() &&
-              (compose_q ? AnswerComposeReach(*loaded->compose, r.from, r.to, r.proto, r.port, &a, nullptr, &allowed, &error)
-                         : AnswerReach(*loaded->engine, r.from, r.to, r.proto, r.port, &a, nullptr, &allowed, &error));
+              (compose_q       ? AnswerComposeReach(*loaded->compose, r.from, r.to, r.proto, r.port, &a, nullptr, &allowed, &error)
+               : loaded->split ? AnswerMultiReach(*loaded, r.from, r.to, r.proto, r.port, &a, nullptr, &allowed, &error)
+                               : AnswerReach(*loaded->engine, r.from, r.to, r.proto, r.port, &a, nullptr, &allowed, &error));
     if (ok) {
       for (auto& [k, v] : a.items()) j[k] = v;
     } else {
@@ -789,8 +854,10 @@ int RunReach() {
   std::string text, error;
   bool allowed = false;
   bool compose_q = IsComposeQuestion(*loaded->session->model, *loaded->compose, f.from, f.to);
-  if (compose_q ? !AnswerComposeReach(*loaded->compose, f.from, f.to, qproto, qport, &j, &text, &allowed, &error)
-                : !AnswerReach(*loaded->engine, f.from, f.to, qproto, qport, &j, &text, &allowed, &error)) {
+  bool ok = compose_q       ? AnswerComposeReach(*loaded->compose, f.from, f.to, qproto, qport, &j, &text, &allowed, &error)
+            : loaded->split ? AnswerMultiReach(*loaded, f.from, f.to, qproto, qport, &j, &text, &allowed, &error)
+                            : AnswerReach(*loaded->engine, f.from, f.to, qproto, qport, &j, &text, &allowed, &error);
+  if (!ok) {
     std::cerr << "error: " << error << "\n";
     return kExitUsage;
   }
