@@ -29,6 +29,8 @@ def main():
     ap.add_argument("--replicas", type=int, default=3)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--as-pods", action="store_true")
+    ap.add_argument("--udns", type=int, default=0, help="namespaces on their own primary UDN")
+    ap.add_argument("--nads", type=int, default=0, help="Multus secondary networks, each attached by some deployments")
     a = ap.parse_args()
     rnd = random.Random(a.seed)
     tiers = ["web", "api", "db", "cache", "worker"]
@@ -38,9 +40,14 @@ def main():
     for i in range(a.namespaces):
         ns = "ns-%04d" % i
         nss.append(ns)
-        items.append({"apiVersion": "v1", "kind": "Namespace",
-                      "metadata": {"name": ns, "labels": {"team": teams[i % len(teams)],
-                                                          "env": "prod" if i % 3 else "dev"}}})
+        labels = {"team": teams[i % len(teams)], "env": "prod" if i % 3 else "dev"}
+        if i < a.udns:
+            labels["k8s.ovn.org/primary-user-defined-network"] = ""
+            items.append({"apiVersion": "k8s.ovn.org/v1", "kind": "UserDefinedNetwork",
+                          "metadata": {"name": "udn", "namespace": ns},
+                          "spec": {"topology": "Layer2", "layer2": {"role": "Primary",
+                                                                    "subnets": ["10.%d.0.0/16" % (100 + i)]}}})
+        items.append({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns, "labels": labels}})
     deployments = a.pods // a.replicas
     apps = {ns: [] for ns in nss}
     for d in range(deployments):
@@ -66,12 +73,14 @@ def main():
                               "status": {"phase": "Running",
                                          "podIP": "10.%d.%d.%d" % (n >> 16 & 255, n >> 8 & 255, n & 255)}})
             continue
+        tmeta = {"labels": {"app": app, "tier": tier}}
+        if a.nads and d % 4 == 0:
+            tmeta["annotations"] = {"k8s.v1.cni.cncf.io/networks": "%s/nad-%02d" % (nss[0], (d // 4) % a.nads)}
         items.append({"apiVersion": "apps/v1", "kind": "Deployment",
                       "metadata": {"name": app, "namespace": ns},
                       "spec": {"replicas": a.replicas,
                                "selector": {"matchLabels": {"app": app}},
-                               "template": {"metadata": {"labels": {"app": app, "tier": tier}},
-                                            "spec": pod_spec}}})
+                               "template": {"metadata": tmeta, "spec": pod_spec}}})
     pol = 0
     per_ns = max(1, a.policies // len(nss))
     for i, ns in enumerate(nss):
@@ -123,6 +132,16 @@ def main():
             items.append({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
                           "metadata": {"name": "allow-%d" % k, "namespace": ns}, "spec": spec})
             pol += 1
+    for k in range(a.nads):
+        items.append({"apiVersion": "k8s.cni.cncf.io/v1", "kind": "NetworkAttachmentDefinition",
+                      "metadata": {"name": "nad-%02d" % k, "namespace": nss[0]},
+                      "spec": {"config": '{"cniVersion": "0.3.1", "name": "nad-%02d", "type": "macvlan"}' % k}})
+        items.append({"apiVersion": "k8s.cni.cncf.io/v1beta1", "kind": "MultiNetworkPolicy",
+                      "metadata": {"name": "nad-%02d-db-only" % k, "namespace": nss[0],
+                                   "annotations": {"k8s.v1.cni.cncf.io/policy-for": "nad-%02d" % k}},
+                      "spec": {"podSelector": {"matchLabels": {"tier": "db"}}, "policyTypes": ["Ingress"],
+                               "ingress": [{"from": [{"namespaceSelector": {},
+                                                      "podSelector": {"matchLabels": {"tier": "api"}}}]}]}})
     with open(a.out, "w") as f:
         json.dump({"apiVersion": "v1", "kind": "List", "items": items}, f)
     print("%s: %d namespaces, %d %s (%d pods), %d policies" %

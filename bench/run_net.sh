@@ -14,12 +14,15 @@ mkdir -p "$OUT"
 cmake --build build --target grantpath -j"$(nproc)" > /dev/null
 gen() { [ -f "$OUT/$1" ] || /usr/bin/python3 bench/gen_netpol.py "$OUT/$1" "${@:2}"; }
 gen net-5k.json --pods 5000 --namespaces 200 --policies 2000 --replicas 1
+gen net-5k-multinet.json --pods 5000 --namespaces 200 --policies 2000 --replicas 1 --udns 20 --nads 50
 gen net-100k.json --pods 100000 --namespaces 1000 --policies 10000 --replicas 5
 gen net-100k-pods.json --pods 100000 --namespaces 1000 --policies 10000 --replicas 5 --as-pods
 gen net-100k-r1.json --pods 100000 --namespaces 1000 --policies 10000 --replicas 1
 G=./build/analyzer/cli/grantpath
 /usr/bin/time -f "5k: net matrix (full, txt): %e s wall, peak RSS %M KB" $G net matrix "$OUT/net-5k.json" -o "$OUT/matrix-5k.txt"
 echo "5k: $(wc -l < "$OUT/matrix-5k.txt") matrix lines"
+/usr/bin/time -f "5k with 20 UDNs and 50 NADs: net matrix (per network): %e s wall, peak RSS %M KB" $G net matrix "$OUT/net-5k-multinet.json" -o "$OUT/matrix-5k-multinet.txt"
+echo "5k multinet: $(grep -c '=>' "$OUT/matrix-5k-multinet.txt") matrix lines, $(grep -c '^Permitted' "$OUT/matrix-5k-multinet.txt") networks"
 /usr/bin/time -f "5k: net reach: %e s wall, peak RSS %M KB" $G net reach --from ns-0001/app-00001 --to ns-0002/app-00002 "$OUT/net-5k.json" > /dev/null
 /usr/bin/python3 - "$G" "$OUT/net-5k.json" <<'PY'
 import statistics, subprocess, sys, time
