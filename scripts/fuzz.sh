@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang in build-fuzz/, every library of
 # the project instrumented for coverage (-fsanitize=fuzzer-no-link) and for
-# ASan + UBSan, then runs TARGET (loader, json or iam_policy; default
+# ASan + UBSan, then runs TARGET (loader, json, iam_policy or compose; default
 # loader) for SECONDS (default 60) on its seed corpus tests/fuzz/corpus*.
 # New inputs go to build-fuzz/corpus-TARGET, never into the repository.
 # Usage: scripts/fuzz.sh [TARGET] [SECONDS]
@@ -13,7 +13,8 @@ case "$TARGET" in
   loader) SEEDS=tests/fuzz/corpus ;;
   json) SEEDS=tests/fuzz/corpus-json ;;
   iam_policy) SEEDS=tests/fuzz/corpus-iam ;;
-  *) echo "fuzz: unknown target '$TARGET' (loader, json, iam_policy)"; exit 2 ;;
+  compose) SEEDS=tests/fuzz/corpus-compose ;;
+  *) echo "fuzz: unknown target '$TARGET' (loader, json, iam_policy, compose)"; exit 2 ;;
 esac
 command -v clang++ > /dev/null || { echo "fuzz: clang++ is not installed (apt-get install clang)"; exit 2; }
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
