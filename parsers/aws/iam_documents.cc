@@ -253,6 +253,92 @@ iam::PolicyDocument ParsePolicyDocument(const DocNode& doc, FileId file, Diagnos
   return out;
 }
 
+namespace {
+
+std::string Scalar(const DocNode& m, const char* key) {
+  const DocNode* n = m.Find(key);
+  return n && n->is_scalar() ? n->text : "";
+}
+
+// The resource-policy outputs of the AWS CLI (IamShape docs): the embedded
+// document becomes a resource policy (a trust policy for get-role) named by
+// the resource the output names. Statements without Resource (ECR, and the
+// services that omit it) apply to that resource; without a resource ARN
+// the policy is kept and a note says what was assumed.
+std::size_t ParseResourcePolicyOutput(const DocNode& root, FileId file, const std::string& name, Model& model,
+                                      DiagnosticSink& sink) {
+  const DocNode* text = nullptr;
+  std::string resource_arn, what;
+  iam::PolicyKind kind = iam::PolicyKind::kResource;
+  if (const DocNode* r = root.Find("Role"); r && r->is_map() && r->Find("AssumeRolePolicyDocument")) {
+    // iam get-role: the role and its trust policy, as the authorization
+    // export has them.
+    DocNode doc;
+    if (!ResolveDocument(*r->Find("AssumeRolePolicyDocument"), file, sink, &doc)) return 0;
+    bool ok = true;
+    iam::Policy trust;
+    trust.name = Scalar(*r, "RoleName") + " trust policy";
+    trust.kind = iam::PolicyKind::kTrust;
+    trust.where = At(file, r->Find("AssumeRolePolicyDocument")->pos);
+    trust.document = ParsePolicyDocument(doc, file, sink, &ok);
+    iam::Principal p;
+    p.type = iam::PrincipalType::kRole;
+    p.name = Scalar(*r, "RoleName");
+    p.arn = Scalar(*r, "Arn");
+    p.path = Scalar(*r, "Path");
+    p.where = At(file, r->pos);
+    p.trust_policy = model.AddIamPolicy(std::move(trust));
+    if (const DocNode* b = r->Find("PermissionsBoundary"); b && b->is_map()) p.boundary_arn = Scalar(*b, "PermissionsBoundaryArn");
+    model.AddIamPrincipal(std::move(p));
+    return 2;
+  }
+  if (const DocNode* t = root.Find("policyText"); t && t->is_scalar()) {
+    text = t;
+    std::string account = Scalar(root, "registryId"), repo = Scalar(root, "repositoryName");
+    what = "ECR repository '" + repo + "'";
+    if (!repo.empty())
+      resource_arn = "arn:aws:ecr:*:" + (account.empty() ? std::string("*") : account) + ":repository/" + repo;
+  } else if (const DocNode* rp = root.Find("ResourcePolicy"); rp && rp->is_scalar()) {
+    text = rp;
+    resource_arn = Scalar(root, "ARN");
+    what = "secret '" + Scalar(root, "Name") + "'";
+  } else if (const DocNode* a = root.Find("Attributes"); a && a->is_map() && a->Find("Policy")) {
+    text = a->Find("Policy");
+    resource_arn = Scalar(*a, "QueueArn");
+    if (resource_arn.empty()) resource_arn = Scalar(*a, "TopicArn");
+    what = resource_arn.empty() ? "queue or topic" : "'" + resource_arn + "'";
+  } else {
+    text = root.Find("Policy");
+    what = "the policy's resource";
+  }
+  DocNode doc;
+  if (!ResolveDocument(*text, file, sink, &doc)) return 0;
+  bool ok = true;
+  iam::Policy pol;
+  pol.name = name;
+  pol.arn = resource_arn;
+  pol.kind = kind;
+  pol.where = At(file, text->pos);
+  pol.document = ParsePolicyDocument(doc, file, sink, &ok);
+  for (auto& st : pol.document.statements) {
+    if (st.has_resource) continue;
+    if (resource_arn.empty()) {
+      sink.Note("assumption",
+                "statement has no Resource and the output names no resource ARN: it is read as applying to " + what +
+                    " only (Resource '*')",
+                st.where);
+      st.resources.push_back({"*", st.where});
+    } else {
+      st.resources.push_back({resource_arn, st.where});
+    }
+    st.has_resource = true;
+  }
+  model.AddIamPolicy(std::move(pol));
+  return 1;
+}
+
+}  // namespace
+
 IamShape DetectIamShape(const DocNode& root) {
   if (!root.is_map()) return IamShape::kNone;
   if (root.Find("Statement")) return IamShape::kPolicyDocument;
@@ -261,6 +347,13 @@ IamShape DetectIamShape(const DocNode& root) {
   if (const DocNode* pol = root.Find("Policy");
       pol && pol->is_map() && pol->Find("PolicySummary") && pol->Find("Content"))
     return IamShape::kOrganizationsPolicy;
+  auto embedded = [](const DocNode* n) { return n && n->is_scalar() && n->text.find("Statement") != std::string::npos; };
+  if (embedded(root.Find("Policy")) || embedded(root.Find("policyText")) || embedded(root.Find("ResourcePolicy")))
+    return IamShape::kResourcePolicyOutput;
+  if (const DocNode* a = root.Find("Attributes"); a && a->is_map() && embedded(a->Find("Policy")))
+    return IamShape::kResourcePolicyOutput;
+  if (const DocNode* r = root.Find("Role"); r && r->is_map() && r->Find("AssumeRolePolicyDocument"))
+    return IamShape::kResourcePolicyOutput;
   if (root.Find("UserDetailList") || root.Find("RoleDetailList") ||
       root.Find("GroupDetailList") || (root.Find("Policies") && root.Find("Policies")->is_seq()))
     return IamShape::kAuthorizationDetails;
@@ -420,6 +513,7 @@ std::size_t ParseIamDocument(const DocNode& root, IamShape shape, FileId file,
       AuthDetailsParser p(file, model, sink);
       return p.Parse(root);
     }
+    case IamShape::kResourcePolicyOutput: return ParseResourcePolicyOutput(root, file, name, model, sink);
     case IamShape::kOrganizationsPolicy: {
       const DocNode& pol = *root.Find("Policy");
       const DocNode& summary = *pol.Find("PolicySummary");

@@ -12,7 +12,19 @@ namespace grantpath::parsers {
 /// kOrganizationsPolicy: `aws organizations describe-policy` output
 /// ({"Policy": {"PolicySummary": {...,"Type": "SERVICE_CONTROL_POLICY"},
 /// "Content": "..."}}), read as an SCP.
-enum class IamShape { kNone, kPolicyDocument, kPolicyVersion, kAuthorizationDetails, kOrganizationsPolicy };
+/// kResourcePolicyOutput: `aws s3api get-bucket-policy`, `kms get-key-policy`,
+/// `lambda get-policy` ({"Policy": "<json>"}), `ecr get-repository-policy`
+/// (policyText), `secretsmanager get-resource-policy` (ResourcePolicy),
+/// `sqs get-queue-attributes` / `sns get-topic-attributes`
+/// (Attributes.Policy) and `iam get-role` (Role.AssumeRolePolicyDocument).
+enum class IamShape {
+  kNone,
+  kPolicyDocument,
+  kPolicyVersion,
+  kAuthorizationDetails,
+  kOrganizationsPolicy,
+  kResourcePolicyOutput
+};
 IamShape DetectIamShape(const DocNode& root);
 
 /// Adds the policies and principals of an IAM document to the model.

@@ -67,8 +67,13 @@ bool ParsePoolCidr(const std::string& text, PoolCidr* out) {
     if (out->prefix > 128) return false;
     for (char c : addr)
       if (!std::isxdigit(static_cast<unsigned char>(c)) && c != ':' && c != '.') return false;
+    // The first group decides the link-local overlap; "::..." starts with 0.
     std::uint32_t h = 0;
-    if (addr.rfind("::", 0) != 0) h = static_cast<std::uint32_t>(std::stoul(addr.substr(0, addr.find(':')), nullptr, 16));
+    if (addr.rfind("::", 0) != 0) {
+      std::string first = addr.substr(0, addr.find(':'));
+      if (first.empty() || first.size() > 4) return false;
+      for (char c : first) h = h * 16 + static_cast<std::uint32_t>(std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (std::tolower(static_cast<unsigned char>(c)) - 'a' + 10));
+    }
     int bits = std::min(out->prefix, 10);
     out->link_local = bits == 0 || ((h ^ 0xfe80u) >> (16 - bits)) == 0;
     return h <= 0xffff;

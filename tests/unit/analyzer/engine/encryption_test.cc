@@ -100,6 +100,19 @@ TEST_CASE("Encryption: Calico values the API server rejects are located errors",
   CHECK(sink.diagnostics()[0].message.find("ipipMode must be Never, Always or CrossSubnet") != std::string::npos);
 }
 
+TEST_CASE("Encryption: a malformed IPv6 pool CIDR is a located error, not a crash (fuzzer-found)", "[overlay]") {
+  for (const char* cidr : {"':x/16'", "':/16'", "'fffff::/64'", "'1.2.3/16'", "'1.2.3.4/'"}) {
+    CollectingSink sink;
+    Report(std::string("apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata: {name: p}\nspec:\n  cidr: ") + cidr +
+               "\n",
+           &sink);
+    INFO(cidr);
+    REQUIRE(sink.diagnostics().size() == 1);
+    CHECK(sink.diagnostics()[0].message.find("is not a CIDR") != std::string::npos);
+    CHECK(sink.diagnostics()[0].where.begin.line == 5);
+  }
+}
+
 TEST_CASE("Encryption: Docker overlays encrypt only with driver_opts encrypted; the routing mesh never", "[overlay]") {
   auto r = Report(R"(name: st
 services:
