@@ -317,6 +317,28 @@ RULE_FACTS.update({
         "wildcard. SAML providers are not judged.", IAM_REFS + [
         "https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services",
         "https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html"]),
+    "iam-network-exposure-grant": (IAM_APPLIES, IAM_REQUEST,
+        IAM_EVAL + " Checked actions: ec2:AuthorizeSecurityGroupIngress, ec2:ModifyInstanceAttribute, "
+        "ec2:ModifyNetworkInterfaceAttribute, ec2:CreateNetworkAclEntry, ec2:ReplaceNetworkAclEntry, "
+        "ec2:CreateRoute, ec2:AttachInternetGateway, ec2:AssociateAddress, s3:PutBucketPublicAccessBlock and "
+        "s3:PutAccountPublicAccessBlock; each must be allowed without any condition on an arbitrary resource "
+        "of its kind (so Resource \"*\" or a wildcard that covers it). Grants that need a condition (a "
+        "resource tag, a VPC) are not reported. Not reported for admin-equivalent subjects.",
+        IAM_REFS + ["CWE-284"]),
+    "iam-supply-chain-write": (IAM_APPLIES, IAM_REQUEST,
+        IAM_EVAL + " Checked actions: ecr:PutImage, ecr:CompleteLayerUpload, "
+        "codeartifact:PublishPackageVersion, lambda:UpdateFunctionCode, lambda:PublishLayerVersion, "
+        "codebuild:UpdateProject and codepipeline:UpdatePipeline; each must be allowed without any "
+        "condition on an arbitrary resource of its kind. Not reported for admin-equivalent subjects.",
+        IAM_REFS + ["CWE-494: Download of Code Without Integrity Check"]),
+    "rbac-apiservice-or-crd-mutation": (BINDINGS, REQUEST_WITNESS,
+        CAPABILITY_SEMANTICS + " Request shapes: `create`, `update` and `patch` on `apiservices` "
+        "(apiregistration.k8s.io), `update` and `patch` on `customresourcedefinitions` "
+        "(apiextensions.k8s.io); both cluster-scoped. Creating a CRD is not reported: its conversion "
+        "webhook only sees the new types.",
+        ["https://kubernetes.io/docs/tasks/extend-kubernetes/configure-aggregation-layer/",
+         "https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definition-versioning/#webhook-conversion",
+         "CWE-284"]),
     "iam-unrestricted-data-access": (IAM_APPLIES, IAM_REQUEST,
         IAM_EVAL + " Checked actions: s3:GetObject, secretsmanager:GetSecretValue, ssm:GetParameter, "
         "ssm:GetParameters, ssm:GetParametersByPath, kms:Decrypt; each must be allowed by a statement "

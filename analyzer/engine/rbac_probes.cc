@@ -99,6 +99,17 @@ const std::vector<Probe>& WebhookConfig() {
   return k;
 }
 
+const std::vector<Probe>& ApiExtensionMutation() {
+  static const std::vector<Probe> k{
+      Probe{"create", "apiregistration.k8s.io", "apiservices", "", true},
+      Probe{"update", "apiregistration.k8s.io", "apiservices", "", true, Names::kSome},
+      Probe{"patch", "apiregistration.k8s.io", "apiservices", "", true, Names::kSome},
+      Probe{"update", "apiextensions.k8s.io", "customresourcedefinitions", "", true, Names::kSome},
+      Probe{"patch", "apiextensions.k8s.io", "customresourcedefinitions", "", true, Names::kSome},
+  };
+  return k;
+}
+
 const std::vector<Probe>& RbacWrite() {
   static const std::vector<Probe> k{
       Probe{"create", "rbac.authorization.k8s.io", "rolebindings"},
@@ -119,6 +130,7 @@ constexpr Named kNamed[] = {
     {"impersonate", Impersonate},      {"nodes-proxy", NodesProxy},
     {"pod-exec", PodExec},             {"sa-token-create", TokenCreate},
     {"secrets-read", SecretsRead},     {"webhook-config", WebhookConfig},
+    {"api-extension-mutation", ApiExtensionMutation},
     {"workload-create", WorkloadCreate},
 };
 }  // namespace

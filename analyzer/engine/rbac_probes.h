@@ -29,6 +29,9 @@ const std::vector<Probe>& NodesProxy();
 const std::vector<Probe>& CsrApprove();
 /// write verbs on mutating/validating webhook configurations.
 const std::vector<Probe>& WebhookConfig();
+/// create/update/patch apiservices, update/patch customresourcedefinitions:
+/// redirect an aggregated API group or a CRD's conversion webhook.
+const std::vector<Probe>& ApiExtensionMutation();
 /// create rolebindings (0) and clusterrolebindings (1); update/patch
 /// clusterroles (2, 3).
 const std::vector<Probe>& RbacWrite();

@@ -19,10 +19,12 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeIamCrossAccountTrust());
     r.push_back(MakeIamInvalidArn());
     r.push_back(MakeIamIrsaTrustAnyServiceaccount());
+    r.push_back(MakeIamNetworkExposureGrant());
     r.push_back(MakeIamOidcTrustWithoutSubject());
     r.push_back(MakeIamPassroleStarResource());
     r.push_back(MakeIamPrivilegeEscalation());
     r.push_back(MakeIamPublicAccess());
+    r.push_back(MakeIamSupplyChainWrite());
     r.push_back(MakeIamUnknownAction());
     r.push_back(MakeIamUnrestrictedDataAccess());
     r.push_back(MakeK8sContainerEscape());
@@ -43,6 +45,7 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakePathK8sToCloudAdmin());
     r.push_back(MakeRbacAggregationWidensRole());
     r.push_back(MakeRbacAnonymousBinding());
+    r.push_back(MakeRbacApiserviceOrCrdMutation());
     r.push_back(MakeRbacClusterAdminEquivalent());
     r.push_back(MakeRbacCsrApprove());
     r.push_back(MakeRbacDanglingRoleRef());
