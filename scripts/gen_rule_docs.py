@@ -355,7 +355,8 @@ RULE_FACTS.update({
         "Every Allow statement with Resource \"*\" whose Action list names iam:PassRole, by name or by a "
         "wildcard (iam:*, iam:Pass*, \"*\"), as Access Analyzer's check does, unless a positive condition "
         "(not IfExists) on iam:PassedToService or iam:AssociatedResourceArn limits it (Access Analyzer does not report those either). "
-        "NotAction statements are not reported here.", AA_REFS + IAM_REFS),
+        "NotAction statements are not reported here."
+        " Judged on effective permissions: not reported when a Deny in the same policy takes iam:PassRole away again, or when every principal of the input that holds the policy is denied it (by another policy, its boundary or an SCP); here grantpath differs from Access Analyzer, which checks statements alone.", AA_REFS + IAM_REFS),
     "iam-invalid-arn": ("Every Resource and NotResource entry of every policy",
         "`kind` is `iam-validation`: the `resource` as written and `issue_code` (INVALID_ARN).",
         "An entry is reported when it is not \"*\", does not start with a wildcard or a policy variable, and "

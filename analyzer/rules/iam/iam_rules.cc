@@ -583,6 +583,33 @@ constexpr RuleInfo kPassRoleStar{
     "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE.",
     "List the roles that may be passed in Resource, and add an iam:PassedToService condition."};
 
+// Judged on effective permissions: a Deny in the same policy, or in the
+// policies, boundaries and SCPs of every principal that holds it, takes
+// iam:PassRole away again. True when the policy alone allows it and, if
+// principals of the input hold it, one of them gets it through it.
+bool EffectivelyPassesRoles(const AnalysisContext& ctx, std::size_t pi) {
+  const Model& m = ctx.model();
+  const auto& p = m.iam_policies[pi];
+  auto& a = ctx.Iam();
+  std::string res = "arn:aws:iam::" + PolicyAccount(p) + ":role/any-admin-role";
+  bool holders = false, effective = false;
+  for (const auto& s : a.subjects()) {
+    if (s.kind == iam::Subject::Kind::kPolicy) {
+      if (s.index == pi && !a.Confirm(s, "iam:PassRole", {res})) return false;
+      continue;
+    }
+    const auto& pr = m.iam_principals[s.index];
+    bool holds = std::find(pr.inline_policies.begin(), pr.inline_policies.end(), pi) != pr.inline_policies.end() ||
+                 (!p.arn.empty() &&
+                  std::find(pr.managed_policy_arns.begin(), pr.managed_policy_arns.end(), p.arn) != pr.managed_policy_arns.end());
+    if (!holds) continue;
+    holders = true;
+    if (auto g = a.Confirm(s, "iam:PassRole", {res}))
+      for (const auto& ref : g->statements) effective |= ref.policy == pi;
+  }
+  return !holders || effective;
+}
+
 void PassRoleStar(const RuleInfo& info, const AnalysisContext& ctx, FindingSink& out) {
   const Model& m = ctx.model();
   for (std::size_t pi = 0; pi < m.iam_policies.size(); ++pi) {
@@ -610,6 +637,7 @@ void PassRoleStar(const RuleInfo& info, const AnalysisContext& ctx, FindingSink&
           limited = true;
       }
       if (limited) continue;
+      if (!EffectivelyPassesRoles(ctx, pi)) continue;
       bool star_action = iam::HasWildcard(hit->value);
       Finding f = ValidationFinding(info, p, st, hit->where, std::to_string(si),
                                     "statement " + std::to_string(si) + (st.sid.empty() ? "" : " (" + st.sid + ")") +
