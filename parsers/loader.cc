@@ -463,6 +463,37 @@ void ReportDuplicateObjects(const Model& m, DiagnosticSink& sink) {
   for (const auto& svc : m.k8s_services) check("Service", svc.meta);
 }
 
+// Install manifests without namespaces (Argo CD's install.yaml): a binding
+// names "ns/sa", the input has no such account, but an account of that name
+// whose namespace was defaulted. The binding then grants nothing to it:
+// say so, with the flag that fixes it.
+void ReportDefaultedNamespaces(const Model& m, DiagnosticSink& sink) {
+  std::map<std::pair<std::string, std::string>, const k8s::ServiceAccount*> accounts;
+  std::map<std::string, const k8s::ServiceAccount*> defaulted;  // name -> account
+  for (const auto& sa : m.k8s_service_accounts) {
+    accounts[{sa.meta.ns, sa.meta.name}] = &sa;
+    if (sa.meta.ns_defaulted) defaulted.emplace(sa.meta.name, &sa);
+  }
+  if (defaulted.empty()) return;
+  std::set<std::string> said;
+  for (const auto& b : m.k8s_bindings) {
+    if (b.builtin) continue;
+    for (const auto& s : b.subjects) {
+      if (s.kind != "ServiceAccount" || s.ns.empty() || accounts.count({s.ns, s.name})) continue;
+      auto it = defaulted.find(s.name);
+      if (it == defaulted.end() || it->second->meta.ns == s.ns) continue;
+      if (!said.insert(s.ns + "/" + s.name).second) continue;
+      const SourceRange& at = it->second->meta.where;
+      sink.Warning("defaulted-namespace",
+                   "ServiceAccount '" + s.ns + "/" + s.name + "' is not in the input, but '" + s.name + "' at " +
+                       m.files.display_path(at.file) + ":" + std::to_string(at.begin.line) +
+                       " has no namespace and was put in '" + it->second->meta.ns +
+                       "': if this manifest is applied with -n " + s.ns + ", rerun with --default-namespace " + s.ns,
+                   s.where);
+    }
+  }
+}
+
 }  // namespace
 
 LoadStats Load(const std::vector<std::string>& paths, const FileReader& reader,
@@ -470,6 +501,7 @@ LoadStats Load(const std::vector<std::string>& paths, const FileReader& reader,
   Walker w(reader, options, model, sink);
   for (const auto& p : paths) w.Top(p);
   ReportDuplicateObjects(model, sink);
+  ReportDefaultedNamespaces(model, sink);
   return w.stats;
 }
 

@@ -297,7 +297,10 @@ class ObjectParser {
       m.annotations = f.StrMap(*md, "annotations");
     }
     if (m.name_where.file == 0) m.name_where = m.where;
-    if (namespaced && m.ns.empty()) m.ns = options_.default_namespace;
+    if (namespaced && m.ns.empty()) {
+      m.ns = options_.default_namespace;
+      m.ns_defaulted = true;
+    }
     if (!namespaced) m.ns.clear();
     return m;
   }

@@ -19,6 +19,7 @@ namespace grantpath::k8s {
 struct ObjectMeta {
   std::string name;
   std::string ns;  // "" for cluster-scoped objects or when not given
+  bool ns_defaulted = false;  // namespaced, and the input gave no namespace
   std::map<std::string, std::string> labels;
   std::map<std::string, std::string> annotations;
   SourceRange where;

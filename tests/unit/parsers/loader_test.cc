@@ -289,3 +289,31 @@ TEST_CASE("Loader: an unrendered Helm template is one located warning, not YAML 
 
 }  // namespace
 }  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("Loader: a binding to ns/sa when the only such account was defaulted elsewhere is a warning",
+          "[parsers][loader]") {
+  const char* kInstall =
+      "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: controller}\n---\n"
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: c}\n"
+      "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: admin}\n"
+      "subjects:\n- {kind: ServiceAccount, name: controller, namespace: argocd}\n";
+  TempTree t;
+  t.Write("install.yaml", kInstall);
+  auto l = LoadPaths({t.root.string()});
+  const auto& d = l->sink.diagnostics();
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].code == "defaulted-namespace");
+  CHECK(d[0].where.begin.line == 10);
+  CHECK(d[0].message.find("rerun with --default-namespace argocd") != std::string::npos);
+  // With the namespace given, nothing to say.
+  parsers::LoadOptions opts;
+  opts.k8s.default_namespace = "argocd";
+  auto l2 = LoadPaths({t.root.string()}, opts);
+  CHECK(l2->sink.diagnostics().empty());
+}
+
+}  // namespace
+}  // namespace grantpath
