@@ -429,6 +429,9 @@ int RunMatrix() {
   if (f.by_class) {
     if (!loaded->session->model->docker_services.empty())
       std::cerr << "note: Compose services are not part of --by-class output; run net matrix without it\n";
+    if (loaded->split)
+      std::cerr << "note: --by-class treats the input as one pod network; run net matrix without it for the "
+                   "per-network sections (UDN, CUDN, NAD)\n";
     return WriteClasses(e, f.format, f.out);
   }
   if (loaded->split) return WriteNetworkSections(*loaded, f);
