@@ -376,9 +376,10 @@ RULE_FACTS.update({
         "the ACL name, outside private and VPC space, and 8.8.8.8. Ports: Docker 2375/2376, etcd "
         "2379-2380, kubelet 10250, Kubernetes API 6443, SSH 22, RDP 3389, WinRM 5985-5986, Telnet 23, "
         "MySQL 3306, PostgreSQL 5432, SQL Server 1433, Oracle 1521, MongoDB 27017, Redis 6379, "
-        "Elasticsearch 9200, memcached 11211, Cassandra 9042, CouchDB 5984. Severity is the highest of "
-        "the open ports: critical for unauthenticated-by-default services (Docker 2375, etcd, kubelet, "
-        "Telnet, MongoDB, Redis, Elasticsearch, memcached) and for every protocol open, high otherwise. "
+        "Elasticsearch 9200, memcached 11211, Cassandra 9042, CouchDB 5984, the Node.js inspector 9229. "
+        "Severity is the highest of the open ports: critical for unauthenticated-by-default services "
+        "(Docker 2375, etcd, kubelet, Telnet, MongoDB, Redis, Elasticsearch, memcached, the Node.js "
+        "inspector) and for every protocol open, high otherwise. "
         "IPv6 exposure and load balancers are not evaluated yet (docs/aws-network.md).",
         ["https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html",
          "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html",

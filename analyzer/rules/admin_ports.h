@@ -37,6 +37,7 @@ inline const std::vector<AdminPort>& AdminPorts() {
       {11211, 11211, "memcached", Severity::kCritical},
       {9042, 9042, "Cassandra", Severity::kHigh},
       {5984, 5984, "CouchDB", Severity::kHigh},
+      {9229, 9229, "Node.js inspector (runs any code it is sent)", Severity::kCritical},
   };
   return k;
 }
