@@ -217,6 +217,10 @@ class Walker {
         return;
       case EntryType::kDirectory: {
         root_ = reader_.Canonical(path);
+        // Kustomizations first: one may list files that the walk meets
+        // before it (an overlay naming ../base).
+        visited_.clear();
+        FindKustomizations(path);
         visited_.clear();
         Dir(path);
         return;
@@ -308,7 +312,116 @@ class Walker {
       return;
     }
     FileId id = model_.files.Add(path, RelativeToCwd(path));
-    LoadContent(content.view(), id, path, options_, model_, sink_, &stats);
+    std::string ns = KustomizeNamespace(path);
+    if (ns.empty()) {
+      LoadContent(content.view(), id, path, options_, model_, sink_, &stats);
+    } else {
+      LoadOptions with = options_;
+      with.k8s.force_namespace = ns;
+      LoadContent(content.view(), id, path, with, model_, sink_, &stats);
+    }
+  }
+
+  void FindKustomizations(const std::string& path) {
+    if (!visited_.insert(reader_.Identity(path)).second) return;
+    std::vector<std::string> names;
+    std::string err;
+    if (!reader_.List(path, &names, &err)) return;
+    for (const char* k : {"kustomization.yaml", "kustomization.yml", "Kustomization"})
+      if (std::find(names.begin(), names.end(), k) != names.end()) {
+        ReadKustomization(path, Join(path, k));
+        break;
+      }
+    for (const std::string& name : names) {
+      if (name.empty() || name[0] == '.') continue;
+      std::string child = Join(path, name);
+      if (options_.exclude && options_.exclude(child)) continue;
+      if (reader_.Type(child) == EntryType::kDirectory) FindKustomizations(child);
+    }
+  }
+
+  static std::string Normal(const std::string& p) {
+    std::string n = std::filesystem::path(p).lexically_normal().string();
+    while (n.size() > 1 && n.back() == '/') n.pop_back();
+    return n;
+  }
+
+  // The namespace a kustomization gives this file: the outermost
+  // kustomization that reaches it wins, as kustomize applies the outer
+  // namespace last. One is inner when another match lists its folder.
+  std::string KustomizeNamespace(const std::string& path) const {
+    std::string p = Normal(path);
+    std::vector<const Kustomized*> hits;
+    for (const auto& k : kustomized_)
+      if (k.dir ? p.rfind(k.path + "/", 0) == 0 : p == k.path) hits.push_back(&k);
+    for (const auto* h : hits) {
+      bool inner = false;
+      for (const auto* o : hits)
+        inner |= o != h && o->dir && (h->from == o->path || h->from.rfind(o->path + "/", 0) == 0);
+      if (!inner) return h->ns;
+    }
+    return hits.empty() ? "" : hits.front()->ns;
+  }
+
+  // kustomization.yaml: `namespace:` applies to the files and folders of
+  // `resources:` (and the older `bases:`). Other transformations are not
+  // applied: the ones that change names, labels or content are a warning,
+  // the rest a note with --verbose.
+  void ReadKustomization(const std::string& dir, const std::string& file) {
+    FileContent content;
+    std::string err;
+    if (!reader_.Read(file, &content, &err)) return;
+    FileId id = model_.files.Add(file, RelativeToCwd(file));
+    CollectingSink quiet;  // the file itself is loaded (and its syntax reported) as any other
+    const std::string from = Normal(dir);
+    ParseYaml(content.view(), id, options_.limits, quiet, [&](DocNode& root) {
+      if (!root.is_map()) return;
+      std::string ns;
+      if (const DocNode* n = root.Find("namespace"); n && n->is_scalar()) ns = n->text;
+      std::vector<std::string> changing, other;
+      for (const char* k : {"namePrefix", "nameSuffix", "commonLabels", "labels", "patches", "patchesStrategicMerge",
+                            "patchesJson6902", "components", "replacements", "helmCharts", "transformers"})
+        if (root.Find(k)) changing.push_back(k);
+      for (const char* k : {"commonAnnotations", "images", "replicas", "configMapGenerator", "secretGenerator",
+                            "generators", "crds", "openapi"})
+        if (root.Find(k)) other.push_back(k);
+      auto list = [](const std::vector<std::string>& v) {
+        std::string out;
+        for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
+        return out;
+      };
+      if (!changing.empty())
+        sink_.Warning("kustomize-not-applied",
+                      list(changing) + " of this kustomization " + (changing.size() > 1 ? "are" : "is") +
+                          " not applied (grantpath applies only `namespace`): run `kustomize build " + dir +
+                          "` and scan its output for exact results",
+                      SourceRange{id, root.pos, root.pos});
+      else if (!other.empty() && options_.verbose)
+        sink_.Note("skipped", list(other) + " of this kustomization not applied (no effect on access analysis)",
+                   SourceRange{id, root.pos, root.pos});
+      if (ns.empty()) return;
+      for (const char* key : {"resources", "bases"}) {
+        const DocNode* res = root.Find(key);
+        if (!res || !res->is_seq()) continue;
+        for (const auto& r : res->items) {
+          if (!r.is_scalar()) continue;
+          if (r.text.find("://") != std::string::npos || r.text.rfind("github.com/", 0) == 0) {
+            sink_.Note("skipped", "remote kustomization resource '" + r.text + "' is not fetched", At(id, r.pos));
+            continue;
+          }
+          std::string target = Normal(Join(dir, r.text));
+          EntryType t = reader_.Type(target);
+          if (t == EntryType::kMissing) {
+            sink_.Warning("unresolved-reference",
+                          "kustomization resource '" + r.text + "' is not in the input; namespace '" + ns +
+                              "' is applied to nothing for it",
+                          At(id, r.pos));
+            continue;
+          }
+          kustomized_.push_back({target, t == EntryType::kDirectory, ns, from});
+        }
+      }
+    });
   }
 
   const FileReader& reader_;
@@ -317,6 +430,13 @@ class Walker {
   DiagnosticSink& sink_;
   std::string root_;
   std::set<std::string> visited_;
+  struct Kustomized {
+    std::string path;  // lexically normal
+    bool dir = false;
+    std::string ns;
+    std::string from;  // the kustomization's folder, lexically normal
+  };
+  std::vector<Kustomized> kustomized_;
 };
 
 }  // namespace

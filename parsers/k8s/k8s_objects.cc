@@ -297,7 +297,9 @@ class ObjectParser {
       m.annotations = f.StrMap(*md, "annotations");
     }
     if (m.name_where.file == 0) m.name_where = m.where;
-    if (namespaced && m.ns.empty()) {
+    if (namespaced && !options_.force_namespace.empty()) {
+      m.ns = options_.force_namespace;
+    } else if (namespaced && m.ns.empty()) {
       m.ns = options_.default_namespace;
       m.ns_defaulted = true;
     }
@@ -688,6 +690,8 @@ class ObjectParser {
         sub.kind = f.Required(s, "kind");
         sub.name = f.Required(s, "name");
         sub.ns = f.Str(s, "namespace").value_or("");
+        if (!options_.force_namespace.empty() && f.Str(s, "name").value_or("") == "default")
+          sub.ns = options_.force_namespace;
         sub.api_group = f.Str(s, "apiGroup").value_or("");
         if (f.ok() && sub.kind != "User" && sub.kind != "Group" && sub.kind != "ServiceAccount") {
           // The API server rejects an unknown subject kind.

@@ -14,6 +14,10 @@ struct K8sOptions {
   /// `kubectl apply` without -n does with a default context).
   std::string default_namespace = "default";
   bool verbose = false;  // report skipped objects as notes
+  /// A kustomization's `namespace:` for the resources it lists: set on
+  /// every namespaced object (replacing the one written) and on binding
+  /// subjects named "default", as kustomize's namespace transformer does.
+  std::string force_namespace;
 };
 
 /// True when `root` looks like a Kubernetes object or list: a map with

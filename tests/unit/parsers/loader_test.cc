@@ -317,3 +317,40 @@ TEST_CASE("Loader: a binding to ns/sa when the only such account was defaulted e
 
 }  // namespace
 }  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("Loader: a kustomization's namespace applies to the resources it lists, outermost first",
+          "[parsers][loader]") {
+  TempTree t;
+  t.Write("base/rbac.yaml",
+          "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: app, namespace: written}\n---\n"
+          "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b}\n"
+          "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\n"
+          "subjects:\n- {kind: ServiceAccount, name: default}\n- {kind: ServiceAccount, name: app, namespace: other}\n---\n"
+          "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: cr}\nrules: []\n");
+  t.Write("base/kustomization.yaml", "namespace: base-ns\nresources:\n- rbac.yaml\n");
+  t.Write("overlays/prod/kustomization.yaml",
+          "namespace: prod\nnamePrefix: prod-\nresources:\n- ../../base\n- missing.yaml\n");
+  t.Write("unlisted.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: loose}\n");
+  auto l = LoadPaths({t.root.string()});
+  const auto& m = l->model;
+  std::map<std::string, std::string> sa_ns;
+  for (const auto& sa : m.k8s_service_accounts) sa_ns[sa.meta.name] = sa.meta.ns;
+  CHECK(sa_ns["app"] == "prod");        // the outer overlay wins, and replaces the written namespace
+  CHECK(sa_ns["loose"] == "default");   // not listed: the default namespace
+  REQUIRE(m.k8s_bindings.size() == 1);
+  CHECK(m.k8s_bindings[0].meta.ns == "prod");
+  CHECK(m.k8s_bindings[0].subjects[0].ns == "prod");   // a subject named "default" follows
+  CHECK(m.k8s_bindings[0].subjects[1].ns == "other");  // others keep theirs, as kustomize does
+  REQUIRE(m.k8s_roles.size() == 1);
+  CHECK(m.k8s_roles[0].meta.ns.empty());  // cluster-scoped objects get none
+  std::string all;
+  for (const auto& d : l->sink.diagnostics()) all += d.code + ": " + d.message + "\n";
+  CHECK(all.find("kustomize-not-applied: namePrefix of this kustomization is not applied") != std::string::npos);
+  CHECK(all.find("kustomization resource 'missing.yaml' is not in the input") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace grantpath
