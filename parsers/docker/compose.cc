@@ -126,7 +126,7 @@ class ComposeReader {
     const DocNode* services = top.Map(root, "services");
     if (!services) return 0;
     for (const auto& e : services->entries) service_names_.insert(e.key);
-    for (const auto& e : services->entries) ReadService(e, p);
+    for (const auto& e : services->entries) ReadService(e);
 
     // A stack: deploy settings that only Swarm reads, or an overlay network.
     for (const auto& n : networks_)
@@ -220,8 +220,7 @@ class ComposeReader {
     networks_.push_back(std::move(n));
   }
 
-  void ReadService(const DocEntry& e, const Project& p) {
-    (void)p;
+  void ReadService(const DocEntry& e) {
     if (!e.value.is_map()) {
       Error("service '" + e.key + "' must be a map, got " + std::string(e.value.Describe()), e.value.pos);
       return;

@@ -228,7 +228,6 @@ std::size_t ParseCniConfigMap(const DocNode& obj, FileId file, Model& model, Dia
       return p;
     };
     CollectingSink inner;
-    std::size_t added = 0;
     bool ok = ParseJson(nc->value.text, file, limits, inner, [&](DocNode& root) {
       if (!root.is_map()) return;
       std::string obj_name = object + " net-conf.json";
@@ -246,7 +245,6 @@ std::size_t ParseCniConfigMap(const DocNode& obj, FileId file, Model& model, Dia
           s.where = At(file, nc->key_pos);
         }
         model.cni_settings.push_back(std::move(s));
-        ++added;
       };
       // Go's encoding/json matches keys case-insensitively.
       auto find = [](const DocNode& m, const std::string& key) -> const DocNode* {
@@ -268,7 +266,6 @@ std::size_t ParseCniConfigMap(const DocNode& obj, FileId file, Model& model, Dia
       sink.Report(std::move(d));
     }
     if (!ok) return 0;
-    (void)added;
   }
   return model.cni_settings.size() - before;
 }
@@ -283,9 +280,7 @@ bool LooksLikeCiliumValues(const DocNode& root) {
   return false;
 }
 
-std::size_t ParseCiliumValues(const DocNode& root, FileId file, const std::string& path, Model& model,
-                              DiagnosticSink& sink) {
-  (void)sink;
+std::size_t ParseCiliumValues(const DocNode& root, FileId file, const std::string& path, Model& model) {
   std::string object = "Cilium Helm values '" + path + "'";
   SourceRange where = At(file, root.pos);
   const DocNode* enc = root.Find("encryption");

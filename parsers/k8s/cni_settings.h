@@ -28,7 +28,6 @@ std::size_t ParseCniConfigMap(const DocNode& obj, FileId file, Model& model,
 /// other Cilium chart keys (routingMode, tunnelProtocol, ipam, hubble,
 /// kubeProxyReplacement, cluster).
 bool LooksLikeCiliumValues(const DocNode& root);
-std::size_t ParseCiliumValues(const DocNode& root, FileId file, const std::string& path, Model& model,
-                              DiagnosticSink& sink);
+std::size_t ParseCiliumValues(const DocNode& root, FileId file, const std::string& path, Model& model);
 
 }  // namespace grantpath::parsers

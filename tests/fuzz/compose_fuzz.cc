@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.max_alias_nodes = 10000;
   auto on_doc = [&](parsers::DocNode& root) {
     if (parsers::LooksLikeCompose(root)) parsers::ParseComposeDocument(root, file, "fuzz/compose.yaml", model, sink);
-    else if (parsers::LooksLikeCiliumValues(root)) parsers::ParseCiliumValues(root, file, "values.yaml", model, sink);
+    else if (parsers::LooksLikeCiliumValues(root)) parsers::ParseCiliumValues(root, file, "values.yaml", model);
     else if (root.is_map()) {
       parsers::ParseCniConfigMap(root, file, model, sink);
       parsers::ParseCalicoNetworkSettings(root, "IPPool", file, model, sink);
