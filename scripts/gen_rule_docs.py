@@ -213,7 +213,8 @@ RULE_FACTS.update({
         "podSelector), admit it.", NET_REFS + ["CWE-668"]),
     "netpol-metadata-egress": (NETPOL_APPLIES, CONNECTION_WITNESS,
         NET_SEMANTICS + " Checks TCP 80 to 169.254.169.254 (AWS, GCP and Azure instance metadata). Node-level "
-        "protections (IMDSv2 hop limit, metadata concealment) are not visible in manifests.",
+        "protections (IMDSv2 hop limit, metadata concealment) are not visible in manifests."
+        " Severity: medium when the input shows cloud credentials behind it (aws-auth maps a role to system:nodes, or an EKS access entry of type EC2_*, so every pod that reaches metadata gets the node role) or the workload's service account has a cloud identity (IRSA, EKS Pod Identity, GKE or Azure workload identity); low otherwise, and the message says which. Whether a workload fetches user-supplied URLs (SSRF) is not visible in manifests.",
         NET_REFS + ["CWE-918"]),
     "netpol-egress-internet-all-ports": (NETPOL_APPLIES, CONNECTION_WITNESS,
         "Reported per egress rule of a policy with Egress in its policyTypes whose `ports` is absent and whose "

@@ -143,11 +143,42 @@ constexpr RuleInfo kInternetExposed{
 
 // ------------------------------------------------------ metadata egress
 
+// What a pod's reach to instance metadata is worth: medium when the input
+// shows cloud credentials there or on the workload (a node instance role
+// mapped by aws-auth or an EC2 access entry; an IRSA, Pod Identity, GKE or
+// Azure workload identity), low otherwise (the node may hold none).
+struct CloudIdentity {
+  std::string node_role;  // why the node has credentials, "" when the input does not say
+  std::set<std::pair<std::string, std::string>> workload_accounts;  // (ns, sa) with a cloud identity
+};
+
+CloudIdentity CloudIdentities(const Model& m) {
+  CloudIdentity c;
+  for (const auto& a : m.k8s_aws_auth)
+    if (a.kind == k8s::AwsAuthEntry::Kind::kRole &&
+        std::find(a.groups.begin(), a.groups.end(), "system:nodes") != a.groups.end()) {
+      c.node_role = "aws-auth maps the node role " + a.arn;
+      break;
+    }
+  if (c.node_role.empty())
+    for (const auto& a : m.eks_access_entries)
+      if (a.type.rfind("EC2", 0) == 0) {
+        c.node_role = "an EKS access entry of type " + a.type + " names the node role " + a.principal_arn;
+        break;
+      }
+  for (const auto& sa : m.k8s_service_accounts)
+    for (const char* key : {"eks.amazonaws.com/role-arn", "iam.gke.io/gcp-service-account", "azure.workload.identity/client-id"})
+      if (sa.meta.annotations.count(key)) c.workload_accounts.insert({sa.meta.ns, sa.meta.name});
+  for (const auto& p : m.eks_pod_identities) c.workload_accounts.insert({p.ns, p.service_account});
+  return c;
+}
+
 void MetadataEgress(const RuleInfo& info, const AnalysisContext& ctx, FindingSink& out) {
   net::Engine& e = ctx.Net();
   int md = ExternalAt(e, "169.254.169.254", false);
   if (md < 0) return;
   auto dst = static_cast<std::uint32_t>(md);
+  const CloudIdentity cloud = CloudIdentities(ctx.model());
   for (std::uint32_t ep = 0; ep < e.endpoints().size(); ++ep) {
     if (e.endpoints()[ep].kind != EndpointKind::kPod) continue;
     ConnTable::Id c = e.Allowed(ep, dst);
@@ -156,11 +187,18 @@ void MetadataEgress(const RuleInfo& info, const AnalysisContext& ctx, FindingSin
     e.Egress(ep, dst, &why);
     Finding f;
     f.rule = &info;
-    f.severity = info.severity;
+    const k8s::Workload& w = Rep(ctx, ep);
+    bool workload_cloud = cloud.workload_accounts.count({w.meta.ns, w.service_account}) > 0;
+    f.severity = !cloud.node_role.empty() || workload_cloud ? info.severity : Severity::kLow;
     f.primary = e.endpoints()[ep].where;
     f.entity = e.endpoints()[ep].Display();
+    std::string worth = !cloud.node_role.empty()
+                            ? " (" + cloud.node_role + ")"
+                            : workload_cloud ? " (its service account has a cloud identity)"
+                                             : " (the input shows no cloud credentials for the node or the workload)";
     f.message = rbac::WorkloadName(Rep(ctx, ep)) + " can connect to the cloud metadata endpoint 169.254.169.254 "
-                "(TCP 80)" + (e.EgressIsolated(ep) ? ": an egress rule allows it" : ": no egress policy isolates it");
+                "(TCP 80)" + (e.EgressIsolated(ep) ? ": an egress rule allows it" : ": no egress policy isolates it") +
+                worth;
     AddReasons(ctx.model(), why, f, "egress");
     net::PortSet p80;
     p80.Add(net::kTCP, 80, 80);
