@@ -57,7 +57,7 @@ RULE_FACTS = {
         "`escalate` with update/patch on clusterroles, both cluster-wide, lead to cluster-admin "
         "directly; `bind` on any role (no `resourceNames`) with create on rolebindings in a "
         "namespace leads to that namespace's pods, secrets and tokens (a RoleBinding to "
-        "cluster-admin there); a service account is a member of its implicit groups. The target is "
+        "cluster-admin there); creating, updating or patching Flux Kustomizations (kustomize.toolkit.fluxcd.io) or HelmReleases (helm.toolkit.fluxcd.io) in a namespace leads to every service account of that namespace (spec.serviceAccountName) and, when the input has the kustomize-controller or helm-controller Deployment and it runs without --default-service-account, to the controller's own account (what it applies when no serviceAccountName is set); a service account is a member of its implicit groups. The target is "
         "cluster-admin equivalence (see `rbac-cluster-admin-equivalent`) or `system:masters`. "
         "One breadth-first search from the target over reversed edges (Boost.Graph) gives every "
         "subject's shortest path; when several are equally short, direct admin edges are "

@@ -25,6 +25,8 @@ struct EdgeInfo {
     if (sa == nullptr) return text;
     if (text == "create") return "run a pod as " + sa->Display() + " and use its token";
     if (text == "secrets") return "read a token secret of " + sa->Display();
+    if (text == "flux")
+      return "have Flux apply manifests as " + sa->Display() + " (spec.serviceAccountName of a Kustomization or HelmRelease)";
     return "request a token for " + sa->Display();
   }
 };
@@ -140,6 +142,48 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
       for (const auto& sa : e.AllServiceAccounts())
         if ((ns.empty() || sa.ns == ns) && names.count(sa.name))
           I.Granted(I.Subject(h.who), I.Subject(sa), "request a token for " + sa.Display(), h);
+    }
+  }
+  // Flux: a Kustomization or HelmRelease is applied as its
+  // spec.serviceAccountName, any account of its namespace; without one, as
+  // the controller's own account unless the controller runs with
+  // --default-service-account (multi-tenancy lockdown).
+  struct FluxKind {
+    const std::vector<Probe>& probes;
+    const char* controller;
+    const char* object;
+  };
+  for (const FluxKind& fk : {FluxKind{probes::FluxKustomizationWrite(), "kustomize-controller", "Kustomization"},
+                             FluxKind{probes::FluxHelmReleaseWrite(), "helm-controller", "HelmRelease"}}) {
+    const auto& hits = ctx.Capability(fk.probes);
+    if (hits.empty()) continue;
+    const k8s::Workload* controller = nullptr;
+    for (const auto& w : m.k8s_workloads)
+      if (w.meta.name == fk.controller && w.kind == "Deployment") controller = &w;
+    bool lockdown = false;
+    if (controller)
+      for (const auto& c : controller->containers)
+        for (const auto& a : c.args) lockdown |= a.rfind("--default-service-account", 0) == 0;
+    std::string key = std::string("flux-") + fk.object;
+    std::set<std::string> built;
+    for (const auto& h : hits) {
+      std::string ns = scope_of(h);
+      std::size_t hb = hub(key, ns);
+      I.Granted(I.Subject(h.who), hb,
+                std::string("create or change Flux ") + fk.object + "s" + (ns.empty() ? "" : " in " + NsText(ns)), h);
+      if (!built.insert(ns).second) continue;
+      for (const auto& sa : e.AllServiceAccounts())
+        if (ns.empty() || sa.ns == ns) {
+          const auto* rec = e.FindServiceAccount(sa);
+          I.Edge(hb, I.Subject(sa), "flux", rec ? rec->meta.where : SourceRange{}, &sa);
+        }
+      if (controller && !lockdown) {
+        SubjectKey csa{"ServiceAccount", controller->meta.ns, controller->service_account};
+        I.Edge(hb, I.Subject(csa),
+               std::string("have Flux apply a ") + fk.object + " without serviceAccountName: the " + fk.controller +
+                   " applies it as its own account " + csa.Display() + " (no --default-service-account flag)",
+               controller->meta.where);
+      }
     }
   }
   // Impersonation: users and groups are cluster-scoped, serviceaccounts namespaced.

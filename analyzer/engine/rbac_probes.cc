@@ -110,6 +110,24 @@ const std::vector<Probe>& ApiExtensionMutation() {
   return k;
 }
 
+const std::vector<Probe>& FluxKustomizationWrite() {
+  static const std::vector<Probe> k{
+      Probe{"create", "kustomize.toolkit.fluxcd.io", "kustomizations"},
+      Probe{"update", "kustomize.toolkit.fluxcd.io", "kustomizations", "", false, Names::kSome},
+      Probe{"patch", "kustomize.toolkit.fluxcd.io", "kustomizations", "", false, Names::kSome},
+  };
+  return k;
+}
+
+const std::vector<Probe>& FluxHelmReleaseWrite() {
+  static const std::vector<Probe> k{
+      Probe{"create", "helm.toolkit.fluxcd.io", "helmreleases"},
+      Probe{"update", "helm.toolkit.fluxcd.io", "helmreleases", "", false, Names::kSome},
+      Probe{"patch", "helm.toolkit.fluxcd.io", "helmreleases", "", false, Names::kSome},
+  };
+  return k;
+}
+
 const std::vector<Probe>& RbacWrite() {
   static const std::vector<Probe> k{
       Probe{"create", "rbac.authorization.k8s.io", "rolebindings"},

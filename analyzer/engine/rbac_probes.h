@@ -32,6 +32,10 @@ const std::vector<Probe>& WebhookConfig();
 /// create/update/patch apiservices, update/patch customresourcedefinitions:
 /// redirect an aggregated API group or a CRD's conversion webhook.
 const std::vector<Probe>& ApiExtensionMutation();
+/// create/update/patch Flux Kustomizations / HelmReleases: have the
+/// controller apply manifests as an account of the namespace, or as itself.
+const std::vector<Probe>& FluxKustomizationWrite();
+const std::vector<Probe>& FluxHelmReleaseWrite();
 /// create rolebindings (0) and clusterrolebindings (1); update/patch
 /// clusterroles (2, 3).
 const std::vector<Probe>& RbacWrite();

@@ -1210,6 +1210,10 @@ class ObjectParser {
           ct.where = At(file_, c.pos);
           ct.name = f.Str(c, "name").value_or("");
           ct.image = f.Str(c, "image").value_or("");
+          for (const char* k : {"command", "args"})
+            if (const DocNode* a = c.Find(k); a && a->is_seq())
+              for (const auto& x : a->items)
+                if (x.is_scalar()) ct.args.push_back(x.text);
           if (const DocNode* ports = f.Seq(c, "ports")) {
             for (const DocNode& p : ports->items) {
               if (!p.is_map()) {

@@ -128,6 +128,9 @@ struct Container {
   /// securityContext.capabilities.add, upper-cased without a CAP_ prefix.
   std::vector<Located<std::string>> added_capabilities;
   std::vector<HostPathMount> host_paths;
+  /// command and args, in that order (controller flags such as Flux's
+  /// --default-service-account are read from them).
+  std::vector<std::string> args;
 };
 
 /// A Pod or the pod template of a controller (Deployment, StatefulSet,
