@@ -186,6 +186,78 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
       }
     }
   }
+  // Argo CD: an Application (or ApplicationSet) is synced by the
+  // application controller, as its own account, within what its AppProject
+  // allows. A project that allows every cluster-scoped kind and every
+  // namespace of this cluster leads to the controller's account; one that
+  // lists namespaces leads to creating workloads there. Applications count
+  // in the controller's namespace, or in a project's sourceNamespaces.
+  // Without an AppProject 'default' in the input, Argo CD's own default
+  // project (everything allowed) is assumed.
+  if (const auto& hits = ctx.Capability(probes::ArgoApplicationWrite()); !hits.empty()) {
+    const k8s::Workload* controller = nullptr;
+    for (const auto& w : m.k8s_workloads)
+      if (w.meta.name == "argocd-application-controller" && w.kind != "Pod") controller = &w;
+    if (controller) {
+      const std::string& home = controller->meta.ns;
+      SubjectKey csa{"ServiceAccount", home, controller->service_account};
+      std::vector<const k8s::AppProject*> projects;
+      bool has_default = false;
+      for (const auto& p : m.k8s_app_projects)
+        if (p.meta.ns == home) {
+          projects.push_back(&p);
+          has_default |= p.meta.name == "default";
+        }
+      auto in_cluster = [](const k8s::AppProject::Destination& d) {
+        return d.server == "*" || d.server == "https://kubernetes.default.svc" || d.name == "*" || d.name == "in-cluster";
+      };
+      auto matches = [](const std::string& pattern, const std::string& v) {
+        if (pattern == "*" || pattern == v) return true;
+        return !pattern.empty() && pattern.back() == '*' && v.rfind(pattern.substr(0, pattern.size() - 1), 0) == 0;
+      };
+      for (const auto& h : hits) {
+        std::string ns = scope_of(h);
+        auto from_here = [&](const k8s::AppProject* p) {
+          if (ns.empty() || ns == home) return true;
+          for (const auto& sn : p->source_namespaces)
+            if (matches(sn, ns)) return true;
+          return false;
+        };
+        if (!has_default && (ns.empty() || ns == home))
+          I.Granted(I.Subject(h.who), I.Subject(csa),
+                    "create or change Argo CD Applications in namespace '" + home +
+                        "' with the default AppProject (not in the input: Argo CD creates it allowing every "
+                        "destination and resource), which " + csa.Display() + " syncs as itself",
+                    h);
+        for (const auto* p : projects) {
+          if (!from_here(p)) continue;
+          bool all_kinds = false;
+          for (const auto& [g, k] : p->cluster_resources) all_kinds |= g == "*" && k == "*";
+          bool everywhere = false;
+          std::vector<std::string> namespaces_allowed;
+          for (const auto& d : p->destinations) {
+            if (!in_cluster(d)) continue;
+            if (d.ns == "*") everywhere = true;
+            else namespaces_allowed.push_back(d.ns);
+          }
+          std::string via = "create or change Argo CD Applications of AppProject '" + p->meta.name + "'";
+          if (everywhere && all_kinds) {
+            I.Granted(I.Subject(h.who), I.Subject(csa),
+                      via + ", which allows every cluster-scoped kind and namespace of this cluster: " +
+                          csa.Display() + " syncs them as itself",
+                      h);
+          } else if (everywhere) {
+            I.Granted(I.Subject(h.who), hub("create", ""), via + ": it may deploy workloads into every namespace", h);
+          } else {
+            for (const auto& d : namespaces_allowed)
+              if (d.find('*') == std::string::npos)
+                I.Granted(I.Subject(h.who), hub("create", d),
+                          via + ": it may deploy workloads into namespace '" + d + "'", h);
+          }
+        }
+      }
+    }
+  }
   // Impersonation: users and groups are cluster-scoped, serviceaccounts namespaced.
   std::set<SubjectKey> users, groups;
   for (const auto& b : m.k8s_bindings)

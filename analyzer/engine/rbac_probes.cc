@@ -128,6 +128,18 @@ const std::vector<Probe>& FluxHelmReleaseWrite() {
   return k;
 }
 
+const std::vector<Probe>& ArgoApplicationWrite() {
+  static const std::vector<Probe> k{
+      Probe{"create", "argoproj.io", "applications"},
+      Probe{"update", "argoproj.io", "applications", "", false, Names::kSome},
+      Probe{"patch", "argoproj.io", "applications", "", false, Names::kSome},
+      Probe{"create", "argoproj.io", "applicationsets"},
+      Probe{"update", "argoproj.io", "applicationsets", "", false, Names::kSome},
+      Probe{"patch", "argoproj.io", "applicationsets", "", false, Names::kSome},
+  };
+  return k;
+}
+
 const std::vector<Probe>& RbacWrite() {
   static const std::vector<Probe> k{
       Probe{"create", "rbac.authorization.k8s.io", "rolebindings"},

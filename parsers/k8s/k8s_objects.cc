@@ -21,7 +21,7 @@ struct KnownKind {
   std::string_view group;
   std::string_view kind;
 };
-constexpr std::array<KnownKind, 29> kKnownKinds{{
+constexpr std::array<KnownKind, 30> kKnownKinds{{
     {"", "Namespace"},
     {"", "ServiceAccount"},
     {"", "Pod"},
@@ -51,6 +51,7 @@ constexpr std::array<KnownKind, 29> kKnownKinds{{
     {"k8s.ovn.org", "ClusterUserDefinedNetwork"},
     {"k8s.cni.cncf.io", "NetworkAttachmentDefinition"},
     {"k8s.cni.cncf.io", "MultiNetworkPolicy"},
+    {"argoproj.io", "AppProject"},
 }};
 
 std::string GroupOf(const std::string& api_version) {
@@ -350,6 +351,7 @@ class ObjectParser {
     if (kind == "UserDefinedNetwork" || kind == "ClusterUserDefinedNetwork")
       return ParseUserDefinedNetwork(obj, f, kind == "ClusterUserDefinedNetwork");
     if (kind == "NetworkAttachmentDefinition") return ParseAttachment(obj, f);
+    if (kind == "AppProject") return ParseAppProject(obj, f);
     if (kind == "MultiNetworkPolicy") {
       std::size_t before = model_.k8s_network_policies.size();
       std::size_t n = ParseNetworkPolicy(obj, f);
@@ -522,6 +524,27 @@ class ObjectParser {
     }
     if (!f.ok()) return 0;
     model_.k8s_udns.push_back(std::move(u));
+    return 1;
+  }
+
+  // Argo CD AppProject: destinations, clusterResourceWhitelist and
+  // sourceNamespaces (what an Application of the project may deploy).
+  std::size_t ParseAppProject(const DocNode& obj, Fields& f) {
+    k8s::AppProject p;
+    p.meta = Meta(obj, f, true);
+    if (const DocNode* spec = f.Map(obj, "spec")) {
+      if (const DocNode* ds = f.Seq(*spec, "destinations"))
+        for (const auto& d : ds->items)
+          if (d.is_map())
+            p.destinations.push_back({f.Str(d, "server").value_or(""), f.Str(d, "name").value_or(""),
+                                      f.Str(d, "namespace").value_or("")});
+      if (const DocNode* cr = f.Seq(*spec, "clusterResourceWhitelist"))
+        for (const auto& c : cr->items)
+          if (c.is_map()) p.cluster_resources.push_back({f.Str(c, "group").value_or(""), f.Str(c, "kind").value_or("")});
+      p.source_namespaces = f.StrList(*spec, "sourceNamespaces");
+    }
+    if (!f.ok()) return 0;
+    model_.k8s_app_projects.push_back(std::move(p));
     return 1;
   }
 

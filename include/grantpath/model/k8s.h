@@ -330,6 +330,18 @@ struct NetworkAttachment {
   std::string type;     // spec.config's "type"
 };
 
+/// argoproj.io AppProject: where the Applications of the project may
+/// deploy, and which cluster-scoped kinds.
+struct AppProject {
+  ObjectMeta meta;
+  struct Destination {
+    std::string server, name, ns;  // as written ("*" wildcards allowed)
+  };
+  std::vector<Destination> destinations;
+  std::vector<std::pair<std::string, std::string>> cluster_resources;  // clusterResourceWhitelist (group, kind)
+  std::vector<std::string> source_namespaces;  // spec.sourceNamespaces (apps in any namespace)
+};
+
 struct OtherObject {
   ObjectMeta meta;
   std::string api_version;
