@@ -144,10 +144,10 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
           I.Granted(I.Subject(h.who), I.Subject(sa), "request a token for " + sa.Display(), h);
     }
   }
-  // Flux: a Kustomization or HelmRelease is applied as its
-  // spec.serviceAccountName, any account of its namespace; without one, as
-  // the controller's own account unless the controller runs with
-  // --default-service-account (multi-tenancy lockdown).
+  // Flux (when its controller is in the input): a Kustomization or
+  // HelmRelease is applied as its spec.serviceAccountName, any account of
+  // its namespace; without one, as the controller's own account unless the
+  // controller runs with --default-service-account (multi-tenancy lockdown).
   struct FluxKind {
     const std::vector<Probe>& probes;
     const char* controller;
@@ -160,6 +160,9 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
     const k8s::Workload* controller = nullptr;
     for (const auto& w : m.k8s_workloads)
       if (w.meta.name == fk.controller && w.kind == "Deployment") controller = &w;
+    // Without the controller in the input, nothing says Flux runs here: a
+    // wildcard rule over every API group is no Flux step.
+    if (!controller) continue;
     bool lockdown = false;
     if (controller)
       for (const auto& c : controller->containers)
