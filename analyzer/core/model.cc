@@ -142,6 +142,7 @@ void Model::Absorb(Model&& other) {
   move_all(k8s_udns, other.k8s_udns);
   move_all(k8s_attachments, other.k8s_attachments);
   move_all(k8s_app_projects, other.k8s_app_projects);
+  move_all(k8s_token_secrets, other.k8s_token_secrets);
   move_all(docker_projects, other.docker_projects);
   move_all(docker_networks, other.docker_networks);
   move_all(docker_services, other.docker_services);
@@ -183,7 +184,8 @@ std::size_t Model::AnalyzableCount() const {
          k8s_other.size() + iam_policies.size() + eks_clusters.size() + eks_pod_identities.size() +
          eks_access_entries.size() +
          iam_principals.size() + AwsNetCount() + docker_projects.size() + docker_services.size() +
-         cni_settings.size() + k8s_multi_policies.size() + k8s_udns.size() + k8s_attachments.size() + k8s_app_projects.size();
+         cni_settings.size() + k8s_multi_policies.size() + k8s_udns.size() + k8s_attachments.size() + k8s_app_projects.size() +
+         k8s_token_secrets.size();
 }
 
 std::size_t Model::AwsNetCount() const {

@@ -24,7 +24,10 @@ struct EdgeInfo {
     }
     if (sa == nullptr) return text;
     if (text == "create") return "run a pod as " + sa->Display() + " and use its token";
-    if (text == "secrets") return "read a token secret of " + sa->Display();
+    if (text == "secrets") return "read the token Secret of " + sa->Display() + " (in the input)";
+    if (text == "mint")
+      return "create a token Secret for " + sa->Display() +
+             " (type kubernetes.io/service-account-token) and read the token the control plane writes into it";
     if (text == "flux")
       return "have Flux apply manifests as " + sa->Display() + " (spec.serviceAccountName of a Kustomization or HelmRelease)";
     return "request a token for " + sa->Display();
@@ -87,12 +90,23 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
 
   // Hub nodes per namespace ("" = every namespace), and what they lead to.
   auto hub = [&](const std::string& kind, const std::string& ns) { return I.Node(kind + "|" + ns); };
+  // Kubernetes 1.24 and later create no token Secrets: reading secrets
+  // yields a token only where the input has one; reading and creating
+  // secrets mints one for any account of the namespace.
+  std::map<SubjectKey, SourceRange> token_secret;
+  for (const auto& ts : m.k8s_token_secrets)
+    token_secret.emplace(SubjectKey{"ServiceAccount", ts.meta.ns, ts.service_account}, ts.meta.where);
   for (const auto& ns : namespaces) {
-    for (const char* kind : {"create", "secrets", "token"}) {
+    for (const char* kind : {"create", "secrets", "mint", "token"}) {
       I.Edge(hub(kind, ""), hub(kind, ns), std::string("in ") + NsText(ns), {});
       std::size_t h = hub(kind, ns);
       for (const auto& sa : e.ServiceAccountsIn(ns)) {
         const auto* rec = e.FindServiceAccount(sa);
+        if (std::string(kind) == "secrets") {
+          auto it = token_secret.find(sa);
+          if (it != token_secret.end()) I.Edge(h, I.Subject(sa), kind, it->second, &sa);
+          continue;
+        }
         I.Edge(h, I.Subject(sa), kind, rec ? rec->meta.where : SourceRange{}, &sa);
       }
     }
@@ -123,6 +137,25 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
   };
   connect(probes::WorkloadCreate(), "create", "create pods or pod controllers");
   connect(probes::SecretsRead(), "secrets", "read secrets");
+  {
+    // Read and create secrets in the same scope: mint a token Secret.
+    std::map<SubjectKey, std::set<std::string>> creates;
+    for (const auto& h : ctx.Capability(probes::SecretsCreate())) creates[h.who].insert(scope_of(h));
+    for (const auto& h : ctx.Capability(probes::SecretsRead())) {
+      auto c = creates.find(h.who);
+      if (c == creates.end()) continue;
+      std::string ns = scope_of(h);
+      std::set<std::string> where;  // namespaces where it both reads and creates ("" = all)
+      if (!ns.empty()) {
+        if (c->second.count("") || c->second.count(ns)) where.insert(ns);
+      } else {
+        where = c->second;
+      }
+      for (const auto& w : where)
+        I.Granted(I.Subject(h.who), hub("mint", w),
+                  "read and create secrets" + (w.empty() ? std::string() : " in " + NsText(w)), h);
+    }
+  }
   connect(probes::PodExec(), "exec", "exec into pods");
   for (const auto& h : ctx.Capability(probes::NodesProxy()))
     I.Granted(I.Subject(h.who), hub("exec", ""), "proxy to kubelets (nodes/proxy)", h);
@@ -316,9 +349,9 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
       for (std::uint32_t p : h.probes)
         if (p == 0) can_create_rb[h.who].insert(scope_of(h));
     for (const auto& ns : namespaces)
-      for (const char* kind : {"create", "secrets", "token", "exec"})
+      for (const char* kind : {"create", "secrets", "mint", "token", "exec"})
         I.Edge(hub("nsadmin", ns), hub(kind, ns), "as its admin", {});
-    for (const char* kind : {"create", "secrets", "token", "exec"})
+    for (const char* kind : {"create", "secrets", "mint", "token", "exec"})
       I.Edge(hub("nsadmin", ""), hub(kind, ""), "as their admin", {});
     for (const auto& h : ctx.Capability(probes::EscalateBind())) {
       bool binds = false;

@@ -140,6 +140,11 @@ const std::vector<Probe>& ArgoApplicationWrite() {
   return k;
 }
 
+const std::vector<Probe>& SecretsCreate() {
+  static const std::vector<Probe> k{Probe{"create", "", "secrets"}};
+  return k;
+}
+
 const std::vector<Probe>& RbacWrite() {
   static const std::vector<Probe> k{
       Probe{"create", "rbac.authorization.k8s.io", "rolebindings"},

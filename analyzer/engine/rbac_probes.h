@@ -36,6 +36,8 @@ const std::vector<Probe>& ApiExtensionMutation();
 /// controller apply manifests as an account of the namespace, or as itself.
 const std::vector<Probe>& FluxKustomizationWrite();
 const std::vector<Probe>& FluxHelmReleaseWrite();
+/// create secrets (with read: mint a service-account token Secret).
+const std::vector<Probe>& SecretsCreate();
 /// create/update/patch Argo CD Applications or ApplicationSets.
 const std::vector<Probe>& ArgoApplicationWrite();
 /// create rolebindings (0) and clusterrolebindings (1); update/patch

@@ -21,7 +21,7 @@ struct KnownKind {
   std::string_view group;
   std::string_view kind;
 };
-constexpr std::array<KnownKind, 30> kKnownKinds{{
+constexpr std::array<KnownKind, 31> kKnownKinds{{
     {"", "Namespace"},
     {"", "ServiceAccount"},
     {"", "Pod"},
@@ -52,6 +52,7 @@ constexpr std::array<KnownKind, 30> kKnownKinds{{
     {"k8s.cni.cncf.io", "NetworkAttachmentDefinition"},
     {"k8s.cni.cncf.io", "MultiNetworkPolicy"},
     {"argoproj.io", "AppProject"},
+    {"", "Secret"},
 }};
 
 std::string GroupOf(const std::string& api_version) {
@@ -352,6 +353,26 @@ class ObjectParser {
       return ParseUserDefinedNetwork(obj, f, kind == "ClusterUserDefinedNetwork");
     if (kind == "NetworkAttachmentDefinition") return ParseAttachment(obj, f);
     if (kind == "AppProject") return ParseAppProject(obj, f);
+    if (kind == "Secret") {
+      // Only service-account token Secrets matter, and only who they belong
+      // to: the data is never read.
+      const DocNode* type = obj.Find("type");
+      if (!type || !type->is_scalar() || type->text != "kubernetes.io/service-account-token") {
+        if (options_.verbose) {
+          const DocNode* kd = obj.Find("kind");
+          sink_.Note("skipped", "Secret is not a service-account token Secret: not analyzed (no Secret's data is read)",
+                     At(file_, kd ? kd->pos : obj.pos));
+        }
+        return 0;
+      }
+      k8s::TokenSecret ts;
+      ts.meta = Meta(obj, f, true);
+      auto it = ts.meta.annotations.find("kubernetes.io/service-account.name");
+      if (!f.ok() || it == ts.meta.annotations.end()) return 0;
+      ts.service_account = it->second;
+      model_.k8s_token_secrets.push_back(std::move(ts));
+      return 1;
+    }
     if (kind == "MultiNetworkPolicy") {
       std::size_t before = model_.k8s_network_policies.size();
       std::size_t n = ParseNetworkPolicy(obj, f);

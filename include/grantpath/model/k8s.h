@@ -330,6 +330,13 @@ struct NetworkAttachment {
   std::string type;     // spec.config's "type"
 };
 
+/// A Secret of type kubernetes.io/service-account-token: a long-lived token
+/// of the account its annotation names (its data is never read).
+struct TokenSecret {
+  ObjectMeta meta;
+  std::string service_account;  // kubernetes.io/service-account.name
+};
+
 /// argoproj.io AppProject: where the Applications of the project may
 /// deploy, and which cluster-scoped kinds.
 struct AppProject {

@@ -99,6 +99,7 @@ class Model {
   std::vector<k8s::UserDefinedNetwork> k8s_udns;      // UDN and CUDN
   std::vector<k8s::NetworkAttachment> k8s_attachments;  // NADs
   std::vector<k8s::AppProject> k8s_app_projects;        // Argo CD
+  std::vector<k8s::TokenSecret> k8s_token_secrets;      // service-account-token Secrets
   std::vector<k8s::Service> k8s_services;
   std::vector<k8s::Ingress> k8s_ingresses;       // Ingress and Route
   std::vector<k8s::AdminPolicy> k8s_admin_policies;  // ANP and BANP

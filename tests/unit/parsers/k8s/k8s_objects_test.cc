@@ -177,7 +177,8 @@ TEST_CASE("Unknown kinds: typos of analyzed kinds warn, others are skipped quiet
   opts.k8s.verbose = true;
   LoadString(v, vsink, "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n", "s.yaml", opts);
   CHECK(Formatted(v, vsink) ==
-        std::vector<std::string>{"s.yaml:2:7: note: kind 'Secret' (v1) is not analyzed [skipped]"});
+        std::vector<std::string>{"s.yaml:2:7: note: Secret is not a service-account token Secret: not analyzed (no "
+                                 "Secret's data is read) [skipped]"});
 }
 
 TEST_CASE("Missing metadata.namespace defaults to the configured namespace", "[parsers][k8s]") {
