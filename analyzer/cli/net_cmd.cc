@@ -565,7 +565,7 @@ Json ReasonsJson(net::Engine& e, const std::vector<net::Reason>& why, int proto,
     switch (r.tier) {
       case net::Reason::Tier::kAdmin: j["kind"] = "AdminNetworkPolicy"; break;
       case net::Reason::Tier::kBaseline: j["kind"] = "BaselineAdminNetworkPolicy"; break;
-      case net::Reason::Tier::kNetworkPolicy: j["kind"] = "NetworkPolicy"; break;
+      case net::Reason::Tier::kNetworkPolicy: j["kind"] = m.k8s_network_policies[r.policy].kind; break;
       case net::Reason::Tier::kDefault: j["kind"] = "default"; break;
     }
     if (r.tier == net::Reason::Tier::kNetworkPolicy) {

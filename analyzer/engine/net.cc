@@ -77,7 +77,8 @@ std::string Reason::Describe(const Model& model) const {
   const char* dir = ingress ? "ingress" : "egress";
   switch (tier) {
     case Tier::kNetworkPolicy: {
-      std::string name = "NetworkPolicy '" + NpName(model.k8s_network_policies[policy]) + "'";
+      const auto& np = model.k8s_network_policies[policy];
+      std::string name = np.kind + " '" + NpName(np) + "'";
       if (rule < 0) return name + " isolates the pod for " + dir + " and no " + dir + " rule matches";
       return name + " " + dir + " rule #" + std::to_string(rule + 1) + " allows";
     }
@@ -172,7 +173,7 @@ void Engine::Validate(DiagnosticSink& sink) {
                    where);
   };
   for (const auto& ns : model_.k8s_namespaces) dup("Namespace '" + ns.meta.name + "'", ns.meta.where);
-  for (const auto& p : model_.k8s_network_policies) dup("NetworkPolicy '" + NpName(p) + "'", p.meta.where);
+  for (const auto& p : model_.k8s_network_policies) dup(p.kind + " '" + NpName(p) + "'", p.meta.where);
   for (const auto& ap : model_.k8s_admin_policies)
     if (!ap.baseline) dup("AdminNetworkPolicy '" + ap.meta.name + "'", ap.meta.where);
   for (const auto& p : model_.k8s_network_policies)

@@ -377,6 +377,7 @@ class ObjectParser {
       std::size_t before = model_.k8s_network_policies.size();
       std::size_t n = ParseNetworkPolicy(obj, f);
       if (model_.k8s_network_policies.size() > before) {
+        model_.k8s_network_policies.back().kind = "MultiNetworkPolicy";
         model_.k8s_multi_policies.push_back(std::move(model_.k8s_network_policies.back()));
         model_.k8s_network_policies.pop_back();
       }

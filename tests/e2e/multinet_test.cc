@@ -54,6 +54,17 @@ TEST_CASE("net reach across networks: the network that decides, or none in commo
   CHECK(j["allowed"] == false);
   CHECK(j["reason"] == "no common network: 'tenant/api' is on primary UDN tenant; 'shop/web' is on Pod network, "
                        "secondary NAD storage");
+  // nas is isolated on the pod network: web reaches it through the storage
+  // network, where the deciding rule is a MultiNetworkPolicy, named as such.
+  auto nad = nlohmann::json::parse(
+      testing::RunCli("net reach --from shop/web --to shop/nas --port 2049 --format json tests/fixtures/multinet").out);
+  CHECK(nad["allowed"] == true);
+  CHECK(nad["network"] == "secondary NAD storage");
+  REQUIRE(nad["ingress"].size() >= 1);
+  CHECK(nad["ingress"][0]["kind"] == "MultiNetworkPolicy");
+  CHECK(nad["ingress"][0]["policy"].get<std::string>().rfind("MultiNetworkPolicy 'shop/nas-from-web-only'", 0) == 0);
+  auto batch = testing::RunCli("net reach --from shop/batch --to shop/nas --port 2049 tests/fixtures/multinet");
+  CHECK(batch.out.rfind("network: Pod network\ndenied", 0) == 0);
   auto in_udn = testing::RunCli("net reach --from internet --to tenant/api --format json tests/fixtures/multinet");
   CHECK(nlohmann::json::parse(in_udn.out)["network"] == "primary UDN tenant");
 }

@@ -20,7 +20,7 @@ const k8s::Workload& Rep(const AnalysisContext& ctx, std::uint32_t ep) {
   return ctx.model().k8s_workloads[ctx.Net().endpoints()[ep].workloads.front()];
 }
 
-std::string PolicyName(const k8s::NetworkPolicy& p) { return "NetworkPolicy '" + p.meta.ns + "/" + p.meta.name + "'"; }
+std::string PolicyName(const k8s::NetworkPolicy& p) { return p.kind + " '" + p.meta.ns + "/" + p.meta.name + "'"; }
 
 // The first address range of a side/family that contains `addr`.
 int ExternalAt(net::Engine& e, const std::string& addr, bool source_side) {

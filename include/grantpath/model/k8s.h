@@ -198,6 +198,7 @@ struct NetworkPolicyRule {
 /// when `egress` has at least one rule (SetDefaults_NetworkPolicy).
 struct NetworkPolicy {
   ObjectMeta meta;
+  std::string kind = "NetworkPolicy";  // or "MultiNetworkPolicy" (same shape, secondary networks)
   LabelSelector pod_selector;  // spec.podSelector ({} = every pod of the namespace)
   bool ingress_type = false;
   bool egress_type = false;
