@@ -95,6 +95,9 @@ std::string Reason::Describe(const Model& model) const {
     }
     case Tier::kDefault:
       return std::string("no policy restricts ") + dir + " (default allow)";
+    case Tier::kCni:
+    case Tier::kTierEnd:
+      return text;
   }
   return "?";
 }
@@ -428,15 +431,6 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
   const std::uint32_t n = static_cast<std::uint32_t>(endpoints_.size());
   std::vector<std::vector<std::uint32_t>> peers(n);
   std::uint32_t next_id = 0;
-  const std::map<std::string, std::string> no_labels;
-  auto controller_matches = [&](const k8s::LabelSelector* ns_sel, const k8s::LabelSelector* pod_sel) {
-    // The ingress controller is a pod of an unknown namespace: only
-    // selectors that match any labels (and an explicit namespace
-    // selector) can select it.
-    return ingress_controller_ >= 0 && InFocus(static_cast<std::uint32_t>(ingress_controller_)) &&
-           ns_sel != nullptr && ns_sel->Matches(no_labels) &&
-           (pod_sel == nullptr || pod_sel->Matches(no_labels));
-  };
   // External endpoints come in runs of one side and family, ascending:
   // the atoms inside a range are found by binary search in each run.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> runs;  // [begin, end) endpoint indices
@@ -464,149 +458,82 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
     }
   };
 
-  np_peer_.resize(model_.k8s_network_policies.size());
-  for (std::uint32_t pi = 0; pi < model_.k8s_network_policies.size(); ++pi) {
-    const auto& p = model_.k8s_network_policies[pi];
-    for (int dir = 0; dir < 2; ++dir) {
-      const auto& rules = dir == 0 ? p.ingress : p.egress;
-      auto& ids = np_peer_[pi][dir];
-      ids.resize(rules.size());
-      for (std::size_t r = 0; r < rules.size(); ++r) {
-        for (const auto& peer : rules[r].peers) {
-          std::uint32_t id = next_id++;
-          ids[r].push_back(id);
-          if (peer.ip_block) {
-            auto range = ParseCidr(peer.cidr);
-            if (!range) continue;
-            std::vector<IpRange> except;
-            for (const auto& x : peer.except)
-              if (auto xr = ParseCidr(x)) except.push_back(*xr);
-            add_atoms(id, *range, except);
-            continue;
-          }
-          const k8s::LabelSelector* ns_sel = peer.namespace_selector ? &*peer.namespace_selector : nullptr;
-          const k8s::LabelSelector* pod_sel = peer.pod_selector ? &*peer.pod_selector : nullptr;
-          for (std::uint32_t ep : SelectPods(ns_sel, p.meta.ns, pod_sel)) peers[ep].push_back(id);
-          if (controller_matches(ns_sel, pod_sel)) peers[ingress_controller_].push_back(id);
-        }
-      }
-    }
-  }
-
-  // Admin policies: ANPs by priority then name (the order among equal
-  // priorities is undefined upstream: warn), the BANP last.
-  std::vector<std::uint32_t> order;
-  for (std::uint32_t i = 0; i < model_.k8s_admin_policies.size(); ++i) {
-    const auto& ap = model_.k8s_admin_policies[i];
-    if (ap.baseline) {
-      if (banp_ >= 0) {
-        sink.Warning("duplicate-banp", "more than one BaselineAdminNetworkPolicy; only the first is used",
-                     ap.meta.where);
-        continue;
-      }
-      banp_ = static_cast<int>(i);
-    } else {
-      order.push_back(i);
-    }
-  }
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    const auto& x = model_.k8s_admin_policies[a];
-    const auto& y = model_.k8s_admin_policies[b];
-    return std::tie(x.priority, x.meta.name) < std::tie(y.priority, y.meta.name);
-  });
-  for (std::size_t i = 1; i < order.size(); ++i) {
-    const auto& a = model_.k8s_admin_policies[order[i - 1]];
-    const auto& b = model_.k8s_admin_policies[order[i]];
-    if (a.priority == b.priority)
-      sink.Warning("anp-same-priority",
-                   "AdminNetworkPolicies '" + a.meta.name + "' and '" + b.meta.name + "' have the same priority " +
-                       std::to_string(a.priority) + ": their order is undefined (evaluated by name here)",
-                   b.priority_where.known() ? b.priority_where : b.meta.where);
-  }
-  anp_order_ = order;
-  bool warned_nodes = false;
-  // Pod IPs (from status), parsed once, for ANP `networks` peers.
-  std::vector<std::pair<std::uint32_t, IpRange>> pod_ips;
-  if (!model_.k8s_admin_policies.empty())
-    for (std::uint32_t ep = 0; ep < pod_count_; ++ep)
-      if (InFocus(ep))
-        for (std::uint32_t w : endpoints_[ep].workloads)
-          for (const auto& ip : model_.k8s_workloads[w].pod_ips)
-            if (auto a = ParseCidr(ip)) pod_ips.emplace_back(ep, *a);
-  admin_peer_.resize(model_.k8s_admin_policies.size());
-  for (std::uint32_t ai = 0; ai < model_.k8s_admin_policies.size(); ++ai) {
-    const auto& ap = model_.k8s_admin_policies[ai];
-    for (int dir = 0; dir < 2; ++dir) {
-      const auto& rules = dir == 0 ? ap.ingress : ap.egress;
-      auto& ids = admin_peer_[ai][dir];
-      ids.resize(rules.size());
-      for (std::size_t r = 0; r < rules.size(); ++r) {
-        for (const auto& peer : rules[r].peers) {
-          std::uint32_t id = next_id++;
-          ids[r].push_back(id);
-          using T = k8s::AdminPolicyPeer::Type;
-          if (peer.type == T::kNamespaces || peer.type == T::kPods) {
-            const k8s::LabelSelector* pod_sel = peer.type == T::kPods ? &peer.pod_selector : nullptr;
-            for (std::uint32_t ep : SelectPods(&peer.namespace_selector, "", pod_sel)) peers[ep].push_back(id);
-            if (controller_matches(&peer.namespace_selector, pod_sel)) peers[ingress_controller_].push_back(id);
-          } else if (peer.type == T::kNetworks) {
-            std::vector<IpRange> nets;
-            for (const auto& c : peer.networks)
-              if (auto r2 = ParseCidr(c)) nets.push_back(*r2);
-            for (const auto& net : nets) add_atoms(id, net, {});  // duplicates removed below
-            for (const auto& [ep, ip] : pod_ips)
-              if (std::any_of(nets.begin(), nets.end(), [&](const IpRange& net) { return net.Contains(ip); }))
-                peers[ep].push_back(id);
-          } else if (!warned_nodes) {
-            warned_nodes = true;
-            sink.Warning("unsupported-construct",
-                         "'nodes' peers are not modeled (node addresses are unknown): connections to nodes "
-                         "are not in the results",
-                         peer.where);
-          }
-        }
-      }
-    }
-  }
+  FormBuilder b{model_, sink};
+  b.pod_count = pod_count_;
+  b.new_peer = [&] { return next_id++; };
+  b.add_pods = [&](std::uint32_t id, const std::vector<std::uint32_t>& pods) {
+    for (std::uint32_t ep : pods)
+      if (InFocus(ep)) peers[ep].push_back(id);
+  };
+  b.add_nets = [&](std::uint32_t id, const IpRange& r, const std::vector<IpRange>& except) { add_atoms(id, r, except); };
+  b.add_controller = [&](std::uint32_t id) {
+    if (ingress_controller_ >= 0 && InFocus(static_cast<std::uint32_t>(ingress_controller_)))
+      peers[ingress_controller_].push_back(id);
+  };
+  b.in_focus = [&](std::uint32_t ep) { return InFocus(ep); };
+  b.select_pods = [&](const k8s::LabelSelector* ns_sel, const std::string& ns,
+                      const k8s::LabelSelector* pod_sel) -> const std::vector<std::uint32_t>& {
+    return SelectPods(ns_sel, ns, pod_sel);
+  };
+  b.pod_ns = [&](std::uint32_t ep) -> const std::string& { return endpoints_[ep].ns; };
+  b.pod_labels = [&](std::uint32_t ep) -> const std::map<std::string, std::string>& { return PodLabels(ep); };
+  b.pod_service_account = [&](std::uint32_t ep) -> const std::string& {
+    return model_.k8s_workloads[endpoints_[ep].workloads.front()].service_account;
+  };
+  b.pod_host_network = [&](std::uint32_t ep) {
+    return model_.k8s_workloads[endpoints_[ep].workloads.front()].host_network;
+  };
+  std::map<std::uint32_t, std::vector<std::string>> merged_ips;
+  b.pod_ips = [&](std::uint32_t ep) -> const std::vector<std::string>& {
+    const auto& ws = endpoints_[ep].workloads;
+    if (ws.size() == 1) return model_.k8s_workloads[ws.front()].pod_ips;
+    // Several pods stand for one endpoint: all their addresses.
+    auto [it, added] = merged_ips.try_emplace(ep);
+    if (added)
+      for (std::uint32_t w : ws)
+        for (const auto& ip : model_.k8s_workloads[w].pod_ips) it->second.push_back(ip);
+    return it->second;
+  };
+  b.ns_labels = [&](const std::string& ns) -> const std::map<std::string, std::string>& { return NamespaceLabels(ns); };
+  b.named_port = [&](std::uint32_t ep, const std::string& name) { return NamedPort(ep, name); };
+  form_ = PolicyForm{};
+  CompileKubernetes(b, form_, np_peer_);
+  const std::string cni = PolicyCni(model_);
+  if (cni == "calico") CompileCalico(b, form_);
+  if (cni == "cilium") CompileCilium(b, form_);
   for (auto& v : peers) v.erase(std::unique(v.begin(), v.end()), v.end());
 
-  // Subjects.
-  std::vector<std::vector<std::uint32_t>> np_in(n), np_out(n), anp_in(n), anp_out(n);
-  std::vector<char> banp(n, 0);
-  np_selects_.resize(model_.k8s_network_policies.size());
-  for (std::uint32_t pi = 0; pi < model_.k8s_network_policies.size(); ++pi) {
-    const auto& p = model_.k8s_network_policies[pi];
-    np_selects_[pi] = SelectPods(nullptr, p.meta.ns, &p.pod_selector);
-    for (std::uint32_t ep : np_selects_[pi]) {
-      if (p.ingress_type) np_in[ep].push_back(pi);
-      if (p.egress_type) np_out[ep].push_back(pi);
+  // Subjects: flat policy ids in evaluation order.
+  flat_.clear();
+  std::vector<std::array<std::vector<std::uint32_t>, 2>> sel(n);
+  for (std::uint32_t t = 0; t < form_.tiers.size(); ++t)
+    for (std::uint32_t k = 0; k < form_.tiers[t].policies.size(); ++k) {
+      const auto& fp = form_.tiers[t].policies[k];
+      std::uint32_t id = static_cast<std::uint32_t>(flat_.size());
+      flat_.emplace_back(t, k);
+      for (std::uint32_t ep : fp.subjects)
+        for (int dir = 0; dir < 2; ++dir)
+          if (fp.applies[dir] && InFocus(ep)) sel[ep][dir].push_back(id);
     }
-  }
-  auto admin_subject = [&](const k8s::AdminPolicy& ap) {
-    return SelectPods(&ap.subject_namespaces, "", ap.subject_pods ? &ap.subject_pod_selector : nullptr);
-  };
-  for (std::uint32_t ai : anp_order_) {
-    const auto& ap = model_.k8s_admin_policies[ai];
-    for (std::uint32_t ep : admin_subject(ap)) {
-      if (!ap.ingress.empty()) anp_in[ep].push_back(ai);
-      if (!ap.egress.empty()) anp_out[ep].push_back(ai);
+  np_selects_.assign(model_.k8s_network_policies.size(), {});
+  np_flat_.assign(model_.k8s_network_policies.size(), {0, 0});
+  for (std::uint32_t t = 0; t < form_.tiers.size(); ++t)
+    for (std::uint32_t k = 0; k < form_.tiers[t].policies.size(); ++k) {
+      const auto& fp = form_.tiers[t].policies[k];
+      if (fp.origin != Origin::kNetworkPolicy) continue;
+      np_selects_[fp.index] = fp.subjects;
+      np_flat_[fp.index] = {t, k};
     }
-  }
-  if (banp_ >= 0)
-    for (std::uint32_t ep : admin_subject(model_.k8s_admin_policies[banp_])) banp[ep] = 1;
 
   // Named ports in use anywhere.
   std::set<std::string> names;
-  for (const auto& p : model_.k8s_network_policies)
-    for (const auto* rules : {&p.ingress, &p.egress})
-      for (const auto& r : *rules)
-        for (const auto& port : r.ports)
-          if (!port.port_name.empty()) names.insert(port.port_name);
-  for (const auto& ap : model_.k8s_admin_policies)
-    for (const auto* rules : {&ap.ingress, &ap.egress})
-      for (const auto& r : *rules)
-        for (const auto& port : r.ports)
-          if (port.type == k8s::AdminPolicyPort::Type::kNamed) names.insert(port.name);
+  for (const auto& tier : form_.tiers)
+    for (const auto& fp : tier.policies)
+      for (const auto& rules : fp.rules)
+        for (const auto& r : rules) {
+          for (const auto& [proto, name] : r.ports.named) names.insert(name);
+          for (const auto& [proto, name] : r.ports.not_named) names.insert(name);
+        }
 
   std::unordered_map<std::string, std::uint32_t> class_of, profile_of;
   std::string sig, profile;
@@ -630,11 +557,10 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
       AppendU32(sig, ep);
     } else {
       sig = e.host_network ? "H" : "P";
-      for (const auto* list : {&np_in[ep], &np_out[ep], &anp_in[ep], &anp_out[ep], &peers[ep]}) {
+      for (const auto* list : {&sel[ep][0], &sel[ep][1], &peers[ep]}) {
         AppendU32(sig, static_cast<std::uint32_t>(list->size()));
         sig.append(reinterpret_cast<const char*>(list->data()), list->size() * sizeof(std::uint32_t));
       }
-      sig += banp[ep] ? 'B' : '-';
       sig += profile;
     }
     auto [it, inserted] = class_of.emplace(sig, static_cast<std::uint32_t>(classes_.size()));
@@ -650,60 +576,35 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
       c.peer_bits.assign(peers[ep].back() / 64 + 1, 0);
       for (std::uint32_t id : peers[ep]) c.peer_bits[id / 64] |= std::uint64_t(1) << (id % 64);
     }
-    if (c.pod && !e.host_network) {
-      c.np_ingress = np_in[ep];
-      c.np_egress = np_out[ep];
-      c.anp_ingress = anp_in[ep];
-      c.anp_egress = anp_out[ep];
-      c.banp = banp[ep] != 0;
-    }
+    if (c.pod && (!e.host_network || form_.cni == "cilium")) c.sel = sel[ep];
     classes_.push_back(std::move(c));
   }
 }
 
-ConnTable::Id Engine::NpPortsConns(const std::vector<k8s::NetworkPolicyPort>& ports, std::uint32_t dst) {
-  if (ports.empty()) return ConnTable::kAll;
-  bool named = std::any_of(ports.begin(), ports.end(), [](const auto& p) { return !p.port_name.empty(); });
-  auto key = std::make_pair(static_cast<const void*>(&ports), named ? classes_[endpoints_[dst].cls].port_profile : ~0u);
+ConnTable::Id Engine::RuleConns(const FormRule& rule, std::uint32_t dst) {
+  const FormPorts& p = rule.ports;
+  if (p.all && p.not_ports.empty() && !p.HasNamed()) return ConnTable::kAll;
+  auto key = std::make_pair(static_cast<const void*>(&rule), p.HasNamed() ? classes_[endpoints_[dst].cls].port_profile : ~0u);
   if (auto it = port_cache_.find(key); it != port_cache_.end()) return it->second;
-  PortSet s;
-  for (const auto& p : ports) {
-    auto proto = ParseProtocol(p.protocol);
-    if (!proto) continue;
-    if (p.any_port) {
-      s.Add(*proto, 1, 65535);
-    } else if (!p.port_name.empty()) {
-      auto [pp, num] = NamedPort(dst, p.port_name);
-      if (pp == *proto) s.Add(*proto, num, num);
-    } else {
-      s.Add(*proto, p.port, p.end_port.value_or(p.port));
+  auto named = [&](const std::vector<std::pair<int, std::string>>& list, PortSet& s) {
+    for (const auto& [proto, name] : list) {
+      auto [pp, num] = NamedPort(dst, name);
+      if (pp >= 0 && (proto < 0 || pp == proto)) s.Add(pp, num, num);
     }
-  }
+  };
+  PortSet s = p.all ? PortSet::All() : p.ports;
+  if (!p.all) named(p.named, s);
+  PortSet minus = p.not_ports;
+  named(p.not_named, minus);
+  if (!minus.empty()) s = s.Subtract(minus);
   ConnTable::Id id = conns_.Intern(s);
   port_cache_.emplace(key, id);
   return id;
 }
 
-ConnTable::Id Engine::AdminPortsConns(const k8s::AdminPolicyRule& rule, std::uint32_t dst) {
-  if (!rule.ports_given) return ConnTable::kAll;
-  bool named = std::any_of(rule.ports.begin(), rule.ports.end(),
-                           [](const auto& p) { return p.type == k8s::AdminPolicyPort::Type::kNamed; });
-  auto key = std::make_pair(static_cast<const void*>(&rule.ports), named ? classes_[endpoints_[dst].cls].port_profile : ~0u);
-  if (auto it = port_cache_.find(key); it != port_cache_.end()) return it->second;
-  PortSet s;
-  for (const auto& p : rule.ports) {
-    if (p.type == k8s::AdminPolicyPort::Type::kNamed) {
-      auto [pp, num] = NamedPort(dst, p.name);
-      if (pp >= 0) s.Add(pp, num, num);
-      continue;
-    }
-    auto proto = ParseProtocol(p.protocol);
-    if (!proto) continue;
-    s.Add(*proto, p.port, p.type == k8s::AdminPolicyPort::Type::kRange ? p.end_port : p.port);
-  }
-  ConnTable::Id id = conns_.Intern(s);
-  port_cache_.emplace(key, id);
-  return id;
+ConnTable::Id Engine::NpPortsConns(std::uint32_t policy, bool ingress, std::size_t rule, std::uint32_t dst) {
+  const auto& [t, k] = np_flat_[policy];
+  return RuleConns(form_.tiers[t].policies[k].rules[ingress ? 0 : 1][rule], dst);
 }
 
 ConnTable::Id Engine::Direction(std::uint32_t subject, std::uint32_t peer, bool ingress,
@@ -713,64 +614,145 @@ ConnTable::Id Engine::Direction(std::uint32_t subject, std::uint32_t peer, bool 
       subject, [&](std::uint32_t id) { return Matches(pc, id); }, ingress ? subject : peer, ingress, why);
 }
 
+Reason Engine::MakeReason(const FormPolicy& fp, const FormTier& tier, bool ingress, const FormRule* rule,
+                          Action action, ConnTable::Id c) const {
+  Reason r;
+  r.ingress = ingress;
+  r.policy = fp.index;
+  r.rule = rule ? rule->index : -1;
+  r.action = ActionName(action);
+  r.conns = c;
+  r.where = rule ? rule->where : fp.where;
+  switch (fp.origin) {
+    case Origin::kNetworkPolicy: r.tier = Reason::Tier::kNetworkPolicy; return r;
+    case Origin::kAdmin: r.tier = Reason::Tier::kAdmin; return r;
+    case Origin::kBaseline: r.tier = Reason::Tier::kBaseline; return r;
+    default: break;
+  }
+  r.tier = Reason::Tier::kCni;
+  r.kind = fp.kind;
+  r.name = fp.name;
+  r.tier_name = tier.name;
+  const char* dir = ingress ? "ingress" : "egress";
+  std::string verb = action == Action::kAllow ? "allows" : action == Action::kDeny ? "denies" : "passes";
+  std::string where = form_.cni == "calico" ? " (tier '" + tier.name + "')" : "";
+  if (rule) {
+    r.text = fp.kind + " '" + fp.name + "'" + where + " " + dir + " rule " + rule->label + " " + verb;
+    if (!rule->note.empty()) r.text += "; " + rule->note;
+  } else {
+    r.text = fp.kind + " '" + fp.name + "'" + where + " selects the pod for " + dir + " and no rule matches";
+  }
+  return r;
+}
+
+// A default that denied: the end of a tier, or the form's final action.
+static Reason EndReason(bool ingress, ConnTable::Id conns, const std::string& tier, std::string text,
+                        SourceRange where) {
+  Reason rs;
+  rs.tier = Reason::Tier::kTierEnd;
+  rs.ingress = ingress;
+  rs.action = "Deny";
+  rs.conns = conns;
+  rs.where = where;
+  rs.tier_name = tier;
+  rs.text = std::move(text);
+  return rs;
+}
+
 template <class Match>
 ConnTable::Id Engine::Decide(std::uint32_t subject, const Match& matches, std::uint32_t dst, bool ingress,
                              std::vector<Reason>* why) {
   const Class& sc = classes_[endpoints_[subject].cls];
-  const auto& anps = ingress ? sc.anp_ingress : sc.anp_egress;
-  const auto& nps = ingress ? sc.np_ingress : sc.np_egress;
   const int dir = ingress ? 0 : 1;
-  if (anps.empty() && nps.empty() && !sc.banp) {
-    if (why && endpoints_[subject].kind == EndpointKind::kPod)
-      why->push_back(Reason{Reason::Tier::kDefault, ingress, 0, -1, "Allow", ConnTable::kAll, {}});
-    return ConnTable::kAll;
-  }
-  ConnTable::Id allowed = ConnTable::kNone, decided = ConnTable::kNone, remaining = ConnTable::kAll;
-  auto admin_rules = [&](std::uint32_t ai, Reason::Tier tier, ConnTable::Id& rem) {
-    const auto& ap = model_.k8s_admin_policies[ai];
-    const auto& rules = ingress ? ap.ingress : ap.egress;
-    for (std::size_t r = 0; r < rules.size() && rem != ConnTable::kNone; ++r) {
-      const auto& ids = admin_peer_[ai][dir][r];
-      if (!std::any_of(ids.begin(), ids.end(), matches)) continue;
-      ConnTable::Id c = conns_.Intersect(AdminPortsConns(rules[r], dst), rem);
-      if (c == ConnTable::kNone) continue;
-      if (rules[r].action == "Allow") allowed = conns_.Union(allowed, c);
-      if (rules[r].action != "Pass") decided = conns_.Union(decided, c);
-      rem = conns_.Subtract(rem, c);
-      if (why) why->push_back(Reason{tier, ingress, ai, static_cast<int>(r), rules[r].action, c, rules[r].where});
+  const auto& sel = sc.sel[dir];
+  const bool pod = endpoints_[subject].kind == EndpointKind::kPod;
+  if (form_.enforcement_off || sel.empty()) {
+    if (form_.final_action == Action::kAllow || !pod || form_.enforcement_off) {
+      if (why && pod) why->push_back(Reason{Reason::Tier::kDefault, ingress, 0, -1, "Allow", ConnTable::kAll, {}});
+      return ConnTable::kAll;
     }
-  };
-  for (std::uint32_t ai : anps) admin_rules(ai, Reason::Tier::kAdmin, remaining);
-  ConnTable::Id domain = conns_.Subtract(ConnTable::kAll, decided);
-  if (domain == ConnTable::kNone) return allowed;
-  if (!nps.empty()) {
-    ConnTable::Id np = ConnTable::kNone;
-    for (std::uint32_t pi : nps) {
-      const auto& p = model_.k8s_network_policies[pi];
-      const auto& rules = ingress ? p.ingress : p.egress;
-      bool any = false;
-      for (std::size_t r = 0; r < rules.size(); ++r) {
-        const auto& ids = np_peer_[pi][dir][r];
-        if (!ids.empty() && !std::any_of(ids.begin(), ids.end(), matches))
-          continue;
-        ConnTable::Id c = NpPortsConns(rules[r].ports, dst);
-        if (c == ConnTable::kNone) continue;
-        np = conns_.Union(np, c);
-        any = true;
-        if (why)
-          why->push_back(Reason{Reason::Tier::kNetworkPolicy, ingress, pi, static_cast<int>(r), "Allow",
-                                conns_.Intersect(c, domain), rules[r].where});
+  }
+  ConnTable::Id allowed = ConnTable::kNone, rem = ConnTable::kAll;
+  bool any_tier = false;
+  for (std::size_t i = 0; i < sel.size() && rem != ConnTable::kNone;) {
+    const std::uint32_t t = flat_[sel[i]].first;
+    std::size_t j = i;
+    bool counts = false;
+    while (j < sel.size() && flat_[sel[j]].first == t) {
+      counts = counts || form_.tiers[t].policies[flat_[sel[j]].second].counts[dir];
+      ++j;
+    }
+    const FormTier& tier = form_.tiers[t];
+    if (!counts) {
+      i = j;
+      continue;
+    }
+    any_tier = true;
+    if (tier.union_allow) {
+      // NetworkPolicy semantics: the union of the matching rules, the rest denied.
+      ConnTable::Id got = ConnTable::kNone;
+      for (std::size_t x = i; x < j; ++x) {
+        const FormPolicy& fp = tier.policies[flat_[sel[x]].second];
+        bool any = false;
+        for (const FormRule& r : fp.rules[dir]) {
+          if (r.local >= 0 && !Matches(sc, static_cast<std::uint32_t>(r.local))) continue;
+          if (!r.any_peer && !std::any_of(r.peers.begin(), r.peers.end(), matches)) continue;
+          ConnTable::Id c = RuleConns(r, dst);
+          if (c == ConnTable::kNone) continue;
+          got = conns_.Union(got, c);
+          any = true;
+          if (why) why->push_back(MakeReason(fp, tier, ingress, &r, Action::kAllow, conns_.Intersect(c, rem)));
+        }
+        if (!any && why && fp.counts[dir]) {
+          Reason rs = MakeReason(fp, tier, ingress, nullptr, Action::kDeny, ConnTable::kNone);
+          why->push_back(std::move(rs));
+        }
       }
-      if (!any && why)
-        why->push_back(Reason{Reason::Tier::kNetworkPolicy, ingress, pi, -1, "Deny", ConnTable::kNone, p.meta.where});
+      allowed = conns_.Union(allowed, conns_.Intersect(got, rem));
+      if (tier.end_action == Action::kDeny) return allowed;
+      rem = conns_.Subtract(rem, got);
+      i = j;
+      continue;
     }
-    return conns_.Union(allowed, conns_.Intersect(np, domain));
+    ConnTable::Id passed = ConnTable::kNone;
+    for (std::size_t x = i; x < j; ++x) {
+      const FormPolicy& fp = tier.policies[flat_[sel[x]].second];
+      for (const FormRule& r : fp.rules[dir]) {
+        ConnTable::Id open = conns_.Subtract(rem, passed);
+        if (open == ConnTable::kNone) break;
+        if (r.action == Action::kLog) continue;
+        if (r.local >= 0 && !Matches(sc, static_cast<std::uint32_t>(r.local))) continue;
+        if (!r.any_peer && !std::any_of(r.peers.begin(), r.peers.end(), matches)) continue;
+        ConnTable::Id c = conns_.Intersect(RuleConns(r, dst), open);
+        if (c == ConnTable::kNone) continue;
+        if (r.action == Action::kAllow) allowed = conns_.Union(allowed, c);
+        if (r.action == Action::kPass) passed = conns_.Union(passed, c);
+        else rem = conns_.Subtract(rem, c);
+        if (why) why->push_back(MakeReason(fp, tier, ingress, &r, r.action, c));
+      }
+    }
+    ConnTable::Id rest = conns_.Subtract(rem, passed);
+    if (tier.end_action == Action::kDeny && rest != ConnTable::kNone) {
+      rem = passed;
+      if (why) {
+        std::string names;
+        for (std::size_t x = i; x < j; ++x)
+          names += (names.empty() ? "" : ", ") + tier.policies[flat_[sel[x]].second].name;
+        why->push_back(EndReason(ingress, rest, tier.name,
+                                 "end of tier '" + tier.name + "' (defaultAction Deny): " + names + " selected the " +
+                                     (ingress ? "destination" : "source"),
+                                 tier.where));
+      }
+    }
+    i = j;
   }
-  ConnTable::Id rem = domain;
-  if (sc.banp) admin_rules(static_cast<std::uint32_t>(banp_), Reason::Tier::kBaseline, rem);
   if (rem != ConnTable::kNone) {
-    allowed = conns_.Union(allowed, rem);
-    if (why) why->push_back(Reason{Reason::Tier::kDefault, ingress, 0, -1, "Allow", rem, {}});
+    if (form_.final_action == Action::kAllow || !pod) {
+      allowed = conns_.Union(allowed, rem);
+      if (why && (pod || any_tier)) why->push_back(Reason{Reason::Tier::kDefault, ingress, 0, -1, "Allow", rem, {}});
+    } else if (why) {
+      why->push_back(EndReason(ingress, rem, "", form_.final_text, {}));
+    }
   }
   return allowed;
 }
@@ -793,35 +775,20 @@ ConnTable::Id Engine::Allowed(std::uint32_t src, std::uint32_t dst, std::vector<
 Engine::Plan Engine::MakePlan(std::uint32_t cls, bool ingress) {
   Plan plan;
   const Class& c = classes_[cls];
-  const auto& anps = ingress ? c.anp_ingress : c.anp_egress;
-  const auto& nps = ingress ? c.np_ingress : c.np_egress;
   const int dir = ingress ? 0 : 1;
-  if (anps.empty() && nps.empty() && !c.banp) {
+  const auto& sel = c.sel[dir];
+  const bool pod = endpoints_[c.rep].kind == EndpointKind::kPod;
+  if (form_.enforcement_off || (sel.empty() && (form_.final_action == Action::kAllow || !pod))) {
     plan.open = true;
     return plan;
   }
-  auto admin = [&](std::uint32_t ai) {
-    const auto& ap = model_.k8s_admin_policies[ai];
-    const auto& rules = ingress ? ap.ingress : ap.egress;
-    for (std::size_t r = 0; r < rules.size(); ++r) {
-      for (std::uint32_t id : admin_peer_[ai][dir][r]) plan.ids.push_back(id);
-      if (!ingress && rules[r].ports_given)
-        for (const auto& p : rules[r].ports)
-          if (p.type == k8s::AdminPolicyPort::Type::kNamed) plan.by_profile = true;
-    }
-  };
-  for (std::uint32_t ai : anps) admin(ai);
-  for (std::uint32_t pi : nps) {
-    const auto& p = model_.k8s_network_policies[pi];
-    const auto& rules = ingress ? p.ingress : p.egress;
-    for (std::size_t r = 0; r < rules.size(); ++r) {
-      for (std::uint32_t id : np_peer_[pi][dir][r]) plan.ids.push_back(id);
-      if (!ingress)
-        for (const auto& port : rules[r].ports)
-          if (!port.port_name.empty()) plan.by_profile = true;
+  for (std::uint32_t id : sel) {
+    const FormPolicy& fp = form_.tiers[flat_[id].first].policies[flat_[id].second];
+    for (const FormRule& r : fp.rules[dir]) {
+      for (std::uint32_t p : r.peers) plan.ids.push_back(p);
+      if (!ingress && r.ports.HasNamed()) plan.by_profile = true;
     }
   }
-  if (c.banp) admin(static_cast<std::uint32_t>(banp_));
   std::sort(plan.ids.begin(), plan.ids.end());
   plan.ids.erase(std::unique(plan.ids.begin(), plan.ids.end()), plan.ids.end());
   plan.exact = plan.ids.size() <= 64;
@@ -936,13 +903,27 @@ std::vector<ConnTable::Id> Engine::ClassMatrix() {
   return m;
 }
 
-bool Engine::IngressIsolated(std::uint32_t ep) const { return !classes_[endpoints_[ep].cls].np_ingress.empty(); }
-bool Engine::EgressIsolated(std::uint32_t ep) const { return !classes_[endpoints_[ep].cls].np_egress.empty(); }
+bool Engine::Isolated(std::uint32_t ep, int dir) const {
+  if (endpoints_[ep].cls == kNoClass) return false;
+  const Class& c = classes_[endpoints_[ep].cls];
+  if (form_.final_action == Action::kDeny && c.pod) return true;
+  for (std::uint32_t id : c.sel[dir]) {
+    const FormTier& t = form_.tiers[flat_[id].first];
+    if (t.end_action == Action::kDeny && t.policies[flat_[id].second].counts[dir]) return true;
+  }
+  return false;
+}
+bool Engine::IngressIsolated(std::uint32_t ep) const { return Isolated(ep, 0); }
+bool Engine::EgressIsolated(std::uint32_t ep) const { return Isolated(ep, 1); }
 
 std::vector<std::uint32_t> Engine::SelectingPolicies(std::uint32_t ep) const {
   const Class& c = classes_[endpoints_[ep].cls];
-  std::vector<std::uint32_t> out = c.np_ingress;
-  out.insert(out.end(), c.np_egress.begin(), c.np_egress.end());
+  std::vector<std::uint32_t> out;
+  for (int dir = 0; dir < 2; ++dir)
+    for (std::uint32_t id : c.sel[dir]) {
+      const FormPolicy& fp = form_.tiers[flat_[id].first].policies[flat_[id].second];
+      if (fp.origin == Origin::kNetworkPolicy) out.push_back(fp.index);
+    }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
@@ -953,8 +934,7 @@ bool Engine::NpPeerMatches(std::uint32_t p, bool ingress, std::size_t r, std::si
 }
 
 ConnTable::Id Engine::NpRuleConns(std::uint32_t p, bool ingress, std::size_t r, std::uint32_t dst) {
-  const auto& pol = model_.k8s_network_policies[p];
-  return NpPortsConns((ingress ? pol.ingress : pol.egress)[r].ports, dst);
+  return NpPortsConns(p, ingress, r, dst);
 }
 
 std::vector<std::pair<std::uint32_t, ConnTable::Id>> Engine::ServiceTargets(

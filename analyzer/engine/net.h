@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "engine/net_types.h"
+#include "engine/policy_form.h"
 #include <functional>
 
 #include "grantpath/diagnostic.h"
@@ -67,7 +68,9 @@ struct Endpoint {
 
 /// One policy rule (or policy, or default) that decided part of a verdict.
 struct Reason {
-  enum class Tier { kAdmin, kNetworkPolicy, kBaseline, kDefault };
+  /// kCni: a Calico or Cilium policy rule (or the policy, rule -1);
+  /// kTierEnd: a tier's default action, or Cilium's enable-policy=always.
+  enum class Tier { kAdmin, kNetworkPolicy, kBaseline, kDefault, kCni, kTierEnd };
   Tier tier = Tier::kNetworkPolicy;
   bool ingress = true;
   std::uint32_t policy = 0;  // index into k8s_network_policies / k8s_admin_policies
@@ -75,6 +78,8 @@ struct Reason {
   std::string action;        // "Allow", "Deny", "Pass"
   ConnTable::Id conns = ConnTable::kNone;  // the part it decided
   SourceRange where;         // the rule, or the policy
+  // kCni and kTierEnd: the object's kind and name, the tier, and the sentence.
+  std::string kind, name, tier_name, text;
   /// "NetworkPolicy 'ns/name' ingress rule #1", "AdminNetworkPolicy 'x' egress rule 'name'".
   std::string Describe(const Model& model) const;
 };
@@ -208,9 +213,9 @@ class Engine {
     std::uint32_t rep = 0;  // representative endpoint
     bool pod = false;
     std::vector<std::uint64_t> peer_bits;  // matched peer ids
-    std::vector<std::uint32_t> np_ingress, np_egress;    // isolating NetworkPolicies
-    std::vector<std::uint32_t> anp_ingress, anp_egress;  // ANPs whose subject selects it, in order
-    bool banp = false;  // BANP subject
+    /// Policies of the form that select it, per direction (flat ids, in
+    /// evaluation order).
+    std::array<std::vector<std::uint32_t>, 2> sel;
     std::uint32_t port_profile = 0;  // classes with equal named-port numbers share it
   };
   // How one class decides one direction, as a function of the peer: the
@@ -254,8 +259,12 @@ class Engine {
   const std::vector<char>& SelectNamespaces(const k8s::LabelSelector& sel) const;
   // Named port lookup on an endpoint: (protocol, number) or {-1, 0}.
   std::pair<int, int> NamedPort(std::uint32_t ep, const std::string& name) const;
-  ConnTable::Id NpPortsConns(const std::vector<k8s::NetworkPolicyPort>& ports, std::uint32_t dst);
-  ConnTable::Id AdminPortsConns(const k8s::AdminPolicyRule& rule, std::uint32_t dst);
+  // The ports a rule matches towards `dst` (named ports resolved).
+  ConnTable::Id RuleConns(const FormRule& rule, std::uint32_t dst);
+  ConnTable::Id NpPortsConns(std::uint32_t policy, bool ingress, std::size_t rule, std::uint32_t dst);
+  Reason MakeReason(const FormPolicy& fp, const FormTier& tier, bool ingress, const FormRule* rule, Action action,
+                    ConnTable::Id c) const;
+  bool Isolated(std::uint32_t ep, int dir) const;
   ConnTable::Id Direction(std::uint32_t subject, std::uint32_t peer, bool ingress, std::vector<Reason>* why);
   // The verdict of `subject` for a peer described by `matches(peer id)`,
   // with named ports resolved against `dst`.
@@ -289,12 +298,14 @@ class Engine {
   mutable std::unordered_map<std::string, std::vector<char>> ns_select_cache_;
   mutable std::unordered_map<std::string, std::vector<std::uint32_t>> select_cache_;  // SelectPods by content
   std::unordered_map<std::string, std::vector<std::uint32_t>> label_index_;  // "key\0value" -> pods
-  // Peer ids: np_peer_[policy][dir][rule][peer]; admin_peer_[policy][dir][rule][peer].
+  // The compiled policies; flat policy id -> (tier, policy); where each
+  // NetworkPolicy is in the form.
+  PolicyForm form_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> flat_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> np_flat_;
+  // Peer ids of NetworkPolicy rules: np_peer_[policy][dir][rule][peer].
   std::vector<std::array<std::vector<std::vector<std::uint32_t>>, 2>> np_peer_;
-  std::vector<std::array<std::vector<std::vector<std::uint32_t>>, 2>> admin_peer_;
   std::vector<std::vector<std::uint32_t>> np_selects_;
-  std::vector<std::uint32_t> anp_order_;  // ANP indices by (priority, name)
-  int banp_ = -1;
   std::vector<std::uint32_t> profile_rep_;  // a class of each named-port profile
   std::map<std::pair<const void*, std::uint32_t>, ConnTable::Id> port_cache_;  // (ports list, dst port profile)
 };

@@ -6,6 +6,8 @@
 #include <string_view>
 
 #include "common/fields.h"
+#include "calico/calico_policy.h"
+#include "cilium/cilium_policy.h"
 #include "k8s/cni_settings.h"
 #include "grantpath/spell.h"
 
@@ -165,6 +167,9 @@ class ObjectParser {
     if ((group == "projectcalico.org" || group == "crd.projectcalico.org") &&
         (kind == "FelixConfiguration" || kind == "IPPool"))
       return ParseCalicoNetworkSettings(obj, kind, file_, model_, sink_);
+    if ((group == "projectcalico.org" || group == "crd.projectcalico.org") && IsCalicoPolicyKind(kind))
+      return ParseCalicoObject(obj, kind, file_, model_, sink_);
+    if (group == "cilium.io" && IsCiliumPolicyKind(kind)) return ParseCiliumObject(obj, kind, file_, model_, sink_);
     if (!IsKnown(group, kind)) {
       // A kind that one other analysed group serves (apps/v1 Pod,
       // nmstate.io UserDefinedNetwork, extensions/v1beta1 Deployment): read

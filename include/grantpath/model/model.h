@@ -14,6 +14,7 @@
 #include "grantpath/model/aws_net.h"
 #include "grantpath/model/eks.h"
 #include "grantpath/model/iam.h"
+#include "grantpath/model/cni_policy.h"
 #include "grantpath/model/k8s.h"
 #include "grantpath/model/overlay.h"
 #include "grantpath/source.h"
@@ -103,6 +104,13 @@ class Model {
   std::vector<k8s::Service> k8s_services;
   std::vector<k8s::Ingress> k8s_ingresses;       // Ingress and Route
   std::vector<k8s::AdminPolicy> k8s_admin_policies;  // ANP and BANP
+  // Calico and Cilium policy kinds (compiled by the network engine).
+  std::vector<cni::CalicoPolicy> calico_policies;
+  std::vector<cni::CalicoTier> calico_tiers;
+  std::vector<cni::CalicoNetworkSet> calico_network_sets;
+  std::vector<cni::CalicoOther> calico_other;  // HostEndpoint, Profile, StagedKubernetesNetworkPolicy
+  std::vector<cni::CiliumPolicy> cilium_policies;
+  std::vector<cni::CiliumCidrGroup> cilium_cidr_groups;
   std::vector<k8s::OtherObject> k8s_other;
   std::vector<k8s::AwsAuthEntry> k8s_aws_auth;  // no graph vertex: see AccessGraph
   std::vector<InlineIgnore> inline_ignores;      // grantpath.io/ignore annotations
