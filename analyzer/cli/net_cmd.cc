@@ -567,10 +567,17 @@ Json ReasonsJson(net::Engine& e, const std::vector<net::Reason>& why, int proto,
       case net::Reason::Tier::kBaseline: j["kind"] = "BaselineAdminNetworkPolicy"; break;
       case net::Reason::Tier::kNetworkPolicy: j["kind"] = m.k8s_network_policies[r.policy].kind; break;
       case net::Reason::Tier::kDefault: j["kind"] = "default"; break;
+      case net::Reason::Tier::kCni: j["kind"] = r.kind; break;
+      case net::Reason::Tier::kTierEnd: j["kind"] = r.tier_name.empty() ? "default" : "Tier"; break;
     }
+    if (!r.tier_name.empty()) j["tier"] = r.tier_name;
     if (r.tier == net::Reason::Tier::kNetworkPolicy) {
       const auto& p = m.k8s_network_policies[r.policy];
       j["name"] = p.meta.ns + "/" + p.meta.name;
+    } else if (r.tier == net::Reason::Tier::kCni) {
+      j["name"] = r.name;
+    } else if (r.tier == net::Reason::Tier::kTierEnd) {
+      j["name"] = r.tier_name.empty() ? Json(nullptr) : Json(r.tier_name);
     } else if (r.tier != net::Reason::Tier::kDefault) {
       j["name"] = m.k8s_admin_policies[r.policy].meta.name;
     } else {

@@ -1,3 +1,21 @@
+// Calico into the policy form (docs/calico.md has the semantics and their
+// sources).
+// - Tiers run by order, ascending; an omitted order runs last; ties by
+//   name. The built-in tiers: kube-admin (1,000: the ANPs, end Pass),
+//   default (1,000,000: Calico policies of tier default and the
+//   Kubernetes NetworkPolicies at order 1000, end Deny) and kube-baseline
+//   (10,000,000: the BANP, end Pass). A Tier's defaultAction is the end
+//   action of its tier.
+// - Inside a tier, policies run by order (omitted last), then by name;
+//   rules are first-match per port.
+// - After the last tier the namespace profiles allow.
+// - Staged policies never enforce. Policies for host interfaces
+//   (HostEndpoint, preDNAT, doNotTrack, applyOnForward) are stated as not
+//   modelled.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 #include "engine/policy_form.h"
 
 namespace grantpath::net {
@@ -5,15 +23,381 @@ namespace grantpath::net {
 std::string PolicyCni(const Model& model) {
   if (!model.calico_policies.empty() || !model.calico_tiers.empty() || !model.calico_network_sets.empty())
     return "calico";
-  if (!model.cilium_policies.empty()) return "cilium";
+  if (!model.cilium_policies.empty() || !model.cilium_cidr_groups.empty()) return "cilium";
   return "";
 }
 
-void CalicoNets(const Model&, const std::function<void(int, const std::string&, SourceRange)>&) {}
-void CompileCalico(FormBuilder& b, PolicyForm&) {
-  for (const auto& p : b.model.calico_policies)
-    b.sink.Warning("unsupported-construct",
-                   p.kind + " is not modeled: network reachability results do not take it into account", p.meta.where);
+void CalicoNets(const Model& model, const std::function<void(int, const std::string&, SourceRange)>& add) {
+  for (const auto& p : model.calico_policies) {
+    if (p.staged) continue;
+    for (int dir = 0; dir < 2; ++dir)
+      for (const auto& r : dir == 0 ? p.ingress : p.egress) {
+        const cni::CalicoEntity& peer = dir == 0 ? r.source : r.destination;
+        for (const auto* list : {&peer.nets, &peer.not_nets})
+          for (const auto& n : *list) add(dir, n, peer.where);
+      }
+  }
+  for (const auto& s : model.calico_network_sets)
+    for (const auto& n : s.nets) add(-1, n, s.meta.where);
+}
+
+namespace {
+
+constexpr double kNoOrder = std::numeric_limits<double>::infinity();
+
+struct Labelled {
+  std::map<std::string, std::string> labels;
+  std::string ns;
+  std::vector<IpRange> ips;
+  std::string sa;
+  bool host = false;
+};
+
+// Ranges of one family intersected: [max lo, min hi].
+std::optional<IpRange> Intersect(const IpRange& a, const IpRange& b) {
+  if (!a.Overlaps(b)) return std::nullopt;
+  return IpRange{a.family, std::max(a.lo, b.lo), std::min(a.hi, b.hi)};
+}
+
+class CalicoCompiler {
+ public:
+  CalicoCompiler(FormBuilder& b, PolicyForm& form) : b_(b), m_(b.model), form_(form) {}
+
+  void Run() {
+    form_.cni = "calico";
+    form_.final_text = "no tier decided: the namespace profile allows";
+    Views();
+    // Tiers: the built-ins (with their policies from the Kubernetes
+    // compiler), then the Tier objects.
+    struct TierSlot {
+      double order;
+      FormTier tier;
+      std::vector<std::pair<std::pair<double, std::string>, FormPolicy>> policies;
+    };
+    std::vector<TierSlot> tiers;
+    auto find = [&](const std::string& name) -> TierSlot* {
+      for (auto& t : tiers)
+        if (t.tier.name == name) return &t;
+      return nullptr;
+    };
+    const double kBuiltinOrder[3] = {1000, 1000000, 10000000};
+    for (int i = 0; i < 3; ++i) {
+      TierSlot slot{kBuiltinOrder[i], std::move(form_.tiers[static_cast<std::size_t>(i)]), {}};
+      slot.tier.union_allow = false;
+      for (auto& fp : slot.tier.policies) {
+        // ANPs keep their priority order, NetworkPolicies sit at order 1000.
+        double order = i == 1 ? 1000 : static_cast<double>(slot.policies.size());
+        std::string name = i == 1 ? "knp.default." + fp.name.substr(fp.name.find('/') + 1) : fp.name;
+        slot.policies.push_back({{order, name}, std::move(fp)});
+      }
+      slot.tier.policies.clear();
+      tiers.push_back(std::move(slot));
+    }
+    for (const auto& t : m_.calico_tiers) {
+      TierSlot* slot = find(t.name);
+      if (slot == nullptr) {
+        tiers.push_back(TierSlot{t.order.value_or(kNoOrder), FormTier{t.name, false, Action::kDeny, t.where, {}}, {}});
+        slot = &tiers.back();
+      }
+      slot->tier.end_action = t.default_action == "Pass" ? Action::kPass : Action::kDeny;
+      slot->tier.where = t.where;
+    }
+    for (std::uint32_t i = 0; i < m_.calico_policies.size(); ++i) {
+      const auto& p = m_.calico_policies[i];
+      if (p.staged) continue;  // never enforces (the parser says so with -v)
+      if (p.apply_on_forward || p.pre_dnat || p.do_not_track)
+        b_.sink.Warning("unsupported-construct",
+                        p.kind + " '" + Name(p) +
+                            "' applies to host endpoints and forwarded traffic (applyOnForward, preDNAT or "
+                            "doNotTrack): only its effect on pods is modelled",
+                        p.host_flags_where);
+      TierSlot* slot = find(p.tier);
+      if (slot == nullptr) {
+        b_.sink.Warning("unknown-tier",
+                        "tier '" + p.tier + "' of " + p.kind + " '" + Name(p) +
+                            "' is not in the input (Calico needs it to exist): evaluated as a tier with no order "
+                            "(last before the profiles) and defaultAction Deny",
+                        p.meta.where);
+        tiers.push_back(TierSlot{kNoOrder, FormTier{p.tier, false, Action::kDeny, {}, {}}, {}});
+        slot = &tiers.back();
+      }
+      slot->policies.push_back({{p.order.value_or(kNoOrder), p.meta.name}, Policy(p, i)});
+    }
+    for (const auto& o : m_.calico_other) {
+      if (o.kind == "HostEndpoint")
+        b_.sink.Warning("unsupported-construct",
+                        "HostEndpoint '" + o.name +
+                            "': policy on host interfaces is not modelled; host-networked pods are not restricted "
+                            "in the results",
+                        o.where);
+      else if (o.kind == "Profile")
+        b_.sink.Warning("unsupported-construct",
+                        "Profile '" + o.name + "' is not modelled: after the last tier every pod's namespace "
+                                               "profile is assumed to allow",
+                        o.where);
+    }
+    std::stable_sort(tiers.begin(), tiers.end(), [](const TierSlot& a, const TierSlot& c) {
+      return std::tie(a.order, a.tier.name) < std::tie(c.order, c.tier.name);
+    });
+    form_.tiers.clear();
+    for (auto& slot : tiers) {
+      std::stable_sort(slot.policies.begin(), slot.policies.end(),
+                       [](const auto& a, const auto& c) { return a.first < c.first; });
+      for (auto& [key, fp] : slot.policies) slot.tier.policies.push_back(std::move(fp));
+      form_.tiers.push_back(std::move(slot.tier));
+    }
+  }
+
+ private:
+  static std::string Name(const cni::CalicoPolicy& p) {
+    return p.global ? p.meta.name : p.meta.ns + "/" + p.meta.name;
+  }
+
+  // The labels Calico gives each pod's workload endpoint.
+  void Views() {
+    views_.resize(b_.pod_count);
+    for (std::uint32_t ep = 0; ep < b_.pod_count; ++ep) {
+      if (!b_.in_focus(ep)) continue;
+      Labelled& v = views_[ep];
+      v.ns = b_.pod_ns(ep);
+      v.labels = b_.pod_labels(ep);
+      v.sa = b_.pod_service_account(ep);
+      v.host = b_.pod_host_network(ep);
+      v.labels["projectcalico.org/namespace"] = v.ns;
+      v.labels["projectcalico.org/orchestrator"] = "k8s";
+      v.labels["projectcalico.org/serviceaccount"] = v.sa;
+      for (const auto& [k, val] : b_.ns_labels(v.ns)) v.labels["pcns." + k] = val;
+      for (const auto& ip : b_.pod_ips(ep))
+        if (auto r = ParseCidr(ip)) v.ips.push_back(*r);
+    }
+    for (const auto& sa : m_.k8s_service_accounts) {
+      auto& l = sa_labels_[sa.meta.ns + "/" + sa.meta.name];
+      l = sa.meta.labels;
+      l["projectcalico.org/name"] = sa.meta.name;
+    }
+  }
+
+  std::map<std::string, std::string> NsLabels(const std::string& ns) {
+    auto l = b_.ns_labels(ns);
+    l["projectcalico.org/name"] = ns;
+    return l;
+  }
+
+  const std::map<std::string, std::string>& SaLabels(const std::string& ns, const std::string& name) {
+    auto [it, added] = sa_labels_.try_emplace(ns + "/" + name);
+    if (added) it->second["projectcalico.org/name"] = name;
+    return it->second;
+  }
+
+  static bool InNets(const std::vector<IpRange>& ips, const std::vector<IpRange>& nets) {
+    for (const auto& ip : ips)
+      for (const auto& n : nets)
+        if (n.Contains(ip)) return true;
+    return false;
+  }
+
+  static std::vector<IpRange> Parse(const std::vector<std::string>& nets) {
+    std::vector<IpRange> out;
+    for (const auto& n : nets)
+      if (auto r = ParseCidr(n)) out.push_back(*r);
+    return out;
+  }
+
+  // The peer id of an entity, or -1 when it does not restrict the peer.
+  // `ns`: the policy's namespace ("" for a global policy).
+  std::int32_t EntityPeer(const cni::CalicoEntity& e, const std::string& ns, bool externals, int ip_version) {
+    const bool has_sel = e.selector || e.namespace_selector || e.has_sa || !e.services.empty();
+    const bool any = !has_sel && !e.not_selector && e.nets.empty() && e.not_nets.empty() && ip_version == 0;
+    if (any) return -1;
+    const std::uint32_t id = b_.new_peer();
+    const auto nets = Parse(e.nets), not_nets = Parse(e.not_nets);
+    const bool ns_global = e.namespace_selector && e.namespace_selector->IsGlobal();
+    // Which namespaces a selector-like field may match in.
+    auto ns_ok = [&](const std::string& pod_ns) {
+      if (e.namespace_selector) return !ns_global && e.namespace_selector->Matches(NsLabels(pod_ns));
+      return ns.empty() || pod_ns == ns;
+    };
+    // Pods behind the named Service.
+    std::vector<char> behind;
+    if (!e.services.empty()) {
+      behind.assign(b_.pod_count, 0);
+      const std::string svc_ns = e.service_ns.empty() ? ns : e.service_ns;
+      for (const auto& s : m_.k8s_services)
+        if (s.meta.name == e.services.front() && s.meta.ns == svc_ns && s.has_selector && !s.selector.empty())
+          for (std::uint32_t ep = 0; ep < b_.pod_count; ++ep)
+            if (b_.in_focus(ep) && views_[ep].ns == svc_ns &&
+                std::all_of(s.selector.begin(), s.selector.end(), [&](const auto& kv) {
+                  auto it = views_[ep].labels.find(kv.first);
+                  return it != views_[ep].labels.end() && it->second == kv.second;
+                }))
+              behind[ep] = 1;
+    }
+    std::vector<std::uint32_t> pods;
+    for (std::uint32_t ep = 0; ep < b_.pod_count; ++ep) {
+      if (!b_.in_focus(ep)) continue;
+      const Labelled& v = views_[ep];
+      if (v.host) continue;  // host-networked pods have the node's address and no workload endpoint
+      if (has_sel || e.not_selector) {
+        if ((e.selector || e.namespace_selector || e.has_sa) && !ns_ok(v.ns)) continue;
+        if (e.selector && !e.selector->Matches(v.labels)) continue;
+        if (e.not_selector && e.not_selector->Matches(v.labels) && ns_ok(v.ns)) continue;
+        if (e.has_sa) {
+          if (!e.sa_names.empty() && std::find(e.sa_names.begin(), e.sa_names.end(), v.sa) == e.sa_names.end())
+            continue;
+          if (e.sa_selector && !e.sa_selector->Matches(SaLabels(v.ns, v.sa))) continue;
+        }
+        if (!behind.empty() && !behind[ep]) continue;
+      }
+      if (!nets.empty() && !InNets(v.ips, nets)) continue;
+      if (!not_nets.empty() && InNets(v.ips, not_nets)) continue;
+      pods.push_back(ep);
+    }
+    b_.add_pods(id, pods);
+    if (!externals || e.has_sa || !e.services.empty()) return static_cast<std::int32_t>(id);
+    // Addresses: network sets the selector matches (or all addresses when
+    // no selector), within nets, minus notNets and the sets notSelector
+    // matches.
+    auto set_ok = [&](const cni::CalicoNetworkSet& s) {
+      if (e.namespace_selector) return ns_global ? s.global : !s.global && e.namespace_selector->Matches(NsLabels(s.meta.ns));
+      return ns.empty() || (!s.global && s.meta.ns == ns);
+    };
+    auto set_labels = [&](const cni::CalicoNetworkSet& s) {
+      auto l = s.meta.labels;
+      if (!s.global) l["projectcalico.org/namespace"] = s.meta.ns;
+      return l;
+    };
+    std::vector<IpRange> pos;
+    if (e.selector || e.namespace_selector) {
+      for (const auto& s : m_.calico_network_sets)
+        if (set_ok(s) && (!e.selector || e.selector->Matches(set_labels(s), s.global)))
+          for (const auto& r : Parse(s.nets)) pos.push_back(r);
+    } else {
+      pos = {IpRange{4, 0, 0xffffffffu}, IpRange{6, 0, ~U128(0)}};
+    }
+    if (!nets.empty()) {
+      std::vector<IpRange> both;
+      for (const auto& a : pos)
+        for (const auto& n : nets)
+          if (auto x = Intersect(a, n)) both.push_back(*x);
+      pos = std::move(both);
+    }
+    std::vector<IpRange> except = not_nets;
+    if (e.not_selector)
+      for (const auto& s : m_.calico_network_sets)
+        if (set_ok(s) && e.not_selector->Matches(set_labels(s), s.global))
+          for (const auto& r : Parse(s.nets)) except.push_back(r);
+    for (const auto& r : pos)
+      if (ip_version == 0 || r.family == ip_version) b_.add_nets(id, r, except);
+    return static_cast<std::int32_t>(id);
+  }
+
+  FormPorts Ports(const cni::CalicoRule& r, const cni::CalicoEntity& dst, std::string* note) {
+    FormPorts out;
+    std::optional<Protocol> proto;
+    if (r.protocol) {
+      proto = ParseProtocol(*r.protocol == "6" ? "TCP" : *r.protocol == "17" ? "UDP" : *r.protocol == "132" ? "SCTP"
+                                                                                                            : *r.protocol);
+      if (!proto) {
+        // ICMP, UDPLite and other protocols carry no TCP, UDP or SCTP connection.
+        out.all = false;
+        *note = "protocol " + *r.protocol + " only (not a TCP, UDP or SCTP connection)";
+        return out;
+      }
+    }
+    if (dst.ports.empty() && !proto) {
+      out.all = true;
+    } else {
+      out.all = false;
+      if (dst.ports.empty()) out.ports.Add(*proto, 1, 65535);
+      for (const auto& p : dst.ports) {
+        if (!p.name.empty()) out.named.emplace_back(static_cast<int>(*proto), p.name);
+        else if (p.hi >= 1) out.ports.Add(*proto, std::max(p.lo, 1), p.hi);
+      }
+    }
+    if (r.not_protocol) {
+      auto np = ParseProtocol(*r.not_protocol);
+      if (np) out.not_ports.Add(*np, 1, 65535);
+    }
+    for (const auto& p : dst.not_ports) {
+      if (!p.name.empty()) out.not_named.emplace_back(proto ? static_cast<int>(*proto) : -1, p.name);
+      else if (p.hi >= 1)
+        for (int pr = 0; pr < kProtocols; ++pr)
+          if (!proto || pr == *proto) out.not_ports.Add(pr, std::max(p.lo, 1), p.hi);
+    }
+    return out;
+  }
+
+  FormPolicy Policy(const cni::CalicoPolicy& p, std::uint32_t index) {
+    FormPolicy fp;
+    fp.origin = Origin::kCalico;
+    fp.index = index;
+    fp.kind = p.kind;
+    fp.name = Name(p);
+    fp.where = p.meta.where;
+    fp.applies = {p.ingress_type, p.egress_type};
+    const std::string ns = p.global ? "" : p.meta.ns;
+    for (int dir = 0; dir < 2; ++dir) {
+      const auto& rules = dir == 0 ? p.ingress : p.egress;
+      for (std::size_t i = 0; i < rules.size(); ++i) {
+        const auto& r = rules[i];
+        FormRule fr;
+        fr.action = r.action == "Allow" ? Action::kAllow : r.action == "Deny" ? Action::kDeny
+                    : r.action == "Pass"  ? Action::kPass : Action::kLog;
+        fr.index = static_cast<int>(i);
+        fr.label = "#" + std::to_string(i + 1);
+        fr.where = r.where;
+        const cni::CalicoEntity& peer = dir == 0 ? r.source : r.destination;
+        const cni::CalicoEntity& local = dir == 0 ? r.destination : r.source;
+        std::int32_t pid = EntityPeer(peer, ns, true, r.ip_version);
+        fr.any_peer = pid < 0;
+        if (pid >= 0) fr.peers.push_back(static_cast<std::uint32_t>(pid));
+        cni::CalicoEntity local_only = local;
+        local_only.ports.clear();
+        local_only.not_ports.clear();
+        fr.local = EntityPeer(local_only, ns, false, 0);
+        fr.ports = Ports(r, r.destination, &fr.note);
+        // Source ports are chosen by the client: an Allow that names them
+        // lets some connection through, a Deny or Pass stops only some.
+        if (!r.source.ports.empty() || !r.source.not_ports.empty()) {
+          if (fr.action != Action::kAllow) fr.action = Action::kLog;
+          fr.note += std::string(fr.note.empty() ? "" : "; ") +
+                     "source ports are the client's choice: " +
+                     (fr.action == Action::kAllow ? "counted as matching" : "not counted as deciding");
+        }
+        if (r.http) {
+          if (fr.action == Action::kDeny) fr.action = Action::kLog;
+          fr.note += std::string(fr.note.empty() ? "" : "; ") + "its HTTP match restricts requests, not the connection";
+        }
+        fp.rules[dir].push_back(std::move(fr));
+      }
+    }
+    // Subjects.
+    std::optional<cni::CalicoSelector> sa_sel = p.service_account_selector;
+    for (std::uint32_t ep = 0; ep < b_.pod_count; ++ep) {
+      if (!b_.in_focus(ep)) continue;
+      const Labelled& v = views_[ep];
+      if (v.host) continue;
+      if (!p.global && v.ns != p.meta.ns) continue;
+      if (p.global && p.namespace_selector && !p.namespace_selector->Matches(NsLabels(v.ns))) continue;
+      if (!p.selector.Matches(v.labels)) continue;
+      if (sa_sel && !sa_sel->Matches(SaLabels(v.ns, v.sa))) continue;
+      fp.subjects.push_back(ep);
+    }
+    return fp;
+  }
+
+  FormBuilder& b_;
+  const Model& m_;
+  PolicyForm& form_;
+  std::vector<Labelled> views_;
+  std::map<std::string, std::map<std::string, std::string>> sa_labels_;
+};
+
+}  // namespace
+
+void CompileCalico(FormBuilder& b, PolicyForm& form) {
+  CalicoCompiler c(b, form);
+  c.Run();
 }
 
 }  // namespace grantpath::net

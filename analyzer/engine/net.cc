@@ -302,6 +302,16 @@ void Engine::BuildAtoms(DiagnosticSink& sink) {
           if (auto x = parse(n, peer.where)) nets.push_back(*x);
         add(1, nets);
       }
+  // Calico and Cilium address ranges (nets, network sets, CIDR rules).
+  auto cni_net = [&](int side, const std::string& cidr, SourceRange where) {
+    auto r = parse(cidr, where);
+    if (!r) return;
+    for (int sd = 0; sd < 2; ++sd)
+      if (side < 0 || side == sd) add(sd, {*r});
+  };
+  const std::string cni = PolicyCni(model_);
+  if (cni == "calico") CalicoNets(model_, cni_net);
+  if (cni == "cilium") CiliumNets(model_, cni_net);
   // Both families always: IPv6 clients exist even when no policy names one.
   for (int side = 0; side < 2; ++side)
     for (int fam = 0; fam < 2; ++fam) {
@@ -749,7 +759,15 @@ ConnTable::Id Engine::Decide(std::uint32_t subject, const Match& matches, std::u
   if (rem != ConnTable::kNone) {
     if (form_.final_action == Action::kAllow || !pod) {
       allowed = conns_.Union(allowed, rem);
-      if (why && (pod || any_tier)) why->push_back(Reason{Reason::Tier::kDefault, ingress, 0, -1, "Allow", rem, {}});
+      if (why && (pod || any_tier)) {
+        if (any_tier && form_.cni != "kubernetes") {
+          Reason rs = EndReason(ingress, rem, "", form_.final_text, {});
+          rs.action = "Allow";
+          why->push_back(std::move(rs));
+        } else {
+          why->push_back(Reason{Reason::Tier::kDefault, ingress, 0, -1, "Allow", rem, {}});
+        }
+      }
     } else if (why) {
       why->push_back(EndReason(ingress, rem, "", form_.final_text, {}));
     }

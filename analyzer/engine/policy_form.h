@@ -136,8 +136,8 @@ void CompileCalico(FormBuilder& b, PolicyForm& form);
 void CompileCilium(FormBuilder& b, PolicyForm& form);
 
 /// Address ranges the CNI policies name, per side (0: sources of ingress
-/// rules, 1: destinations of egress rules; both for address sets), so that
-/// external endpoints are split along them. `parse` reports bad CIDRs.
+/// rules, 1: destinations of egress rules, -1: both, for address sets), so
+/// that external endpoints are split along them.
 void CalicoNets(const Model& model,
                 const std::function<void(int side, const std::string& cidr, SourceRange where)>& add);
 void CiliumNets(const Model& model,

@@ -405,9 +405,18 @@ bool IsCalicoPolicyKind(const std::string& kind) {
 }
 
 std::size_t ParseCalicoObject(const DocNode& obj, const std::string& kind, FileId file, Model& model,
-                              DiagnosticSink& sink) {
+                              DiagnosticSink& sink, bool verbose) {
   CalicoReader r(obj, kind, file, model, sink);
-  return r.Run();
+  std::size_t n = r.Run();
+  if (n > 0 && verbose && kind.rfind("Staged", 0) == 0) {
+    const DocNode* md = obj.Find("metadata");
+    const DocNode* name = md && md->is_map() ? md->Find("name") : nullptr;
+    sink.Note("staged-policy",
+              kind + " '" + (name && name->is_scalar() ? name->text : "") +
+                  "' is staged: it never enforces, and reachability ignores it",
+              At(file, obj.pos));
+  }
+  return n;
 }
 
 }  // namespace grantpath::parsers

@@ -16,7 +16,8 @@ namespace grantpath::parsers {
 /// Whether `kind` of a Calico group is read here.
 bool IsCalicoPolicyKind(const std::string& kind);
 /// Reads one object; returns the number of records added.
+/// `verbose`: say that staged policies never enforce.
 std::size_t ParseCalicoObject(const DocNode& obj, const std::string& kind, FileId file, Model& model,
-                              DiagnosticSink& sink);
+                              DiagnosticSink& sink, bool verbose);
 
 }  // namespace grantpath::parsers
