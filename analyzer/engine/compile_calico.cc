@@ -21,9 +21,13 @@
 namespace grantpath::net {
 
 std::string PolicyCni(const Model& model) {
+  // The CNI's own policy kinds say which CNI enforces; failing those, its
+  // settings (FelixConfiguration or IPPool, cilium-config or Helm values).
   if (!model.calico_policies.empty() || !model.calico_tiers.empty() || !model.calico_network_sets.empty())
     return "calico";
   if (!model.cilium_policies.empty() || !model.cilium_cidr_groups.empty()) return "cilium";
+  for (const auto& s : model.cni_settings)
+    if (s.cni == "calico" || s.cni == "cilium") return s.cni;
   return "";
 }
 
@@ -65,6 +69,12 @@ class CalicoCompiler {
 
   void Run() {
     form_.cni = "calico";
+    for (const auto& p : m_.cilium_policies)
+      b_.sink.Warning("unsupported-construct",
+                      std::string(p.clusterwide ? "CiliumClusterwideNetworkPolicy" : "CiliumNetworkPolicy") +
+                          " next to Calico policies: a cluster runs one of the two, and the input is evaluated as "
+                          "Calico; this policy is not taken into account",
+                      p.where);
     form_.final_text = "no tier decided: the namespace profile allows";
     Views();
     // Tiers: the built-ins (with their policies from the Kubernetes

@@ -253,9 +253,24 @@ void Engine::BuildEndpoints(DiagnosticSink& sink) {
     }
     ep_ns_[i] = it->second;
     ns_pods_[ep_ns_[i]].push_back(i);
-    for (const auto& [k, v] : model_.k8s_workloads[e.workloads.front()].pod_labels)
-      label_index_[LabelKey(k, v)].push_back(i);
   }
+  // On Cilium, selectors (of Kubernetes NetworkPolicies too) see the
+  // labels of the pod's identity: its namespace, service account, cluster
+  // and namespace labels besides its own.
+  if (PolicyCni(model_) == "cilium") {
+    identity_labels_.resize(pod_count_);
+    for (std::uint32_t i = 0; i < pod_count_; ++i) {
+      const auto& w = model_.k8s_workloads[endpoints_[i].workloads.front()];
+      auto& l = identity_labels_[i];
+      l = w.pod_labels;
+      l["io.kubernetes.pod.namespace"] = endpoints_[i].ns;
+      l["io.cilium.k8s.policy.serviceaccount"] = w.service_account;
+      l["io.cilium.k8s.policy.cluster"] = "default";
+      for (const auto& [k, v] : NamespaceLabels(endpoints_[i].ns)) l["io.cilium.k8s.namespace.labels." + k] = v;
+    }
+  }
+  for (std::uint32_t i = 0; i < pod_count_; ++i)
+    for (const auto& [k, v] : SelectorLabels(i)) label_index_[LabelKey(k, v)].push_back(i);
   (void)sink;
 }
 
@@ -341,6 +356,11 @@ const std::map<std::string, std::string>& Engine::NamespaceLabels(const std::str
   return it == ns_labels_.end() ? kNone : it->second;
 }
 
+const std::map<std::string, std::string>& Engine::SelectorLabels(std::uint32_t ep) const {
+  if (!identity_labels_.empty()) return identity_labels_[ep];
+  return model_.k8s_workloads[endpoints_[ep].workloads.front()].pod_labels;
+}
+
 const std::map<std::string, std::string>& Engine::PodLabels(std::uint32_t ep) const {
   static const std::map<std::string, std::string> kNone;
   if (endpoints_[ep].kind != EndpointKind::kPod) return kNone;
@@ -387,9 +407,7 @@ std::vector<std::uint32_t> Engine::SelectPodsUncached(const k8s::LabelSelector* 
     only = it->second;
   }
   auto ns_ok = [&](std::uint32_t ep) { return selected ? (*selected)[ep_ns_[ep]] != 0 : ep_ns_[ep] == only; };
-  auto labels_of = [&](std::uint32_t ep) -> const std::map<std::string, std::string>& {
-    return model_.k8s_workloads[endpoints_[ep].workloads.front()].pod_labels;
-  };
+  auto labels_of = [&](std::uint32_t ep) -> const std::map<std::string, std::string>& { return SelectorLabels(ep); };
   auto keep = [&](std::uint32_t ep) { return with_host_network || !endpoints_[ep].host_network; };
   if (!focus_.empty()) {
     for (std::uint32_t ep : focus_pods_)
@@ -486,7 +504,7 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
     return SelectPods(ns_sel, ns, pod_sel);
   };
   b.pod_ns = [&](std::uint32_t ep) -> const std::string& { return endpoints_[ep].ns; };
-  b.pod_labels = [&](std::uint32_t ep) -> const std::map<std::string, std::string>& { return PodLabels(ep); };
+  b.pod_labels = [&](std::uint32_t ep) -> const std::map<std::string, std::string>& { return SelectorLabels(ep); };
   b.pod_service_account = [&](std::uint32_t ep) -> const std::string& {
     return model_.k8s_workloads[endpoints_[ep].workloads.front()].service_account;
   };
@@ -586,7 +604,7 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
       c.peer_bits.assign(peers[ep].back() / 64 + 1, 0);
       for (std::uint32_t id : peers[ep]) c.peer_bits[id / 64] |= std::uint64_t(1) << (id % 64);
     }
-    if (c.pod && (!e.host_network || form_.cni == "cilium")) c.sel = sel[ep];
+    if (c.pod && !e.host_network) c.sel = sel[ep];
     classes_.push_back(std::move(c));
   }
 }

@@ -298,6 +298,10 @@ class Engine {
   mutable std::unordered_map<std::string, std::vector<char>> ns_select_cache_;
   mutable std::unordered_map<std::string, std::vector<std::uint32_t>> select_cache_;  // SelectPods by content
   std::unordered_map<std::string, std::vector<std::uint32_t>> label_index_;  // "key\0value" -> pods
+  // Labels selectors match on a pod endpoint: its own, or on Cilium its
+  // identity's (identity_labels_, empty otherwise).
+  const std::map<std::string, std::string>& SelectorLabels(std::uint32_t ep) const;
+  std::vector<std::map<std::string, std::string>> identity_labels_;
   // The compiled policies; flat policy id -> (tier, policy); where each
   // NetworkPolicy is in the form.
   PolicyForm form_;

@@ -16,8 +16,9 @@ const char* const kKinds[] = {"NetworkPolicy",     "GlobalNetworkPolicy", "Stage
 
 class CalicoReader {
  public:
-  CalicoReader(const DocNode& obj, const std::string& kind, FileId file, Model& model, DiagnosticSink& sink)
-      : obj_(obj), kind_(kind), file_(file), model_(model), sink_(sink), meta_(Meta(obj, file, sink)),
+  CalicoReader(const DocNode& obj, const std::string& kind, FileId file, Model& model, DiagnosticSink& sink,
+               const K8sOptions& options)
+      : obj_(obj), kind_(kind), file_(file), model_(model), sink_(sink), meta_(Meta(obj, kind, file, sink, options)),
         f_(file, sink, kind + " '" + (meta_.ns.empty() ? "" : meta_.ns + "/") + meta_.name + "'") {}
 
   std::size_t Run() {
@@ -51,7 +52,8 @@ class CalicoReader {
   }
 
  private:
-  static k8s::ObjectMeta Meta(const DocNode& obj, FileId file, DiagnosticSink& sink) {
+  static k8s::ObjectMeta Meta(const DocNode& obj, const std::string& kind, FileId file, DiagnosticSink& sink,
+                              const K8sOptions& options) {
     k8s::ObjectMeta m;
     m.where = At(file, obj.pos);
     if (const DocNode* md = obj.Find("metadata"); md && md->is_map()) {
@@ -63,6 +65,15 @@ class CalicoReader {
       Fields f(file, sink, "metadata");
       m.labels = f.StrMap(*md, "labels");
     }
+    const bool namespaced = kind == "NetworkPolicy" || kind == "StagedNetworkPolicy" ||
+                            kind == "StagedKubernetesNetworkPolicy" || kind == "NetworkSet";
+    if (namespaced && !options.force_namespace.empty()) {
+      m.ns = options.force_namespace;
+    } else if (namespaced && m.ns.empty()) {
+      m.ns = options.default_namespace;
+      m.ns_defaulted = true;
+    }
+    if (!namespaced) m.ns.clear();
     return m;
   }
 
@@ -320,8 +331,6 @@ class CalicoReader {
     p.kind = kind_;
     p.global = kind_.find("Global") != std::string::npos;
     p.staged = kind_.rfind("Staged", 0) == 0;
-    if (!p.global && p.meta.ns.empty()) p.meta.ns_defaulted = true;
-    if (p.global && !p.meta.ns.empty()) p.meta.ns.clear();
     if (auto t = f_.Str(spec, "tier")) p.tier = t->empty() ? "default" : *t;
     p.order = Order(spec, &p.order_where);
     if (auto s = Selector(spec, "selector")) p.selector = *s;
@@ -405,10 +414,10 @@ bool IsCalicoPolicyKind(const std::string& kind) {
 }
 
 std::size_t ParseCalicoObject(const DocNode& obj, const std::string& kind, FileId file, Model& model,
-                              DiagnosticSink& sink, bool verbose) {
-  CalicoReader r(obj, kind, file, model, sink);
+                              DiagnosticSink& sink, const K8sOptions& options) {
+  CalicoReader r(obj, kind, file, model, sink, options);
   std::size_t n = r.Run();
-  if (n > 0 && verbose && kind.rfind("Staged", 0) == 0) {
+  if (n > 0 && options.verbose && kind.rfind("Staged", 0) == 0) {
     const DocNode* md = obj.Find("metadata");
     const DocNode* name = md && md->is_map() ? md->Find("name") : nullptr;
     sink.Note("staged-policy",

@@ -17,8 +17,9 @@ std::string StripSource(const std::string& key) {
 
 class CiliumReader {
  public:
-  CiliumReader(const DocNode& obj, const std::string& kind, FileId file, Model& model, DiagnosticSink& sink)
-      : obj_(obj), kind_(kind), file_(file), model_(model), sink_(sink), f_(file, sink, kind) {}
+  CiliumReader(const DocNode& obj, const std::string& kind, FileId file, Model& model, DiagnosticSink& sink,
+               const K8sOptions& options)
+      : obj_(obj), kind_(kind), file_(file), model_(model), sink_(sink), options_(options), f_(file, sink, kind) {}
 
   std::size_t Run() {
     k8s::ObjectMeta meta;
@@ -40,8 +41,14 @@ class CiliumReader {
       return 1;
     }
     const bool cw = kind_ == "CiliumClusterwideNetworkPolicy";
-    if (cw) meta.ns.clear();
-    else if (meta.ns.empty()) meta.ns_defaulted = true;
+    if (cw) {
+      meta.ns.clear();
+    } else if (!options_.force_namespace.empty()) {
+      meta.ns = options_.force_namespace;
+    } else if (meta.ns.empty()) {
+      meta.ns = options_.default_namespace;
+      meta.ns_defaulted = true;
+    }
     std::vector<const DocNode*> specs;
     if (const DocNode* s = f_.Map(obj_, "spec")) specs.push_back(s);
     if (const DocNode* ss = f_.Seq(obj_, "specs"))
@@ -287,6 +294,7 @@ class CiliumReader {
   FileId file_;
   Model& model_;
   DiagnosticSink& sink_;
+  const K8sOptions& options_;
   Fields f_;
   bool bad_ = false;
 };
@@ -298,8 +306,8 @@ bool IsCiliumPolicyKind(const std::string& kind) {
 }
 
 std::size_t ParseCiliumObject(const DocNode& obj, const std::string& kind, FileId file, Model& model,
-                              DiagnosticSink& sink) {
-  CiliumReader r(obj, kind, file, model, sink);
+                              DiagnosticSink& sink, const K8sOptions& options) {
+  CiliumReader r(obj, kind, file, model, sink, options);
   return r.Run();
 }
 

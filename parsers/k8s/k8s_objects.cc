@@ -168,8 +168,8 @@ class ObjectParser {
         (kind == "FelixConfiguration" || kind == "IPPool"))
       return ParseCalicoNetworkSettings(obj, kind, file_, model_, sink_);
     if ((group == "projectcalico.org" || group == "crd.projectcalico.org") && IsCalicoPolicyKind(kind))
-      return ParseCalicoObject(obj, kind, file_, model_, sink_, options_.verbose);
-    if (group == "cilium.io" && IsCiliumPolicyKind(kind)) return ParseCiliumObject(obj, kind, file_, model_, sink_);
+      return ParseCalicoObject(obj, kind, file_, model_, sink_, options_);
+    if (group == "cilium.io" && IsCiliumPolicyKind(kind)) return ParseCiliumObject(obj, kind, file_, model_, sink_, options_);
     if (!IsKnown(group, kind)) {
       // A kind that one other analysed group serves (apps/v1 Pod,
       // nmstate.io UserDefinedNetwork, extensions/v1beta1 Deployment): read
