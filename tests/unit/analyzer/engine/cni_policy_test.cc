@@ -1,0 +1,494 @@
+// Calico and Cilium semantics, one rule per test: the selector language,
+// tiers and their end actions, policy order, rule fields; Cilium's deny
+// precedence, default deny, scoping, entities and CIDRs.
+#include <catch2/catch.hpp>
+
+#include "calico/selector.h"
+#include "engine/net.h"
+#include "test_util.h"
+
+namespace grantpath {
+namespace {
+
+struct Cluster {
+  Model model;
+  CollectingSink sink;
+  std::unique_ptr<net::Engine> engine;
+  explicit Cluster(const std::string& yaml) {
+    testing::LoadString(model, sink, yaml);
+    engine = std::make_unique<net::Engine>(model, sink);
+  }
+  std::uint32_t Ep(const std::string& ns_name) const {
+    auto slash = ns_name.find('/');
+    int ep = engine->FindPod(ns_name.substr(0, slash), ns_name.substr(slash + 1));
+    REQUIRE(ep >= 0);
+    return static_cast<std::uint32_t>(ep);
+  }
+  std::string Conn(const std::string& from, const std::string& to) {
+    return engine->conns().Get(engine->Allowed(Ep(from), Ep(to))).Format();
+  }
+  std::string ToIp(const std::string& from, const std::string& ip) {
+    auto eps = engine->ExternalOverlapping(*net::ParseCidr(ip), false);
+    REQUIRE(eps.size() == 1);
+    return engine->conns().Get(engine->Allowed(Ep(from), eps[0])).Format();
+  }
+  std::string FromIp(const std::string& ip, const std::string& to) {
+    auto eps = engine->ExternalOverlapping(*net::ParseCidr(ip), true);
+    REQUIRE(eps.size() == 1);
+    return engine->conns().Get(engine->Allowed(eps[0], Ep(to))).Format();
+  }
+  // The explanation of one direction, joined.
+  std::string Why(const std::string& from, const std::string& to, bool ingress) {
+    std::vector<net::Reason> eg, in;
+    engine->Allowed(Ep(from), Ep(to), &eg, &in);
+    std::string out;
+    for (const auto& r : ingress ? in : eg) out += r.Describe(model) + "\n";
+    return out;
+  }
+  bool Has(const std::string& code) const {
+    for (const auto& d : sink.diagnostics())
+      if (d.code == code) return true;
+    return false;
+  }
+};
+
+std::string Pod(const std::string& ns, const std::string& name, const std::string& labels,
+                const std::string& extra = "") {
+  return "apiVersion: v1\nkind: Pod\nmetadata: {name: " + name + ", namespace: " + ns + ", labels: {" + labels +
+         "}}\nspec: {containers: [{name: c, image: x, ports: [{name: http, containerPort: 8080}]}]" + extra +
+         "}\n---\n";
+}
+
+const std::string kPods = Pod("a", "web", "app: web") + Pod("a", "db", "app: db, tier: data") +
+                          Pod("b", "client", "app: client") +
+                          "apiVersion: v1\nkind: Namespace\nmetadata: {name: b, labels: {team: blue}}\n---\n";
+
+bool Sel(const std::string& text, const std::map<std::string, std::string>& labels) {
+  cni::CalicoSelector s;
+  std::string err;
+  std::size_t col = 0;
+  REQUIRE(parsers::ParseCalicoSelector(text, &s, &err, &col));
+  return s.Matches(labels);
+}
+
+TEST_CASE("Calico selectors: every operator, on present and missing labels", "[net][calico]") {
+  const std::map<std::string, std::string> l = {{"app", "web"}, {"env", "prod-eu"}};
+  CHECK(Sel("app == 'web'", l));
+  CHECK_FALSE(Sel("role == 'x'", l));
+  CHECK(Sel("role != 'x'", l));  // a missing label is not equal
+  CHECK_FALSE(Sel("app != 'web'", l));
+  CHECK(Sel("app in {'web', 'db'}", l));
+  CHECK_FALSE(Sel("role in {'x'}", l));
+  CHECK(Sel("role not in {'x'}", l));  // missing: not in
+  CHECK_FALSE(Sel("app not in {'web'}", l));
+  CHECK(Sel("has(app)", l));
+  CHECK(Sel("!has(role)", l));
+  CHECK(Sel("env contains 'od-e'", l));
+  CHECK(Sel("env starts with 'prod'", l));
+  CHECK(Sel("env ends with '-eu'", l));
+  CHECK_FALSE(Sel("role starts with ''", l));
+  CHECK(Sel("all()", l));
+  CHECK(Sel("", l));  // empty: all()
+  CHECK_FALSE(Sel("global()", l));
+  CHECK(Sel("app == 'db' || app == 'web' && has(env)", l));  // && binds tighter
+  CHECK_FALSE(Sel("(app == 'db' || app == 'web') && has(role)", l));
+  CHECK(Sel("!(app == 'db')", l));
+  CHECK(Sel("app == \"web\"", l));
+  cni::CalicoSelector s;
+  std::string err;
+  std::size_t col = 0;
+  CHECK_FALSE(parsers::ParseCalicoSelector("app == web", &s, &err, &col));
+  CHECK(col == 7);
+  CHECK_FALSE(parsers::ParseCalicoSelector("app == 'web' &&", &s, &err, &col));
+  CHECK_FALSE(parsers::ParseCalicoSelector("has(app", &s, &err, &col));
+  CHECK_FALSE(parsers::ParseCalicoSelector("app in {'a'", &s, &err, &col));
+}
+
+const std::string kTier = R"(apiVersion: projectcalico.org/v3
+kind: Tier
+metadata: {name: security}
+spec: {order: 100}
+---
+)";
+
+TEST_CASE("Calico: a tier's end action denies what no rule decided, only for endpoints it selects", "[net][calico]") {
+  Cluster c(kPods + kTier + R"(apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: security.db}
+spec:
+  tier: security
+  selector: app == 'db'
+  ingress: [{action: Allow, source: {selector: app == 'web'}}]
+)");
+  CHECK(c.Conn("a/web", "a/db") == "All Connections");
+  CHECK(c.Conn("b/client", "a/db") == "No Connections");
+  CHECK(c.Why("b/client", "a/db", true).find("end of tier 'security' (defaultAction Deny)") != std::string::npos);
+  CHECK(c.Conn("b/client", "a/web") == "All Connections");  // the tier selects no web
+}
+
+TEST_CASE("Calico: Pass goes to the next tier; Pass at the end of the last tier leaves it to the profile",
+          "[net][calico]") {
+  Cluster c(kPods + kTier + R"(apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: security.pass}
+spec:
+  tier: security
+  selector: all()
+  ingress: [{action: Pass}]
+  egress: [{action: Pass}]
+)");
+  CHECK(c.Conn("b/client", "a/db") == "All Connections");
+  CHECK(c.Why("b/client", "a/db", true).find("the namespace profile allows") != std::string::npos);
+  // A NetworkPolicy in the default tier decides what was passed.
+  Cluster d(kPods + kTier + R"(apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: security.pass}
+spec:
+  tier: security
+  selector: all()
+  ingress: [{action: Pass}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny, namespace: a}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+)");
+  CHECK(d.Conn("b/client", "a/db") == "No Connections");
+}
+
+TEST_CASE("Calico: defaultAction Pass, and Log does not decide", "[net][calico]") {
+  Cluster c(kPods + R"(apiVersion: projectcalico.org/v3
+kind: Tier
+metadata: {name: t}
+spec: {order: 1, defaultAction: Pass}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: t.log}
+spec: {tier: t, selector: all(), ingress: [{action: Log}]}
+)");
+  CHECK(c.Conn("b/client", "a/db") == "All Connections");
+  Cluster d(kPods + R"(apiVersion: projectcalico.org/v3
+kind: Tier
+metadata: {name: t}
+spec: {order: 1}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: t.log}
+spec: {tier: t, selector: all(), ingress: [{action: Log}, {action: Allow, protocol: TCP, destination: {ports: [8080]}}]}
+)");
+  CHECK(d.Conn("b/client", "a/db") == "TCP 8080");
+}
+
+TEST_CASE("Calico: tiers by order (omitted last, ties by name); policies by order then name", "[net][calico]") {
+  // Tier z (order 1) denies before tier a (order 2) allows; tier m has no order and runs last.
+  Cluster c(kPods + R"(apiVersion: projectcalico.org/v3
+kind: Tier
+metadata: {name: a}
+spec: {order: 2}
+---
+apiVersion: projectcalico.org/v3
+kind: Tier
+metadata: {name: z}
+spec: {order: 1}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: a.allow}
+spec: {tier: a, selector: app == 'db', ingress: [{action: Allow}]}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: z.deny}
+spec: {tier: z, selector: app == 'db', ingress: [{action: Deny, protocol: TCP, destination: {ports: [8080]}}, {action: Pass}]}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: p2}
+spec: {order: 20, selector: app == 'web', ingress: [{action: Allow}]}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: p1}
+spec: {order: 10, selector: app == 'web', ingress: [{action: Deny, protocol: UDP}]}
+)");
+  CHECK(c.Conn("b/client", "a/db") == "SCTP 1-65535,TCP 1-8079,8081-65535,UDP 1-65535");
+  CHECK(c.Conn("b/client", "a/web") == "SCTP 1-65535,TCP 1-65535");
+}
+
+TEST_CASE("Calico: Kubernetes NetworkPolicies sit in the default tier at order 1000", "[net][calico]") {
+  Cluster c(kPods + R"(apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: first, namespace: a}
+spec: {order: 500, selector: app == 'db', ingress: [{action: Deny, source: {namespaceSelector: team == 'blue'}}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: allow-all, namespace: a}
+spec: {podSelector: {}, ingress: [{}]}
+)");
+  CHECK(c.Conn("b/client", "a/db") == "No Connections");
+  CHECK(c.Conn("a/web", "a/db") == "All Connections");
+}
+
+TEST_CASE("Calico: rule selectors of a namespaced policy stay in its namespace unless namespaceSelector says",
+          "[net][calico]") {
+  const std::string pods = kPods + Pod("b", "web", "app: web");
+  Cluster c(pods + R"(apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: db, namespace: a}
+spec: {selector: app == 'db', ingress: [{action: Allow, source: {selector: app == 'web'}}]}
+)");
+  CHECK(c.Conn("a/web", "a/db") == "All Connections");
+  CHECK(c.Conn("b/web", "a/db") == "No Connections");
+  Cluster d(pods + R"(apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: db, namespace: a}
+spec: {selector: app == 'db', ingress: [{action: Allow, source: {selector: app == 'web', namespaceSelector: all()}}]}
+)");
+  CHECK(d.Conn("b/web", "a/db") == "All Connections");
+  // A global policy's rule selector sees every namespace.
+  Cluster e(pods + R"(apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: db}
+spec: {selector: app == 'db', ingress: [{action: Allow, source: {selector: app == 'web'}}]}
+)");
+  CHECK(e.Conn("b/web", "a/db") == "All Connections");
+  CHECK(e.Conn("b/client", "a/db") == "No Connections");
+}
+
+TEST_CASE("Calico: projectcalico.org labels, pcns namespace labels and serviceAccounts", "[net][calico]") {
+  const std::string pods = kPods + Pod("b", "ops", "app: ops", ", serviceAccountName: robot");
+  Cluster c(pods + R"(apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: db}
+spec:
+  selector: projectcalico.org/namespace == 'a' && app == 'db'
+  ingress:
+  - {action: Allow, source: {selector: pcns.team == 'blue' && app == 'client'}}
+  - {action: Allow, source: {serviceAccounts: {names: [robot]}}}
+)");
+  CHECK(c.Conn("b/client", "a/db") == "All Connections");
+  CHECK(c.Conn("b/ops", "a/db") == "All Connections");
+  CHECK(c.Conn("a/web", "a/db") == "No Connections");
+}
+
+TEST_CASE("Calico: nets match pod addresses and outside ones; notNets and network sets", "[net][calico]") {
+  const std::string pods = Pod("a", "db", "app: db") + Pod("a", "web", "app: web").substr(0) +
+                           "apiVersion: v1\nkind: Pod\nmetadata: {name: ip, namespace: a, labels: {app: ip}}\n"
+                           "spec: {containers: [{name: c, image: x}]}\nstatus: {podIP: 10.1.2.3}\n---\n";
+  Cluster c(pods + R"(apiVersion: projectcalico.org/v3
+kind: GlobalNetworkSet
+metadata: {name: partners, labels: {kind: partner}}
+spec: {nets: [203.0.113.0/24]}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: db}
+spec:
+  selector: app == 'db'
+  ingress:
+  - {action: Allow, source: {nets: [10.1.0.0/16], notNets: [10.1.9.0/24]}}
+  - {action: Allow, source: {selector: kind == 'partner'}}
+)");
+  CHECK(c.Conn("a/ip", "a/db") == "All Connections");
+  CHECK(c.Conn("a/web", "a/db") == "No Connections");  // no known address
+  CHECK(c.FromIp("10.1.2.3", "a/db") == "All Connections");
+  CHECK(c.FromIp("10.1.9.1", "a/db") == "No Connections");
+  CHECK(c.FromIp("203.0.113.7", "a/db") == "All Connections");
+  CHECK(c.FromIp("198.51.100.1", "a/db") == "No Connections");
+}
+
+TEST_CASE("Calico: ports, notPorts, named ports, protocols and types defaulting", "[net][calico]") {
+  Cluster c(kPods + R"(apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: db}
+spec:
+  selector: app == 'db'
+  ingress:
+  - {action: Allow, protocol: TCP, destination: {ports: ['8000:8100'], notPorts: [http]}}
+  - {action: Allow, protocol: ICMP}
+  - {action: Allow, notProtocol: TCP, destination: {}}
+)");
+  CHECK(c.Conn("b/client", "a/db") == "SCTP 1-65535,TCP 8000-8079,8081-8100,UDP 1-65535");
+  // No types and egress rules: Ingress and Egress; the web pod's egress is restricted.
+  Cluster d(kPods + R"(apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: web}
+spec: {selector: app == 'web', egress: [{action: Allow, protocol: UDP, destination: {ports: [53]}}]}
+)");
+  CHECK(d.Conn("a/web", "a/db") == "UDP 53");
+  CHECK(d.Conn("b/client", "a/web") == "No Connections");
+}
+
+TEST_CASE("Calico: staged policies never enforce; invalid ones are located errors", "[net][calico]") {
+  Cluster c(kPods + R"(apiVersion: projectcalico.org/v3
+kind: StagedGlobalNetworkPolicy
+metadata: {name: deny}
+spec: {selector: all(), ingress: [{action: Deny}]}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: bad}
+spec: {selector: "app = 'db'", ingress: [{action: Deny}]}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: bad2}
+spec: {selector: all(), ingress: [{action: Drop}]}
+)");
+  CHECK(c.Conn("b/client", "a/db") == "All Connections");
+  CHECK(c.Has("invalid-selector"));
+  CHECK(c.Has("invalid-value"));
+  CHECK(c.model.calico_policies.size() == 1);  // the staged one, kept for the rules
+}
+
+const std::string kCilium = R"(apiVersion: v1
+kind: ConfigMap
+metadata: {name: cilium-config, namespace: kube-system}
+data: {enable-policy: default}
+---
+)";
+
+TEST_CASE("Cilium: a deny-only policy turns on default deny; enableDefaultDeny false does not", "[net][cilium]") {
+  Cluster c(kPods + R"(apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: deny, namespace: a}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  ingressDeny: [{fromEndpoints: [{matchLabels: {app: web}}]}]
+)");
+  CHECK(c.Conn("a/web", "a/db") == "No Connections");
+  CHECK(c.Conn("b/client", "a/db") == "No Connections");
+  CHECK(c.Conn("b/client", "a/web") == "All Connections");
+  Cluster d(kPods + R"(apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: deny, namespace: a}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  enableDefaultDeny: {ingress: false}
+  ingressDeny: [{fromEndpoints: [{matchLabels: {app: web}}]}]
+)");
+  CHECK(d.Conn("a/web", "a/db") == "No Connections");
+  CHECK(d.Conn("b/client", "a/db") == "All Connections");
+}
+
+TEST_CASE("Cilium: deny wins over an allow of a CNP, a CCNP or a NetworkPolicy", "[net][cilium]") {
+  Cluster c(kPods + R"(apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: allow, namespace: a}
+spec: {podSelector: {}, ingress: [{}]}
+---
+apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: allow}
+spec: {endpointSelector: {}, ingress: [{fromEntities: [all]}]}
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: deny, namespace: a}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  ingressDeny: [{toPorts: [{ports: [{port: "8080", protocol: TCP}]}]}]
+)");
+  CHECK(c.Conn("b/client", "a/db") == "SCTP 1-65535,TCP 1-8079,8081-65535,UDP 1-65535");
+  CHECK(c.Why("b/client", "a/db", true).find("CiliumNetworkPolicy 'a/deny' ingress rule ingressDeny #1 denies") !=
+        std::string::npos);
+}
+
+TEST_CASE("Cilium: fromEndpoints is scoped to a CNP's namespace; [{}] is the namespace in a CNP, all in a CCNP",
+          "[net][cilium]") {
+  Cluster c(kPods + R"(apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: db, namespace: a}
+spec: {endpointSelector: {matchLabels: {app: db}}, ingress: [{fromEndpoints: [{}]}]}
+)");
+  CHECK(c.Conn("a/web", "a/db") == "All Connections");
+  CHECK(c.Conn("b/client", "a/db") == "No Connections");
+  Cluster d(kPods + R"(apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: db, namespace: a}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  ingress: [{fromEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: b}}]}]
+)");
+  CHECK(d.Conn("b/client", "a/db") == "All Connections");
+  CHECK(d.Conn("a/web", "a/db") == "No Connections");
+  Cluster e(kPods + R"(apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: db}
+spec: {endpointSelector: {matchLabels: {app: db}}, ingress: [{fromEndpoints: [{}]}]}
+)");
+  CHECK(e.Conn("b/client", "a/db") == "All Connections");
+  // `{}` as a rule matches nothing.
+  Cluster f(kPods + R"(apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: db, namespace: a}
+spec: {endpointSelector: {}, ingress: [{}]}
+)");
+  CHECK(f.Conn("a/web", "a/db") == "No Connections");
+}
+
+TEST_CASE("Cilium: entities, CIDRs that never match pods, named ports, L7 and enable-policy", "[net][cilium]") {
+  const std::string pods = kPods +
+                           "apiVersion: v1\nkind: Pod\nmetadata: {name: node-agent, namespace: b, labels: {app: "
+                           "agent}}\nspec: {hostNetwork: true, containers: [{name: c, image: x}]}\n---\n";
+  Cluster c(pods + R"(apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: web, namespace: a}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  egress:
+  - toEntities: [world]
+    toPorts: [{ports: [{port: "443", protocol: TCP}]}]
+  - toCIDRSet: [{cidr: 10.0.0.0/8, except: [10.9.0.0/16]}]
+  - toEndpoints: [{matchLabels: {app: db}}]
+    toPorts: [{ports: [{port: http, protocol: TCP}], rules: {http: [{method: GET}]}}]
+  ingress:
+  - fromEntities: [host]
+  - fromEntities: [cluster]
+    toPorts: [{ports: [{port: "9000", endPort: 9010, protocol: TCP}]}]
+)");
+  CHECK(c.ToIp("a/web", "8.8.8.8") == "TCP 443");
+  CHECK(c.ToIp("a/web", "10.1.1.1") == "All Connections");
+  CHECK(c.ToIp("a/web", "10.9.1.1") == "TCP 443");  // only the world rule
+  CHECK(c.Conn("a/web", "a/db") == "TCP 8080");
+  CHECK(c.Why("a/web", "a/db", false).find("HTTP rules restrict requests") != std::string::npos);
+  CHECK(c.Conn("b/node-agent", "a/web") == "All Connections");
+  CHECK(c.Conn("b/client", "a/web") == "TCP 9000-9010");
+  CHECK(c.FromIp("8.8.8.8", "a/web") == "No Connections");
+  Cluster always(pods + kCilium.substr(0, kCilium.find("default}")) + "always}\n---\n");
+  CHECK(always.Conn("b/client", "a/web") == "No Connections");
+  Cluster never(pods + kCilium.substr(0, kCilium.find("default}")) + "never}\n---\n" + R"(apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: db, namespace: a}
+spec: {endpointSelector: {}, ingress: [{}]}
+)");
+  CHECK(never.Conn("b/client", "a/web") == "All Connections");
+}
+
+TEST_CASE("Cilium: toServices resolves to the Service's pods; toFQDNs is stated", "[net][cilium]") {
+  Cluster c(kPods + R"(apiVersion: v1
+kind: Service
+metadata: {name: db, namespace: a}
+spec: {selector: {app: db}, ports: [{port: 80, targetPort: 8080}]}
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: client, namespace: b}
+spec:
+  endpointSelector: {matchLabels: {app: client}}
+  egress:
+  - toServices: [{k8sService: {serviceName: db, namespace: a}}]
+  - toFQDNs: [{matchName: api.example.com}]
+    toPorts: [{ports: [{port: "443", protocol: TCP}]}]
+)");
+  CHECK(c.Conn("b/client", "a/db") == "All Connections");
+  CHECK(c.Conn("b/client", "a/web") == "No Connections");
+  CHECK(c.ToIp("b/client", "8.8.8.8") == "TCP 443");
+  CHECK(c.Has("unsupported-construct"));
+}
+
+}  // namespace
+}  // namespace grantpath
