@@ -453,6 +453,42 @@ RULE_FACTS.update({
          "https://docs.cilium.io/en/stable/security/network/encryption/",
          "https://github.com/flannel-io/flannel/blob/master/Documentation/backends.md",
          "https://docs.docker.com/engine/network/drivers/overlay/", "CWE-319"]),
+    "netpol-shadowed-rule": ("Rules of AdminNetworkPolicies, Calico NetworkPolicies and GlobalNetworkPolicies, Cilium policies and NetworkPolicies",
+        "`kind` is `policy`: `policy`, `rule`, `tier`, and one `subject` and `peer` the rule matches with "
+        "`decided_by`, the rule or tier end that decides their connections first.",
+        "A rule is shadowed when it matches at least one (subject, peer) pair of the input on some port, and for "
+        "every such pair the evaluation order (tiers, policy order, rule order, Cilium's deny-first) decides all "
+        "those ports before the rule is reached. Log rules are not judged. Rules that match nothing are left to "
+        "netpol-dead-policy. Each rule is judged within a budget of 20,000 pair evaluations; past it no finding "
+        "is made.",
+        ["https://docs.tigera.io/calico/latest/network-policy/policy-tiers/tiered-policy",
+         "https://network-policy-api.sigs.k8s.io/api-overview/",
+         "https://docs.cilium.io/en/stable/security/policy/language/#deny-policies"]),
+    "netpol-tier-default-deny-surprise": ("Calico Tiers (other than default) whose end action is Deny, and the policies that select endpoints for them",
+        "`kind` is `connection`: `tier`, one `src` and `dst` pair denied by the end of the tier, the `denied` "
+        "ports and the number of such `pairs`.",
+        "For each endpoint a tier's policies select in a direction, each peer whose connections the tier ends "
+        "in Deny while none of the tier's rules matched them. The default tier is not judged: its end is "
+        "Kubernetes' own isolation of selected pods. A tier with defaultAction Pass is never reported.",
+        ["https://docs.tigera.io/calico/latest/network-policy/policy-tiers/tiered-policy",
+         "https://docs.tigera.io/calico/latest/reference/resources/tier"]),
+    "cilium-deny-only-default-deny": ("CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy",
+        "`kind` is `connection`: the `policy`, one `src` and `dst` whose traffic is dropped by default deny, and "
+        "the `denied` ports.",
+        "A policy with ingressDeny (egressDeny) rules and no ingress (egress) allow rules, whose enableDefaultDeny "
+        "for that direction is not false, and which is the only policy putting some selected endpoint in default "
+        "deny for that direction; the witness is a peer none of its deny rules names whose traffic is denied.",
+        ["https://docs.cilium.io/en/stable/security/policy/language/#deny-policies",
+         "https://docs.cilium.io/en/stable/security/policy/intro/"]),
+    "calico-staged-policy-differs": ("StagedNetworkPolicy and StagedGlobalNetworkPolicy (StagedKubernetesNetworkPolicy is read but not evaluated)",
+        "`kind` is `connection`: one `src` and `dst` pod pair, its connections `now` and `enforced`, and the "
+        "number of `pairs` that change.",
+        "The staged policy is evaluated as if enforced: it replaces the enforced policy of the same kind (without "
+        "Staged), namespace and name, or with stagedAction Delete removes it. Every ordered pair of pods is "
+        "compared (up to 250,000 pairs per staged policy; past it the count is a floor). Outside addresses are "
+        "not compared.",
+        ["https://docs.tigera.io/calico/latest/reference/resources/stagednetworkpolicy",
+         "https://docs.tigera.io/calico/latest/network-policy/staged-network-policies"]),
     "iam-unknown-action": ("Every Action and NotAction entry of every policy",
         "`kind` is `iam-validation`: the `action` as written and `issue_code` (INVALID_ACTION or "
         "INVALID_SERVICE).",

@@ -114,7 +114,9 @@ class CalicoCompiler {
     }
     for (std::uint32_t i = 0; i < m_.calico_policies.size(); ++i) {
       const auto& p = m_.calico_policies[i];
-      if (p.staged) continue;  // never enforces (the parser says so with -v)
+      if (p.staged && static_cast<int>(i) != b_.enforce_staged) continue;  // never enforces (said with -v)
+      if (Replaced(p)) continue;
+      if (p.staged && p.staged_action == "Delete") continue;  // enforcing it deletes its namesake
       if (p.apply_on_forward || p.pre_dnat || p.do_not_track)
         b_.sink.Warning("unsupported-construct",
                         p.kind + " '" + Name(p) +
@@ -159,6 +161,15 @@ class CalicoCompiler {
   }
 
  private:
+  // The enforced policy that the what-if staged policy replaces (same
+  // kind without "Staged", name and namespace), or all of them when its
+  // stagedAction is Delete.
+  bool Replaced(const cni::CalicoPolicy& p) const {
+    if (b_.enforce_staged < 0 || p.staged) return false;
+    const auto& s = m_.calico_policies[static_cast<std::size_t>(b_.enforce_staged)];
+    return s.kind == "Staged" + p.kind && s.meta.name == p.meta.name && s.meta.ns == p.meta.ns;
+  }
+
   static std::string Name(const cni::CalicoPolicy& p) {
     return p.global ? p.meta.name : p.meta.ns + "/" + p.meta.name;
   }

@@ -524,6 +524,7 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
   };
   b.ns_labels = [&](const std::string& ns) -> const std::map<std::string, std::string>& { return NamespaceLabels(ns); };
   b.named_port = [&](std::uint32_t ep, const std::string& name) { return NamedPort(ep, name); };
+  b.enforce_staged = options_.enforce_staged;
   form_ = PolicyForm{};
   CompileKubernetes(b, form_, np_peer_);
   const std::string cni = PolicyCni(model_);
@@ -651,6 +652,7 @@ Reason Engine::MakeReason(const FormPolicy& fp, const FormTier& tier, bool ingre
   r.action = ActionName(action);
   r.conns = c;
   r.where = rule ? rule->where : fp.where;
+  r.form_rule = rule;
   switch (fp.origin) {
     case Origin::kNetworkPolicy: r.tier = Reason::Tier::kNetworkPolicy; return r;
     case Origin::kAdmin: r.tier = Reason::Tier::kAdmin; return r;
@@ -949,6 +951,16 @@ bool Engine::Isolated(std::uint32_t ep, int dir) const {
   }
   return false;
 }
+bool Engine::RuleMatchesPeer(const FormRule& r, std::uint32_t ep) const {
+  if (r.any_peer) return true;
+  const Class& c = classes_[endpoints_[ep].cls];
+  return std::any_of(r.peers.begin(), r.peers.end(), [&](std::uint32_t id) { return Matches(c, id); });
+}
+
+bool Engine::RuleMatchesSubject(const FormRule& r, std::uint32_t ep) const {
+  return r.local < 0 || Matches(classes_[endpoints_[ep].cls], static_cast<std::uint32_t>(r.local));
+}
+
 bool Engine::IngressIsolated(std::uint32_t ep) const { return Isolated(ep, 0); }
 bool Engine::EgressIsolated(std::uint32_t ep) const { return Isolated(ep, 1); }
 

@@ -80,6 +80,8 @@ struct Reason {
   SourceRange where;         // the rule, or the policy
   // kCni and kTierEnd: the object's kind and name, the tier, and the sentence.
   std::string kind, name, tier_name, text;
+  /// The rule of the policy form that decided (null for defaults and ends of tiers).
+  const FormRule* form_rule = nullptr;
   /// "NetworkPolicy 'ns/name' ingress rule #1", "AdminNetworkPolicy 'x' egress rule 'name'".
   std::string Describe(const Model& model) const;
 };
@@ -91,6 +93,9 @@ struct EngineOptions {
   /// Build endpoints only; Finish() builds the classes, of all endpoints or
   /// of the few a query needs.
   bool deferred = false;
+  /// A Calico staged policy (index into Model::calico_policies) to
+  /// evaluate as if it were enforced (what-if), or -1.
+  int enforce_staged = -1;
 };
 
 class Engine {
@@ -139,6 +144,14 @@ class Engine {
   void ClassRows(const std::function<void(std::uint32_t src, const std::vector<ConnTable::Id>& row)>& f);
   /// All rows at once: class_count()^2 entries, row = source.
   std::vector<ConnTable::Id> ClassMatrix();
+
+  /// The compiled policies, and what the rules that read them need.
+  const PolicyForm& form() const { return form_; }
+  bool RuleMatchesPeer(const FormRule& r, std::uint32_t ep) const;
+  bool RuleMatchesSubject(const FormRule& r, std::uint32_t ep) const;
+  ConnTable::Id FormRuleConns(const FormRule& r, std::uint32_t dst) { return RuleConns(r, dst); }
+  /// The representative endpoint of a class.
+  std::uint32_t ClassRep(std::uint32_t cls) const { return classes_[cls].rep; }
 
   /// Whether some NetworkPolicy isolates the endpoint for ingress / egress.
   bool IngressIsolated(std::uint32_t ep) const;

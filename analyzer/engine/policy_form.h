@@ -124,6 +124,8 @@ struct FormBuilder {
   std::function<const std::map<std::string, std::string>&(const std::string& ns)> ns_labels;
   /// Named port lookup on an endpoint: (protocol, number) or {-1, 0}.
   std::function<std::pair<int, int>(std::uint32_t ep, const std::string& name)> named_port;
+  /// A Calico staged policy to compile as enforced (EngineOptions), or -1.
+  int enforce_staged = -1;
 };
 
 /// Compilers. CompileKubernetes puts NetworkPolicies, ANPs and the BANP in

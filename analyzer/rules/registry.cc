@@ -10,6 +10,8 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeAwsExposedInstancePrivilegedRole());
     r.push_back(MakeAwsInternetExposedAdminPort());
     r.push_back(MakeAwsSgOpenToWorldUnused());
+    r.push_back(MakeCalicoStagedPolicyDiffers());
+    r.push_back(MakeCiliumDenyOnlyDefaultDeny());
     r.push_back(MakeComposeBackendNotInternal());
     r.push_back(MakeComposeHostNetwork());
     r.push_back(MakeComposePublishedToWorld());
@@ -38,6 +40,8 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeNetpolMetadataEgress());
     r.push_back(MakeNetpolRedundantRule());
     r.push_back(MakeNetpolSensitiveNamespaceAccess());
+    r.push_back(MakeNetpolShadowedRule());
+    r.push_back(MakeNetpolTierDefaultDenySurprise());
     r.push_back(MakeOverlayUnencrypted());
     r.push_back(MakePathCloudToClusterAdmin());
     r.push_back(MakePathInternetToCloud());

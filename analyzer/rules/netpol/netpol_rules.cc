@@ -196,8 +196,15 @@ void MetadataEgress(const RuleInfo& info, const AnalysisContext& ctx, FindingSin
                             ? " (" + cloud.node_role + ")"
                             : workload_cloud ? " (its service account has a cloud identity)"
                                              : " (the input shows no cloud credentials for the node or the workload)";
+    // Whether a rule allowed it, or a default did (no policy, or after a
+    // Pass: Calico's namespace profile).
+    bool by_rule = false;
+    for (const auto& r : why)
+      by_rule = by_rule || (r.action == "Allow" && r.rule >= 0 && e.conns().Get(r.conns).Contains(net::kTCP, 80));
     f.message = rbac::WorkloadName(Rep(ctx, ep)) + " can connect to the cloud metadata endpoint 169.254.169.254 "
-                "(TCP 80)" + (e.EgressIsolated(ep) ? ": an egress rule allows it" : ": no egress policy isolates it") +
+                "(TCP 80)" + (by_rule ? ": an egress rule allows it"
+                              : e.EgressIsolated(ep) ? ": no rule denies it before the default allow"
+                                                     : ": no egress policy isolates it") +
                 worth;
     AddReasons(ctx.model(), why, f, "egress");
     net::PortSet p80;
