@@ -186,7 +186,7 @@ std::size_t Model::AnalyzableCount() const {
          iam_principals.size() + AwsNetCount() + docker_projects.size() + docker_services.size() +
          cni_settings.size() + k8s_multi_policies.size() + k8s_udns.size() + k8s_attachments.size() + k8s_app_projects.size() +
          k8s_token_secrets.size() + calico_policies.size() + calico_tiers.size() + calico_network_sets.size() +
-         calico_other.size() + cilium_policies.size() + cilium_cidr_groups.size();
+         calico_other.size() + calico_profiles.size() + cilium_policies.size() + cilium_cidr_groups.size();
 }
 
 std::size_t Model::AwsNetCount() const {

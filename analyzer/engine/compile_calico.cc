@@ -23,7 +23,8 @@ namespace grantpath::net {
 std::string PolicyCni(const Model& model) {
   // The CNI's own policy kinds say which CNI enforces; failing those, its
   // settings (FelixConfiguration or IPPool, cilium-config or Helm values).
-  if (!model.calico_policies.empty() || !model.calico_tiers.empty() || !model.calico_network_sets.empty())
+  if (!model.calico_policies.empty() || !model.calico_tiers.empty() || !model.calico_network_sets.empty() ||
+      !model.calico_profiles.empty() || !model.calico_other.empty())
     return "calico";
   if (!model.cilium_policies.empty() || !model.cilium_cidr_groups.empty()) return "cilium";
   for (const auto& s : model.cni_settings)
@@ -142,11 +143,6 @@ class CalicoCompiler {
                             "': policy on host interfaces is not modelled; host-networked pods are not restricted "
                             "in the results",
                         o.where);
-      else if (o.kind == "Profile")
-        b_.sink.Warning("unsupported-construct",
-                        "Profile '" + o.name + "' is not modelled: after the last tier every pod's namespace "
-                                               "profile is assumed to allow",
-                        o.where);
     }
     std::stable_sort(tiers.begin(), tiers.end(), [](const TierSlot& a, const TierSlot& c) {
       return std::tie(a.order, a.tier.name) < std::tie(c.order, c.tier.name);
@@ -158,6 +154,7 @@ class CalicoCompiler {
       for (auto& [key, fp] : slot.policies) slot.tier.policies.push_back(std::move(fp));
       form_.tiers.push_back(std::move(slot.tier));
     }
+    Profiles();
   }
 
  private:
@@ -168,6 +165,36 @@ class CalicoCompiler {
     if (b_.enforce_staged < 0 || p.staged) return false;
     const auto& s = m_.calico_policies[static_cast<std::size_t>(b_.enforce_staged)];
     return s.kind == "Staged" + p.kind && s.meta.name == p.meta.name && s.meta.ns == p.meta.ns;
+  }
+
+  // The namespace and service-account profiles (kns.NS, ksa.NS.SA) of the
+  // input decide after the last tier, first match, and deny what none of
+  // their rules matched. A pod whose profiles the input does not have
+  // gets Calico's generated namespace profile, which allows.
+  void Profiles() {
+    FormTier tier{"profiles", false, Action::kDeny, {}, {}};
+    for (std::uint32_t i = 0; i < m_.calico_profiles.size(); ++i) {
+      const auto& pr = m_.calico_profiles[i];
+      std::vector<std::uint32_t> subjects;
+      for (std::uint32_t ep = 0; ep < b_.pod_count; ++ep)
+        if (b_.in_focus(ep) && !views_[ep].host && OwnProfile(pr.meta.name, views_[ep])) subjects.push_back(ep);
+      if (subjects.empty()) continue;
+      cni::CalicoPolicy p = pr;
+      p.ingress_type = p.egress_type = true;
+      FormPolicy fp = Policy(p, i);
+      fp.kind = "Profile";
+      fp.subjects = std::move(subjects);
+      tier.policies.push_back(std::move(fp));
+    }
+    // kns before ksa, as Calico lists a pod's profiles.
+    std::stable_sort(tier.policies.begin(), tier.policies.end(), [](const FormPolicy& a, const FormPolicy& c) {
+      return a.name.rfind("kns.", 0) == 0 && c.name.rfind("kns.", 0) != 0;
+    });
+    if (!tier.policies.empty()) form_.tiers.push_back(std::move(tier));
+  }
+
+  static bool OwnProfile(const std::string& name, const Labelled& v) {
+    return name == "kns." + v.ns || name == "ksa." + v.ns + "." + v.sa;
   }
 
   static std::string Name(const cni::CalicoPolicy& p) {
@@ -190,6 +217,9 @@ class CalicoCompiler {
       for (const auto& [k, val] : b_.ns_labels(v.ns)) v.labels["pcns." + k] = val;
       for (const auto& ip : b_.pod_ips(ep))
         if (auto r = ParseCidr(ip)) v.ips.push_back(*r);
+      for (const auto& pr : m_.calico_profiles)
+        if (OwnProfile(pr.meta.name, v))
+          for (const auto& [k, val] : pr.labels_to_apply) v.labels[k] = val;
     }
     for (const auto& sa : m_.k8s_service_accounts) {
       auto& l = sa_labels_[sa.meta.ns + "/" + sa.meta.name];

@@ -31,11 +31,11 @@ class CalicoReader {
     if (spec == nullptr) spec = &kEmpty;
     if (kind_ == "Tier") return Tier(*spec);
     if (kind_ == "NetworkSet" || kind_ == "GlobalNetworkSet") return NetSet(*spec);
-    if (kind_ == "HostEndpoint" || kind_ == "Profile") {
+    if (kind_ == "HostEndpoint") {
       cni::CalicoOther o;
       o.kind = kind_;
       o.name = meta_.name;
-      o.labels = kind_ == "Profile" ? f_.StrMap(*spec, "labelsToApply") : meta_.labels;
+      o.labels = meta_.labels;
       o.where = meta_.where;
       model_.calico_other.push_back(std::move(o));
       return 1;
@@ -329,7 +329,7 @@ class CalicoReader {
     cni::CalicoPolicy p;
     p.meta = meta_;
     p.kind = kind_;
-    p.global = kind_.find("Global") != std::string::npos;
+    p.global = kind_.find("Global") != std::string::npos || kind_ == "Profile";
     p.staged = kind_.rfind("Staged", 0) == 0;
     if (auto t = f_.Str(spec, "tier")) p.tier = t->empty() ? "default" : *t;
     p.order = Order(spec, &p.order_where);
@@ -389,11 +389,12 @@ class CalicoReader {
     if (p.staged) {
       if (auto a = f_.Str(spec, "stagedAction")) p.staged_action = *a;
     }
+    if (kind_ == "Profile") p.labels_to_apply = f_.StrMap(spec, "labelsToApply");
     if (!f_.ok() || bad_) {
       sink_.Note("skipped", kind_ + " '" + meta_.name + "' is not evaluated: Calico would reject it", meta_.where);
       return 0;
     }
-    model_.calico_policies.push_back(std::move(p));
+    (kind_ == "Profile" ? model_.calico_profiles : model_.calico_policies).push_back(std::move(p));
     return 1;
   }
 

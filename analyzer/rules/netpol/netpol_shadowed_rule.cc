@@ -42,6 +42,9 @@ class Rule_ final : public Rule {
             if (e.HasClass(ep) && subject_classes.insert(eps[ep].cls).second) subjects.push_back(ep);
           for (const auto& r : fp.rules[dir]) {
             if (r.action == net::Action::kLog) continue;
+            // Shadowed when it never decides; reported when, for some
+            // connection it matches, what decides first has another
+            // effect (an Allow shadowed by an Allow is only redundant).
             bool matched = false, decided = false;
             std::size_t spent = 0;
             std::uint32_t ws = 0, wp = 0;
@@ -51,19 +54,25 @@ class Rule_ final : public Rule {
               if (!e.RuleMatchesSubject(r, s)) continue;
               for (std::uint32_t p : classes) {
                 if (p == s || !e.RuleMatchesPeer(r, p)) continue;
-                if (e.FormRuleConns(r, ingress ? s : p) == net::ConnTable::kNone) continue;
+                const net::ConnTable::Id rc = e.FormRuleConns(r, ingress ? s : p);
+                if (rc == net::ConnTable::kNone) continue;
                 if (++spent > kBudget) break;
                 std::vector<net::Reason> why;
                 if (ingress) e.Ingress(p, s, &why);
                 else e.Egress(s, p, &why);
-                bool here = false;
-                for (const auto& x : why) here = here || (x.form_rule == &r && x.conns != net::ConnTable::kNone);
+                bool here = false, conflict = false;
+                const std::string mine = net::ActionName(r.action);
+                for (const auto& x : why) {
+                  here = here || (x.form_rule == &r && x.conns != net::ConnTable::kNone);
+                  conflict = conflict || (x.form_rule != &r && x.action != mine &&
+                                          e.conns().Intersect(x.conns, rc) != net::ConnTable::kNone);
+                }
                 if (here) {
                   decided = true;
                   break;
                 }
-                if (!matched) ws = s, wp = p, wwhy = std::move(why);
-                matched = true;
+                if (conflict && !matched) ws = s, wp = p, wwhy = std::move(why);
+                matched = matched || conflict;
               }
             }
             if (!matched || decided || spent > kBudget) continue;
@@ -74,7 +83,7 @@ class Rule_ final : public Rule {
             const char* d = ingress ? "ingress" : "egress";
             std::string first;
             for (const auto& x : wwhy)
-              if (x.conns != net::ConnTable::kNone && x.form_rule != &r) {
+              if (x.conns != net::ConnTable::kNone && x.form_rule != &r && x.action != net::ActionName(r.action)) {
                 first = x.Describe(ctx.model());
                 if (x.where.known()) f.related.push_back({x.where, "decides first"});
                 break;

@@ -91,6 +91,7 @@ struct CalicoPolicy {
   bool do_not_track = false, pre_dnat = false, apply_on_forward = false;
   SourceRange host_flags_where;
   std::string staged_action;     // Set (default) or Delete
+  std::map<std::string, std::string> labels_to_apply;  // Profile only
 };
 
 struct CalicoTier {
@@ -108,8 +109,8 @@ struct CalicoNetworkSet {
   std::vector<std::string> nets;
 };
 
-/// HostEndpoint and Profile are read so that what they change is stated;
-/// their enforcement on host interfaces is not modelled.
+/// HostEndpoint (and StagedKubernetesNetworkPolicy) are read so that what
+/// they change is stated; host interfaces are not modelled.
 struct CalicoOther {
   std::string kind;
   std::string name;

@@ -108,7 +108,8 @@ class Model {
   std::vector<cni::CalicoPolicy> calico_policies;
   std::vector<cni::CalicoTier> calico_tiers;
   std::vector<cni::CalicoNetworkSet> calico_network_sets;
-  std::vector<cni::CalicoOther> calico_other;  // HostEndpoint, Profile, StagedKubernetesNetworkPolicy
+  std::vector<cni::CalicoPolicy> calico_profiles;  // Profile: rules and labelsToApply
+  std::vector<cni::CalicoOther> calico_other;  // HostEndpoint, StagedKubernetesNetworkPolicy
   std::vector<cni::CiliumPolicy> cilium_policies;
   std::vector<cni::CiliumCidrGroup> cilium_cidr_groups;
   std::vector<k8s::OtherObject> k8s_other;
