@@ -344,6 +344,28 @@ spec: {selector: all(), ingress: [{action: Drop}]}
   CHECK(c.model.calico_policies.size() == 1);  // the staged one, kept for the rules
 }
 
+TEST_CASE("Calico: namespace and service-account profiles decide after the last tier, and label pods",
+          "[net][calico]") {
+  Cluster c(kPods + R"(apiVersion: projectcalico.org/v3
+kind: Profile
+metadata: {name: kns.a}
+spec:
+  labelsToApply: {zone: inner}
+  ingress: [{action: Allow, protocol: TCP, destination: {ports: [8080]}}]
+  egress: [{action: Allow}]
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: inner}
+spec: {selector: zone == 'inner', types: [Ingress], ingress: [{action: Allow, protocol: UDP}, {action: Pass}]}
+)");
+  // The profile's label selects a's pods for the policy (UDP), the rest passes to
+  // namespace a's profile (TCP 8080); other namespaces keep the generated allow.
+  CHECK(c.Conn("b/client", "a/db") == "TCP 8080,UDP 1-65535");
+  CHECK(c.Conn("a/db", "b/client") == "All Connections");
+  CHECK(c.Why("b/client", "a/db", true).find("Profile 'kns.a'") != std::string::npos);
+}
+
 const std::string kCilium = R"(apiVersion: v1
 kind: ConfigMap
 metadata: {name: cilium-config, namespace: kube-system}
