@@ -176,8 +176,8 @@ class CalicoCompiler {
     for (std::uint32_t i = 0; i < m_.calico_profiles.size(); ++i) {
       const auto& pr = m_.calico_profiles[i];
       std::vector<std::uint32_t> subjects;
-      for (std::uint32_t ep = 0; ep < b_.pod_count; ++ep)
-        if (b_.in_focus(ep) && !views_[ep].host && OwnProfile(pr.meta.name, views_[ep])) subjects.push_back(ep);
+      for (std::uint32_t ep : pods_)
+        if (OwnProfile(pr.meta.name, views_[ep])) subjects.push_back(ep);
       if (subjects.empty()) continue;
       cni::CalicoPolicy p = pr;
       p.ingress_type = p.egress_type = true;
@@ -206,6 +206,7 @@ class CalicoCompiler {
     views_.resize(b_.pod_count);
     for (std::uint32_t ep = 0; ep < b_.pod_count; ++ep) {
       if (!b_.in_focus(ep)) continue;
+      if (!b_.pod_host_network(ep)) pods_.push_back(ep);
       Labelled& v = views_[ep];
       v.ns = b_.pod_ns(ep);
       v.labels = b_.pod_labels(ep);
@@ -228,10 +229,13 @@ class CalicoCompiler {
     }
   }
 
-  std::map<std::string, std::string> NsLabels(const std::string& ns) {
-    auto l = b_.ns_labels(ns);
-    l["projectcalico.org/name"] = ns;
-    return l;
+  const std::map<std::string, std::string>& NsLabels(const std::string& ns) {
+    auto [it, added] = ns_view_.try_emplace(ns);
+    if (added) {
+      it->second = b_.ns_labels(ns);
+      it->second["projectcalico.org/name"] = ns;
+    }
+    return it->second;
   }
 
   const std::map<std::string, std::string>& SaLabels(const std::string& ns, const std::string& name) {
@@ -275,8 +279,8 @@ class CalicoCompiler {
       const std::string svc_ns = e.service_ns.empty() ? ns : e.service_ns;
       for (const auto& s : m_.k8s_services)
         if (s.meta.name == e.services.front() && s.meta.ns == svc_ns && s.has_selector && !s.selector.empty())
-          for (std::uint32_t ep = 0; ep < b_.pod_count; ++ep)
-            if (b_.in_focus(ep) && views_[ep].ns == svc_ns &&
+          for (std::uint32_t ep : pods_)
+            if (views_[ep].ns == svc_ns &&
                 std::all_of(s.selector.begin(), s.selector.end(), [&](const auto& kv) {
                   auto it = views_[ep].labels.find(kv.first);
                   return it != views_[ep].labels.end() && it->second == kv.second;
@@ -284,10 +288,9 @@ class CalicoCompiler {
               behind[ep] = 1;
     }
     std::vector<std::uint32_t> pods;
-    for (std::uint32_t ep = 0; ep < b_.pod_count; ++ep) {
-      if (!b_.in_focus(ep)) continue;
+    // Host-networked pods have the node's address and no workload endpoint.
+    for (std::uint32_t ep : pods_) {
       const Labelled& v = views_[ep];
-      if (v.host) continue;  // host-networked pods have the node's address and no workload endpoint
       if (has_sel || e.not_selector) {
         if ((e.selector || e.namespace_selector || e.has_sa) && !ns_ok(v.ns)) continue;
         if (e.selector && !e.selector->Matches(v.labels)) continue;
@@ -424,10 +427,8 @@ class CalicoCompiler {
     }
     // Subjects.
     std::optional<cni::CalicoSelector> sa_sel = p.service_account_selector;
-    for (std::uint32_t ep = 0; ep < b_.pod_count; ++ep) {
-      if (!b_.in_focus(ep)) continue;
+    for (std::uint32_t ep : pods_) {
       const Labelled& v = views_[ep];
-      if (v.host) continue;
       if (!p.global && v.ns != p.meta.ns) continue;
       if (p.global && p.namespace_selector && !p.namespace_selector->Matches(NsLabels(v.ns))) continue;
       if (!p.selector.Matches(v.labels)) continue;
@@ -441,7 +442,9 @@ class CalicoCompiler {
   const Model& m_;
   PolicyForm& form_;
   std::vector<Labelled> views_;
+  std::vector<std::uint32_t> pods_;  // pods of the focus, not host-networked
   std::map<std::string, std::map<std::string, std::string>> sa_labels_;
+  std::map<std::string, std::map<std::string, std::string>> ns_view_;
 };
 
 }  // namespace

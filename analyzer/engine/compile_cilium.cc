@@ -122,6 +122,8 @@ class CiliumCompiler {
     for (std::uint32_t ep = 0; ep < b_.pod_count; ++ep) {
       if (!b_.in_focus(ep)) continue;
       labels_[ep] = b_.pod_labels(ep);  // the identity's labels (Engine::SelectorLabels)
+      (b_.pod_host_network(ep) ? host_pods_ : pods_).push_back(ep);
+      ns_[ep] = &b_.pod_ns(ep);
     }
   }
 
@@ -136,20 +138,14 @@ class CiliumCompiler {
   std::vector<std::uint32_t> Pods(const k8s::LabelSelector& s, const std::string& ns) {
     std::vector<std::uint32_t> out;
     const bool scoped = !ns.empty() && !NamesNamespace(s);
-    for (std::uint32_t ep = 0; ep < b_.pod_count; ++ep) {
-      if (!b_.in_focus(ep) || b_.pod_host_network(ep)) continue;
-      if (scoped && b_.pod_ns(ep) != ns) continue;
+    for (std::uint32_t ep : pods_) {
+      if (scoped && *ns_[ep] != ns) continue;
       if (s.Matches(labels_[ep])) out.push_back(ep);
     }
     return out;
   }
 
-  std::vector<std::uint32_t> HostPods() {
-    std::vector<std::uint32_t> out;
-    for (std::uint32_t ep = 0; ep < b_.pod_count; ++ep)
-      if (b_.in_focus(ep) && b_.pod_host_network(ep)) out.push_back(ep);
-    return out;
-  }
+  const std::vector<std::uint32_t>& HostPods() const { return host_pods_; }
 
   void Subjects(const cni::CiliumPolicy& p, FormPolicy* fp) {
     if (!p.endpoint_selector) return;
@@ -162,10 +158,8 @@ class CiliumCompiler {
     if (e == "world" || e == "world-ipv4" || e == "all") b_.add_nets(id, v4, {});
     if (e == "world" || e == "world-ipv6" || e == "all") b_.add_nets(id, v6, {});
     if (e == "cluster" || e == "all") {
-      std::vector<std::uint32_t> all;
-      for (std::uint32_t ep = 0; ep < b_.pod_count; ++ep)
-        if (b_.in_focus(ep)) all.push_back(ep);
-      b_.add_pods(id, all);
+      b_.add_pods(id, pods_);
+      b_.add_pods(id, host_pods_);
     }
     if (e == "host" || e == "remote-node") b_.add_pods(id, HostPods());
     if (e == "ingress" || e == "all") b_.add_controller(id);
@@ -312,6 +306,8 @@ class CiliumCompiler {
   const Model& m_;
   PolicyForm& form_;
   std::vector<std::map<std::string, std::string>> labels_;
+  std::vector<std::uint32_t> pods_, host_pods_;  // of the focus
+  std::vector<const std::string*> ns_ = std::vector<const std::string*>(b_.pod_count, nullptr);
   std::set<std::string> warned_;
 };
 

@@ -530,6 +530,7 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
   const std::string cni = PolicyCni(model_);
   if (cni == "calico") CompileCalico(b, form_);
   if (cni == "cilium") CompileCilium(b, form_);
+  cni_form_ = form_.cni != "kubernetes";
   for (auto& v : peers) v.erase(std::unique(v.begin(), v.end()), v.end());
 
   // Subjects: flat policy ids in evaluation order.
@@ -612,7 +613,7 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
 
 ConnTable::Id Engine::RuleConns(const FormRule& rule, std::uint32_t dst) {
   const FormPorts& p = rule.ports;
-  if (p.all && p.not_ports.empty() && !p.HasNamed()) return ConnTable::kAll;
+  if (!p.HasNamed() && rule.conns != ConnTable::kUnset) return rule.conns;
   auto key = std::make_pair(static_cast<const void*>(&rule), p.HasNamed() ? classes_[endpoints_[dst].cls].port_profile : ~0u);
   if (auto it = port_cache_.find(key); it != port_cache_.end()) return it->second;
   auto named = [&](const std::vector<std::pair<int, std::string>>& list, PortSet& s) {
@@ -627,7 +628,8 @@ ConnTable::Id Engine::RuleConns(const FormRule& rule, std::uint32_t dst) {
   named(p.not_named, minus);
   if (!minus.empty()) s = s.Subtract(minus);
   ConnTable::Id id = conns_.Intern(s);
-  port_cache_.emplace(key, id);
+  if (!p.HasNamed()) rule.conns = id;
+  else port_cache_.emplace(key, id);
   return id;
 }
 
@@ -744,12 +746,10 @@ ConnTable::Id Engine::Decide(std::uint32_t subject, const Match& matches, std::u
       i = j;
       continue;
     }
-    ConnTable::Id passed = ConnTable::kNone;
-    for (std::size_t x = i; x < j; ++x) {
+    ConnTable::Id passed = ConnTable::kNone, open = rem;
+    for (std::size_t x = i; x < j && open != ConnTable::kNone; ++x) {
       const FormPolicy& fp = tier.policies[flat_[sel[x]].second];
       for (const FormRule& r : fp.rules[dir]) {
-        ConnTable::Id open = conns_.Subtract(rem, passed);
-        if (open == ConnTable::kNone) break;
         if (r.action == Action::kLog) continue;
         if (r.local >= 0 && !Matches(sc, static_cast<std::uint32_t>(r.local))) continue;
         if (!r.any_peer && !std::any_of(r.peers.begin(), r.peers.end(), matches)) continue;
@@ -758,7 +758,9 @@ ConnTable::Id Engine::Decide(std::uint32_t subject, const Match& matches, std::u
         if (r.action == Action::kAllow) allowed = conns_.Union(allowed, c);
         if (r.action == Action::kPass) passed = conns_.Union(passed, c);
         else rem = conns_.Subtract(rem, c);
+        open = conns_.Subtract(open, c);
         if (why) why->push_back(MakeReason(fp, tier, ingress, &r, r.action, c));
+        if (open == ConnTable::kNone) break;
       }
     }
     ConnTable::Id rest = conns_.Subtract(rem, passed);
@@ -780,7 +782,7 @@ ConnTable::Id Engine::Decide(std::uint32_t subject, const Match& matches, std::u
     if (form_.final_action == Action::kAllow || !pod) {
       allowed = conns_.Union(allowed, rem);
       if (why && (pod || any_tier)) {
-        if (any_tier && form_.cni != "kubernetes") {
+        if (any_tier && cni_form_) {
           Reason rs = EndReason(ingress, rem, "", form_.final_text, {});
           rs.action = "Allow";
           why->push_back(std::move(rs));
@@ -829,12 +831,12 @@ Engine::Plan Engine::MakePlan(std::uint32_t cls, bool ingress) {
   }
   std::sort(plan.ids.begin(), plan.ids.end());
   plan.ids.erase(std::unique(plan.ids.begin(), plan.ids.end()), plan.ids.end());
-  plan.exact = plan.ids.size() <= 64;
+  plan.exact = plan.ids.size() <= 128;
   if (plan.exact && !plan.by_profile) plan.base = PlanVerdict(plan, cls, ingress, 0, cls);
   return plan;
 }
 
-ConnTable::Id Engine::PlanVerdict(Plan& plan, std::uint32_t cls, bool ingress, std::uint64_t mask,
+ConnTable::Id Engine::PlanVerdict(Plan& plan, std::uint32_t cls, bool ingress, U128 mask,
                                   std::uint32_t peer_cls) {
   const std::uint32_t profile = plan.by_profile ? classes_[peer_cls].port_profile : 0;
   auto [it, inserted] = plan.memo.try_emplace({mask, profile}, ConnTable::kNone);
@@ -880,7 +882,7 @@ void Engine::ClassRows(const std::function<void(std::uint32_t src, const std::ve
   }
   std::vector<ConnTable::Id> base_in(n), egress(n), ingress(n), row(n);
   for (std::uint32_t d = 0; d < n; ++d) base_in[d] = in[d].open ? ConnTable::kAll : in[d].base;
-  std::vector<std::uint64_t> mask(n, 0);
+  std::vector<U128> mask(n, 0);
   std::vector<std::uint32_t> touched;
   for (std::uint32_t s = 0; s < n; ++s) {
     // Egress of s towards each class.
@@ -895,7 +897,7 @@ void Engine::ClassRows(const std::function<void(std::uint32_t src, const std::ve
         if (eg.ids[i] >= ids) continue;
         for (std::uint32_t d : matching[eg.ids[i]]) {
           if (mask[d] == 0) touched.push_back(d);
-          mask[d] |= std::uint64_t(1) << i;
+          mask[d] |= U128(1) << i;
         }
       }
       if (eg.by_profile) {
@@ -914,7 +916,7 @@ void Engine::ClassRows(const std::function<void(std::uint32_t src, const std::ve
       for (std::uint64_t b = bits[w]; b != 0; b &= b - 1)
         for (auto [d, i] : consulted[w * 64 + static_cast<std::uint32_t>(__builtin_ctzll(b))]) {
           if (mask[d] == 0) touched.push_back(d);
-          mask[d] |= std::uint64_t(1) << i;
+          mask[d] |= U128(1) << i;
         }
     for (std::uint32_t d : touched) {
       ingress[d] = PlanVerdict(in[d], d, true, mask[d], s);

@@ -236,20 +236,21 @@ class Engine {
   // the verdict for a peer matching none, and the verdicts met so far.
   struct Plan {
     bool open = false;        // no policy: everything allowed
-    bool exact = false;       // at most 64 peers: masks hold them
+    bool exact = false;       // at most 128 peers: masks hold them
     bool by_profile = false;  // named ports resolve against the peer (egress)
     std::vector<std::uint32_t> ids;
     ConnTable::Id base = ConnTable::kAll;
     struct KeyHash {
-      std::size_t operator()(const std::pair<std::uint64_t, std::uint32_t>& k) const {
-        return std::hash<std::uint64_t>()(k.first * 0x9E3779B97F4A7C15ull ^ k.second);
+      std::size_t operator()(const std::pair<U128, std::uint32_t>& k) const {
+        std::uint64_t lo = static_cast<std::uint64_t>(k.first), hi = static_cast<std::uint64_t>(k.first >> 64);
+        return std::hash<std::uint64_t>()((lo ^ hi * 0xC2B2AE3D27D4EB4Full) * 0x9E3779B97F4A7C15ull ^ k.second);
       }
     };
     // (mask, named-port profile of the peer; 0 unless by_profile) -> verdict
-    std::unordered_map<std::pair<std::uint64_t, std::uint32_t>, ConnTable::Id, KeyHash> memo;
+    std::unordered_map<std::pair<U128, std::uint32_t>, ConnTable::Id, KeyHash> memo;
   };
   Plan MakePlan(std::uint32_t cls, bool ingress);
-  ConnTable::Id PlanVerdict(Plan& plan, std::uint32_t cls, bool ingress, std::uint64_t mask, std::uint32_t peer_cls);
+  ConnTable::Id PlanVerdict(Plan& plan, std::uint32_t cls, bool ingress, U128 mask, std::uint32_t peer_cls);
   // One peer of some rule, by id: which classes it matches lives in the
   // classes' peer bits.
   bool Matches(const Class& c, std::uint32_t peer_id) const {
@@ -318,6 +319,7 @@ class Engine {
   // The compiled policies; flat policy id -> (tier, policy); where each
   // NetworkPolicy is in the form.
   PolicyForm form_;
+  bool cni_form_ = false;  // compiled by a CNI compiler (its default allow is worded so)
   std::vector<std::pair<std::uint32_t, std::uint32_t>> flat_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> np_flat_;
   // Peer ids of NetworkPolicy rules: np_peer_[policy][dir][rule][peer].

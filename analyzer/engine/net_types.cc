@@ -335,10 +335,25 @@ ConnTable::Id ConnTable::Intern(const PortSet& s) {
 
 ConnTable::Id ConnTable::Memo(int op, Id a, Id b) {
   std::uint64_t key = (static_cast<std::uint64_t>(op) << 62) | (static_cast<std::uint64_t>(a) << 31) | b;
-  if (auto it = memo_.find(key); it != memo_.end()) return it->second;
+  auto slot = [&](std::uint64_t k) {
+    std::size_t mask = memo_.size() - 1;
+    std::size_t i = static_cast<std::size_t>((k * 0x9E3779B97F4A7C15ull) >> 20) & mask;
+    while (memo_[i].first != kEmpty && memo_[i].first != k) i = (i + 1) & mask;
+    return i;
+  };
+  std::size_t i = slot(key);
+  if (memo_[i].first == key) return memo_[i].second;
   PortSet r = op == 0 ? sets_[a].Union(sets_[b]) : op == 1 ? sets_[a].Intersect(sets_[b]) : sets_[a].Subtract(sets_[b]);
   Id id = Intern(r);
-  memo_.emplace(key, id);
+  if (2 * (memo_used_ + 1) > memo_.size()) {
+    std::vector<std::pair<std::uint64_t, Id>> old(memo_.size() * 2, {kEmpty, 0});
+    old.swap(memo_);
+    for (const auto& e : old)
+      if (e.first != kEmpty) memo_[slot(e.first)] = e;
+    i = slot(key);
+  }
+  memo_[i] = {key, id};
+  ++memo_used_;
   return id;
 }
 

@@ -74,6 +74,7 @@ class ConnTable {
   using Id = std::uint32_t;
   static constexpr Id kNone = 0;
   static constexpr Id kAll = 1;
+  static constexpr Id kUnset = ~0u;  // never an id: "not computed yet"
   ConnTable();
   Id Intern(const PortSet& s);
   const PortSet& Get(Id id) const { return sets_[id]; }
@@ -86,7 +87,11 @@ class ConnTable {
   Id Memo(int op, Id a, Id b);
   std::vector<PortSet> sets_;
   std::unordered_map<std::string, Id> index_;
-  std::unordered_map<std::uint64_t, Id> memo_;
+  // Memoized operations: open addressing, linear probing, power-of-two
+  // capacity; an empty slot holds kEmpty.
+  static constexpr std::uint64_t kEmpty = ~std::uint64_t(0);
+  std::vector<std::pair<std::uint64_t, Id>> memo_ = std::vector<std::pair<std::uint64_t, Id>>(1024, {kEmpty, 0});
+  std::size_t memo_used_ = 0;
 };
 
 }  // namespace grantpath::net

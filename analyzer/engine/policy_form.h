@@ -61,6 +61,8 @@ struct FormRule {
   std::string label;    // "#2", "'name'"
   std::string note;     // said in explanations ("HTTP rules restrict requests on these ports")
   SourceRange where;
+  /// The engine's interned port set, once computed (rules without named ports).
+  mutable std::uint32_t conns = ~0u;
 };
 
 struct FormPolicy {
