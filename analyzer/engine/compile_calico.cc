@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <unordered_map>
 
 #include "engine/policy_form.h"
 
@@ -206,8 +207,11 @@ class CalicoCompiler {
     views_.resize(b_.pod_count);
     for (std::uint32_t ep = 0; ep < b_.pod_count; ++ep) {
       if (!b_.in_focus(ep)) continue;
-      if (!b_.pod_host_network(ep)) pods_.push_back(ep);
       Labelled& v = views_[ep];
+      if (!b_.pod_host_network(ep)) {
+        pods_.push_back(ep);
+        ns_pods_[b_.pod_ns(ep)].push_back(ep);
+      }
       v.ns = b_.pod_ns(ep);
       v.labels = b_.pod_labels(ep);
       v.sa = b_.pod_service_account(ep);
@@ -264,13 +268,32 @@ class CalicoCompiler {
     const bool has_sel = e.selector || e.namespace_selector || e.has_sa || !e.services.empty();
     const bool any = !has_sel && !e.not_selector && e.nets.empty() && e.not_nets.empty() && ip_version == 0;
     if (any) return -1;
+    // Equal entities (same fields, scope and reach) are one peer: rules
+    // repeat them, and fewer peers keep the engine's plans exact.
+    std::string key = ns + '\x01' + (externals ? "X" : "-") + std::to_string(ip_version);
+    auto add_sel = [&](const std::optional<cni::CalicoSelector>& s) { key += '\x01' + (s ? "S" + s->text : "-"); };
+    add_sel(e.selector);
+    add_sel(e.not_selector);
+    add_sel(e.namespace_selector);
+    add_sel(e.sa_selector);
+    for (const auto* list : {&e.nets, &e.not_nets, &e.sa_names, &e.services}) {
+      key += '\x02';
+      for (const auto& x : *list) key += x + '\x03';
+    }
+    key += (e.has_sa ? "A" : "-") + e.service_ns;
+    if (auto it = entity_peers_.find(key); it != entity_peers_.end()) return it->second;
     const std::uint32_t id = b_.new_peer();
+    entity_peers_.emplace(std::move(key), static_cast<std::int32_t>(id));
     const auto nets = Parse(e.nets), not_nets = Parse(e.not_nets);
     const bool ns_global = e.namespace_selector && e.namespace_selector->IsGlobal();
-    // Which namespaces a selector-like field may match in.
+    // Which namespaces a selector-like field may match in, evaluated once
+    // per namespace.
+    std::unordered_map<std::string, bool> ns_verdict;
     auto ns_ok = [&](const std::string& pod_ns) {
-      if (e.namespace_selector) return !ns_global && e.namespace_selector->Matches(NsLabels(pod_ns));
-      return ns.empty() || pod_ns == ns;
+      if (!e.namespace_selector) return ns.empty() || pod_ns == ns;
+      auto [it, added] = ns_verdict.try_emplace(pod_ns, false);
+      if (added) it->second = !ns_global && e.namespace_selector->Matches(NsLabels(pod_ns));
+      return it->second;
     };
     // Pods behind the named Service.
     std::vector<char> behind;
@@ -289,7 +312,10 @@ class CalicoCompiler {
     }
     std::vector<std::uint32_t> pods;
     // Host-networked pods have the node's address and no workload endpoint.
-    for (std::uint32_t ep : pods_) {
+    // A selector without namespaceSelector looks only in the policy's
+    // namespace.
+    const bool one_ns = (e.selector || e.has_sa) && !e.namespace_selector && !ns.empty();
+    for (std::uint32_t ep : one_ns ? NsPods(ns) : pods_) {
       const Labelled& v = views_[ep];
       if (has_sel || e.not_selector) {
         if ((e.selector || e.namespace_selector || e.has_sa) && !ns_ok(v.ns)) continue;
@@ -425,16 +451,27 @@ class CalicoCompiler {
         fp.rules[dir].push_back(std::move(fr));
       }
     }
-    // Subjects.
-    std::optional<cni::CalicoSelector> sa_sel = p.service_account_selector;
-    for (std::uint32_t ep : pods_) {
-      const Labelled& v = views_[ep];
-      if (!p.global && v.ns != p.meta.ns) continue;
-      if (p.global && p.namespace_selector && !p.namespace_selector->Matches(NsLabels(v.ns))) continue;
-      if (!p.selector.Matches(v.labels)) continue;
-      if (sa_sel && !sa_sel->Matches(SaLabels(v.ns, v.sa))) continue;
-      fp.subjects.push_back(ep);
+    // Subjects, cached by selectors and scope (policies repeat them).
+    const std::optional<cni::CalicoSelector>& sa_sel = p.service_account_selector;
+    std::string key = (p.global ? "G" : "N" + p.meta.ns) + '\x01' + p.selector.text + '\x01' +
+                      (p.global && p.namespace_selector ? "S" + p.namespace_selector->text : "-") + '\x01' +
+                      (sa_sel ? "S" + sa_sel->text : "-");
+    auto [it, added] = subjects_.try_emplace(std::move(key));
+    if (added) {
+      std::unordered_map<std::string, bool> ns_verdict;
+      for (std::uint32_t ep : p.global ? pods_ : NsPods(p.meta.ns)) {
+        const Labelled& v = views_[ep];
+        if (p.global && p.namespace_selector) {
+          auto [nv, fresh] = ns_verdict.try_emplace(v.ns, false);
+          if (fresh) nv->second = p.namespace_selector->Matches(NsLabels(v.ns));
+          if (!nv->second) continue;
+        }
+        if (!p.selector.Matches(v.labels)) continue;
+        if (sa_sel && !sa_sel->Matches(SaLabels(v.ns, v.sa))) continue;
+        it->second.push_back(ep);
+      }
     }
+    fp.subjects = it->second;
     return fp;
   }
 
@@ -443,6 +480,14 @@ class CalicoCompiler {
   PolicyForm& form_;
   std::vector<Labelled> views_;
   std::vector<std::uint32_t> pods_;  // pods of the focus, not host-networked
+  std::unordered_map<std::string, std::int32_t> entity_peers_;
+  std::unordered_map<std::string, std::vector<std::uint32_t>> subjects_;
+  std::unordered_map<std::string, std::vector<std::uint32_t>> ns_pods_;
+  const std::vector<std::uint32_t>& NsPods(const std::string& ns) {
+    static const std::vector<std::uint32_t> kNone;
+    auto it = ns_pods_.find(ns);
+    return it == ns_pods_.end() ? kNone : it->second;
+  }
   std::map<std::string, std::map<std::string, std::string>> sa_labels_;
   std::map<std::string, std::map<std::string, std::string>> ns_view_;
 };

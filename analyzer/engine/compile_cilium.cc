@@ -11,6 +11,7 @@
 //   no rule allows even without a policy; "never" turns enforcement off.
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "engine/policy_form.h"
 
@@ -134,15 +135,39 @@ class CiliumCompiler {
   }
 
   // Pods (not host-networked) a selector matches; `ns` scopes it unless
-  // it names the namespace itself.
-  std::vector<std::uint32_t> Pods(const k8s::LabelSelector& s, const std::string& ns) {
-    std::vector<std::uint32_t> out;
-    const bool scoped = !ns.empty() && !NamesNamespace(s);
-    for (std::uint32_t ep : pods_) {
-      if (scoped && *ns_[ep] != ns) continue;
-      if (s.Matches(labels_[ep])) out.push_back(ep);
+  // it names the namespace itself. The engine's selection (label index,
+  // cache by content) on the identity's labels.
+  const std::vector<std::uint32_t>& Pods(const k8s::LabelSelector& s, const std::string& ns) {
+    static const k8s::LabelSelector kEveryNamespace = [] {
+      k8s::LabelSelector all;
+      all.present = true;
+      return all;
+    }();
+    if (!ns.empty() && !NamesNamespace(s)) return b_.select_pods(nullptr, ns, &s);
+    return b_.select_pods(&kEveryNamespace, "", &s);
+  }
+
+  static std::string Key(const k8s::LabelSelector& s) {
+    std::string k;
+    for (const auto& [a, v] : s.match_labels) k += a + '=' + v + '\x01';
+    for (const auto& r : s.match_expressions) {
+      k += r.key + '#' + std::to_string(static_cast<int>(r.op));
+      for (const auto& v : r.values) k += ',' + v;
+      k += '\x01';
     }
-    return out;
+    return k;
+  }
+
+  // Equal peers (same selector and scope, entity, CIDR set) are one peer
+  // id: rules repeat them, and fewer peers keep the engine's plans exact.
+  template <class Fill>
+  std::uint32_t Peer(const std::string& key, const Fill& fill) {
+    auto [it, added] = peers_.try_emplace(key, 0);
+    if (added) {
+      it->second = b_.new_peer();
+      fill(it->second);
+    }
+    return it->second;
   }
 
   const std::vector<std::uint32_t>& HostPods() const { return host_pods_; }
@@ -179,26 +204,26 @@ class CiliumCompiler {
                     !r.services.empty() || r.services_by_selector || r.nodes;
     std::vector<std::string> notes;
     if (r.has_endpoints)
-      for (const auto& sel : r.endpoints) {
-        std::uint32_t id = b_.new_peer();
-        fr.peers.push_back(id);
-        // Reserved labels name entities.
-        bool reserved = false;
-        for (const auto& [k, v] : sel.labels.match_labels)
-          if (k.rfind("reserved:", 0) == 0) {
-            Entity(k.substr(9), id, r);
-            reserved = true;
-          }
-        if (!reserved) b_.add_pods(id, Pods(sel.labels, ns));
-      }
-    for (const auto& e : r.entities) {
-      std::uint32_t id = b_.new_peer();
-      fr.peers.push_back(id);
-      Entity(e, id, r);
-    }
+      for (const auto& sel : r.endpoints)
+        fr.peers.push_back(Peer("S" + ns + '\x02' + Key(sel.labels), [&](std::uint32_t id) {
+          // Reserved labels name entities.
+          bool reserved = false;
+          for (const auto& [k, v] : sel.labels.match_labels)
+            if (k.rfind("reserved:", 0) == 0) {
+              Entity(k.substr(9), id, r);
+              reserved = true;
+            }
+          if (!reserved) b_.add_pods(id, Pods(sel.labels, ns));
+        }));
+    for (const auto& e : r.entities)
+      fr.peers.push_back(Peer("E" + e, [&](std::uint32_t id) { Entity(e, id, r); }));
     for (const auto& c : r.cidrs) {
-      std::uint32_t id = b_.new_peer();
+      std::string key = "C" + c.cidr + '\x02' + c.group + '\x02' + (c.group_selector ? Key(c.group_selector->labels) : "-");
+      for (const auto& x : c.except) key += '\x02' + x;
+      bool added = !peers_.count(key);
+      std::uint32_t id = Peer(key, [](std::uint32_t) {});
       fr.peers.push_back(id);
+      if (!added) continue;
       std::vector<IpRange> except;
       for (const auto& x : c.except)
         if (auto xr = ParseCidr(x)) except.push_back(*xr);
@@ -307,6 +332,7 @@ class CiliumCompiler {
   PolicyForm& form_;
   std::vector<std::map<std::string, std::string>> labels_;
   std::vector<std::uint32_t> pods_, host_pods_;  // of the focus
+  std::unordered_map<std::string, std::uint32_t> peers_;
   std::vector<const std::string*> ns_ = std::vector<const std::string*>(b_.pod_count, nullptr);
   std::set<std::string> warned_;
 };

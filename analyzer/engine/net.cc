@@ -831,19 +831,23 @@ Engine::Plan Engine::MakePlan(std::uint32_t cls, bool ingress) {
   }
   std::sort(plan.ids.begin(), plan.ids.end());
   plan.ids.erase(std::unique(plan.ids.begin(), plan.ids.end()), plan.ids.end());
-  plan.exact = plan.ids.size() <= 128;
-  if (plan.exact && !plan.by_profile) plan.base = PlanVerdict(plan, cls, ingress, 0, cls);
+  plan.exact = plan.ids.size() <= kPlanPeers;
+  if (plan.exact && !plan.by_profile) plan.base = PlanVerdict(plan, cls, ingress, {}, cls);
   return plan;
 }
 
-ConnTable::Id Engine::PlanVerdict(Plan& plan, std::uint32_t cls, bool ingress, U128 mask,
+ConnTable::Id Engine::PlanVerdict(Plan& plan, std::uint32_t cls, bool ingress, const std::vector<std::uint32_t>& pos,
                                   std::uint32_t peer_cls) {
   const std::uint32_t profile = plan.by_profile ? classes_[peer_cls].port_profile : 0;
-  auto [it, inserted] = plan.memo.try_emplace({mask, profile}, ConnTable::kNone);
+  std::string key;
+  AppendU32(key, profile);
+  key.append(reinterpret_cast<const char*>(pos.data()), pos.size() * sizeof(std::uint32_t));
+  auto [it, inserted] = plan.memo.try_emplace(std::move(key), ConnTable::kNone);
   if (!inserted) return it->second;
   auto matches = [&](std::uint32_t id) {
-    auto pos = std::lower_bound(plan.ids.begin(), plan.ids.end(), id);
-    return pos != plan.ids.end() && *pos == id && (mask >> (pos - plan.ids.begin())) & 1;
+    auto at = std::lower_bound(plan.ids.begin(), plan.ids.end(), id);
+    if (at == plan.ids.end() || *at != id) return false;
+    return std::binary_search(pos.begin(), pos.end(), static_cast<std::uint32_t>(at - plan.ids.begin()));
   };
   // Named ports resolve against the destination: the subject for ingress,
   // a class of the peer's profile for egress.
@@ -882,7 +886,9 @@ void Engine::ClassRows(const std::function<void(std::uint32_t src, const std::ve
   }
   std::vector<ConnTable::Id> base_in(n), egress(n), ingress(n), row(n);
   for (std::uint32_t d = 0; d < n; ++d) base_in[d] = in[d].open ? ConnTable::kAll : in[d].base;
-  std::vector<U128> mask(n, 0);
+  // Per class, the positions (in the plan being evaluated) of the peers it
+  // matches, ascending.
+  std::vector<std::vector<std::uint32_t>> mask(n);
   std::vector<std::uint32_t> touched;
   for (std::uint32_t s = 0; s < n; ++s) {
     // Egress of s towards each class.
@@ -896,8 +902,8 @@ void Engine::ClassRows(const std::function<void(std::uint32_t src, const std::ve
       for (std::uint32_t i = 0; i < eg.ids.size(); ++i) {
         if (eg.ids[i] >= ids) continue;
         for (std::uint32_t d : matching[eg.ids[i]]) {
-          if (mask[d] == 0) touched.push_back(d);
-          mask[d] |= U128(1) << i;
+          if (mask[d].empty()) touched.push_back(d);
+          mask[d].push_back(i);
         }
       }
       if (eg.by_profile) {
@@ -906,7 +912,7 @@ void Engine::ClassRows(const std::function<void(std::uint32_t src, const std::ve
         std::fill(egress.begin(), egress.end(), eg.base);
         for (std::uint32_t d : touched) egress[d] = PlanVerdict(eg, s, false, mask[d], d);
       }
-      for (std::uint32_t d : touched) mask[d] = 0;
+      for (std::uint32_t d : touched) mask[d].clear();
     }
     // Ingress of each class from s: the peers of its plan that s matches.
     ingress = base_in;
@@ -915,12 +921,12 @@ void Engine::ClassRows(const std::function<void(std::uint32_t src, const std::ve
     for (std::size_t w = 0; w < bits.size(); ++w)
       for (std::uint64_t b = bits[w]; b != 0; b &= b - 1)
         for (auto [d, i] : consulted[w * 64 + static_cast<std::uint32_t>(__builtin_ctzll(b))]) {
-          if (mask[d] == 0) touched.push_back(d);
-          mask[d] |= U128(1) << i;
+          if (mask[d].empty()) touched.push_back(d);
+          mask[d].push_back(i);
         }
     for (std::uint32_t d : touched) {
       ingress[d] = PlanVerdict(in[d], d, true, mask[d], s);
-      mask[d] = 0;
+      mask[d].clear();
     }
     for (std::uint32_t d : inexact_in) ingress[d] = Direction(classes_[d].rep, classes_[s].rep, true, nullptr);
     for (std::uint32_t d = 0; d < n; ++d) {

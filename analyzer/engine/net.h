@@ -232,25 +232,23 @@ class Engine {
     std::uint32_t port_profile = 0;  // classes with equal named-port numbers share it
   };
   // How one class decides one direction, as a function of the peer: the
-  // rule peers it consults (bit i of a mask = the peer matches ids[i]),
-  // the verdict for a peer matching none, and the verdicts met so far.
+  // rule peers it consults (a peer is described by the positions i of the
+  // ids[i] it matches, ascending), the verdict for a peer matching none,
+  // and the verdicts met so far.
   struct Plan {
     bool open = false;        // no policy: everything allowed
-    bool exact = false;       // at most 128 peers: masks hold them
+    bool exact = false;       // at most kPlanPeers peers (else pair by pair)
     bool by_profile = false;  // named ports resolve against the peer (egress)
     std::vector<std::uint32_t> ids;
     ConnTable::Id base = ConnTable::kAll;
-    struct KeyHash {
-      std::size_t operator()(const std::pair<U128, std::uint32_t>& k) const {
-        std::uint64_t lo = static_cast<std::uint64_t>(k.first), hi = static_cast<std::uint64_t>(k.first >> 64);
-        return std::hash<std::uint64_t>()((lo ^ hi * 0xC2B2AE3D27D4EB4Full) * 0x9E3779B97F4A7C15ull ^ k.second);
-      }
-    };
-    // (mask, named-port profile of the peer; 0 unless by_profile) -> verdict
-    std::unordered_map<std::pair<U128, std::uint32_t>, ConnTable::Id, KeyHash> memo;
+    // (named-port profile of the peer, 0 unless by_profile; matched
+    // positions) as bytes -> verdict
+    std::unordered_map<std::string, ConnTable::Id> memo;
   };
+  static constexpr std::size_t kPlanPeers = 1u << 16;
   Plan MakePlan(std::uint32_t cls, bool ingress);
-  ConnTable::Id PlanVerdict(Plan& plan, std::uint32_t cls, bool ingress, U128 mask, std::uint32_t peer_cls);
+  ConnTable::Id PlanVerdict(Plan& plan, std::uint32_t cls, bool ingress, const std::vector<std::uint32_t>& pos,
+                            std::uint32_t peer_cls);
   // One peer of some rule, by id: which classes it matches lives in the
   // classes' peer bits.
   bool Matches(const Class& c, std::uint32_t peer_id) const {

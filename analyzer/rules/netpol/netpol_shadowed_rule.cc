@@ -1,5 +1,8 @@
 // netpol-shadowed-rule: see docs/rules/netpol-shadowed-rule.md
+#include <cstdint>
 #include <set>
+#include <tuple>
+#include <unordered_map>
 
 #include "engine/context.h"
 #include "engine/net.h"
@@ -31,6 +34,23 @@ class Rule_ final : public Rule {
     const auto& eps = e.endpoints();
     std::vector<std::uint32_t> classes;  // one representative per class
     for (std::uint32_t c = 0; c < e.class_count(); ++c) classes.push_back(e.ClassRep(c));
+    // Evaluation order of every rule and tier end: what can decide first.
+    using Order = std::tuple<std::size_t, std::size_t, std::size_t>;
+    std::unordered_map<const net::FormRule*, Order> order;
+    std::unordered_map<std::string, std::size_t> tier_at;
+    const auto& tiers = e.form().tiers;
+    for (std::size_t t = 0; t < tiers.size(); ++t) {
+      tier_at.emplace(tiers[t].name, t);
+      for (std::size_t k = 0; k < tiers[t].policies.size(); ++k)
+        for (const auto& rules : tiers[t].policies[k].rules)
+          for (std::size_t i = 0; i < rules.size(); ++i) order.emplace(&rules[i], Order{t, k, i});
+    }
+    auto order_of = [&](const net::Reason& x) -> Order {
+      if (x.form_rule) return order.at(x.form_rule);
+      if (x.tier == net::Reason::Tier::kTierEnd && tier_at.count(x.tier_name))
+        return Order{tier_at.at(x.tier_name), SIZE_MAX, 0};
+      return Order{SIZE_MAX, 0, 0};
+    };
     for (const auto& tier : e.form().tiers)
       for (const auto& fp : tier.policies)
         for (int dir = 0; dir < 2; ++dir) {
@@ -42,6 +62,12 @@ class Rule_ final : public Rule {
             if (e.HasClass(ep) && subject_classes.insert(eps[ep].cls).second) subjects.push_back(ep);
           for (const auto& r : fp.rules[dir]) {
             if (r.action == net::Action::kLog) continue;
+            // The peer classes the rule matches, once; past the budget the
+            // rule is not judged (no finding).
+            std::vector<std::uint32_t> peers;
+            for (std::uint32_t p : classes)
+              if (e.RuleMatchesPeer(r, p)) peers.push_back(p);
+            if (peers.empty() || subjects.size() * peers.size() > kBudget) continue;
             // Shadowed when it never decides; reported when, for some
             // connection it matches, what decides first has another
             // effect (an Allow shadowed by an Allow is only redundant).
@@ -52,8 +78,8 @@ class Rule_ final : public Rule {
             for (std::uint32_t s : subjects) {
               if (decided || spent > kBudget) break;
               if (!e.RuleMatchesSubject(r, s)) continue;
-              for (std::uint32_t p : classes) {
-                if (p == s || !e.RuleMatchesPeer(r, p)) continue;
+              for (std::uint32_t p : peers) {
+                if (p == s) continue;
                 const net::ConnTable::Id rc = e.FormRuleConns(r, ingress ? s : p);
                 if (rc == net::ConnTable::kNone) continue;
                 if (++spent > kBudget) break;
@@ -62,9 +88,10 @@ class Rule_ final : public Rule {
                 else e.Egress(s, p, &why);
                 bool here = false, conflict = false;
                 const std::string mine = net::ActionName(r.action);
+                const Order at = order.at(&r);
                 for (const auto& x : why) {
                   here = here || (x.form_rule == &r && x.conns != net::ConnTable::kNone);
-                  conflict = conflict || (x.form_rule != &r && x.action != mine &&
+                  conflict = conflict || (x.form_rule != &r && x.action != mine && order_of(x) < at &&
                                           e.conns().Intersect(x.conns, rc) != net::ConnTable::kNone);
                 }
                 if (here) {
@@ -83,7 +110,8 @@ class Rule_ final : public Rule {
             const char* d = ingress ? "ingress" : "egress";
             std::string first;
             for (const auto& x : wwhy)
-              if (x.conns != net::ConnTable::kNone && x.form_rule != &r && x.action != net::ActionName(r.action)) {
+              if (x.conns != net::ConnTable::kNone && x.form_rule != &r && x.action != net::ActionName(r.action) &&
+                  order_of(x) < order.at(&r)) {
                 first = x.Describe(ctx.model());
                 if (x.where.known()) f.related.push_back({x.where, "decides first"});
                 break;
