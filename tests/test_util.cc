@@ -6,7 +6,9 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <catch2/catch.hpp>
@@ -41,6 +43,31 @@ k8s::PolicyRule MakeRule(std::vector<std::string> verbs, std::vector<std::string
 }
 
 std::string SourceDir() { return GRANTPATH_SOURCE_DIR; }
+
+void CheckDifferences(const std::string& path, const std::string& header, const std::vector<std::string>& diffs) {
+  std::map<std::string, std::string> reasons;
+  {
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      auto tab = line.rfind('\t');
+      reasons[line.substr(0, tab)] = tab == std::string::npos ? "" : line.substr(tab + 1);
+    }
+  }
+  if (std::getenv("GRANTPATH_UPDATE_DIFFERENCES")) {
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+    std::ofstream out(path);
+    out << header << "\n";
+    for (const auto& d : diffs) out << d << "\t" << (reasons.count(d) ? reasons[d] : "TODO") << "\n";
+  }
+  for (const auto& d : diffs) {
+    INFO("a difference not in " << path << ": " << d);
+    CHECK(reasons.count(d) == 1);
+    if (reasons.count(d)) CHECK(reasons[d] != "TODO");
+  }
+  CHECK(reasons.size() == diffs.size());
+}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

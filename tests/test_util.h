@@ -48,6 +48,12 @@ k8s::PolicyRule MakeRule(std::vector<std::string> verbs, std::vector<std::string
                          std::vector<std::string> names = {},
                          std::vector<std::string> urls = {});
 std::string SourceDir();
+/// A differences file kept current by a corpus test: each line a
+/// difference (tab-separated fields) and, after the last tab, its reason.
+/// Checks that `diffs` are exactly the file's, each with a reason; with
+/// GRANTPATH_UPDATE_DIFFERENCES set, first rewrites the file (under
+/// `header`), keeping known reasons and writing TODO for new ones.
+void CheckDifferences(const std::string& path, const std::string& header, const std::vector<std::string>& diffs);
 /// The shared corpora directory, or "" when it is absent. Under CI
 /// (CI set in the environment) absence fails the calling test.
 std::string CorporaDir();

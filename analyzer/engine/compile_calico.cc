@@ -389,9 +389,12 @@ class CalicoCompiler {
     } else {
       out.all = false;
       if (dst.ports.empty()) out.ports.Add(*proto, 1, 65535);
+      // Without a protocol (named ports, a Service's ports) any protocol.
       for (const auto& p : dst.ports) {
-        if (!p.name.empty()) out.named.emplace_back(static_cast<int>(*proto), p.name);
-        else if (p.hi >= 1) out.ports.Add(*proto, std::max(p.lo, 1), p.hi);
+        if (!p.name.empty()) out.named.emplace_back(proto ? static_cast<int>(*proto) : -1, p.name);
+        else if (p.hi >= 1)
+          for (int pr = 0; pr < kProtocols; ++pr)
+            if (!proto || pr == *proto) out.ports.Add(pr, std::max(p.lo, 1), p.hi);
       }
     }
     if (r.not_protocol) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <set>
 
 #include "calico/selector.h"
 #include "common/fields.h"
@@ -138,12 +139,31 @@ class CalicoReader {
       f_.Invalid(*spec.Find("defaultAction"), "the default tier's defaultAction must be Deny");
       return 0;
     }
+    if ((t.name == "kube-admin" || t.name == "kube-baseline") && spec.Find("defaultAction") &&
+        t.default_action != "Pass") {
+      f_.Invalid(*spec.Find("defaultAction"), "the " + t.name + " tier's defaultAction must be Pass");
+      return 0;
+    }
+    if (!IsDnsLabel(t.name)) {
+      sink_.Error("invalid-value", "invalid tier name '" + t.name + "' (a lowercase DNS label of at most 63 characters)",
+                  meta_.name_where.known() ? meta_.name_where : meta_.where);
+      return 0;
+    }
     if (!f_.ok() || bad_) return 0;
     model_.calico_tiers.push_back(std::move(t));
     return 1;
   }
 
   std::size_t NetSet(const DocNode& spec) {
+    for (const auto& [k, v] : meta_.labels)
+      if (k.rfind("projectcalico.org/", 0) == 0) {
+        sink_.Error("invalid-value", "label '" + k + "' is reserved for Calico", meta_.where);
+        return 0;
+      }
+    if (!IsDnsLabel(meta_.name, 253) && meta_.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-.") != std::string::npos) {
+      sink_.Error("invalid-value", "invalid name '" + meta_.name + "'", meta_.name_where.known() ? meta_.name_where : meta_.where);
+      return 0;
+    }
     cni::CalicoNetworkSet s;
     s.meta = meta_;
     s.global = kind_ == "GlobalNetworkSet";
@@ -244,10 +264,18 @@ class CalicoReader {
     return e;
   }
 
-  static bool KnownProtocol(const std::string& p) {
+  // A protocol name (any case; normalised to Calico's spelling) or number.
+  static bool KnownProtocol(std::string& p) {
     static const char* const kNames[] = {"TCP", "UDP", "ICMP", "ICMPv6", "SCTP", "UDPLite"};
-    for (const char* n : kNames)
-      if (p == n) return true;
+    for (const char* n : kNames) {
+      std::string a = p, b = n;
+      for (auto& c : a) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (auto& c : b) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (a == b) {
+        p = n;
+        return true;
+      }
+    }
     int v = 0;
     auto [q, ec] = std::from_chars(p.data(), p.data() + p.size(), v);
     return !p.empty() && ec == std::errc() && q == p.data() + p.size() && v >= 1 && v <= 255;
@@ -276,17 +304,46 @@ class CalicoReader {
       for (const char* k : {"protocol", "notProtocol"}) {
         const DocNode* pn = item.Find(k);
         if (pn == nullptr || pn->is_null()) continue;
-        if (!pn->is_scalar() || !KnownProtocol(pn->text)) {
+        std::string proto = pn->is_scalar() ? pn->text : "";
+        if (!pn->is_scalar() || !KnownProtocol(proto)) {
           f_.Invalid(*pn, std::string("invalid ") + k + " '" + std::string(pn->is_scalar() ? pn->text : "") +
                               "' (TCP, UDP, ICMP, ICMPv6, SCTP, UDPLite or 1-255)");
           bad_ = true;
           continue;
         }
-        (k[0] == 'p' ? r.protocol : r.not_protocol) = pn->text;
+        (k[0] == 'p' ? r.protocol : r.not_protocol) = proto;
       }
       r.icmp = item.Find("icmp") != nullptr;
       r.not_icmp = item.Find("notICMP") != nullptr;
       r.http = item.Find("http") != nullptr;
+      for (const char* k : {"icmp", "notICMP"})
+        if (const DocNode* ic = f_.Map(item, k)) {
+          auto type = f_.Int(*ic, "type");
+          auto code = f_.Int(*ic, "code");
+          if (type && (*type < 0 || *type > 254)) Reject(*ic, "ICMP type must be 0-254");
+          if (code && (*code < 0 || *code > 255)) Reject(*ic, "ICMP code must be 0-255");
+          if (code && !type) Reject(*ic, "an ICMP code needs a type");
+        }
+      if (const DocNode* md = f_.Map(item, "metadata"))
+        if (const DocNode* an = f_.Map(*md, "annotations"))
+          for (const auto& e : an->entries)
+            if (!IsQualifiedName(e.key)) Reject(e.value, "invalid annotation key '" + e.key + "'");
+      if (const DocNode* h = f_.Map(item, "http")) {
+        std::set<std::string> seen;
+        for (const auto& m : f_.StrList(*h, "methods"))
+          if (!seen.insert(m).second) Reject(*h, "HTTP method '" + m + "' is given twice");
+        if (const DocNode* paths = f_.Seq(*h, "paths"))
+          for (const DocNode& pth : paths->items) {
+            const DocNode* ex = pth.is_map() ? pth.Find("exact") : nullptr;
+            const DocNode* pre = pth.is_map() ? pth.Find("prefix") : nullptr;
+            if (ex && pre) Reject(pth, "an HTTP path takes exact or prefix, not both");
+            else if (!ex && !pre) Reject(pth, "an HTTP path needs exact or prefix");
+            for (const DocNode* v : {ex, pre})
+              if (v && (!v->is_scalar() || v->text.empty() || v->text[0] != '/' ||
+                        v->text.find_first_of("?# \t") != std::string::npos))
+                Reject(*v, "an HTTP path starts with '/' and has no '?', '#' or space");
+          }
+      }
       if (auto v = f_.Int(item, "ipVersion")) {
         if (*v != 4 && *v != 6) {
           f_.Invalid(*item.Find("ipVersion"), "ipVersion must be 4 or 6");
@@ -296,33 +353,134 @@ class CalicoReader {
       }
       r.source = Entity(f_.Map(item, "source"));
       r.destination = Entity(f_.Map(item, "destination"));
-      // Calico's validator: ports need a protocol that has ports.
-      bool port_proto = r.protocol && (*r.protocol == "TCP" || *r.protocol == "UDP" || *r.protocol == "SCTP" ||
-                                       *r.protocol == "UDPLite" || *r.protocol == "6" || *r.protocol == "17" ||
-                                       *r.protocol == "132" || *r.protocol == "136");
-      for (const auto* ent : {&r.source, &r.destination})
-        if ((!ent->ports.empty() || !ent->not_ports.empty()) && !port_proto) {
-          sink_.Error("invalid-value",
-                      "rule ports need protocol TCP, UDP, SCTP or UDPLite (Calico rejects this rule)", ent->where);
-          bad_ = true;
-        }
-      for (const auto& p : r.source.ports)
-        if (!p.name.empty()) {
-          sink_.Error("invalid-value", "named ports are not allowed in a rule's source", p.where);
-          bad_ = true;
-        }
-      if ((r.icmp || r.not_icmp) && !(r.protocol && (*r.protocol == "ICMP" || *r.protocol == "ICMPv6" ||
-                                                     *r.protocol == "1" || *r.protocol == "58"))) {
-        sink_.Error("invalid-value", "icmp fields need protocol ICMP or ICMPv6", r.where);
-        bad_ = true;
-      }
-      if (r.http && action != "Allow" && action != "Deny") {
-        sink_.Error("invalid-value", "http match is only valid on Allow and Deny rules", r.where);
-        bad_ = true;
-      }
+      ValidateRule(item, r, key == "egress");
       out.push_back(std::move(r));
     }
     return out;
+  }
+
+  void Reject(const DocNode& at, const std::string& message) {
+    sink_.Error("invalid-value", message + " (Calico rejects this " + kind_ + ")", At(file_, at.pos));
+    bad_ = true;
+  }
+  void Reject(SourceRange at, const std::string& message) {
+    sink_.Error("invalid-value", message + " (Calico rejects this " + kind_ + ")", at);
+    bad_ = true;
+  }
+
+  static int Family(const std::string& net) { return net.find(':') != std::string::npos ? 6 : 4; }
+
+  // The checks of libcalico-go's validator on one rule.
+  void ValidateRule(const DocNode& item, const cni::CalicoRule& r, bool egress) {
+    const std::string proto = r.protocol.value_or("");
+    const bool port_proto = proto == "TCP" || proto == "UDP" || proto == "SCTP" || proto == "UDPLite" ||
+                            proto == "6" || proto == "17" || proto == "132" || proto == "136";
+    for (const auto* ent : {&r.source, &r.destination}) {
+      bool numeric = false;
+      for (const auto* list : {&ent->ports, &ent->not_ports})
+        for (const auto& p : *list) {
+          numeric = numeric || p.name.empty();
+          if (p.name.empty() && p.lo == 0) Reject(p.where, "port 0 is not a valid port");
+        }
+      // Numeric ports need a protocol with ports; named ports do not. A
+      // Service match on an ingress source carries its own ports.
+      if (numeric && !port_proto && ent->services.empty())
+        Reject(ent->where, "numeric ports need protocol TCP, UDP, SCTP or UDPLite");
+      for (const auto* sel : {&ent->selector, &ent->not_selector, &ent->sa_selector})
+        if (*sel && SelectorHasGlobal(**sel)) Reject(ent->where, "global() is only valid alone in a namespaceSelector");
+      if (ent->namespace_selector && SelectorHasGlobal(*ent->namespace_selector) && !ent->namespace_selector->IsGlobal())
+        Reject(ent->where, "global() is only valid alone in a namespaceSelector");
+      if (!ent->services.empty()) {
+        if (ent->selector || ent->not_selector || ent->namespace_selector)
+          Reject(ent->where, "a Service match cannot be combined with selectors");
+        if (ent->has_sa) Reject(ent->where, "a Service match cannot be combined with serviceAccounts");
+        if (!ent->nets.empty() || !ent->not_nets.empty())
+          Reject(ent->where, "a Service match cannot be combined with nets or notNets");
+      }
+    }
+    if (egress && !r.source.services.empty()) Reject(r.source.where, "a Service match is not valid in an egress rule's source");
+    if (egress && !r.destination.services.empty() && (!r.destination.ports.empty() || !r.destination.not_ports.empty()))
+      Reject(r.destination.where, "a Service match on an egress destination takes its ports from the Service");
+    for (const auto* ent : {&r.source, &r.destination})
+      for (const auto& n : ent->not_nets)
+        if (n.size() > 2 && n.compare(n.size() - 2, 2, "/0") == 0)
+          Reject(ent->where, "notNets '" + n + "' matches every address: the rule can never match");
+    for (const auto* ent : {&r.source, &r.destination})
+      if (!ent->services.empty() && global_)
+        Reject(ent->where, ent->service_ns.empty() ? "a Service match in a global policy needs a namespace"
+                                                   : "a Service match is not valid in a global policy");
+    if (!egress && !r.destination.services.empty() && (!r.destination.ports.empty() || !r.destination.not_ports.empty()))
+      Reject(r.destination.where, "a Service match on an ingress destination takes no ports");
+    const bool icmp_proto = proto == "ICMP" || proto == "1", icmp6 = proto == "ICMPv6" || proto == "58";
+    if ((r.icmp || r.not_icmp) && !icmp_proto && !icmp6) Reject(item, "icmp fields need protocol ICMP or ICMPv6");
+    if (r.ip_version == 6 && icmp_proto) Reject(item, "protocol ICMP is IPv4 only, but ipVersion is 6");
+    if (r.ip_version == 4 && icmp6) Reject(item, "protocol ICMPv6 is IPv6 only, but ipVersion is 4");
+    // Nets agree with the rule's ipVersion, and a source of one family
+    // cannot meet a destination of the other.
+    int fams[2] = {0, 0};  // bit 1: IPv4, bit 2: IPv6
+    for (int side = 0; side < 2; ++side) {
+      const cni::CalicoEntity& ent = side == 0 ? r.source : r.destination;
+      for (const auto* list : {&ent.nets, &ent.not_nets})
+        for (const auto& n : *list) {
+          fams[side] |= Family(n) == 4 ? 1 : 2;
+          if (r.ip_version != 0 && Family(n) != r.ip_version) {
+            Reject(item, "nets of IPv" + std::to_string(Family(n)) + " in a rule with ipVersion " +
+                             std::to_string(r.ip_version));
+            return;
+          }
+        }
+    }
+    if (fams[0] && fams[1] && (fams[0] & fams[1]) == 0) Reject(item, "the rule's source and destination nets are of different IP versions");
+    if (r.http) {
+      if (r.action != "Allow") Reject(item, "an http match is only valid on an Allow rule");
+      if (!proto.empty() && proto != "TCP" && proto != "6") Reject(item, "an http match needs protocol TCP");
+      if (egress) Reject(item, "an http match is only valid in ingress rules");
+    }
+  }
+
+  // An annotation key: an optional DNS-subdomain prefix and '/', then a
+  // name of at most 63 characters, alphanumeric at both ends, with '-',
+  // '_' and '.' inside.
+  static bool IsQualifiedName(const std::string& k) {
+    std::size_t slash = k.find('/');
+    std::string name = slash == std::string::npos ? k : k.substr(slash + 1);
+    if (slash != std::string::npos && (slash == 0 || slash > 253)) return false;
+    if (name.empty() || name.size() > 63) return false;
+    auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+    if (!alnum(name.front()) || !alnum(name.back())) return false;
+    return std::all_of(name.begin(), name.end(), [&](char c) { return alnum(c) || c == '-' || c == '_' || c == '.'; });
+  }
+
+  static bool SelectorHasGlobal(const cni::CalicoSelector& s) {
+    for (const auto& n : s.nodes)
+      if (n.op == cni::CalicoSelector::Op::kGlobal) return true;
+    return false;
+  }
+
+  // A DNS label: lowercase letters, digits and '-', starting and ending
+  // with a letter or digit.
+  static bool IsDnsLabel(const std::string& s, std::size_t max = 63) {
+    if (s.empty() || s.size() > max || s.front() == '-' || s.back() == '-') return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+  }
+
+  // Policy names (libcalico-go's validator): lowercase DNS labels with at
+  // most one dot (TIER.NAME); knp.default.* is how Calico names Kubernetes
+  // NetworkPolicies, accepted on namespaced kinds and reserved otherwise.
+  void ValidateName(const cni::CalicoPolicy& p) {
+    const std::string& n = p.meta.name;
+    SourceRange at = p.meta.name_where.known() ? p.meta.name_where : p.meta.where;
+    if (n.rfind("knp.default.", 0) == 0) {
+      if (p.global) Reject(at, "the name '" + n + "' is reserved for Kubernetes NetworkPolicies");
+      else if (!IsDnsLabel(n.substr(12), 253)) Reject(at, "invalid policy name '" + n + "'");
+      return;
+    }
+    std::size_t dot = n.find('.');
+    bool ok = dot == std::string::npos ? IsDnsLabel(n, 253)
+                                       : IsDnsLabel(n.substr(0, dot)) && IsDnsLabel(n.substr(dot + 1), 253);
+    if (!ok) Reject(at, "invalid policy name '" + n + "' (lowercase DNS labels, at most one dot: TIER.NAME)");
   }
 
   std::size_t Policy(const DocNode& spec) {
@@ -330,6 +488,7 @@ class CalicoReader {
     p.meta = meta_;
     p.kind = kind_;
     p.global = kind_.find("Global") != std::string::npos || kind_ == "Profile";
+    global_ = p.global && kind_ != "Profile";
     p.staged = kind_.rfind("Staged", 0) == 0;
     if (auto t = f_.Str(spec, "tier")) p.tier = t->empty() ? "default" : *t;
     p.order = Order(spec, &p.order_where);
@@ -342,9 +501,11 @@ class CalicoReader {
     const DocNode* types = f_.Seq(spec, "types");
     if (types != nullptr) {
       for (const DocNode& t : types->items) {
-        if (t.is_scalar() && t.text == "Ingress") p.ingress_type = true;
-        else if (t.is_scalar() && t.text == "Egress") p.egress_type = true;
-        else {
+        if (t.is_scalar() && (t.text == "Ingress" || t.text == "Egress")) {
+          bool& slot = t.text == "Ingress" ? p.ingress_type : p.egress_type;
+          if (slot) Reject(t, "policy type " + t.text + " is given twice");
+          slot = true;
+        } else {
           f_.Invalid(t, "policy types must be Ingress or Egress");
           bad_ = true;
         }
@@ -355,16 +516,8 @@ class CalicoReader {
       p.egress_type = has_egress && !p.egress.empty();
       if (!has_ingress && has_egress && !p.egress.empty()) p.ingress_type = true;
     }
-    if (!p.ingress.empty() && !p.ingress_type) {
-      sink_.Error("invalid-value", "ingress rules given but 'types' has no Ingress (Calico rejects the policy)",
-                  At(file_, spec.Find("types")->pos));
-      bad_ = true;
-    }
-    if (!p.egress.empty() && !p.egress_type) {
-      sink_.Error("invalid-value", "egress rules given but 'types' has no Egress (Calico rejects the policy)",
-                  At(file_, spec.Find("types")->pos));
-      bad_ = true;
-    }
+    // Rules of a direction that `types` omits are accepted by Calico and
+    // never applied.
     if (auto v = f_.Bool(spec, "doNotTrack")) p.do_not_track = *v;
     if (auto v = f_.Bool(spec, "preDNAT")) p.pre_dnat = *v;
     if (auto v = f_.Bool(spec, "applyOnForward")) p.apply_on_forward = *v;
@@ -382,12 +535,29 @@ class CalicoReader {
       sink_.Error("invalid-value", "doNotTrack and preDNAT cannot both be true", p.host_flags_where);
       bad_ = true;
     }
-    if (p.pre_dnat && !p.egress.empty()) {
-      sink_.Error("invalid-value", "preDNAT policies cannot have egress rules", p.host_flags_where);
+    if (p.pre_dnat && (!p.egress.empty() || (types != nullptr && p.egress_type))) {
+      sink_.Error("invalid-value", "preDNAT policies cannot have egress rules or the Egress type", p.host_flags_where);
       bad_ = true;
+    }
+    for (const auto* sel : {&p.namespace_selector, &p.service_account_selector})
+      if (*sel && SelectorHasGlobal(**sel)) Reject(spec, "global() is not valid in a policy's selectors");
+    if (SelectorHasGlobal(p.selector)) Reject(spec, "global() is not valid in a policy's selector");
+    if (kind_ != "Profile") ValidateName(p);
+    if (const DocNode* hints = f_.Seq(spec, "performanceHints")) {
+      std::set<std::string> seen;
+      for (const DocNode& h : hints->items) {
+        if (!h.is_scalar() || h.text != "AssumeNeededOnEveryNode") Reject(h, "unknown performance hint");
+        else if (!seen.insert(h.text).second) Reject(h, "performance hint given twice");
+      }
     }
     if (p.staged) {
       if (auto a = f_.Str(spec, "stagedAction")) p.staged_action = *a;
+      if (!p.staged_action.empty() && p.staged_action != "Set" && p.staged_action != "Delete")
+        Reject(*spec.Find("stagedAction"), "stagedAction must be Set or Delete");
+      if (p.staged_action == "Delete")
+        for (const auto& e : spec.entries)
+          if (e.key != "stagedAction" && e.key != "tier" && !e.value.is_null())
+            Reject(e.value, "a staged Delete takes no other spec field than tier ('" + e.key + "' is set)");
     }
     if (kind_ == "Profile") p.labels_to_apply = f_.StrMap(spec, "labelsToApply");
     if (!f_.ok() || bad_) {
@@ -406,6 +576,7 @@ class CalicoReader {
   k8s::ObjectMeta meta_;
   Fields f_;
   bool bad_ = false;
+  bool global_ = false;  // the object is a global policy
 };
 
 }  // namespace

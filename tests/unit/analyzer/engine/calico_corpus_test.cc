@@ -2,8 +2,14 @@
 // felix FV tiered-policy scenarios and the e2e tier cases must agree 100%.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "common/doc.h"
 #include "engine/net.h"
@@ -164,6 +170,39 @@ TEST_CASE("Calico e2e tiers: Pass, a second tier and Log agree with every step",
     }
   }
   CHECK(steps == 5);
+}
+
+TEST_CASE("Calico validator: policy, tier, rule and network set cases are errors exactly when Calico rejects them",
+          "[net][calico][corpora]") {
+  if (testing::CorporaDir().empty()) return;
+  // tests/corpus/calico/policy-cases.json is converted from the corpus by
+  // scripts/extract_calico_policy_cases.py; its differences are listed,
+  // with their reasons, in policy-differences.tsv (kept current here:
+  // GRANTPATH_UPDATE_DIFFERENCES=1 rewrites it, keeping the reasons).
+  const std::string dir = testing::SourceDir() + "/tests/corpus/calico/";
+  auto cases = nlohmann::json::parse(testing::ReadFile(dir + "policy-cases.json"));
+  std::vector<std::string> diffs;
+  int agree = 0, total = 0;
+  for (const auto& tc : cases["cases"]) {
+    Model m;
+    CollectingSink sink;
+    testing::LoadString(m, sink, tc["object"].dump(), "case.json");
+    bool rejected = false;
+    for (const auto& d : sink.diagnostics()) rejected |= d.level == DiagLevel::kError;
+    const bool valid = tc["valid"].get<bool>();
+    ++total;
+    if (rejected == !valid) {
+      ++agree;
+      continue;
+    }
+    diffs.push_back(tc["kind"].get<std::string>() + ": " + tc["desc"].get<std::string>() +
+                    (valid ? " (valid; grantpath reports an error)" : " (invalid; grantpath accepts it)"));
+  }
+  testing::CheckDifferences(dir + "policy-differences.tsv", "# case\treason (kept current by calico_corpus_test.cc)",
+                            diffs);
+  CHECK(total == 227);
+  WARN("Calico validator policy cases: " << agree << " of " << total << " agree (" << cases["skipped"].size()
+                                         << " not converted)");
 }
 
 }  // namespace

@@ -114,30 +114,9 @@ TEST_CASE("Compose corpus: every file parses without error and agrees with the d
       agreeing += ok;
     }
   }
-  // The differences file: each line a difference and its reason.
-  std::string path = testing::SourceDir() + "/tests/corpus/docker/compose-differences.tsv";
-  std::map<std::string, std::string> reasons;
-  {
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.empty() || line[0] == '#') continue;
-      auto tab = line.rfind('\t');
-      reasons[line.substr(0, tab)] = line.substr(tab + 1);
-    }
-  }
-  if (std::getenv("GRANTPATH_UPDATE_DIFFERENCES")) {
-    fs::create_directories(fs::path(path).parent_path());
-    std::ofstream out(path);
-    out << "# file\tservice\tfield\tgrantpath\tderived\treason (kept current by overlay_corpus_test.cc)\n";
-    for (const auto& d : diffs) out << d << "\t" << (reasons.count(d) ? reasons[d] : "TODO") << "\n";
-  }
-  for (const auto& d : diffs) {
-    INFO("a difference not in " << path << ": " << d);
-    CHECK(reasons.count(d) == 1);
-    if (reasons.count(d)) CHECK(reasons[d] != "TODO");
-  }
-  CHECK(reasons.size() == diffs.size());
+  testing::CheckDifferences(testing::SourceDir() + "/tests/corpus/docker/compose-differences.tsv",
+                            "# file\tservice\tfield\tgrantpath\tderived\treason (kept current by overlay_corpus_test.cc)",
+                            diffs);
   WARN("Compose corpus: " << files << " files, " << agreeing << " of " << services
                           << " services agree with the derived membership");
   CHECK(files == 46);
