@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang in build-fuzz/, every library of
 # the project instrumented for coverage (-fsanitize=fuzzer-no-link) and for
-# ASan + UBSan, then runs TARGET (loader, json, iam_policy or compose; default
+# ASan + UBSan, then runs TARGET (loader, json, iam_policy, compose or cni_policy; default
 # loader) for SECONDS (default 60) on its seed corpus tests/fuzz/corpus*.
 # New inputs go to build-fuzz/corpus-TARGET, never into the repository.
 # Usage: scripts/fuzz.sh [TARGET] [SECONDS]
@@ -14,7 +14,8 @@ case "$TARGET" in
   json) SEEDS=tests/fuzz/corpus-json ;;
   iam_policy) SEEDS=tests/fuzz/corpus-iam ;;
   compose) SEEDS=tests/fuzz/corpus-compose ;;
-  *) echo "fuzz: unknown target '$TARGET' (loader, json, iam_policy, compose)"; exit 2 ;;
+  cni_policy) SEEDS=tests/fuzz/corpus-cni ;;
+  *) echo "fuzz: unknown target '$TARGET' (loader, json, iam_policy, compose, cni_policy)"; exit 2 ;;
 esac
 command -v clang++ > /dev/null || { echo "fuzz: clang++ is not installed (apt-get install clang)"; exit 2; }
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \

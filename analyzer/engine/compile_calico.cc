@@ -204,6 +204,12 @@ class CalicoCompiler {
 
   // The labels Calico gives each pod's workload endpoint.
   void Views() {
+    std::map<std::string, bool> disabled;
+    for (const auto& st : m_.cni_settings)
+      if (st.cni == "calico" && st.key == "disabled" && st.value == "true") disabled[st.object] = true;
+    for (const auto& st : m_.cni_settings)
+      if (st.cni == "calico" && st.key == "cidr" && st.present && !disabled.count(st.object))
+        if (auto r = ParseCidr(st.value)) pools_.push_back(*r);
     views_.resize(b_.pod_count);
     for (std::uint32_t ep = 0; ep < b_.pod_count; ++ep) {
       if (!b_.in_focus(ep)) continue;
@@ -252,6 +258,25 @@ class CalicoCompiler {
     for (const auto& ip : ips)
       for (const auto& n : nets)
         if (n.Contains(ip)) return true;
+    return false;
+  }
+
+  // A pod's addresses for `nets`: those it reports, else the IP pools of
+  // the input (Calico assigns from them). True when the nets contain them.
+  // A pod with neither cannot match; the first such case is stated.
+  bool PodInNets(const Labelled& v, const std::vector<IpRange>& nets, SourceRange where) {
+    if (!v.ips.empty()) return InNets(v.ips, nets);
+    if (!pools_.empty())
+      return std::all_of(pools_.begin(), pools_.end(), [&](const IpRange& pool) {
+        return std::any_of(nets.begin(), nets.end(), [&](const IpRange& n) { return n.Contains(pool); });
+      });
+    if (!warned_no_address_) {
+      warned_no_address_ = true;
+      b_.sink.Warning("unknown-address",
+                      "pods of the input have no address (status.podIP) and the input has no IPPool: Calico nets "
+                      "and notNets cannot match them here; add the pods' status or the IPPools",
+                      where);
+    }
     return false;
   }
 
@@ -328,8 +353,8 @@ class CalicoCompiler {
         }
         if (!behind.empty() && !behind[ep]) continue;
       }
-      if (!nets.empty() && !InNets(v.ips, nets)) continue;
-      if (!not_nets.empty() && InNets(v.ips, not_nets)) continue;
+      if (!nets.empty() && !PodInNets(v, nets, e.where)) continue;
+      if (!not_nets.empty() && PodInNets(v, not_nets, e.where)) continue;
       pods.push_back(ep);
     }
     b_.add_pods(id, pods);
@@ -483,6 +508,8 @@ class CalicoCompiler {
   PolicyForm& form_;
   std::vector<Labelled> views_;
   std::vector<std::uint32_t> pods_;  // pods of the focus, not host-networked
+  std::vector<IpRange> pools_;       // the input's enabled IPPool CIDRs
+  bool warned_no_address_ = false;
   std::unordered_map<std::string, std::int32_t> entity_peers_;
   std::unordered_map<std::string, std::vector<std::uint32_t>> subjects_;
   std::unordered_map<std::string, std::vector<std::uint32_t>> ns_pods_;

@@ -1094,9 +1094,24 @@ std::vector<std::uint32_t> Engine::ExternalOverlapping(const IpRange& r, bool so
   return out;
 }
 
+// Whether a range holds an address of the public internet: one outside
+// the private, shared, loopback, link-local, multicast and reserved blocks.
+static bool HasPublicAddress(const IpRange& r) {
+  static const std::vector<IpRange> kNotPublic = [] {
+    std::vector<IpRange> v;
+    for (const char* c : {"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+                          "192.168.0.0/16", "224.0.0.0/3", "::/127", "fc00::/7", "fe80::/10", "ff00::/8"})
+      v.push_back(*ParseCidr(c));
+    return v;
+  }();
+  return !BlockSet(r, kNotPublic).empty();
+}
+
 std::vector<Engine::Exposure> Engine::InternetExposures() {
   std::vector<Exposure> out;
-  const std::vector<std::uint32_t> sources = Internet(/*source_side=*/true);
+  std::vector<std::uint32_t> sources;
+  for (std::uint32_t s : Internet(/*source_side=*/true))
+    if (HasPublicAddress(endpoints_[s].range)) sources.push_back(s);
   for (std::size_t si = 0; si < model_.k8s_services.size(); ++si) {
     const auto& svc = model_.k8s_services[si];
     if (svc.type != "LoadBalancer" && svc.type != "NodePort") continue;
