@@ -116,7 +116,13 @@ class CalicoCompiler {
     }
     for (std::uint32_t i = 0; i < m_.calico_policies.size(); ++i) {
       const auto& p = m_.calico_policies[i];
-      if (p.staged && static_cast<int>(i) != b_.enforce_staged) continue;  // never enforces (said with -v)
+      if (p.staged && static_cast<int>(i) != b_.enforce_staged) {
+        // Never enforces: kept to be named in explanations (and said with -v).
+        FormPolicy sp = Policy(p, i);
+        for (auto& rules : sp.rules) rules.clear();
+        form_.staged.push_back(std::move(sp));
+        continue;
+      }
       if (Replaced(p)) continue;
       if (p.staged && p.staged_action == "Delete") continue;  // enforcing it deletes its namesake
       if (p.apply_on_forward || p.pre_dnat || p.do_not_track)

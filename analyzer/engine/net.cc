@@ -641,8 +641,25 @@ ConnTable::Id Engine::NpPortsConns(std::uint32_t policy, bool ingress, std::size
 ConnTable::Id Engine::Direction(std::uint32_t subject, std::uint32_t peer, bool ingress,
                                 std::vector<Reason>* why) {
   const Class& pc = classes_[endpoints_[peer].cls];
-  return Decide(
+  ConnTable::Id c = Decide(
       subject, [&](std::uint32_t id) { return Matches(pc, id); }, ingress ? subject : peer, ingress, why);
+  // Staged policies that select the subject: named, never applied.
+  if (why != nullptr)
+    for (const auto& sp : form_.staged)
+      if (sp.applies[ingress ? 0 : 1] && std::binary_search(sp.subjects.begin(), sp.subjects.end(), subject)) {
+        Reason r;
+        r.tier = Reason::Tier::kCni;
+        r.ingress = ingress;
+        r.policy = sp.index;
+        r.action = "Staged";
+        r.kind = sp.kind;
+        r.name = sp.name;
+        r.where = sp.where;
+        r.text = sp.kind + " '" + sp.name + "' selects the pod for " + (ingress ? "ingress" : "egress") +
+                 " but is staged: never enforced, not part of this verdict";
+        why->push_back(std::move(r));
+      }
+  return c;
 }
 
 Reason Engine::MakeReason(const FormPolicy& fp, const FormTier& tier, bool ingress, const FormRule* rule,

@@ -94,6 +94,9 @@ struct PolicyForm {
   std::string final_text = "no policy restricts";  // said in explanations
   /// Cilium's enable-policy: never.
   bool enforcement_off = false;
+  /// Calico's staged policies (never enforced): named in explanations of
+  /// the endpoints they select.
+  std::vector<FormPolicy> staged;
 };
 
 /// What the engine lends a compiler: peer ids, the endpoints they match,

@@ -339,6 +339,8 @@ metadata: {name: bad2}
 spec: {selector: all(), ingress: [{action: Drop}]}
 )");
   CHECK(c.Conn("b/client", "a/db") == "All Connections");
+  CHECK(c.Why("b/client", "a/db", true).find("StagedGlobalNetworkPolicy 'deny' selects the pod for ingress but is "
+                                             "staged") != std::string::npos);
   CHECK(c.Has("invalid-selector"));
   CHECK(c.Has("invalid-value"));
   CHECK(c.model.calico_policies.size() == 1);  // the staged one, kept for the rules
