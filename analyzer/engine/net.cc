@@ -486,7 +486,7 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
     }
   };
 
-  FormBuilder b{model_, sink};
+  FormBuilder b(model_, sink);
   b.pod_count = pod_count_;
   b.new_peer = [&] { return next_id++; };
   b.add_pods = [&](std::uint32_t id, const std::vector<std::uint32_t>& pods) {
@@ -694,6 +694,16 @@ Reason Engine::MakeReason(const FormPolicy& fp, const FormTier& tier, bool ingre
   return r;
 }
 
+// No policy restricts the direction (or nothing decided): allowed.
+static Reason DefaultAllow(bool ingress, ConnTable::Id conns) {
+  Reason r;
+  r.tier = Reason::Tier::kDefault;
+  r.ingress = ingress;
+  r.action = "Allow";
+  r.conns = conns;
+  return r;
+}
+
 // A default that denied: the end of a tier, or the form's final action.
 static Reason EndReason(bool ingress, ConnTable::Id conns, const std::string& tier, std::string text,
                         SourceRange where) {
@@ -717,7 +727,7 @@ ConnTable::Id Engine::Decide(std::uint32_t subject, const Match& matches, std::u
   const bool pod = endpoints_[subject].kind == EndpointKind::kPod;
   if (form_.enforcement_off || sel.empty()) {
     if (form_.final_action == Action::kAllow || !pod || form_.enforcement_off) {
-      if (why && pod) why->push_back(Reason{Reason::Tier::kDefault, ingress, 0, -1, "Allow", ConnTable::kAll, {}});
+      if (why && pod) why->push_back(DefaultAllow(ingress, ConnTable::kAll));
       return ConnTable::kAll;
     }
   }
@@ -804,7 +814,7 @@ ConnTable::Id Engine::Decide(std::uint32_t subject, const Match& matches, std::u
           rs.action = "Allow";
           why->push_back(std::move(rs));
         } else {
-          why->push_back(Reason{Reason::Tier::kDefault, ingress, 0, -1, "Allow", rem, {}});
+          why->push_back(DefaultAllow(ingress, rem));
         }
       }
     } else if (why) {

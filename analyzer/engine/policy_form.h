@@ -102,6 +102,7 @@ struct PolicyForm {
 /// What the engine lends a compiler: peer ids, the endpoints they match,
 /// and the views of endpoints that selectors read.
 struct FormBuilder {
+  FormBuilder(const Model& m, DiagnosticSink& s) : model(m), sink(s) {}
   const Model& model;
   DiagnosticSink& sink;
   std::uint32_t pod_count = 0;
