@@ -118,9 +118,7 @@ class CalicoCompiler {
       const auto& p = m_.calico_policies[i];
       if (p.staged && static_cast<int>(i) != b_.enforce_staged) {
         // Never enforces: kept to be named in explanations (and said with -v).
-        FormPolicy sp = Policy(p, i);
-        for (auto& rules : sp.rules) rules.clear();
-        form_.staged.push_back(std::move(sp));
+        form_.staged.push_back(Policy(p, i, /*with_rules=*/false));
         continue;
       }
       if (Replaced(p)) continue;
@@ -441,7 +439,9 @@ class CalicoCompiler {
     return out;
   }
 
-  FormPolicy Policy(const cni::CalicoPolicy& p, std::uint32_t index) {
+  // `with_rules` false: the subjects only (a staged policy, named in
+  // explanations, whose rules must not add peers).
+  FormPolicy Policy(const cni::CalicoPolicy& p, std::uint32_t index, bool with_rules = true) {
     FormPolicy fp;
     fp.origin = Origin::kCalico;
     fp.index = index;
@@ -450,7 +450,7 @@ class CalicoCompiler {
     fp.where = p.meta.where;
     fp.applies = {p.ingress_type, p.egress_type};
     const std::string ns = p.global ? "" : p.meta.ns;
-    for (int dir = 0; dir < 2; ++dir) {
+    for (int dir = 0; dir < 2 && with_rules; ++dir) {
       const auto& rules = dir == 0 ? p.ingress : p.egress;
       for (std::size_t i = 0; i < rules.size(); ++i) {
         const auto& r = rules[i];
