@@ -5,52 +5,13 @@
 
 #include "calico/selector.h"
 #include "engine/net.h"
+#include "net_cluster.h"
 #include "test_util.h"
 
 namespace grantpath {
 namespace {
 
-struct Cluster {
-  Model model;
-  CollectingSink sink;
-  std::unique_ptr<net::Engine> engine;
-  explicit Cluster(const std::string& yaml) {
-    testing::LoadString(model, sink, yaml);
-    engine = std::make_unique<net::Engine>(model, sink);
-  }
-  std::uint32_t Ep(const std::string& ns_name) const {
-    auto slash = ns_name.find('/');
-    int ep = engine->FindPod(ns_name.substr(0, slash), ns_name.substr(slash + 1));
-    REQUIRE(ep >= 0);
-    return static_cast<std::uint32_t>(ep);
-  }
-  std::string Conn(const std::string& from, const std::string& to) {
-    return engine->conns().Get(engine->Allowed(Ep(from), Ep(to))).Format();
-  }
-  std::string ToIp(const std::string& from, const std::string& ip) {
-    auto eps = engine->ExternalOverlapping(*net::ParseCidr(ip), false);
-    REQUIRE(eps.size() == 1);
-    return engine->conns().Get(engine->Allowed(Ep(from), eps[0])).Format();
-  }
-  std::string FromIp(const std::string& ip, const std::string& to) {
-    auto eps = engine->ExternalOverlapping(*net::ParseCidr(ip), true);
-    REQUIRE(eps.size() == 1);
-    return engine->conns().Get(engine->Allowed(eps[0], Ep(to))).Format();
-  }
-  // The explanation of one direction, joined.
-  std::string Why(const std::string& from, const std::string& to, bool ingress) {
-    std::vector<net::Reason> eg, in;
-    engine->Allowed(Ep(from), Ep(to), &eg, &in);
-    std::string out;
-    for (const auto& r : ingress ? in : eg) out += r.Describe(model) + "\n";
-    return out;
-  }
-  bool Has(const std::string& code) const {
-    for (const auto& d : sink.diagnostics())
-      if (d.code == code) return true;
-    return false;
-  }
-};
+using Cluster = testing::NetCluster;
 
 std::string Pod(const std::string& ns, const std::string& name, const std::string& labels,
                 const std::string& extra = "") {

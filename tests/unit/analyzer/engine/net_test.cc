@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine/net.h"
+#include "net_cluster.h"
 #include "test_util.h"
 
 namespace grantpath {
@@ -10,36 +11,7 @@ namespace {
 
 using net::ConnTable;
 
-// A model from YAML plus its engine, with lookups by "ns/name".
-struct Net {
-  Model model;
-  CollectingSink sink;
-  std::unique_ptr<net::Engine> engine;
-  explicit Net(const std::string& yaml, net::EngineOptions options = {}) {
-    testing::LoadString(model, sink, yaml);
-    engine = std::make_unique<net::Engine>(model, sink, options);
-  }
-  std::uint32_t Ep(const std::string& ns_name) const {
-    auto slash = ns_name.find('/');
-    int ep = engine->FindPod(ns_name.substr(0, slash), ns_name.substr(slash + 1));
-    REQUIRE(ep >= 0);
-    return static_cast<std::uint32_t>(ep);
-  }
-  // Allowed connections as netpol-analyzer prints them.
-  std::string Conn(const std::string& from, const std::string& to) {
-    return engine->conns().Get(engine->Allowed(Ep(from), Ep(to))).Format();
-  }
-  std::string FromIp(const std::string& ip, const std::string& to) {
-    auto eps = engine->ExternalOverlapping(*net::ParseCidr(ip), true);
-    REQUIRE(eps.size() == 1);
-    return engine->conns().Get(engine->Allowed(eps[0], Ep(to))).Format();
-  }
-  std::string ToIp(const std::string& from, const std::string& ip) {
-    auto eps = engine->ExternalOverlapping(*net::ParseCidr(ip), false);
-    REQUIRE(eps.size() == 1);
-    return engine->conns().Get(engine->Allowed(Ep(from), eps[0])).Format();
-  }
-};
+using Net = testing::NetCluster;
 
 std::string Pod(const std::string& ns, const std::string& name, const std::string& labels,
                 const std::string& ports = "") {
