@@ -170,6 +170,10 @@ class ObjectParser {
     if ((group == "projectcalico.org" || group == "crd.projectcalico.org") && IsCalicoPolicyKind(kind))
       return ParseCalicoObject(obj, kind, file_, model_, sink_, options_);
     if (group == "cilium.io" && IsCiliumPolicyKind(kind)) return ParseCiliumObject(obj, kind, file_, model_, sink_, options_);
+    if (!IsKnown(group, kind) && UnmodelledNetworkKind(group, kind)) {
+      ReportUnknown(obj, group, kind, api_version);
+      return 0;
+    }
     if (!IsKnown(group, kind)) {
       // A kind that one other analysed group serves (apps/v1 Pod,
       // nmstate.io UserDefinedNetwork, extensions/v1beta1 Deployment): read
@@ -252,17 +256,7 @@ class ObjectParser {
                      const std::string& api_version) {
     // Kinds that change who can reach what but that no engine models:
     // say so instead of computing reachability as if they were absent.
-    static const std::array<KnownKind, 7> kNetworkKinds{{
-        {"crd.projectcalico.org", "NetworkPolicy"},
-        {"crd.projectcalico.org", "GlobalNetworkPolicy"},
-        {"projectcalico.org", "NetworkPolicy"},
-        {"projectcalico.org", "GlobalNetworkPolicy"},
-        {"cilium.io", "CiliumNetworkPolicy"},
-        {"cilium.io", "CiliumClusterwideNetworkPolicy"},
-        {"cilium.io", "CiliumCIDRGroup"},
-    }};
-    for (const auto& k : kNetworkKinds) {
-      if (k.group != group || k.kind != kind) continue;
+    if (UnmodelledNetworkKind(group, kind)) {
       const DocNode* kd = obj.Find("kind");
       sink_.Warning("unsupported-construct",
                     kind + " (" + api_version +
@@ -291,6 +285,21 @@ class ObjectParser {
       sink_.Note("skipped", "kind '" + kind + "' (" + api_version + ") is not analyzed",
                  At(file_, pos));
     }
+  }
+
+  // Kinds that change who can reach what but that no engine models: said,
+  // never computed as if absent. (Calico's and Cilium's policy kinds are
+  // read: calico/, cilium/.)
+  static bool UnmodelledNetworkKind(const std::string& group, const std::string& kind) {
+    static const std::array<KnownKind, 5> kNetworkKinds{{
+        {"policy.networking.k8s.io", "ClusterNetworkPolicy"},
+        {"crd.antrea.io", "ClusterNetworkPolicy"},
+        {"crd.antrea.io", "NetworkPolicy"},
+        {"k8s.ovn.org", "EgressFirewall"},
+        {"networking.gke.io", "FQDNNetworkPolicy"},
+    }};
+    return std::any_of(kNetworkKinds.begin(), kNetworkKinds.end(),
+                       [&](const KnownKind& k) { return k.group == group && k.kind == kind; });
   }
 
   ObjectMeta Meta(const DocNode& obj, Fields& f, bool namespaced) {

@@ -141,6 +141,13 @@ TEST_CASE("Inputs no engine analyzes yet are reported, not silently passed", "[e
   CHECK(calico.exit_code == 0);
   CHECK(calico.err.find("unsupported-construct") == std::string::npos);
   CHECK(calico.err.find("not modeled") == std::string::npos);
+  // Network policy kinds no engine reads are said, never read as another kind.
+  auto other = testing::RunCli("scan tests/fixtures/network/cluster-network-policy.yaml --fail-on none");
+  CHECK(other.err.find("cluster-network-policy.yaml:2:7: warning: ClusterNetworkPolicy "
+                       "(policy.networking.k8s.io/v1alpha2) is not modeled") != std::string::npos);
+  CHECK(other.err.find("cluster-network-policy.yaml:11:7: warning: NetworkPolicy (crd.antrea.io/v1beta1) is not "
+                       "modeled") != std::string::npos);
+  CHECK(other.err.find("read as NetworkPolicy") == std::string::npos);
 }
 
 }  // namespace
