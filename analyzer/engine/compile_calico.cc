@@ -56,7 +56,6 @@ struct Labelled {
   std::string ns;
   std::vector<IpRange> ips;
   std::string sa;
-  bool host = false;
 };
 
 // Ranges of one family intersected: [max lo, min hi].
@@ -225,7 +224,6 @@ class CalicoCompiler {
       v.ns = b_.pod_ns(ep);
       v.labels = b_.pod_labels(ep);
       v.sa = b_.pod_service_account(ep);
-      v.host = b_.pod_host_network(ep);
       v.labels["projectcalico.org/namespace"] = v.ns;
       v.labels["projectcalico.org/orchestrator"] = "k8s";
       v.labels["projectcalico.org/serviceaccount"] = v.sa;

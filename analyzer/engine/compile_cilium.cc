@@ -117,15 +117,11 @@ class CiliumCompiler {
     return fp;
   }
 
-  // The labels of each pod's identity.
+  // The pods of the focus, and those on the host's network (selectors
+  // read the identity's labels through the engine: Engine::SelectorLabels).
   void Views() {
-    labels_.resize(b_.pod_count);
-    for (std::uint32_t ep = 0; ep < b_.pod_count; ++ep) {
-      if (!b_.in_focus(ep)) continue;
-      labels_[ep] = b_.pod_labels(ep);  // the identity's labels (Engine::SelectorLabels)
-      (b_.pod_host_network(ep) ? host_pods_ : pods_).push_back(ep);
-      ns_[ep] = &b_.pod_ns(ep);
-    }
+    for (std::uint32_t ep = 0; ep < b_.pod_count; ++ep)
+      if (b_.in_focus(ep)) (b_.pod_host_network(ep) ? host_pods_ : pods_).push_back(ep);
   }
 
   static bool NamesNamespace(const k8s::LabelSelector& s) {
@@ -330,10 +326,8 @@ class CiliumCompiler {
   FormBuilder& b_;
   const Model& m_;
   PolicyForm& form_;
-  std::vector<std::map<std::string, std::string>> labels_;
   std::vector<std::uint32_t> pods_, host_pods_;  // of the focus
   std::unordered_map<std::string, std::uint32_t> peers_;
-  std::vector<const std::string*> ns_ = std::vector<const std::string*>(b_.pod_count, nullptr);
   std::set<std::string> warned_;
 };
 
