@@ -327,15 +327,25 @@ class CalicoCompiler {
     if (!e.services.empty()) {
       behind.assign(b_.pod_count, 0);
       const std::string svc_ns = e.service_ns.empty() ? ns : e.service_ns;
+      const k8s::Service* found = nullptr;
       for (const auto& s : m_.k8s_services)
-        if (s.meta.name == e.services.front() && s.meta.ns == svc_ns && s.has_selector && !s.selector.empty())
-          for (std::uint32_t ep : pods_)
-            if (views_[ep].ns == svc_ns &&
-                std::all_of(s.selector.begin(), s.selector.end(), [&](const auto& kv) {
-                  auto it = views_[ep].labels.find(kv.first);
-                  return it != views_[ep].labels.end() && it->second == kv.second;
-                }))
-              behind[ep] = 1;
+        if (s.meta.name == e.services.front() && s.meta.ns == svc_ns) found = &s;
+      if (found == nullptr || !found->has_selector || found->selector.empty()) {
+        b_.sink.Warning(found == nullptr ? "unknown-reference" : "unsupported-construct",
+                        "the rule's Service '" + svc_ns + "/" + e.services.front() + "' " +
+                            (found == nullptr ? "is not in the input"
+                                              : "has no selector: its endpoints are not in the input") +
+                            ": the rule matches no pod here",
+                        e.where);
+      } else {
+        for (std::uint32_t ep : pods_)
+          if (views_[ep].ns == svc_ns &&
+              std::all_of(found->selector.begin(), found->selector.end(), [&](const auto& kv) {
+                auto it = views_[ep].labels.find(kv.first);
+                return it != views_[ep].labels.end() && it->second == kv.second;
+              }))
+            behind[ep] = 1;
+      }
     }
     std::vector<std::uint32_t> pods;
     // Host-networked pods have the node's address and no workload endpoint.

@@ -307,6 +307,26 @@ spec: {selector: all(), ingress: [{action: Drop}]}
   CHECK(c.model.calico_policies.size() == 1);  // the staged one, kept for the rules
 }
 
+TEST_CASE("Calico: a rule's Service match selects the Service's pods; a missing Service is stated", "[net][calico]") {
+  const std::string svc = "apiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: a}\n"
+                          "spec: {selector: {app: db}, ports: [{port: 80, targetPort: 8080}]}\n---\n";
+  const std::string policy = R"(apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: client, namespace: b}
+spec:
+  selector: app == 'client'
+  types: [Egress]
+  egress: [{action: Allow, destination: {services: {name: db, namespace: a}}}]
+)";
+  Cluster c(kPods + svc + policy);
+  CHECK(c.Conn("b/client", "a/db") == "All Connections");
+  CHECK(c.Conn("b/client", "a/web") == "No Connections");
+  CHECK_FALSE(c.Has("unknown-reference"));
+  Cluster d(kPods + policy);
+  CHECK(d.Conn("b/client", "a/db") == "No Connections");
+  CHECK(d.Has("unknown-reference"));
+}
+
 TEST_CASE("Calico: namespace and service-account profiles decide after the last tier, and label pods",
           "[net][calico]") {
   Cluster c(kPods + R"(apiVersion: projectcalico.org/v3
