@@ -55,27 +55,10 @@ class CalicoReader {
  private:
   static k8s::ObjectMeta Meta(const DocNode& obj, const std::string& kind, FileId file, DiagnosticSink& sink,
                               const K8sOptions& options) {
-    k8s::ObjectMeta m;
-    m.where = At(file, obj.pos);
-    if (const DocNode* md = obj.Find("metadata"); md && md->is_map()) {
-      if (const DocNode* n = md->Find("name"); n && n->is_scalar()) {
-        m.name = n->text;
-        m.name_where = At(file, n->pos);
-      }
-      if (const DocNode* n = md->Find("namespace"); n && n->is_scalar()) m.ns = n->text;
-      Fields f(file, sink, "metadata");
-      m.labels = f.StrMap(*md, "labels");
-    }
+    Fields f(file, sink, kind);
     const bool namespaced = kind == "NetworkPolicy" || kind == "StagedNetworkPolicy" ||
                             kind == "StagedKubernetesNetworkPolicy" || kind == "NetworkSet";
-    if (namespaced && !options.force_namespace.empty()) {
-      m.ns = options.force_namespace;
-    } else if (namespaced && m.ns.empty()) {
-      m.ns = options.default_namespace;
-      m.ns_defaulted = true;
-    }
-    if (!namespaced) m.ns.clear();
-    return m;
+    return ParseObjectMeta(obj, file, f, options, namespaced);
   }
 
   std::optional<cni::CalicoSelector> Selector(const DocNode& parent, std::string_view key) {
@@ -146,7 +129,7 @@ class CalicoReader {
     }
     if (!IsDnsLabel(t.name)) {
       sink_.Error("invalid-value", "invalid tier name '" + t.name + "' (a lowercase DNS label of at most 63 characters)",
-                  meta_.name_where.known() ? meta_.name_where : meta_.where);
+                  meta_.name_where);
       return 0;
     }
     if (!f_.ok() || bad_) return 0;
@@ -161,7 +144,7 @@ class CalicoReader {
         return 0;
       }
     if (!IsDnsLabel(meta_.name, 253) && meta_.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-.") != std::string::npos) {
-      sink_.Error("invalid-value", "invalid name '" + meta_.name + "'", meta_.name_where.known() ? meta_.name_where : meta_.where);
+      sink_.Error("invalid-value", "invalid name '" + meta_.name + "'", meta_.name_where);
       return 0;
     }
     cni::CalicoNetworkSet s;
@@ -471,7 +454,7 @@ class CalicoReader {
   // NetworkPolicies, accepted on namespaced kinds and reserved otherwise.
   void ValidateName(const cni::CalicoPolicy& p) {
     const std::string& n = p.meta.name;
-    SourceRange at = p.meta.name_where.known() ? p.meta.name_where : p.meta.where;
+    SourceRange at = p.meta.name_where;
     if (n.rfind("knp.default.", 0) == 0) {
       if (p.global) Reject(at, "the name '" + n + "' is reserved for Kubernetes NetworkPolicies");
       else if (!IsDnsLabel(n.substr(12), 253)) Reject(at, "invalid policy name '" + n + "'");

@@ -22,16 +22,7 @@ class CiliumReader {
       : obj_(obj), kind_(kind), file_(file), model_(model), sink_(sink), options_(options), f_(file, sink, kind) {}
 
   std::size_t Run() {
-    k8s::ObjectMeta meta;
-    meta.where = At(file_, obj_.pos);
-    if (const DocNode* md = obj_.Find("metadata"); md && md->is_map()) {
-      if (const DocNode* n = md->Find("name"); n && n->is_scalar()) {
-        meta.name = n->text;
-        meta.name_where = At(file_, n->pos);
-      }
-      if (const DocNode* n = md->Find("namespace"); n && n->is_scalar()) meta.ns = n->text;
-      meta.labels = f_.StrMap(*md, "labels");
-    }
+    k8s::ObjectMeta meta = ParseObjectMeta(obj_, file_, f_, options_, kind_ == "CiliumNetworkPolicy");
     if (kind_ == "CiliumCIDRGroup") {
       cni::CiliumCidrGroup g;
       g.meta = meta;
@@ -41,14 +32,6 @@ class CiliumReader {
       return 1;
     }
     const bool cw = kind_ == "CiliumClusterwideNetworkPolicy";
-    if (cw) {
-      meta.ns.clear();
-    } else if (!options_.force_namespace.empty()) {
-      meta.ns = options_.force_namespace;
-    } else if (meta.ns.empty()) {
-      meta.ns = options_.default_namespace;
-      meta.ns_defaulted = true;
-    }
     std::vector<const DocNode*> specs;
     if (const DocNode* s = f_.Map(obj_, "spec")) specs.push_back(s);
     if (const DocNode* ss = f_.Seq(obj_, "specs"))

@@ -303,24 +303,7 @@ class ObjectParser {
   }
 
   ObjectMeta Meta(const DocNode& obj, Fields& f, bool namespaced) {
-    ObjectMeta m;
-    m.where = At(file_, obj.pos);
-    if (const DocNode* md = f.Map(obj, "metadata")) {
-      if (auto n = f.Str(*md, "name")) m.name = *n;
-      if (const DocNode* nn = md->Find("name")) m.name_where = At(file_, nn->pos);
-      if (auto ns = f.Str(*md, "namespace")) m.ns = *ns;
-      m.labels = f.StrMap(*md, "labels");
-      m.annotations = f.StrMap(*md, "annotations");
-    }
-    if (m.name_where.file == 0) m.name_where = m.where;
-    if (namespaced && !options_.force_namespace.empty()) {
-      m.ns = options_.force_namespace;
-    } else if (namespaced && m.ns.empty()) {
-      m.ns = options_.default_namespace;
-      m.ns_defaulted = true;
-    }
-    if (!namespaced) m.ns.clear();
-    return m;
+    return ParseObjectMeta(obj, file_, f, options_, namespaced);
   }
 
   static std::string Describe(const std::string& kind, const DocNode& obj) {
@@ -1405,6 +1388,28 @@ k8s::LabelSelector ParseLabelSelector(const DocNode& node, Fields& f) {
     }
   }
   return sel;
+}
+
+k8s::ObjectMeta ParseObjectMeta(const DocNode& obj, FileId file, Fields& f, const K8sOptions& options,
+                                bool namespaced) {
+  k8s::ObjectMeta m;
+  m.where = At(file, obj.pos);
+  if (const DocNode* md = f.Map(obj, "metadata")) {
+    if (auto n = f.Str(*md, "name")) m.name = *n;
+    if (const DocNode* nn = md->Find("name")) m.name_where = At(file, nn->pos);
+    if (auto ns = f.Str(*md, "namespace")) m.ns = *ns;
+    m.labels = f.StrMap(*md, "labels");
+    m.annotations = f.StrMap(*md, "annotations");
+  }
+  if (m.name_where.file == 0) m.name_where = m.where;
+  if (namespaced && !options.force_namespace.empty()) {
+    m.ns = options.force_namespace;
+  } else if (namespaced && m.ns.empty()) {
+    m.ns = options.default_namespace;
+    m.ns_defaulted = true;
+  }
+  if (!namespaced) m.ns.clear();
+  return m;
 }
 
 bool LooksLikeK8s(const DocNode& root) {

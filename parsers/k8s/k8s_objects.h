@@ -34,4 +34,10 @@ std::size_t ParseK8sDocument(const DocNode& root, FileId file, const K8sOptions&
 /// Parses a metav1.LabelSelector map.
 k8s::LabelSelector ParseLabelSelector(const DocNode& node, class Fields& fields);
 
+/// An object's metadata (name, namespace, labels, annotations and their
+/// locations). A namespaced object gets the options' forced namespace, or
+/// the default one when it names none; a cluster-scoped one has none.
+k8s::ObjectMeta ParseObjectMeta(const DocNode& obj, FileId file, class Fields& fields, const K8sOptions& options,
+                                bool namespaced);
+
 }  // namespace grantpath::parsers
