@@ -2,8 +2,9 @@
 // does one policy allow something another does not, does a policy grant
 // given actions, is a resource policy public. Every answer that is "yes"
 // comes with a concrete witness request, replayed through the concrete
-// evaluator before it is reported; each query has its own solver and a
-// time limit, and what cannot be decided is UNKNOWN with a reason.
+// evaluator before it is reported; each query asserts in its own scope of
+// a shared solver, with a time limit, and what cannot be decided is UNKNOWN
+// with a reason.
 #pragma once
 
 #include <optional>
