@@ -2,7 +2,9 @@
 // one binding grants one subject (rbac capability rules), and the
 // workloads of one namespace that lack the same network isolation
 // (netpol-ingress-not-isolated, netpol-egress-not-isolated,
-// netpol-metadata-egress). `--no-group` keeps every finding.
+// netpol-metadata-egress), and the IAM findings that rest on the same
+// allowing statements (the methods of one principal, the principals of one
+// shared policy). `--no-group` keeps every finding.
 #pragma once
 
 #include <string_view>
@@ -18,6 +20,13 @@ namespace grantpath::rules {
 /// MESSAGE"), and the witness gets "also" (the labels). The merged finding's
 /// entity is the group key, so its fingerprint does not depend on which
 /// member leads.
+/// Findings with a `group_subject` are grouped per subject instead: the
+/// labels each subject has in the group are collected, and the subjects
+/// with the same set of labels become one finding; when that spans several
+/// subjects it is located at the lead's first related location (the shared
+/// cause), with a related location per subject and the witness fields
+/// `grouped_subjects` and `grouped_labels`; its entity is the key plus the
+/// labels.
 void GroupFindings(std::vector<Finding>* findings);
 
 /// How a rule's findings are grouped, for its documentation page; "" when

@@ -76,6 +76,10 @@ struct Finding {
   /// its related locations and are named by their `group_label`.
   std::string group_key;
   std::string group_label;
+  /// Who the finding is about ("user 'alice'"), when a group may span
+  /// several subjects: then the group becomes one finding per set of
+  /// labels that its subjects share (see rules/grouping.h).
+  std::string group_subject;
   // Set after the rules ran (output::Triage), never by a rule:
   std::string fingerprint;  // unique within a run; see docs/sarif.md
   std::optional<Suppression> suppression;

@@ -12,6 +12,7 @@
 #include "engine/context.h"
 #include "engine/iam_analysis.h"
 #include "engine/iam_match.h"
+#include "rules/iam/iam_findings.h"
 #include "rules/registry.h"
 
 namespace grantpath::rules {
@@ -52,16 +53,12 @@ inline void EveryResourceFindings(const RuleInfo& info, const AnalysisContext& c
     f.entity = s.entity;
     std::string list;
     for (const auto& x : acts) list += (list.empty() ? "" : ", ") + x;
-    f.message = s.display + " may " + what + " on every resource: " + list;
-    for (const auto& st : first->statements) {
-      const auto& stmt = m.iam_policies[st.policy].document.statements[st.statement];
-      const auto& pol = m.iam_policies[st.policy];
-      f.related.push_back({stmt.where, std::string(iam::PolicyRoleName(st.role)) + " policy '" +
-                                           (pol.name.empty() ? pol.arn : pol.name) + "' statement " +
-                                           std::to_string(st.statement) + " allows " + first->request.action});
-    }
+    f.message = s.display + " may " + what + " on every resource: " + list +
+                (first->conditional ? " (under conditions: see the witness context)" : "");
+    AddStatementLocations(m, first->statements, first->request.action, f);
     f.witness.kind = "iam-request";
     iam::GrantWitness(*first, &f.witness.fields);
+    SetStatementGroup(m, first->statements, s.display, list, f);
     out.Add(std::move(f));
   }
 }

@@ -13,6 +13,8 @@
 #include "engine/iam_analysis.h"
 #include "engine/iam_match.h"
 #include "engine/iam_smt.h"
+#include "rules/iam/iam_every_resource.h"
+#include "rules/iam/iam_findings.h"
 #include "rules/registry.h"
 
 namespace grantpath::rules {
@@ -22,19 +24,8 @@ using iam::Grant;
 using iam::Subject;
 
 
-std::string StatementLabel(const Model& m, const iam::StatementRef& s) {
-  const iam::Policy& p = m.iam_policies[s.policy];
-  const iam::Statement& st = p.document.statements[s.statement];
-  std::string name = !p.name.empty() ? p.name : p.arn;
-  return std::string(iam::PolicyRoleName(s.role)) + " policy '" + name + "' statement " +
-         std::to_string(s.statement) + (st.sid.empty() ? "" : " (" + st.sid + ")");
-}
-
 void AddStatements(const Model& m, const Grant& g, Finding& f) {
-  for (const auto& s : g.statements) {
-    const auto& st = m.iam_policies[s.policy].document.statements[s.statement];
-    f.related.push_back({st.where, StatementLabel(m, s) + " allows " + g.request.action});
-  }
+  AddStatementLocations(m, g.statements, g.request.action, f);
 }
 
 void SetWitness(const Grant& g, Finding& f) {
@@ -83,6 +74,7 @@ void AdminEquivalent(const RuleInfo& info, const AnalysisContext& ctx, FindingSi
                 (s.open_world ? ", including actions AWS has not released yet" : "") + ConditionNote(*g);
     AddStatements(ctx.model(), *g, f);
     SetWitness(*g, f);
+    SetStatementGroup(ctx.model(), g->statements, s.display, "", f);
     out.Add(std::move(f));
   }
 }
@@ -194,6 +186,9 @@ void PrivilegeEscalation(const RuleInfo& info, const AnalysisContext& ctx, Findi
       for (std::size_t k = 1; k < grants.size(); ++k)
         f.witness.Add("also", grants[k].request.action + " on " + grants[k].request.resource);
       f.entity += ">" + std::string(m.name);
+      std::vector<iam::StatementRef> used;
+      for (const auto& g : grants) used.insert(used.end(), g.statements.begin(), g.statements.end());
+      SetStatementGroup(ctx.model(), used, s.display, m.name, f);
       out.Add(std::move(f));
     }
   }
@@ -470,10 +465,7 @@ constexpr RuleInfo kData{
     "conditions."};
 
 void DataAccess(const RuleInfo& info, const AnalysisContext& ctx, FindingSink& out) {
-  auto& a = ctx.Iam();
-  const auto& admins = a.Admins();
-  const auto& cat = aws::Catalog::Get();
-  static const std::vector<std::pair<const char*, const char*>> kData = {
+  static const std::vector<ActionProbe> kData = {
       {"s3:GetObject", "arn:aws:s3:::grantpath-any-bucket/any-key"},
       {"secretsmanager:GetSecretValue", "arn:aws:secretsmanager:us-east-1:{acct}:secret:grantpath-any-secret"},
       {"ssm:GetParameter", "arn:aws:ssm:us-east-1:{acct}:parameter/grantpath-any"},
@@ -481,30 +473,7 @@ void DataAccess(const RuleInfo& info, const AnalysisContext& ctx, FindingSink& o
       {"ssm:GetParametersByPath", "arn:aws:ssm:us-east-1:{acct}:parameter/grantpath-any"},
       {"kms:Decrypt", "arn:aws:kms:us-east-1:{acct}:key/grantpath-any-key"},
   };
-  for (std::size_t i = 0; i < a.subjects().size(); ++i) {
-    if (admins[i]) continue;
-    const Subject& s = a.subjects()[i];
-    std::vector<std::string> acts;
-    std::optional<Grant> first;
-    for (const auto& [act, res] : kData) {
-      auto idx = cat.Find(act);
-      if (!idx || !s.star.Test(*idx)) continue;
-      std::string r = res;
-      if (auto k = r.find("{acct}"); k != std::string::npos) r.replace(k, 6, a.AccountOf(s));
-      auto g = a.Confirm(s, act, {r});
-      if (!g || g->request.resource != r) continue;
-      acts.push_back(act);
-      if (!first) first = std::move(g);
-    }
-    if (acts.empty()) continue;
-    Finding f = Base(info, s);
-    std::string list;
-    for (const auto& x : acts) list += (list.empty() ? "" : ", ") + x;
-    f.message = s.display + " may read data on every resource: " + list + ConditionNote(*first);
-    AddStatements(ctx.model(), *first, f);
-    SetWitness(*first, f);
-    out.Add(std::move(f));
-  }
+  EveryResourceFindings(info, ctx, out, kData, /*unconditioned=*/false, "read data");
 }
 
 // ----------------------------------------------------- broad permissions
@@ -548,6 +517,8 @@ void BroadPermissions(const RuleInfo& info, const AnalysisContext& ctx, FindingS
                 " AWS services on every resource" + (s.open_world ? ", and to services AWS adds later (NotAction)" : "");
     AddStatements(ctx.model(), *g, f);
     SetWitness(*g, f);
+    SetStatementGroup(ctx.model(), g->statements, s.display,
+                      std::to_string(with_write) + " of " + std::to_string(services) + (s.open_world ? "+" : ""), f);
     out.Add(std::move(f));
   }
 }

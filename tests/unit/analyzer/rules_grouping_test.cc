@@ -1,4 +1,7 @@
+#include <set>
+
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "rules/grouping.h"
 #include "rules/registry.h"
@@ -58,6 +61,71 @@ TEST_CASE("Grouping: scan groups a namespace's workloads and --no-group keeps th
   CHECK(count(grouped.out) == 2);  // shop (storefront and cart), ci
   CHECK(count(flat.out) == 3);
   CHECK(grouped.out.find("\"also\": \"Deployment 'shop/cart'\"") != std::string::npos);
+}
+
+
+Finding Subject(const std::string& who, std::uint32_t line, const std::string& label) {
+  Finding f = Make("iam-privilege-escalation", Severity::kHigh, line, "iam-privilege-escalation|policy#0", label);
+  f.message = who + " can " + label;
+  f.entity = who + ">" + label;
+  f.group_subject = who;
+  f.related.push_back({{1, {40, 3}, {40, 3}}, "policy statement 0 allows " + label});
+  return f;
+}
+
+TEST_CASE("Grouping: subjects with the same labels on the same statements are one finding at the statement",
+          "[rules][grouping]") {
+  std::vector<Finding> v = {Subject("user 'a'", 3, "m1"), Subject("user 'a'", 3, "m2"),
+                            Subject("user 'b'", 9, "m1"), Subject("user 'b'", 9, "m2"),
+                            Subject("user 'c'", 15, "m1")};  // a boundary leaves c only m1
+  rules::GroupFindings(&v);
+  REQUIRE(v.size() == 2);
+  const Finding& ab = v[0];
+  CHECK(ab.message == "user 'a' can m1; the same statements also allow m2; the same holds for 1 more: user 'b'");
+  CHECK(ab.primary.begin.line == 40);  // the shared statement leads
+  REQUIRE(ab.related.size() == 3);
+  CHECK(ab.related[0].role == "subject: user 'a'");
+  CHECK(ab.related[0].where.begin.line == 3);
+  CHECK(ab.related[1].role == "policy statement 0 allows m1, m2");  // one location, both labels
+  CHECK(ab.related[2].role == "also: user 'b'");
+  CHECK(ab.related[2].where.begin.line == 9);
+  CHECK(ab.entity == "iam-privilege-escalation|policy#0|m1,m2");
+  auto field = [](const Finding& f, const std::string& name) {
+    for (const auto& [k, val] : f.witness.fields)
+      if (k == name) return val;
+    return std::string();
+  };
+  CHECK(field(ab, "grouped_subjects") == "user 'a', user 'b'");
+  CHECK(field(ab, "grouped_labels") == "m1, m2");
+  const Finding& c = v[1];  // alone with its labels: unchanged
+  CHECK(c.message == "user 'c' can m1");
+  CHECK(c.primary.begin.line == 15);
+  CHECK(c.entity == "user 'c'>m1");
+  CHECK(field(c, "grouped_subjects").empty());
+}
+
+TEST_CASE("Grouping: IAM findings of principals sharing a managed policy, and --no-group", "[rules][grouping][e2e]") {
+  const char* in = "scan tests/fixtures/aws/shared-policy-account.json --rule iam-privilege-escalation --format json "
+                   "--fail-on none";
+  auto grouped = nlohmann::json::parse(testing::RunCli(in).out);
+  auto flat = nlohmann::json::parse(testing::RunCli(std::string(in) + " --no-group").out);
+  CHECK(flat["findings"].size() == 5);  // alice and bob: 2 methods each; carol (boundary): 1
+  REQUIRE(grouped["findings"].size() == 2);
+  std::set<std::string> fingerprints;
+  bool shared = false;
+  for (const auto& f : grouped["findings"]) {
+    fingerprints.insert(f["fingerprint"].get<std::string>());
+    if (!f["witness"].contains("grouped_subjects")) {
+      CHECK(f["message"].get<std::string>().rfind("user 'carol'", 0) == 0);
+      continue;
+    }
+    shared = true;
+    CHECK(f["witness"]["grouped_subjects"] == "user 'alice', user 'bob'");
+    CHECK(f["witness"]["grouped_labels"] == "AttachUserPolicy, CreateNewPolicyVersion");
+    CHECK(f["location"]["line"] == 62);  // the managed policy's statement
+  }
+  CHECK(shared);
+  CHECK(fingerprints.size() == 2);
 }
 
 }  // namespace
