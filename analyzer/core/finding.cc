@@ -41,8 +41,10 @@ const char* SecurityScore(Severity s) {
 }
 
 bool FindingLess(const Finding& a, const Finding& b) {
+  // References, not copies: this runs for every comparison of a sort.
   auto key = [](const Finding& f) {
-    return std::make_tuple(f.primary.file, f.primary.begin, f.rule->id, f.message, f.entity);
+    return std::tuple<FileId, const SourcePos&, std::string_view, const std::string&, const std::string&>(
+        f.primary.file, f.primary.begin, f.rule->id, f.message, f.entity);
   };
   return key(a) < key(b);
 }

@@ -72,15 +72,15 @@ class Publisher {
     return g_.AddNode(AccessNodeKind::kK8sSubject, K8sSubjectNodeId(s), s.Display(), where);
   }
 
-  // A node of the escalation model from its key (see EscalationGraph::ForEachEdge).
-  Id EscalationNode(const std::string& key) {
-    auto cached = esc_nodes_.find(key);
-    if (cached != esc_nodes_.end()) return cached->second;
-    Id id = MakeEscalationNode(key);
-    esc_nodes_.emplace(key, id);
-    return id;
+  // A node of the escalation model from its number and key (see
+  // EscalationGraph::ForEachEdge).
+  Id EscalationNodeAt(std::size_t v, const std::string& key) {
+    if (v >= esc_nodes_.size()) esc_nodes_.resize(v + 1);
+    if (!esc_nodes_[v]) esc_nodes_[v] = EscalationNode(key);
+    return *esc_nodes_[v];
   }
-  Id MakeEscalationNode(const std::string& key) {
+  // The same from its key alone (AddNode finds a node already made).
+  Id EscalationNode(const std::string& key) {
     if (key == "admin") return cluster_admin_;
     std::vector<std::string> parts = Split(key, '|');
     if (parts.size() == 2 && parts[0] == "target")
@@ -103,11 +103,13 @@ class Publisher {
 
   void Rbac() {
     rbac::EscalationGraph esc(ctx_);
-    esc.ForEachEdge([&](const std::string& from, const std::string& to, const std::string& text, SourceRange where) {
+    esc_nodes_.assign(esc.vertices(), std::nullopt);
+    esc.ForEachEdge([&](std::size_t from_v, const std::string& from, std::size_t to_v, const std::string& to,
+                        const std::string& text, SourceRange where) {
       AccessEdgeKind kind = AccessEdgeKind::kCanActAs;
       if (to == "admin" || to.rfind("target|", 0) == 0) kind = AccessEdgeKind::kHolds;
       else if (text.rfind("member of group", 0) == 0) kind = AccessEdgeKind::kMemberOf;
-      g_.AddEdge(EscalationNode(from), EscalationNode(to), AccessEdge{kind, text, Locs(where), ""});
+      g_.AddEdge(EscalationNodeAt(from_v, from), EscalationNodeAt(to_v, to), AccessEdge{kind, text, Locs(where), ""});
     });
   }
 
@@ -702,7 +704,7 @@ class Publisher {
   AccessGraph g_;
   Id cluster_admin_ = 0, aws_admin_ = 0;
   std::map<std::pair<std::string, std::string>, std::size_t> sa_index_;
-  std::unordered_map<std::string, Id> esc_nodes_;  // escalation model keys already published
+  std::vector<std::optional<Id>> esc_nodes_;  // escalation model nodes already published, by number
 };
 
 }  // namespace

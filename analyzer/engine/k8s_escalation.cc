@@ -401,15 +401,17 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
 }
 
 void EscalationGraph::ForEachEdge(
-    const std::function<void(const std::string&, const std::string&, const std::string&, SourceRange)>& fn) const {
+    const std::function<void(std::size_t, const std::string&, std::size_t, const std::string&, const std::string&,
+                             SourceRange)>& fn) const {
   const Impl& I = *impl_;
   std::vector<const std::string*> key_of(boost::num_vertices(I.g), nullptr);
   for (const auto& [key, v] : I.ids) key_of[v] = &key;
   for (std::size_t idx = 0; idx < I.info.size(); ++idx) {
     auto e = I.edge_of[idx];
-    const std::string* a = key_of[boost::source(e, I.g)];
-    const std::string* b = key_of[boost::target(e, I.g)];
-    if (a && b) fn(*a, *b, I.info[idx].Text(*I.model), I.info[idx].where);
+    std::size_t av = boost::source(e, I.g), bv = boost::target(e, I.g);
+    const std::string* a = key_of[av];
+    const std::string* b = key_of[bv];
+    if (a && b) fn(av, *a, bv, *b, I.info[idx].Text(*I.model), I.info[idx].where);
   }
 }
 

@@ -44,8 +44,11 @@ class EscalationGraph {
   /// ends as node keys: "admin", "target|NAME", "KIND|NS|NAME" for
   /// subjects, and "STEP|NS" for the steps between them ("create",
   /// "exec", "secrets", "token", "nsadmin"; NS "" is every namespace).
-  void ForEachEdge(const std::function<void(const std::string& from, const std::string& to,
-                                            const std::string& text, SourceRange where)>& fn) const;
+  /// `from_v` and `to_v` number the nodes (below vertices()), so a caller
+  /// can remember what it made of a node without hashing its key again.
+  void ForEachEdge(const std::function<void(std::size_t from_v, const std::string& from, std::size_t to_v,
+                                            const std::string& to, const std::string& text, SourceRange where)>&
+                       fn) const;
 
   std::size_t vertices() const;
   std::size_t edges() const;

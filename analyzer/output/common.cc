@@ -9,7 +9,17 @@
 namespace grantpath::output {
 
 void Normalize(Report* report) {
-  std::stable_sort(report->findings.begin(), report->findings.end(), FindingLess);
+  // Sorted through an index, then moved once: a finding is large.
+  auto& fs = report->findings;
+  if (!std::is_sorted(fs.begin(), fs.end(), FindingLess)) {
+    std::vector<std::size_t> order(fs.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return FindingLess(fs[a], fs[b]); });
+    std::vector<Finding> sorted;
+    sorted.reserve(fs.size());
+    for (std::size_t i : order) sorted.push_back(std::move(fs[i]));
+    fs = std::move(sorted);
+  }
   for (auto& f : report->findings) {
     std::stable_sort(f.related.begin(), f.related.end(), [](const auto& a, const auto& b) {
       return std::tie(a.where, a.role) < std::tie(b.where, b.role);
