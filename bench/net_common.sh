@@ -1,8 +1,6 @@
-# Shared by the network benchmarks (sourced): strict mode, the output
-# folder, the CLI built, and the cluster generator.
-set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# Shared by the network benchmarks (sourced): bench/common.sh, the output
+# folder and the cluster generator.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 OUT=${OUT:-bench/out/net}
 mkdir -p "$OUT"
-cmake --build build --target grantpath -j"$(nproc)" > /dev/null
 gen() { [ -f "$OUT/$1" ] || /usr/bin/python3 bench/gen_netpol.py "$OUT/$1" "${@:2}"; }

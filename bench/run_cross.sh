@@ -2,21 +2,18 @@
 # Cross-domain benchmark: the RBAC bench cluster (50,000 service accounts,
 # 20,000 pods) joined with the 5,000-role account: 2,000 IRSA service
 # accounts, an aws-auth ConfigMap. Reports the whole scan (graph and every
-# path rule included), the access graph build alone (the first rule that
-# reads it pays for it, see --timings), and one `paths` query, with peak RSS.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# path rule included), the phases that build and read the access graph (the
+# first rule that reads it pays for it, see --timings), and one `paths`
+# query, with peak RSS.
+source "$(dirname "$0")/common.sh"
 OUT=${OUT:-bench/out/cross}
 mkdir -p "$OUT"
-cmake --build build --target grantpath -j"$(nproc)" > /dev/null
 [ -f "$OUT/gen/cluster.json" ] || python3 bench/gen_cluster.py "$OUT/gen" --formats json > /dev/null
 [ -f "$OUT/account-5k.json" ] || python3 bench/gen_iam.py "$OUT/account-5k.json" --roles 5000 --users 500
 [ -f "$OUT/in/cluster.json" ] || python3 bench/gen_cross.py "$OUT/gen/cluster.json" "$OUT/account-5k.json" "$OUT/in"
-G=./build/analyzer/cli/grantpath
-/usr/bin/time -f "cross-domain scan: %e s wall, peak RSS %M KB" \
-  $G scan "$OUT/in" --format json -o /dev/null --fail-on none --timings 2> "$OUT/scan.err" || true
-grep -E "wall|access graph|rule path-|rule iam-irsa|rule k8s-container" "$OUT/scan.err"
+M "cross-domain scan" -- $G scan "$OUT/in" --format json -o /dev/null --fail-on none
+$G scan "$OUT/in" --format json -o /dev/null --fail-on none --timings 2> "$OUT/scan.err" || true
+grep -E "access graph|rule path-|rule iam-irsa|rule k8s-container" "$OUT/scan.err" || true
 SA=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sa=[o for o in d['items'] if o['kind']=='ServiceAccount' and 'annotations' in o['metadata']][0]['metadata']; print('system:serviceaccount:%s:%s' % (sa['namespace'], sa['name']))" "$OUT/in/cluster.json")
-/usr/bin/time -f "paths --from $SA --to aws-admin: %e s wall (load included), peak RSS %M KB" \
-  $G paths --from "$SA" --to aws-admin "$OUT/in" --format json > "$OUT/paths.json" 2> "$OUT/paths.err" || true
-grep "wall" "$OUT/paths.err"
+M "paths --from (an IRSA service account) --to aws-admin, load included" --stdout "$OUT/paths.json" -- \
+  $G paths --from "$SA" --to aws-admin "$OUT/in" --format json

@@ -3,11 +3,9 @@
 # NetworkPolicies) against itself without 5 of its policies. Past
 # --net-pod-limit (2,000) connections are compared between joint classes.
 # Reports wall time and peak RSS.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/common.sh"
 OUT=${OUT:-bench/out/diff}
 mkdir -p "$OUT/base" "$OUT/head"
-cmake --build build --target grantpath -j"$(nproc)" > /dev/null
 [ -f "$OUT/base/c.json" ] || python3 bench/gen_netpol.py "$OUT/base/c.json" --pods 20000 --namespaces 200 --policies 2000
 python3 - "$OUT/base/c.json" "$OUT/head/c.json" <<'PY'
 import json, sys
@@ -21,6 +19,5 @@ for it in d["items"]:
 d["items"] = items
 json.dump(d, open(sys.argv[2], "w"))
 PY
-/usr/bin/time -f "diff, 20,000 pods, 5 policies removed: %e s wall, peak RSS %M KB" \
-  ./build/analyzer/cli/grantpath diff "$OUT/base" "$OUT/head" --format json -o "$OUT/diff.json" --fail-on none
+M "diff, 20,000 pods, 5 policies removed" -- $G diff "$OUT/base" "$OUT/head" --format json -o "$OUT/diff.json" --fail-on none
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['summary']); print(d['notes'][0])" "$OUT/diff.json"

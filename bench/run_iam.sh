@@ -1,37 +1,28 @@
 #!/usr/bin/env bash
 # IAM engine benchmark: the 1,388 AWS managed policies through every IAM
-# rule, a generated account of 5,000 roles and 500 users through every rule,
-# and can-i queries (end to end on the CLI, and evaluation alone: median of
-# many). Reports wall time and peak RSS.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# rule, a generated account of 5,000 roles and 500 users through every rule
+# (grouped, and flat with --no-group), can-i queries end to end and through
+# --requests, evaluation alone and any-context on the solver (median, p99 and
+# max of many, grantpath_iam_bench), and `aws compare` on every Quacky pair.
+source "$(dirname "$0")/common.sh"
 OUT=${OUT:-bench/out/iam}
 CORPORA=${CORPORA:-../shared/corpora}
 mkdir -p "$OUT"
-cmake --build build --target grantpath grantpath_iam_bench -j"$(nproc)" > /dev/null
+cmake --build build --target grantpath_iam_bench -j"$(nproc)" > /dev/null
 [ -f "$OUT/account-5k.json" ] || /usr/bin/python3 bench/gen_iam.py "$OUT/account-5k.json" --roles 5000 --users 500
-G=./build/analyzer/cli/grantpath
-/usr/bin/time -f "managed policies (1,388): scan: %e s wall, peak RSS %M KB" \
-  $G scan "$CORPORA/aws-iam/mamip/policies" -o /dev/null --fail-on none 2> "$OUT/mamip.err" || true
-grep "wall" "$OUT/mamip.err"
-/usr/bin/time -f "account 5,000 roles: scan: %e s wall, peak RSS %M KB" \
-  $G scan "$OUT/account-5k.json" -o "$OUT/account-5k.findings.json" --format json --fail-on none 2> "$OUT/account.err" || true
-grep "wall" "$OUT/account.err"
-python3 -c "import json,collections,sys; d=json.load(open(sys.argv[1])); print('account 5,000 roles:', dict(collections.Counter(f['ruleId'] for f in d['findings'])))" "$OUT/account-5k.findings.json"
-# can-i end to end (load included), median of 21 runs, on the Cloudsplaining
-# example export (824 KB) and on one policy file.
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-for input in "$CORPORA/aws-iam/cloudsplaining/examples/files/example.json" "$CORPORA/aws-iam/mamip/policies/ReadOnlyAccess.json"; do
-  for i in $(seq 21); do
-    s=$(date +%s%N)
-    $G aws can-i --principal arn:aws:iam::200611803367:user/obama --action s3:GetObject --resource arn:aws:s3:::b/k "$input" > /dev/null 2>&1 || true
-    echo $(( ($(date +%s%N) - s) / 1000 ))
-  done | median | awk -v f="$(basename "$input")" '{printf "can-i end to end on %s: median %.1f ms\n", f, $1/1000}'
+M "managed policies (1,388): scan" -- $G scan "$CORPORA/aws-iam/mamip/policies" -o /dev/null --fail-on none
+M "account, 5,000 roles: scan" -- $G scan "$OUT/account-5k.json" -o "$OUT/account-5k.findings.json" --format json --fail-on none
+M "account, 5,000 roles: scan --no-group" --runs 1 -- $G scan "$OUT/account-5k.json" -o "$OUT/account-5k.flat.json" --format json --fail-on none --no-group
+for f in findings flat; do
+  python3 -c "import json,collections,sys; d=json.load(open(sys.argv[1])); print(sys.argv[2] + ':', len(d['findings']), 'findings', dict(collections.Counter(f['ruleId'] for f in d['findings'])))" "$OUT/account-5k.$f.json" "$f"
 done
-./build/bench/grantpath_iam_bench "$OUT/account-5k.json" 2000
+M "can-i on the Cloudsplaining example export (824 KB), end to end" --runs 21 -- \
+  $G aws can-i --principal arn:aws:iam::200611803367:user/obama --action s3:GetObject --resource arn:aws:s3:::b/k "$CORPORA/aws-iam/cloudsplaining/examples/files/example.json"
+M "can-i on one managed policy, end to end" --runs 21 -- \
+  $G aws can-i --principal arn:aws:iam::200611803367:user/obama --action s3:GetObject --resource arn:aws:s3:::b/k "$CORPORA/aws-iam/mamip/policies/ReadOnlyAccess.json"
 # Batch: 1,000 can-i requests (users and roles of the account, actions from
-# the action catalog's common services, resources of those services) on one
-# load of the 5,000-role account through --requests. Target: under 1 s.
+# common services, resources of those services) on one load of the
+# 5,000-role account through --requests. Target: under 1 s.
 python3 - "$OUT/account-5k.json" "$OUT/requests-1k.jsonl" <<'PY'
 import json, random, sys
 acct = json.load(open(sys.argv[1]))
@@ -48,7 +39,28 @@ with open(sys.argv[2], "w") as out:
         a = rng.choice(acts)
         out.write(json.dumps({"principal": rng.choice(who), "action": a, "resource": res[a.split(":")[0]] % rng.randrange(50)}) + "\n")
 PY
-/usr/bin/time -f "account 5,000 roles: 1,000 can-i through --requests: %e s wall, peak RSS %M KB" \
-  $G aws can-i --requests "$OUT/requests-1k.jsonl" "$OUT/account-5k.json" > "$OUT/requests-1k.out" 2> "$OUT/requests.err"
-grep "wall" "$OUT/requests.err"
+M "account, 5,000 roles: 1,000 can-i through --requests" --stdout "$OUT/requests-1k.out" -- \
+  $G aws can-i --requests "$OUT/requests-1k.jsonl" "$OUT/account-5k.json"
 python3 -c "import json,collections,sys; print('decisions:', dict(collections.Counter(json.loads(l).get('decision','error') for l in open(sys.argv[1]))))" "$OUT/requests-1k.out"
+./build/bench/grantpath_iam_bench "$OUT/account-5k.json" 2000 1000
+# aws compare on every before/after pair of the Quacky corpus, each pair in
+# its own process; the slowest pair is named.
+python3 - "$G" "$CORPORA/aws-iam/quacky" <<'PY'
+import os, subprocess, sys, time
+g, root = sys.argv[1:3]
+seen, times = set(), []
+for d, _, files in sorted(os.walk(root)):
+    for a, b in (("initial.json", "fixed.json"), ("policy1.json", "policy2.json")):
+        if a in files and b in files:
+            pa, pb = os.path.join(d, a), os.path.join(d, b)
+            key = open(pa).read() + "\0" + open(pb).read()
+            if key in seen:
+                continue
+            seen.add(key)
+            t = time.perf_counter()
+            subprocess.run([g, "aws", "compare", pa, pb], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times.append((time.perf_counter() - t, d))
+times.sort()
+print("aws compare on %d Quacky pairs, end to end: median %.1f ms, max %.1f ms (%s); target: every pair under 1 s" %
+      (len(times), times[len(times) // 2][0] * 1e3, times[-1][0] * 1e3, os.path.relpath(times[-1][1], root)))
+PY

@@ -2,8 +2,7 @@
 # Loader baseline: generates a ~100 MB cluster dump (multi-document YAML and
 # the same objects as a `kubectl get -o json` List) and reports the loader's
 # throughput and peak RSS for each, each file in its own process.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/common.sh"
 OUT=${OUT:-bench/out/loader}
 cmake --build build --target grantpath_loader_bench -j"$(nproc)" > /dev/null
 if [ ! -f "$OUT/cluster.yaml" ]; then
@@ -11,7 +10,9 @@ if [ ! -f "$OUT/cluster.yaml" ]; then
     --service-accounts 50000 --roles 5000 --bindings 20000
 fi
 for f in "$OUT/cluster.yaml" "$OUT/cluster.json"; do
-  ./build/bench/grantpath_loader_bench "$f"
+  M "load $(basename "$f") (libfyaml / JSON reader)" --stdout "$OUT/load-$(basename "$f").txt" -- ./build/bench/grantpath_loader_bench "$f"
+  cat "$OUT/load-$(basename "$f").txt"
 done
 # The alternative YAML backend, for comparison.
-./build/bench/grantpath_loader_bench --yaml-cpp "$OUT/cluster.yaml"
+M "load cluster.yaml (yaml-cpp)" --stdout "$OUT/load-yaml-cpp.txt" -- ./build/bench/grantpath_loader_bench --yaml-cpp "$OUT/cluster.yaml"
+cat "$OUT/load-yaml-cpp.txt"

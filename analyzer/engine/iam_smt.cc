@@ -824,10 +824,42 @@ Decision DocumentDecision(const PolicyDocument& doc, PolicyRole role, const Requ
   return r == Tri::kTrue ? Decision::kAllow : r == Tri::kFalse ? Decision::kDeny : Decision::kUnknown;
 }
 
+namespace {
+
+// Whether a statement that matches the request's action can depend on the
+// context: it has conditions, or a variable in Resource or NotResource.
+bool ContextCanMatter(const Account& acct, const Request& req, const RequestPolicies& rp) {
+  auto any = [&](const std::vector<std::size_t>& v) {
+    for (std::size_t pi : v)
+      for (const auto& st : acct.model().iam_policies[pi].document.statements) {
+        if (!ActionMatches(st, req.action)) continue;
+        if (!st.conditions.empty()) return true;
+        for (const auto& r : st.resources)
+          if (HasVariables(r.value)) return true;
+      }
+    return false;
+  };
+  if (any(rp.identity) || any(rp.resource) || any(rp.trust)) return true;
+  if (rp.boundary && any({*rp.boundary})) return true;
+  for (const auto& level : rp.scp_levels)
+    if (any(level)) return true;
+  return false;
+}
+
+}  // namespace
+
 Result AllowedForSomeContext(const Account& acct, const Request& in, const Options& opt) {
   Request req = in;
   for (auto& [k, v] : Account::DerivedContext(req.caller))
     if (!req.context.count(k)) req.context[k] = v;
+  // Without a statement that reads the context, the concrete decision is
+  // the answer for every context: the solver (and loading it) is not needed.
+  if (!ContextCanMatter(acct, req, PoliciesFor(acct, req))) {
+    Result r;
+    r.sat = Evaluate(acct, req).decision == Decision::kAllow ? Sat::kSat : Sat::kUnsat;
+    if (r.sat == Sat::kSat) r.witness = req;
+    return r;
+  }
   Encoder enc(opt);
   enc.fixed_action = req.action;
   enc.fixed_resource = req.resource;

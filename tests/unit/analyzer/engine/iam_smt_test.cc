@@ -146,5 +146,41 @@ TEST_CASE("any context: a conditional allow is found with its context", "[iam][s
   CHECK(smt::AllowedForSomeContext(acct, req).sat == smt::Sat::kUnsat);
 }
 
+TEST_CASE("any context: statements that read no context decide concretely; one that does is asked", "[iam][smt]") {
+  Model model;
+  CollectingSink sink;
+  testing::LoadString(model, sink, R"({"UserDetailList":[{"UserName":"bob","Arn":"arn:aws:iam::111111111111:user/bob",
+    "GroupList":[],"AttachedManagedPolicies":[],"UserPolicyList":[{"PolicyName":"p","PolicyDocument":)" +
+    Stmts(R"({"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::data/*"},
+             {"Effect":"Allow","Action":"s3:PutObject","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}},
+             {"Effect":"Allow","Action":"sqs:SendMessage","Resource":"arn:aws:sqs:us-east-1:111111111111:${aws:PrincipalTag/team}-*"},
+             {"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"})") +
+    R"(}]}],"GroupDetailList":[],"RoleDetailList":[],"Policies":[]})", "account.json");
+  Account acct(model, &sink);
+  auto ask = [&](const std::string& action, const std::string& resource) {
+    Request req;
+    req.caller = acct.CallerFromString("bob");
+    req.action = action;
+    req.resource = resource;
+    return smt::AllowedForSomeContext(acct, req);
+  };
+  auto get = ask("s3:GetObject", "arn:aws:s3:::data/k");  // no condition: allowed for every context
+  CHECK(get.sat == smt::Sat::kSat);
+  CHECK(get.witness.resource == "arn:aws:s3:::data/k");
+  CHECK(ask("s3:GetObject", "arn:aws:s3:::other/k").sat == smt::Sat::kUnsat);
+  CHECK(ask("s3:DeleteObject", "arn:aws:s3:::data/k").sat == smt::Sat::kUnsat);
+  // The condition of another action's statement does not make it matter;
+  // its own condition does.
+  auto put = ask("s3:PutObject", "arn:aws:s3:::data/k");
+  REQUIRE(put.sat == smt::Sat::kSat);
+  CHECK((put.witness.context["aws:securetransport"] == std::vector<std::string>{"true"}));
+  // A variable in Resource reads the context too: not a concrete deny (the
+  // solver reports a variable on a free key as beyond its encoding).
+  auto send = ask("sqs:SendMessage", "arn:aws:sqs:us-east-1:111111111111:red-queue");
+  CHECK(send.sat == smt::Sat::kUnknown);
+  REQUIRE_FALSE(send.unknowns.empty());
+  CHECK(send.unknowns.front().reason.find("policy variable") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace grantpath::iam
