@@ -147,6 +147,13 @@ void Model::Absorb(Model&& other) {
   move_all(docker_networks, other.docker_networks);
   move_all(docker_services, other.docker_services);
   move_all(cni_settings, other.cni_settings);
+  move_all(calico_policies, other.calico_policies);
+  move_all(calico_tiers, other.calico_tiers);
+  move_all(calico_network_sets, other.calico_network_sets);
+  move_all(calico_profiles, other.calico_profiles);
+  move_all(calico_other, other.calico_other);
+  move_all(cilium_policies, other.cilium_policies);
+  move_all(cilium_cidr_groups, other.cilium_cidr_groups);
   for (auto& c : other.eks_clusters) eks_clusters.push_back(std::move(c));
   for (auto& p : other.eks_pod_identities) eks_pod_identities.push_back(std::move(p));
   for (auto& a : other.eks_access_entries) eks_access_entries.push_back(std::move(a));

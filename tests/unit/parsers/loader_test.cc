@@ -194,6 +194,15 @@ void CheckParallelMatchesSequential(const std::string& text) {
   REQUIRE(a.k8s_roles.size() == b.k8s_roles.size());
   for (std::size_t i = 0; i < a.k8s_roles.size(); ++i)
     CHECK(a.k8s_roles[i].rules.front().where == b.k8s_roles[i].rules.front().where);
+  // Every table survives the merge of the parts.
+  CHECK(a.AnalyzableCount() == b.AnalyzableCount());
+  CHECK(a.calico_policies.size() == b.calico_policies.size());
+  CHECK(a.calico_tiers.size() == b.calico_tiers.size());
+  CHECK(a.calico_network_sets.size() == b.calico_network_sets.size());
+  CHECK(a.calico_profiles.size() == b.calico_profiles.size());
+  CHECK(a.calico_other.size() == b.calico_other.size());
+  CHECK(a.cilium_policies.size() == b.cilium_policies.size());
+  CHECK(a.cilium_cidr_groups.size() == b.cilium_cidr_groups.size());
 }
 
 TEST_CASE("Multi-document YAML parsed on several cores gives the sequential result",
@@ -206,6 +215,21 @@ TEST_CASE("Multi-document YAML parsed on several cores gives the sequential resu
       text += "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r" +
               std::to_string(i) + ", namespace: ns}\nrules:\n- verbs: [get]\n  resources: [pods]\n";
     if (i == 123) text += "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: [wrong]\n";
+    if (i % 100 == 60)  // the CNI kinds, spread over the parts
+      text += "---\napiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: g" + std::to_string(i) +
+              "}\nspec:\n  selector: all()\n  types: [Ingress]\n"
+              "---\napiVersion: projectcalico.org/v3\nkind: Tier\nmetadata: {name: t" + std::to_string(i) +
+              "}\nspec: {order: 100}\n"
+              "---\napiVersion: projectcalico.org/v3\nkind: GlobalNetworkSet\nmetadata: {name: s" + std::to_string(i) +
+              ", labels: {a: b}}\nspec: {nets: [10.0.0.0/8]}\n"
+              "---\napiVersion: projectcalico.org/v3\nkind: Profile\nmetadata: {name: p" + std::to_string(i) +
+              "}\nspec: {}\n"
+              "---\napiVersion: projectcalico.org/v3\nkind: HostEndpoint\nmetadata: {name: h" + std::to_string(i) +
+              "}\nspec: {node: n1, interfaceName: eth0}\n"
+              "---\napiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: c" + std::to_string(i) +
+              ", namespace: ns}\nspec:\n  endpointSelector: {}\n  ingress: [{}]\n"
+              "---\napiVersion: cilium.io/v2alpha1\nkind: CiliumCIDRGroup\nmetadata: {name: cg" + std::to_string(i) +
+              "}\nspec: {externalCIDRs: [192.0.2.0/24]}\n";
   }
   SECTION("valid input, with a wrong-type object in the middle") { CheckParallelMatchesSequential(text); }
   SECTION("a syntax error: the file is redone sequentially and stops at the error") {
