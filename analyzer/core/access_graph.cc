@@ -69,7 +69,7 @@ AccessGraph::Id AccessGraph::AddNode(AccessNodeKind kind, const std::string& id,
     if (n.where.file == 0 && where.file != 0) n.where = where;
     return it->second;
   }
-  Id v = boost::add_vertex(g_);
+  Id v = boost::add_vertex(*g_);
   nodes_.push_back(AccessNode{kind, id, display, where, {}});
   by_id_.emplace(id, v);
   return v;
@@ -81,9 +81,25 @@ void AccessGraph::AddEdge(Id from, Id to, AccessEdge edge) {
   for (std::uint64_t part : {static_cast<std::uint64_t>(from), static_cast<std::uint64_t>(to),
                              static_cast<std::uint64_t>(edge.kind)})
     key = (key ^ part) * 1099511628211ull;
-  auto [it, fresh] = merged_.try_emplace(key, edges_.size());
-  if (!fresh) {
-    std::size_t e = it->second;
+  if (2 * (merge_used_ + 1) > merge_slots_.size()) {  // keep the table at most half full
+    std::size_t n = std::max<std::size_t>(1024, merge_slots_.size() * 2);
+    std::vector<std::uint64_t> keys(n);
+    std::vector<std::size_t> slots(n, 0);
+    for (std::size_t i = 0; i < merge_slots_.size(); ++i) {
+      if (merge_slots_[i] == 0) continue;
+      std::size_t j = merge_keys_[i] & (n - 1);
+      while (slots[j] != 0) j = (j + 1) & (n - 1);
+      keys[j] = merge_keys_[i];
+      slots[j] = merge_slots_[i];
+    }
+    merge_keys_ = std::move(keys);
+    merge_slots_ = std::move(slots);
+  }
+  const std::size_t mask = merge_slots_.size() - 1;
+  std::size_t j = key & mask;
+  for (; merge_slots_[j] != 0; j = (j + 1) & mask) {
+    if (merge_keys_[j] != key) continue;
+    std::size_t e = merge_slots_[j] - 1;
     if (ends_[e].first == from && ends_[e].second == to && edges_[e].kind == edge.kind &&
         edges_[e].witness == edge.witness) {
       auto& locs = edges_[e].locations;
@@ -91,10 +107,14 @@ void AccessGraph::AddEdge(Id from, Id to, AccessEdge edge) {
         if (std::find(locs.begin(), locs.end(), l) == locs.end()) locs.push_back(l);
       return;
     }
-    // A 64-bit hash collision between different edges: keep both.
+    // A 64-bit hash collision between different edges: keep probing, then
+    // keep both.
   }
+  merge_keys_[j] = key;
+  merge_slots_[j] = edges_.size() + 1;
+  ++merge_used_;
   std::size_t idx = edges_.size();
-  boost::add_edge(from, to, idx, g_);
+  boost::add_edge(from, to, idx, *g_);
   edges_.push_back(std::move(edge));
   ends_.emplace_back(from, to);
 }
@@ -107,14 +127,14 @@ std::optional<AccessGraph::Id> AccessGraph::Find(const std::string& id) const {
 
 std::vector<std::size_t> AccessGraph::OutEdges(Id v) const {
   std::vector<std::size_t> out;
-  for (auto [b, e] = boost::out_edges(v, g_); b != e; ++b) out.push_back(boost::get(boost::edge_index, g_, *b));
+  for (auto [b, e] = boost::out_edges(v, *g_); b != e; ++b) out.push_back(boost::get(boost::edge_index, *g_, *b));
   std::sort(out.begin(), out.end());
   return out;
 }
 
 std::vector<std::size_t> AccessGraph::InEdges(Id v) const {
   std::vector<std::size_t> in;
-  for (auto [b, e] = boost::in_edges(v, g_); b != e; ++b) in.push_back(boost::get(boost::edge_index, g_, *b));
+  for (auto [b, e] = boost::in_edges(v, *g_); b != e; ++b) in.push_back(boost::get(boost::edge_index, *g_, *b));
   std::sort(in.begin(), in.end());
   return in;
 }

@@ -16,6 +16,7 @@
 #include <tuple>
 #include <unordered_map>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -87,6 +88,10 @@ class AccessGraph {
                                   boost::no_property, boost::property<boost::edge_index_t, std::size_t>>;
   using Id = std::size_t;
 
+  AccessGraph() = default;
+  AccessGraph(AccessGraph&&) noexcept = default;
+  AccessGraph& operator=(AccessGraph&&) noexcept = default;
+
   /// The node with `id`, created with the other fields on first call (later
   /// calls keep the first kind and display, and fill an unknown location).
   Id AddNode(AccessNodeKind kind, const std::string& id, const std::string& display,
@@ -108,18 +113,23 @@ class AccessGraph {
   /// Edge indices leaving / entering a node, in insertion order.
   std::vector<std::size_t> OutEdges(Id v) const;
   std::vector<std::size_t> InEdges(Id v) const;
-  const G& graph() const { return g_; }
+  const G& graph() const { return *g_; }
   /// Every node id, for "did you mean".
   std::vector<std::string> Ids() const;
 
  private:
-  G g_;
+  // Behind a pointer: Boost's adjacency_list has no move constructor (and
+  // its swap copies), so moving the graph would copy every edge.
+  std::unique_ptr<G> g_ = std::make_unique<G>();
   std::vector<AccessNode> nodes_;
   std::vector<AccessEdge> edges_;
   std::vector<std::pair<Id, Id>> ends_;
   std::unordered_map<std::string, Id> by_id_;
-  // The edge with a hash of (from, to, kind, witness), to merge repeats into.
-  std::unordered_map<std::uint64_t, std::size_t> merged_;
+  // The edge with a hash of (from, to, kind, witness), to merge repeats
+  // into: open addressing, linear probing, slot = edge index + 1 (0: empty).
+  std::vector<std::uint64_t> merge_keys_;
+  std::vector<std::size_t> merge_slots_;
+  std::size_t merge_used_ = 0;
   bool frozen_ = false;
 };
 
