@@ -2,36 +2,6 @@
 
 namespace grantpath {
 
-const char* VertexKindName(VertexKind k) {
-  switch (k) {
-    case VertexKind::kSubject: return "subject";
-    case VertexKind::kRole: return "role";
-    case VertexKind::kBinding: return "binding";
-    case VertexKind::kWorkload: return "workload";
-    case VertexKind::kNamespace: return "namespace";
-    case VertexKind::kIamPrincipal: return "iam-principal";
-    case VertexKind::kIamPolicy: return "iam-policy";
-    case VertexKind::kEndpoint: return "endpoint";
-    case VertexKind::kCloudResource: return "cloud-resource";
-  }
-  return "?";
-}
-
-const char* EdgeKindName(EdgeKind k) {
-  switch (k) {
-    case EdgeKind::kBoundTo: return "bound-to";
-    case EdgeKind::kGrants: return "grants";
-    case EdgeKind::kAggregates: return "aggregates";
-    case EdgeKind::kRunsAs: return "runs-as";
-    case EdgeKind::kMemberOf: return "member-of";
-    case EdgeKind::kAttached: return "attached";
-    case EdgeKind::kCanAssume: return "can-assume";
-    case EdgeKind::kCanReach: return "can-reach";
-    case EdgeKind::kSelects: return "selects";
-  }
-  return "?";
-}
-
 std::string SubjectKey::Display() const {
   return kind + " '" + (kind == "ServiceAccount" ? ns + "/" : std::string()) + name + "'";
 }
@@ -41,46 +11,24 @@ std::string SubjectKey::Username() const {
   return name;
 }
 
-Vertex Model::AddVertex(VertexKind kind, std::size_t record, SourceRange origin) {
-  Vertex v = boost::add_vertex(VertexProps{kind, static_cast<std::uint32_t>(record), origin}, graph);
-  auto& table = vertex_of_[static_cast<std::size_t>(kind)];
-  if (table.size() <= record) table.resize(record + 1);
-  table[record] = v;
-  return v;
-}
-
-Vertex Model::VertexOf(VertexKind kind, std::size_t record) const {
-  return vertex_of_[static_cast<std::size_t>(kind)].at(record);
-}
-
 std::size_t Model::AddRole(k8s::Role r) {
-  SourceRange o = r.meta.where;
   k8s_roles.push_back(std::move(r));
-  AddVertex(VertexKind::kRole, k8s_roles.size() - 1, o);
   return k8s_roles.size() - 1;
 }
 std::size_t Model::AddBinding(k8s::Binding b) {
-  SourceRange o = b.meta.where;
   k8s_bindings.push_back(std::move(b));
-  AddVertex(VertexKind::kBinding, k8s_bindings.size() - 1, o);
   return k8s_bindings.size() - 1;
 }
 std::size_t Model::AddServiceAccount(k8s::ServiceAccount sa) {
-  SubjectKey key{"ServiceAccount", sa.meta.ns, sa.meta.name};
   k8s_service_accounts.push_back(std::move(sa));
-  SubjectVertex(key);
   return k8s_service_accounts.size() - 1;
 }
 std::size_t Model::AddNamespace(k8s::Namespace ns) {
-  SourceRange o = ns.meta.where;
   k8s_namespaces.push_back(std::move(ns));
-  AddVertex(VertexKind::kNamespace, k8s_namespaces.size() - 1, o);
   return k8s_namespaces.size() - 1;
 }
 std::size_t Model::AddWorkload(k8s::Workload w) {
-  SourceRange o = w.meta.where;
   k8s_workloads.push_back(std::move(w));
-  AddVertex(VertexKind::kWorkload, k8s_workloads.size() - 1, o);
   return k8s_workloads.size() - 1;
 }
 std::size_t Model::AddNetworkPolicy(k8s::NetworkPolicy p) {
@@ -92,15 +40,11 @@ std::size_t Model::AddOther(k8s::OtherObject o) {
   return k8s_other.size() - 1;
 }
 std::size_t Model::AddIamPolicy(iam::Policy p) {
-  SourceRange o = p.where;
   iam_policies.push_back(std::move(p));
-  AddVertex(VertexKind::kIamPolicy, iam_policies.size() - 1, o);
   return iam_policies.size() - 1;
 }
 std::size_t Model::AddIamPrincipal(iam::Principal p) {
-  SourceRange o = p.where;
   iam_principals.push_back(std::move(p));
-  AddVertex(VertexKind::kIamPrincipal, iam_principals.size() - 1, o);
   return iam_principals.size() - 1;
 }
 
@@ -169,19 +113,6 @@ void Model::Absorb(Model&& other) {
     AddIamPrincipal(std::move(pr));
   }
   other = Model();
-}
-
-Vertex Model::SubjectVertex(const SubjectKey& key) {
-  auto it = subject_vertex_.find(key);
-  if (it != subject_vertex_.end()) return it->second;
-  subjects.push_back(key);
-  Vertex v = AddVertex(VertexKind::kSubject, subjects.size() - 1, SourceRange{});
-  subject_vertex_.emplace(key, v);
-  return v;
-}
-
-void Model::AddEdge(Vertex from, Vertex to, EdgeKind kind, SourceRange origin) {
-  boost::add_edge(from, to, EdgeProps{kind, origin}, graph);
 }
 
 std::size_t Model::AnalyzableCount() const {

@@ -107,7 +107,7 @@ bool RuleAllows(const k8s::PolicyRule& rule, const Request& req) {
   return VerbMatches(rule, req.verb) && NonResourceUrlMatches(rule, req.path);
 }
 
-Engine::Engine(Model& model) : model_(model) {
+Engine::Engine(const Model& model) : model_(model) {
   Aggregate();
   ResolveBindings();
   IndexWorkloads();
@@ -139,8 +139,6 @@ void Engine::Aggregate() {
         if (sel.Matches(roles[j].meta.labels)) {
           selects[a].push_back(j);
           aggregated_into_[j].push_back(a);
-          model_.AddEdge(model_.VertexOf(VertexKind::kRole, a),
-                         model_.VertexOf(VertexKind::kRole, j), EdgeKind::kAggregates, sel.where);
           break;
         }
       }
@@ -209,15 +207,6 @@ void Engine::ResolveBindings() {
       auto it = role_index.find({b.meta.ns, ref.name});
       if (it != role_index.end()) binding_role_[i] = it->second;
     }
-    Vertex bv = model_.VertexOf(VertexKind::kBinding, i);
-    if (binding_role_[i]) {
-      model_.AddEdge(bv, model_.VertexOf(VertexKind::kRole, *binding_role_[i]),
-                     EdgeKind::kBoundTo, ref.where);
-    }
-    for (const auto& s : b.subjects) {
-      if (auto key = SubjectOf(b, s))
-        model_.AddEdge(bv, model_.SubjectVertex(*key), EdgeKind::kGrants, s.where);
-    }
   }
 }
 
@@ -234,8 +223,6 @@ void Engine::IndexWorkloads() {
     SubjectKey k{"ServiceAccount", w.meta.ns, w.service_account};
     workloads_by_sa_[k].push_back(i);
     sas.insert(k);
-    model_.AddEdge(model_.VertexOf(VertexKind::kWorkload, i), model_.SubjectVertex(k),
-                   EdgeKind::kRunsAs, w.service_account_where);
   }
   for (const auto& b : model_.k8s_bindings)
     for (const auto& s : b.subjects)

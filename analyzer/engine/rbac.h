@@ -99,14 +99,13 @@ struct Decision {
 };
 
 /// Resolves bindings and aggregation over a Model and answers requests.
-/// Construction adds the graph edges (BoundTo, Grants, Aggregates,
-/// RunsAs). The model must be complete (including any built-in roles)
+/// The model must be complete (including any built-in roles)
 /// before the engine is built. A binding whose role is missing grants
 /// nothing (BoundRole() is nullopt); the rbac-dangling-role-ref rule
 /// reports it.
 class Engine {
  public:
-  explicit Engine(Model& model);
+  explicit Engine(const Model& model);
 
   const Model& model() const { return model_; }
 
@@ -177,7 +176,7 @@ class Engine {
   void Aggregate();
   void IndexWorkloads();
 
-  Model& model_;
+  const Model& model_;
   std::vector<std::optional<std::uint32_t>> binding_role_;
   std::vector<std::vector<RuleRef>> effective_;
   std::vector<std::vector<std::uint32_t>> aggregated_into_;

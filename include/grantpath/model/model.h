@@ -1,5 +1,5 @@
-// The model: typed record tables filled by the parsers, and one graph of
-// the relations between them that the engines read and extend.
+// The model: typed record tables filled by the parsers. Engines read them
+// and publish what they derive into the access graph (access_graph.h).
 #pragma once
 
 #include <cstdint>
@@ -7,8 +7,6 @@
 #include <string>
 #include <tuple>
 #include <vector>
-
-#include <boost/graph/adjacency_list.hpp>
 
 #include "grantpath/config.h"
 #include "grantpath/model/aws_net.h"
@@ -20,53 +18,6 @@
 #include "grantpath/source.h"
 
 namespace grantpath {
-
-/// What a graph vertex stands for. `record` in VertexProps indexes the
-/// matching table of the Model (k8s_roles, k8s_bindings, ...). Subjects
-/// have no table of their own: they are identified by (kind, namespace,
-/// name) and created on first mention.
-enum class VertexKind : std::uint8_t {
-  kSubject,        // k8s User / Group / ServiceAccount
-  kRole,           // k8s Role / ClusterRole
-  kBinding,        // k8s RoleBinding / ClusterRoleBinding
-  kWorkload,       // k8s Pod or pod template
-  kNamespace,      // k8s Namespace
-  kIamPrincipal,   // AWS user / group / role
-  kIamPolicy,      // AWS policy (managed, inline or standalone)
-  kEndpoint,       // network endpoint (pod class, IP block, internet)
-  kCloudResource,  // a cloud resource named by ARN
-};
-
-/// What an edge says about its two ends (source -> target).
-enum class EdgeKind : std::uint8_t {
-  kBoundTo,     // binding -> role it references
-  kGrants,      // binding -> subject it names
-  kAggregates,  // aggregated ClusterRole -> ClusterRole it selects
-  kRunsAs,      // workload -> service account subject
-  kMemberOf,    // subject -> group (implicit or explicit); IAM user -> group
-  kAttached,    // IAM principal -> policy
-  kCanAssume,   // principal -> principal it can become
-  kCanReach,    // endpoint -> endpoint
-  kSelects,     // policy -> endpoint it applies to
-};
-
-const char* VertexKindName(VertexKind k);
-const char* EdgeKindName(EdgeKind k);
-
-struct VertexProps {
-  VertexKind kind = VertexKind::kSubject;
-  std::uint32_t record = 0;  // index into the table for `kind`
-  SourceRange origin;
-};
-
-struct EdgeProps {
-  EdgeKind kind = EdgeKind::kBoundTo;
-  SourceRange origin;  // what caused the edge (a subject entry, a roleRef)
-};
-
-using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
-                                    VertexProps, EdgeProps>;
-using Vertex = Graph::vertex_descriptor;
 
 /// A k8s subject as the engine identifies it. For service accounts `ns` is
 /// the account's namespace; users and groups have ns "".
@@ -82,8 +33,8 @@ struct SubjectKey {
   std::string Username() const;
 };
 
-/// Owns every record of a run. Parsers add records through Add*(); vertices
-/// are never removed, so vertex descriptors and record indices stay valid.
+/// Owns every record of a run. Parsers add records through Add*(); records
+/// are never removed, so record indices stay valid.
 class Model {
  public:
   SourceFiles files;
@@ -150,9 +101,6 @@ class Model {
   std::vector<eks::AccessEntry> eks_access_entries;
   std::vector<iam::Policy> iam_policies;
   std::vector<iam::Principal> iam_principals;
-  std::vector<SubjectKey> subjects;  // table for VertexKind::kSubject
-
-  Graph graph;
 
   std::size_t AddRole(k8s::Role r);
   std::size_t AddBinding(k8s::Binding b);
@@ -167,25 +115,13 @@ class Model {
   std::size_t AddIamPolicy(iam::Policy p);
   std::size_t AddIamPrincipal(iam::Principal p);
 
-  /// The vertex of a subject, created on first use.
-  Vertex SubjectVertex(const SubjectKey& key);
-  /// The vertex of a record of the given kind.
-  Vertex VertexOf(VertexKind kind, std::size_t record) const;
-  void AddEdge(Vertex from, Vertex to, EdgeKind kind, SourceRange origin);
-
   /// Moves every record of `other` into this model, after this model's own
-  /// records and in `other`'s order (vertices and edges of `other` are not
-  /// kept: engines add edges after loading). `other.files` is ignored: both
+  /// records and in `other`'s order. `other.files` is ignored: both
   /// models must use this model's file ids.
   void Absorb(Model&& other);
 
   /// Number of analyzable objects (everything except OtherObject).
   std::size_t AnalyzableCount() const;
-
- private:
-  Vertex AddVertex(VertexKind kind, std::size_t record, SourceRange origin);
-  std::vector<Vertex> vertex_of_[9];  // per VertexKind: record -> vertex
-  std::map<SubjectKey, Vertex> subject_vertex_;
 };
 
 }  // namespace grantpath
