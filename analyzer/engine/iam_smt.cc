@@ -648,26 +648,43 @@ class Encoder {
       return Sat::kUnknown;
     }
     z3::model m = solver_.get_model();
+    std::optional<std::string> known_name;
     if (!fixed_action) {
-      // Prefer an action the catalog knows, in the service found.
+      // Prefer an action the catalog knows, in the service found: first an
+      // action that satisfies every assertion with the rest of the model
+      // unchanged (evaluation only), else the solver with the catalog's
+      // names of that service as a disjunction (slower: hundreds of names).
       std::string svc = m.eval(svc_, true).get_string();
       const auto& cat = aws::Catalog::Get();
       if (auto si = cat.FindService(svc)) {
         const auto& cs = cat.services()[*si];
-        expr known = ctx_.bool_val(false);
-        for (std::uint32_t a = cs.first; a < cs.last; ++a)
-          known = known || name_ == Lit(cat.actions()[a].lower.substr(svc.size() + 1));
-        solver_.push();
-        solver_.add(svc_ == Lit(svc) && known);
-        try {
-          if (solver_.check() == z3::sat) m = solver_.get_model();
-        } catch (const z3::exception&) {
+        z3::expr_vector assertions = solver_.assertions();
+        for (std::uint32_t a = cs.first; a < cs.last && !known_name; ++a) {
+          std::string nm = cat.actions()[a].lower.substr(svc.size() + 1);
+          z3::expr_vector from(ctx_), to(ctx_);
+          from.push_back(name_);
+          to.push_back(Lit(nm));
+          bool holds = true;
+          for (unsigned i = 0; i < assertions.size() && holds; ++i)
+            holds = m.eval(assertions[i].substitute(from, to), true).is_true();
+          if (holds) known_name = nm;
         }
-        solver_.pop();
+        if (!known_name) {
+          expr known = ctx_.bool_val(false);
+          for (std::uint32_t a = cs.first; a < cs.last; ++a)
+            known = known || name_ == Lit(cat.actions()[a].lower.substr(svc.size() + 1));
+          solver_.push();
+          solver_.add(svc_ == Lit(svc) && known);
+          try {
+            if (solver_.check() == z3::sat) m = solver_.get_model();
+          } catch (const z3::exception&) {
+          }
+          solver_.pop();
+        }
       }
     }
     auto str = [&](const expr& e) { return m.eval(e, true).get_string(); };
-    w->action = fixed_action ? *fixed_action : str(svc_) + ":" + str(name_);
+    w->action = fixed_action ? *fixed_action : str(svc_) + ":" + (known_name ? *known_name : str(name_));
     if (!fixed_action) {
       if (auto idx = aws::Catalog::Get().Find(w->action)) w->action = aws::Catalog::Get().FullName(*idx);
     }
