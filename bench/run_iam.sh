@@ -64,3 +64,14 @@ times.sort()
 print("aws compare on %d Quacky pairs, end to end: median %.1f ms, max %.1f ms (%s); target: every pair under 1 s" %
       (len(times), times[len(times) // 2][0] * 1e3, times[-1][0] * 1e3, os.path.relpath(times[-1][1], root)))
 PY
+# aws can-i --any-context end to end over random requests (one process
+# each) on a small generated account of the hidden-check style (20 users,
+# 50 roles). Targets: median under 10 ms, p99 under 50 ms.
+[ -f "$OUT/account-small.json" ] || /usr/bin/python3 bench/gen_iam.py "$OUT/account-small.json" --roles 50 --users 20
+/usr/bin/python3 bench/can_i_latency.py "$G" "$OUT/account-small.json" 300
+# The slowest solver question of a scan of each IAM corpus (scan --timings),
+# against Zelkova's public bound of 3 s per policy check.
+for d in "$CORPORA"/aws-iam/*/ "$OUT/account-5k.json"; do
+  line=$($G scan "$d" -o /dev/null --fail-on none --timings 2>&1 | grep -E "solver: (slowest|[0-9]+ questions)" | tr -s ' ' | tr '\n' ' ' || true)
+  echo "$(basename "$d"): ${line:-no solver question}"
+done

@@ -19,6 +19,7 @@
 #include "engine/rbac_probes.h"
 #include "grantpath/spell.h"
 #include "output/report.h"
+#include "engine/iam_smt.h"
 #include "rules/registry.h"
 
 namespace grantpath::cli {
@@ -204,6 +205,17 @@ int Run() {
   if (f.format != "text") PrintDiagnostics(session);
   if (!WriteOutput(f.out, text, f.format == "text")) return kExitUsage;
   timer.Lap("write");
+  if (f.timings) {
+    const auto& st = iam::smt::SolverStats();
+    std::fprintf(stderr, "timing: %-40s %8.3f s\n",
+                 ("solver: " + std::to_string(st.questions) + " questions").c_str(), st.total_ms / 1000);
+    if (st.questions)
+      std::fprintf(stderr, "timing: solver: slowest question %.1f ms: %s%s\n", st.max_ms, st.slowest.c_str(),
+                   st.slowest_where.known() ? (" (" + analysis->session->model->files.display_path(st.slowest_where.file) +
+                                               ":" + std::to_string(st.slowest_where.begin.line) + ")")
+                                                  .c_str()
+                                            : "");
+  }
   // The process ends here: freeing the model, the engines and the graph
   // one allocation at a time took a tenth of a large scan. The analysis
   // stays reachable until exit.

@@ -1,5 +1,6 @@
 #include "engine/iam_smt.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -807,6 +808,36 @@ struct ExprLogic {
   expr Not(const expr& a) const { return !a; }
 };
 
+Stats& MutableStats() {
+  static Stats stats;
+  return stats;
+}
+
+// Charges one solver question to the statistics when it ends.
+class Question {
+ public:
+  explicit Question(std::string what, SourceRange where = {})
+      : what_(std::move(what)), where_(where), start_(std::chrono::steady_clock::now()) {}
+  ~Question() {
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
+    Stats& s = MutableStats();
+    ++s.questions;
+    s.total_ms += ms;
+    if (ms > s.max_ms) {
+      s.max_ms = ms;
+      s.slowest = std::move(what_);
+      s.slowest_where = where_;
+    }
+  }
+  Question(const Question&) = delete;
+  Question& operator=(const Question&) = delete;
+
+ private:
+  std::string what_;
+  SourceRange where_;
+  std::chrono::steady_clock::time_point start_;
+};
+
 // Reports kSat only when the witness replays; otherwise kUnknown.
 Result Finish(Encoder& enc, Sat s, const Request& w, bool replayed) {
   Result r;
@@ -828,6 +859,8 @@ Result Finish(Encoder& enc, Sat s, const Request& w, bool replayed) {
 }
 
 }  // namespace
+
+const Stats& SolverStats() { return MutableStats(); }
 
 Decision DocumentDecision(const PolicyDocument& doc, PolicyRole role, const Request& req) {
   Tri allow = Tri::kFalse, deny = Tri::kFalse;
@@ -877,6 +910,7 @@ Result AllowedForSomeContext(const Account& acct, const Request& in, const Optio
     if (r.sat == Sat::kSat) r.witness = req;
     return r;
   }
+  Question q("whether " + req.caller.Display() + " may " + req.action + " on " + req.resource + " under some context");
   Encoder enc(opt);
   enc.fixed_action = req.action;
   enc.fixed_resource = req.resource;
@@ -904,6 +938,7 @@ Result AllowedForSomeContext(const Account& acct, const Request& in, const Optio
 
 Result DocumentAllowedForSomeContext(const PolicyDocument& doc, PolicyRole role, const Request& req,
                                      const Options& opt) {
+  Question q("whether the policy allows " + req.action + " on " + req.resource + " under some context", doc.where);
   Encoder enc(opt);
   enc.fixed_action = req.action;
   enc.fixed_resource = req.resource;
@@ -917,6 +952,7 @@ Result DocumentAllowedForSomeContext(const PolicyDocument& doc, PolicyRole role,
 }
 
 Result Difference(const PolicyDocument& a, const PolicyDocument& b, PolicyRole role, const Options& opt) {
+  Question q("what one policy allows that another does not", a.where);
   Encoder enc(opt, true);
   enc.Declare(a);
   enc.Declare(b);
@@ -931,6 +967,9 @@ Result Difference(const PolicyDocument& a, const PolicyDocument& b, PolicyRole r
 
 Result GrantsAccess(const PolicyDocument& doc, PolicyRole role, const std::vector<std::string>& actions,
                     const std::vector<std::string>& resources, const Options& opt) {
+  Question q("whether the policy grants " + (actions.empty() ? std::string("an action") : actions.front()) +
+                 (actions.size() > 1 ? " or another of " + std::to_string(actions.size()) + " actions" : ""),
+             doc.where);
   Encoder enc(opt);
   enc.Declare(doc);
   if (role == PolicyRole::kResource || role == PolicyRole::kTrust) enc.CallerShape();
@@ -945,6 +984,7 @@ Result GrantsAccess(const PolicyDocument& doc, PolicyRole role, const std::vecto
 }
 
 Result PublicAccess(const PolicyDocument& doc, const std::string& owner, const Options& opt, PolicyRole role) {
+  Question q("whether the policy is public", doc.where);
   // Anonymous callers are asked about first: "anyone, unsigned" is the
   // clearest witness. Then any caller outside the owner's account.
   auto ask = [&](bool anonymous_only) {

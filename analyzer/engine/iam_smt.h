@@ -71,6 +71,18 @@ Result GrantsAccess(const PolicyDocument& doc, PolicyRole role,
 Result PublicAccess(const PolicyDocument& doc, const std::string& owner, const Options& opt = {},
                     PolicyRole role = PolicyRole::kResource);
 
+/// What the solver questions of this process cost (every public function
+/// above that reached the solver counts once): for `--timings` and the
+/// benchmarks. `slowest` describes the slowest question.
+struct Stats {
+  std::size_t questions = 0;
+  double total_ms = 0;
+  double max_ms = 0;
+  std::string slowest;
+  SourceRange slowest_where;  // the policy asked about, when one is
+};
+const Stats& SolverStats();
+
 /// The concrete decision of one standalone document for a request
 /// (identity: any caller; resource: Principal checked).
 Decision DocumentDecision(const PolicyDocument& doc, PolicyRole role, const Request& req);

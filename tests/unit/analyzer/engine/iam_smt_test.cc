@@ -164,15 +164,18 @@ TEST_CASE("any context: statements that read no context decide concretely; one t
     req.resource = resource;
     return smt::AllowedForSomeContext(acct, req);
   };
+  std::size_t asked = smt::SolverStats().questions;
   auto get = ask("s3:GetObject", "arn:aws:s3:::data/k");  // no condition: allowed for every context
   CHECK(get.sat == smt::Sat::kSat);
   CHECK(get.witness.resource == "arn:aws:s3:::data/k");
   CHECK(ask("s3:GetObject", "arn:aws:s3:::other/k").sat == smt::Sat::kUnsat);
   CHECK(ask("s3:DeleteObject", "arn:aws:s3:::data/k").sat == smt::Sat::kUnsat);
+  CHECK(smt::SolverStats().questions == asked);  // none of these reached the solver
   // The condition of another action's statement does not make it matter;
   // its own condition does.
   auto put = ask("s3:PutObject", "arn:aws:s3:::data/k");
   REQUIRE(put.sat == smt::Sat::kSat);
+  CHECK(smt::SolverStats().questions == asked + 1);
   CHECK((put.witness.context["aws:securetransport"] == std::vector<std::string>{"true"}));
   // A variable in Resource reads the context too: not a concrete deny (the
   // solver reports a variable on a free key as beyond its encoding).
