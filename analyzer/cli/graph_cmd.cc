@@ -20,6 +20,7 @@ struct GraphFlags {
   std::string from, to, format = "text", focus;
   std::size_t max_paths = 1;
   int depth = 2;
+  std::string requests;  // paths --requests FILE (JSON Lines)
   std::vector<std::string> escalation_targets;
 };
 
@@ -56,7 +57,9 @@ std::optional<Loaded> LoadGraph(GraphFlags& f) {
 
 // A node named on the command line: its id, or (for workloads) NS/KIND/NAME
 // with the kind in any case; "did you mean" when unknown.
-std::optional<AccessGraph::Id> Resolve(const AccessGraph& g, const std::string& name, const char* flag) {
+// `error` gets why not, when the node is unknown.
+std::optional<AccessGraph::Id> ResolveNode(const AccessGraph& g, const std::string& name, const char* what,
+                                           std::string* error) {
   if (auto v = g.Find(name)) return v;
   std::vector<std::string> ids = g.Ids();
   for (const auto& id : ids) {
@@ -66,8 +69,14 @@ std::optional<AccessGraph::Id> Resolve(const AccessGraph& g, const std::string& 
       same = std::tolower(static_cast<unsigned char>(id[i])) == std::tolower(static_cast<unsigned char>(name[i]));
     if (same) return g.Find(id);
   }
-  std::cerr << "error: " << flag << " '" << TerminalSafe(name) << "' is no node of the access graph"
-            << DidYouMean(name, ids)
+  *error = std::string(what) + " '" + name + "' is no node of the access graph" + DidYouMean(name, ids);
+  return std::nullopt;
+}
+
+std::optional<AccessGraph::Id> Resolve(const AccessGraph& g, const std::string& name, const char* flag) {
+  std::string error;
+  if (auto v = ResolveNode(g, name, flag, &error)) return v;
+  std::cerr << "error: " << TerminalSafe(error)
             << "\nNodes are: internet, an AWS ARN, system:serviceaccount:NS:NAME, a user name, group:NAME, "
                "NS/KIND/NAME, cluster-admin, aws-admin, or an --escalation-target\n";
   return std::nullopt;
@@ -148,8 +157,69 @@ std::string Draw(const AccessGraph& g, const std::vector<AccessGraph::Id>& nodes
   return out;
 }
 
+// --requests FILE: {"from", "to", "max_paths": K (optional)} per line; one
+// answer per line, in order, on one load: the single query's JSON plus
+// "line", or {"line", "error"}.
+int RunPathsBatch(GraphFlags& f) {
+  std::string text;
+  if (!ReadWholeFile(f.requests, &text)) {
+    std::cerr << "error: cannot read '" << f.requests << "'\n";
+    return kExitUsage;
+  }
+  struct Line {
+    std::size_t line = 0;
+    std::string from, to, error;
+    std::size_t max_paths = 1;
+  };
+  std::vector<Line> lines;
+  ForEachJsonLine(text, [&](std::size_t n, const nlohmann::json& j) {
+    Line r;
+    r.line = n;
+    if (j.is_discarded() || !j.is_object()) {
+      r.error = "not a JSON object";
+    } else {
+      r.from = RequestField(j, "from", true, &r.error);
+      r.to = RequestField(j, "to", true, &r.error);
+      if (j.contains("max_paths")) {
+        if (j["max_paths"].is_number_unsigned() && j["max_paths"].get<std::size_t>() >= 1 &&
+            j["max_paths"].get<std::size_t>() <= 100)
+          r.max_paths = j["max_paths"].get<std::size_t>();
+        else if (r.error.empty())
+          r.error = "\"max_paths\" must be a number from 1 to 100";
+      }
+    }
+    lines.push_back(std::move(r));
+  });
+  auto l = LoadGraph(f);
+  if (!l) return kExitUsage;
+  const Model& m = *l->session->model;
+  OutputStream out("");
+  for (const auto& r : lines) {
+    Json j;
+    j["line"] = r.line;
+    std::string error = r.error;
+    std::optional<AccessGraph::Id> from, to;
+    if (error.empty()) from = ResolveNode(l->graph, r.from, "\"from\"", &error);
+    if (error.empty()) to = ResolveNode(l->graph, r.to, "\"to\"", &error);
+    if (!error.empty()) {
+      j["error"] = error;
+    } else {
+      Json arr = Json::array();
+      for (const auto& p : FindPaths(l->graph, *from, *to, r.max_paths)) arr.push_back(PathJson(m, l->graph, p));
+      j["paths"] = std::move(arr);
+    }
+    out << j.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
+  }
+  return out.Close() ? kExitOk : kExitUsage;
+}
+
 int RunPaths() {
   GraphFlags& f = Flags();
+  if (!f.requests.empty()) return RunPathsBatch(f);
+  if (f.from.empty() || f.to.empty()) {
+    std::cerr << "error: give --from and --to, or --requests FILE\n";
+    return kExitUsage;
+  }
   auto l = LoadGraph(f);
   if (!l) return kExitUsage;
   const Model& m = *l->session->model;
@@ -272,8 +342,11 @@ Command PathsCommand() {
                  [](CLI::App& app) {
                    GraphFlags& f = Flags();
                    CLI::App* cmd = app.add_subcommand("paths", "Paths through the access graph from one node to another");
-                   cmd->add_option("--from", f.from, "Start node: internet, an AWS ARN, system:serviceaccount:NS:NAME, a user, group:NAME, NS/KIND/NAME")->required();
-                   cmd->add_option("--to", f.to, "End node, as --from, or cluster-admin, aws-admin, an escalation target")->required();
+                   cmd->add_option("--from", f.from, "Start node: internet, an AWS ARN, system:serviceaccount:NS:NAME, a user, group:NAME, NS/KIND/NAME");
+                   cmd->add_option("--to", f.to, "End node, as --from, or cluster-admin, aws-admin, an escalation target");
+                   cmd->add_option("--requests", f.requests,
+                                   "Answer every query of FILE on one load: JSON Lines of {\"from\", \"to\", "
+                                   "\"max_paths\"}, one answer per line with \"line\" (instead of --from and --to)");
                    cmd->add_option("--format", f.format, "Output format")
                        ->check(CLI::IsMember({"text", "json", "dot", "mermaid"}))
                        ->default_str("text");

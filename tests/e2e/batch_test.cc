@@ -1,4 +1,4 @@
-// --requests FILE (JSON Lines) for aws can-i, k8s can-i and net reach: one
+// --requests FILE (JSON Lines) for aws can-i, k8s can-i, net reach and paths: one
 // load, one answer per line in input order with "line", equal to the single
 // query's JSON; a malformed line gets an error object and the rest are
 // answered.
@@ -102,6 +102,35 @@ TEST_CASE("Batch: net reach --requests", "[e2e][batch]") {
   CHECK(v[2]["error"].get<std::string>().rfind("no pod or workload 'shop/nope'", 0) == 0);
   CheckSame(v[3], "net reach --from ci/cronjob/nightly-deploy --to shop/cart --port 8081 examples/demo-cluster");
   std::remove(file.c_str());
+}
+
+}  // namespace
+}  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("Batch: paths --requests", "[e2e][batch]") {
+  std::string file = WriteRequests(
+      "paths", {R"({"from": "system:serviceaccount:ci:deployer", "to": "aws-admin", "max_paths": 2})",
+                R"({"from": "system:serviceaccount:ci:deployr", "to": "aws-admin"})",
+                R"({"from": "system:serviceaccount:shop:storefront", "to": "cluster-admin"})",
+                R"({"from": "internet", "to": "aws-admin", "max_paths": 0})", "[1]"});
+  auto r = testing::RunCli("paths --requests " + file + " examples/demo-cluster");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto v = Lines(r.out);
+  REQUIRE(v.size() == 5);
+  CHECK(v[0]["line"] == 1);
+  CHECK_FALSE(v[0]["paths"].empty());  // the demo's documented path
+  CheckSame(v[0], "paths --from system:serviceaccount:ci:deployer --to aws-admin --max-paths 2 examples/demo-cluster");
+  CHECK(v[1]["error"] == "\"from\" 'system:serviceaccount:ci:deployr' is no node of the access graph; did you mean "
+                         "'system:serviceaccount:ci:deployer'?");
+  CheckSame(v[2], "paths --from system:serviceaccount:shop:storefront --to cluster-admin examples/demo-cluster");
+  CHECK(v[3]["error"] == "\"max_paths\" must be a number from 1 to 100");
+  CHECK(v[4] == nlohmann::json{{"line", 5}, {"error", "not a JSON object"}});
+  // Neither a query nor a file: a usage error.
+  CHECK(testing::RunCli("paths examples/demo-cluster").exit_code == 2);
 }
 
 }  // namespace
