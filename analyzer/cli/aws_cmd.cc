@@ -280,14 +280,15 @@ struct CanILine {
 
 std::vector<CanILine> ReadCanIRequests(const std::string& text) {
   std::vector<CanILine> out;
-  ForEachJsonLine(text, [&](std::size_t n, const nlohmann::json& j) {
+  ForEachRequest(text, [&](std::size_t n, const nlohmann::json* object) {
     CanILine r;
     r.line = n;
-    if (j.is_discarded() || !j.is_object()) {
-      r.error = "not a JSON object";
+    if (!object) {
+      r.error = kNotAnObject;
       out.push_back(std::move(r));
       return;
     }
+    const nlohmann::json& j = *object;
     r.principal = RequestField(j, "principal", true, &r.error);
     r.action = RequestField(j, "action", true, &r.error);
     r.resource = RequestField(j, "resource", true, &r.error);
@@ -317,10 +318,7 @@ std::vector<CanILine> ReadCanIRequests(const std::string& text) {
 
 int RunCanIBatch(AwsFlags& f) {
   std::string text;
-  if (!ReadWholeFile(f.requests, &text)) {
-    std::cerr << "error: cannot read '" << f.requests << "'\n";
-    return kExitUsage;
-  }
+  if (!ReadRequestsFile(f.requests, &text)) return kExitUsage;
   auto requests = ReadCanIRequests(text);
   auto s = Load(f);
   if (!s) return kExitUsage;

@@ -136,8 +136,13 @@ bool ReadWholeFile(const std::string& path, std::string* out) {
   return static_cast<bool>(in) || in.eof();
 }
 
-void ForEachJsonLine(const std::string& text,
-                     const std::function<void(std::size_t line, const nlohmann::json& value)>& f) {
+bool ReadRequestsFile(const std::string& path, std::string* text) {
+  if (ReadWholeFile(path, text)) return true;
+  std::cerr << "error: cannot read '" << path << "'\n";
+  return false;
+}
+
+void ForEachRequest(const std::string& text, const std::function<void(std::size_t line, const nlohmann::json* object)>& f) {
   std::size_t n = 0, start = 0;
   while (start < text.size()) {
     std::size_t end = text.find('\n', start);
@@ -146,7 +151,8 @@ void ForEachJsonLine(const std::string& text,
     start = end + 1;
     ++n;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    f(n, nlohmann::json::parse(line, nullptr, false));
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    f(n, !j.is_discarded() && j.is_object() ? &j : nullptr);
   }
 }
 

@@ -77,11 +77,16 @@ std::string LocationText(const Model& m, const SourceRange& r);
 /// Reads a whole file; false when it cannot be read.
 bool ReadWholeFile(const std::string& path, std::string* out);
 
+/// Reads the FILE of a batch query (`--requests FILE`); prints the error and
+/// returns false when it cannot be read.
+bool ReadRequestsFile(const std::string& path, std::string* text);
+
 /// Calls `f` for each non-blank line of a JSON Lines text with its 1-based
-/// line number and its value (`is_discarded()` when the line is not JSON).
-/// The batch queries (`--requests FILE`) read their requests so.
-void ForEachJsonLine(const std::string& text,
-                     const std::function<void(std::size_t line, const nlohmann::json& value)>& f);
+/// line number and its object, or nullptr when the line is not a JSON
+/// object (its answer is then {"line": N, "error": kNotAnObject}). The batch
+/// queries read their requests so.
+void ForEachRequest(const std::string& text, const std::function<void(std::size_t line, const nlohmann::json* object)>& f);
+inline constexpr const char* kNotAnObject = "not a JSON object";
 
 /// The string field `key` of a request object; sets `*error` (when still
 /// empty) and returns "" when it is missing or not a string.

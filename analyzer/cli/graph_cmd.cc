@@ -162,22 +162,20 @@ std::string Draw(const AccessGraph& g, const std::vector<AccessGraph::Id>& nodes
 // "line", or {"line", "error"}.
 int RunPathsBatch(GraphFlags& f) {
   std::string text;
-  if (!ReadWholeFile(f.requests, &text)) {
-    std::cerr << "error: cannot read '" << f.requests << "'\n";
-    return kExitUsage;
-  }
+  if (!ReadRequestsFile(f.requests, &text)) return kExitUsage;
   struct Line {
     std::size_t line = 0;
     std::string from, to, error;
     std::size_t max_paths = 1;
   };
   std::vector<Line> lines;
-  ForEachJsonLine(text, [&](std::size_t n, const nlohmann::json& j) {
+  ForEachRequest(text, [&](std::size_t n, const nlohmann::json* object) {
     Line r;
     r.line = n;
-    if (j.is_discarded() || !j.is_object()) {
-      r.error = "not a JSON object";
+    if (!object) {
+      r.error = kNotAnObject;
     } else {
+      const nlohmann::json& j = *object;
       r.from = RequestField(j, "from", true, &r.error);
       r.to = RequestField(j, "to", true, &r.error);
       if (j.contains("max_paths")) {

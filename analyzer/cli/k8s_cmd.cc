@@ -223,19 +223,18 @@ void AnswerCanI(const Model& m, const rbac::Engine& e, const rbac::UserInfo& use
 // "subresource", "namespace"} per line; one answer per line, in order.
 int RunCanIBatch(QueryFlags& f) {
   std::string text;
-  if (!ReadWholeFile(f.requests, &text)) {
-    std::cerr << "error: cannot read '" << f.requests << "'\n";
-    return kExitUsage;
-  }
+  if (!ReadRequestsFile(f.requests, &text)) return kExitUsage;
   auto loaded = LoadForQuery(f);
   if (!loaded) return kExitUsage;
   const Model& m = *loaded->session->model;
   OutputStream out("");
-  ForEachJsonLine(text, [&](std::size_t n, const nlohmann::json& j) {
+  ForEachRequest(text, [&](std::size_t n, const nlohmann::json* object) {
     Json answer;
     answer["line"] = n;
     std::string error;
-    if (j.is_discarded() || !j.is_object()) error = "not a JSON object";
+    if (!object) error = kNotAnObject;
+    static const nlohmann::json kEmpty = nlohmann::json::object();
+    const nlohmann::json& j = object ? *object : kEmpty;
     QueryFlags q;
     std::vector<std::string> groups;
     if (error.empty()) {

@@ -780,17 +780,15 @@ struct ReachLine {
 // per line, in order, on one load (the classes of every named endpoint).
 int RunReachBatch(NetFlags& f) {
   std::string text;
-  if (!ReadWholeFile(f.requests, &text)) {
-    std::cerr << "error: cannot read '" << f.requests << "'\n";
-    return kExitUsage;
-  }
+  if (!ReadRequestsFile(f.requests, &text)) return kExitUsage;
   std::vector<ReachLine> lines;
-  ForEachJsonLine(text, [&](std::size_t n, const nlohmann::json& j) {
+  ForEachRequest(text, [&](std::size_t n, const nlohmann::json* object) {
     ReachLine r;
     r.line = n;
-    if (j.is_discarded() || !j.is_object()) {
-      r.error = "not a JSON object";
+    if (!object) {
+      r.error = kNotAnObject;
     } else {
+      const nlohmann::json& j = *object;
       r.from = RequestField(j, "from", true, &r.error);
       r.to = RequestField(j, "to", true, &r.error);
       std::string port = RequestField(j, "port", false, &r.error);
