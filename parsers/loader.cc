@@ -539,7 +539,9 @@ std::size_t LoadContent(std::string_view content, FileId file, const std::string
               ParallelYamlDocuments(content, file, name, options, model, sink, &added);
   if (!done && json) {
     CollectingSink json_errors;
-    bool ok = ParseJson(content, file, options.limits, json_errors, on_doc);
+    ParseLimits limits = options.limits;
+    limits.stream_list_key = IsEc2ListKey;  // describe-* lists, one element at a time
+    bool ok = ParseJson(content, file, limits, json_errors, on_doc);
     if (!ok && (ext == "yaml" || ext == "yml")) {
       // YAML flow style also starts with '{' or '['.
       ParseYaml(content, file, options.limits, sink, on_doc);

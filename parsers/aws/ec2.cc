@@ -571,6 +571,11 @@ class Reader {
 
 }  // namespace
 
+bool IsEc2ListKey(std::string_view key) {
+  std::string k(key);
+  return ModelledKeys().count(k) || UnmodelledKeys().count(k);
+}
+
 bool LooksLikeEc2(const DocNode& root) {
   if (!root.is_map() || root.entries.empty()) return false;
   for (const auto& e : root.entries)

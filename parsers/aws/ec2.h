@@ -18,6 +18,10 @@ namespace grantpath::parsers {
 /// True when the document is one of the outputs above.
 bool LooksLikeEc2(const DocNode& root);
 
+/// Whether `key` is a list of describe-* output that ParseEc2Document reads
+/// (for ParseLimits::stream_list_key).
+bool IsEc2ListKey(std::string_view key);
+
 /// Adds its records to the model. `path` (the file's display path) gives
 /// the region and account of `<account>/<region>/` and `<region>/` folder
 /// layouts. Returns the number of records added.

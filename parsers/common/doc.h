@@ -62,6 +62,12 @@ struct ParseLimits {
   /// is not analysed and a located `parse-budget` error says where it
   /// stopped (checked between parser events).
   double max_parse_seconds = 60.0;
+  /// JSON only: keys of the root object whose list elements are handed to
+  /// the document callback one at a time, each as a root object of that one
+  /// key and a one-element list (the root then keeps the key with an empty
+  /// list). Large `aws ec2 describe-*` outputs are read so, in the memory of
+  /// one element. nullptr: none.
+  bool (*stream_list_key)(std::string_view key) = nullptr;
 };
 
 /// `pos` moved down by the limits' line offset (unknown stays unknown).
@@ -86,7 +92,8 @@ std::size_t ParseYaml(std::string_view text, FileId file, const ParseLimits& lim
                       DiagnosticSink& sink, const DocumentCallback& on_doc);
 
 /// Parses one JSON value. Objects of a top-level "items" array are
-/// delivered one by one as in ParseYaml, then the value itself. On a
+/// delivered one by one as in ParseYaml, and so are the elements of the
+/// root's lists that `limits.stream_list_key` names; then the value itself. On a
 /// syntax error reports it and returns false (items already delivered
 /// stay delivered).
 bool ParseJson(std::string_view text, FileId file, const ParseLimits& limits,

@@ -238,6 +238,11 @@ class JsonReader {
         e.value.pos = Pos();
         ParseArray(&e.value, depth + 1, true);
         out->entries.push_back(std::move(e));
+      } else if (depth == 1 && limits_.stream_list_key && i_ < s_.size() && s_[i_] == '[' &&
+                 limits_.stream_list_key(e.key)) {
+        e.value.pos = Pos();
+        ParseArray(&e.value, depth + 1, false, &e);
+        out->entries.push_back(std::move(e));
       } else {
         ParseValue(&e.value, depth);
         out->entries.push_back(std::move(e));
@@ -302,8 +307,10 @@ class JsonReader {
   }
 
   // With `stream_objects` (the root object's "items"), each Kubernetes
-  // object is handed to the caller as soon as it is parsed, not kept.
-  void ParseArray(DocNode* out, std::uint32_t depth, bool stream_objects = false) {
+  // object is handed to the caller as soon as it is parsed, not kept. With
+  // `stream_as` (a root entry named by limits.stream_list_key), each element
+  // is handed over as {key: [element]}.
+  void ParseArray(DocNode* out, std::uint32_t depth, bool stream_objects = false, const DocEntry* stream_as = nullptr) {
     CheckDepth(depth);
     out->type = DocNode::Type::kSeq;
     ++i_;
@@ -319,6 +326,19 @@ class JsonReader {
       if (stream_objects && LooksLikeObject(out->items.back())) {
         on_item_(out->items.back());
         out->items.pop_back();
+      } else if (stream_as) {
+        DocNode one;
+        one.type = DocNode::Type::kMap;
+        one.pos = out->items.back().pos;
+        DocEntry entry;
+        entry.key = stream_as->key;
+        entry.key_pos = stream_as->key_pos;
+        entry.value.type = DocNode::Type::kSeq;
+        entry.value.pos = out->pos;
+        entry.value.items.push_back(std::move(out->items.back()));
+        out->items.pop_back();
+        one.entries.push_back(std::move(entry));
+        on_item_(one);
       }
       SkipWs();
       if (i_ >= s_.size()) Fail("unexpected end of input in array");

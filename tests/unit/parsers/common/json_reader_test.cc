@@ -128,5 +128,30 @@ TEST_CASE("JSON List items are streamed; managedFields is validated but not kept
   CHECK(bad.diagnostics()[0].where.begin == SourcePos{1, 36});
 }
 
+TEST_CASE("JSON lists named by stream_list_key are delivered one element at a time", "[parsers][json]") {
+  std::vector<DocNode> docs;
+  CollectingSink sink;
+  ParseLimits limits;
+  limits.stream_list_key = [](std::string_view key) { return key == "NetworkInterfaces"; };
+  bool ok = ParseJson(
+      "{\"NetworkInterfaces\": [\n"
+      "  {\"NetworkInterfaceId\": \"eni-1\"},\n"
+      "  {\"NetworkInterfaceId\": \"eni-2\"}],\n"
+      " \"Other\": [{\"a\": 1}]}",
+      1, limits, sink, [&](DocNode& d) { docs.push_back(std::move(d)); });
+  REQUIRE(ok);
+  REQUIRE(docs.size() == 3);  // two elements, then the root
+  for (int i = 0; i < 2; ++i) {
+    const DocNode* list = docs[i].Find("NetworkInterfaces");
+    REQUIRE(list);
+    REQUIRE(list->items.size() == 1);
+    CHECK(list->items[0].Find("NetworkInterfaceId")->text == (i == 0 ? "eni-1" : "eni-2"));
+    CHECK(list->items[0].pos == SourcePos{static_cast<std::uint32_t>(2 + i), 3});  // where it was written
+    CHECK(docs[i].entries[0].key_pos == SourcePos{1, 2});
+  }
+  CHECK(docs[2].Find("NetworkInterfaces")->items.empty());
+  CHECK(docs[2].Find("Other")->items.size() == 1);  // not named: kept
+}
+
 }  // namespace
 }  // namespace grantpath::parsers
