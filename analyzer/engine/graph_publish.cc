@@ -54,6 +54,8 @@ class Publisher {
       AwsAuth();
       AccessEntries();
       NodeRole();
+    } else {
+      NoIamInput();
     }
     AwsNetwork();
     Compose();
@@ -374,6 +376,24 @@ class Publisher {
                           StatementLocs(grant.statements), ""});
   }
 
+  // Without an IAM export, cloud identities named in the cluster lead
+  // nowhere: say so where they are named, not silently.
+  void NoIamInput() {
+    for (const auto& sa : m_.k8s_service_accounts)
+      if (auto it = sa.meta.annotations.find("eks.amazonaws.com/role-arn"); it != sa.meta.annotations.end())
+        sink_.Note("cross-domain",
+                   "ServiceAccount '" + sa.meta.ns + "/" + sa.meta.name + "' names IAM role " + it->second +
+                       ", but the input has no IAM export (aws iam get-account-authorization-details): what the "
+                       "role can do, and whether its trust admits the account, are not analysed",
+                   sa.meta.where);
+    if (!m_.k8s_aws_auth.empty())
+      sink_.Note("cross-domain",
+                 "aws-auth maps " + std::to_string(m_.k8s_aws_auth.size()) +
+                     " IAM principal entries, but the input has no IAM export: no AWS principal is joined to "
+                     "Kubernetes",
+                 m_.k8s_aws_auth.front().where);
+  }
+
   // IRSA: which service accounts a role's trust policy admits, by asking the
   // IAM engine about each candidate's web identity: the annotated ones, those
   // its `sub` conditions name, and a probe account per namespace pattern and
@@ -618,15 +638,34 @@ class Publisher {
       }
       for (std::size_t p : principals) {
         Id from = Principal(p);
+        const std::string& arn = m_.iam_principals[p].arn;
+        // {{AccountID}} is the principal's account; the other keys
+        // ({{SessionName}}, {{SessionNameRaw}}, {{AccessKeyID}},
+        // {{EC2PrivateDNSName}}) change per session or instance and stay
+        // in the name, with the edge saying so.
+        auto render = [&](std::string name, std::string* assumption) {
+          for (std::size_t k = name.find("{{AccountID}}"); k != std::string::npos; k = name.find("{{AccountID}}", k))
+            name.replace(k, 13, iam::ArnAccount(arn));
+          if (name.find("{{") != std::string::npos)
+            *assumption = "'" + name + "' is rendered per session by aws-iam-authenticator; RBAC subjects are "
+                          "joined to it only by this exact text";
+          return name;
+        };
+        std::string assumption;
         std::string user = a.kind == k8s::AwsAuthEntry::Kind::kAccount || a.username.empty()
-                               ? m_.iam_principals[p].arn
-                               : a.username;
-        std::string where_text = "aws-auth maps " + m_.iam_principals[p].arn + " to";
+                               ? arn
+                               : render(a.username, &assumption);
+        std::string where_text = "aws-auth maps " + arn + " to";
         g_.AddEdge(from, Subject({"User", "", user}),
-                   AccessEdge{AccessEdgeKind::kMapsTo, where_text + " Kubernetes user '" + user + "'", Locs(a.where), ""});
-        for (const auto& grp : a.groups)
-          g_.AddEdge(from, Subject({"Group", "", grp}),
-                     AccessEdge{AccessEdgeKind::kMapsTo, where_text + " Kubernetes group '" + grp + "'", Locs(a.where), ""});
+                   AccessEdge{AccessEdgeKind::kMapsTo, where_text + " Kubernetes user '" + user + "'", Locs(a.where),
+                              assumption});
+        for (const auto& grp : a.groups) {
+          std::string group_assumption;
+          std::string g = render(grp, &group_assumption);
+          g_.AddEdge(from, Subject({"Group", "", g}),
+                     AccessEdge{AccessEdgeKind::kMapsTo, where_text + " Kubernetes group '" + g + "'", Locs(a.where),
+                                group_assumption});
+        }
         if (m_.iam_principals[p].type == iam::PrincipalType::kRole) mapped_roles.insert(p);
       }
     }
