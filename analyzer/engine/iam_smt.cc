@@ -905,10 +905,13 @@ Result AllowedForSomeContext(const Account& acct, const Request& in, const Optio
   // Without a statement that reads the context, the concrete decision is
   // the answer for every context: the solver (and loading it) is not needed.
   if (!ContextCanMatter(acct, req, PoliciesFor(acct, req))) {
-    Result r;
-    r.sat = Evaluate(acct, req).decision == Decision::kAllow ? Sat::kSat : Sat::kUnsat;
-    if (r.sat == Sat::kSat) r.witness = req;
-    return r;
+    Decision d = Evaluate(acct, req).decision;
+    if (d != Decision::kUnknown) {  // an undecided evaluation goes to the solver, which says why
+      Result r;
+      r.sat = d == Decision::kAllow ? Sat::kSat : Sat::kUnsat;
+      if (r.sat == Sat::kSat) r.witness = req;
+      return r;
+    }
   }
   Question q("whether " + req.caller.Display() + " may " + req.action + " on " + req.resource + " under some context");
   Encoder enc(opt);
