@@ -174,3 +174,44 @@ TEST_CASE("cartography corpus: Kubernetes <-> AWS identity edges agree or differ
 
 }  // namespace
 }  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("aws-auth templates: {{AccountID}} is rendered, per-session keys are kept with an assumption; "
+          "without an IAM export the cluster's AWS names are noted",
+          "[cross-domain][e2e]") {
+  fs::path dir = fs::temp_directory_path() / ("grantpath-aws-auth-templates-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "aws-auth.yaml") << "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth, namespace: kube-system}\n"
+                                          "data:\n  mapRoles: |\n"
+                                          "    - rolearn: arn:aws:iam::123456789012:role/ops\n"
+                                          "      username: acct-{{AccountID}}-ops\n"
+                                          "      groups:\n"
+                                          "      - team:{{SessionName}}\n"
+                                          "---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  namespace: shop\n"
+                                          "  annotations: {eks.amazonaws.com/role-arn: 'arn:aws:iam::123456789012:role/app'}\n";
+  // Without an IAM export: notes at the objects, no edge.
+  auto bare = testing::RunCli("graph --format json -v '" + dir.string() + "'");
+  CHECK(bare.err.find("ServiceAccount 'shop/app' names IAM role arn:aws:iam::123456789012:role/app, but the input has "
+                      "no IAM export") != std::string::npos);
+  CHECK(bare.err.find("aws-auth maps 1 IAM principal entries, but the input has no IAM export") != std::string::npos);
+  Json acct = Account();
+  AddRole(&acct, "ops", "arn:aws:iam::123456789012:role/ops", Json{{"Statement", Json::array()}});
+  WriteJson(dir / "account.json", acct);
+  auto r = testing::RunCli("graph --format json '" + dir.string() + "'");
+  fs::remove_all(dir);
+  REQUIRE(r.exit_code == 0);
+  std::map<std::string, std::string> maps_to;  // target -> assumption
+  Json graph = Json::parse(r.out);
+  for (const auto& e : graph["edges"])
+    if (e["edge"] == "maps-to") maps_to[e["to"]] = e.value("assumption", "");
+  REQUIRE(maps_to.count("acct-123456789012-ops") == 1);
+  CHECK(maps_to["acct-123456789012-ops"].empty());
+  REQUIRE(maps_to.count("group:team:{{SessionName}}") == 1);
+  CHECK(maps_to["group:team:{{SessionName}}"].find("rendered per session") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace grantpath
