@@ -484,11 +484,22 @@ class Publisher {
             is_annotated = a != sa.meta.annotations.end() && a->second == prs[r].arn;
             locs.insert(locs.begin(), sa.meta.where);
           }
+          // With a Pod Identity association as well, the EKS pod identity
+          // webhook injects only the Pod Identity credentials into the
+          // account's pods: this role then needs a token requested for the
+          // STS audience (TokenRequest), not just a pod.
+          std::string edge_assumption = assumption;
+          for (const auto& pia : m_.eks_pod_identities)
+            if (pia.ns == ns && pia.service_account == name)
+              edge_assumption += std::string(edge_assumption.empty() ? "" : "; ") +
+                                 "the account also has a Pod Identity association, so the pod identity webhook "
+                                 "gives its pods only those credentials: this role needs a token requested for the "
+                                 "web identity audience";
           g_.AddEdge(Subject({"ServiceAccount", ns, name}), Principal(r),
                      AccessEdge{AccessEdgeKind::kIrsa,
                                 WebIdentityText(prs[r].arn, "system:serviceaccount:" + ns + ":" + name) +
                                     (is_annotated ? " (annotated eks.amazonaws.com/role-arn)" : " (trust names it; no annotation needed)"),
-                                locs, assumption});
+                                locs, edge_assumption});
         }
       }
     }
