@@ -137,6 +137,14 @@ void Rule(JsonWriter& w, const RuleInfo& r, Severity severity, const SarifOption
 
 // A message whose related locations are linked (§3.11.6 embedded links):
 // "[role](id)". Literal brackets in the text are escaped.
+// GitHub rejects a result with more than 1,000 locations (the primary one
+// and the related ones; it shows 100): a grouped finding of a policy that
+// thousands of principals hold keeps the first 999 related locations, and
+// `relatedLocationsOmitted` says how many more the JSON report has. The
+// message links the first 20.
+constexpr std::size_t kMaxRelated = 999;
+constexpr std::size_t kMaxLinked = 20;
+
 std::string LinkedMessage(const Finding& f) {
   auto escape = [](std::string_view text) {
     std::string out;
@@ -149,10 +157,11 @@ std::string LinkedMessage(const Finding& f) {
   std::string out = escape(f.message);
   if (f.related.empty()) return out;
   out += " (see ";
-  for (std::size_t i = 0; i < f.related.size(); ++i) {
+  for (std::size_t i = 0; i < f.related.size() && i < kMaxLinked; ++i) {
     if (i) out += ", ";
     out += "[" + escape(f.related[i].role) + "](" + std::to_string(i + 1) + ")";
   }
+  if (f.related.size() > kMaxLinked) out += ", and " + std::to_string(f.related.size() - kMaxLinked) + " more";
   return out + ")";
 }
 
@@ -254,6 +263,7 @@ std::string RenderSarif(const Report& report, const SarifOptions& options) {
       w.Key("relatedLocations").BeginArray();
       int id = 1;
       for (const auto& r : f.related) {
+        if (static_cast<std::size_t>(id) > kMaxRelated) break;
         w.BeginObject().Field("id", id++);
         Location(w, report, r.where);
         Message(w, "message", r.role);
@@ -295,6 +305,8 @@ std::string RenderSarif(const Report& report, const SarifOptions& options) {
     w.Field("ruleId", f.rule->id);
     w.Field("severity", SeverityName(f.severity)).Field("security-severity", SecurityScore(f.severity));
     w.Field("entity", f.entity);
+    if (f.related.size() > kMaxRelated)
+      w.Field("relatedLocationsOmitted", static_cast<int>(f.related.size() - kMaxRelated));
     w.Key("witness").BeginObject().Field("kind", f.witness.kind);
     for (const auto& [k, v] : f.witness.fields) w.Field(k, v);
     w.EndObject().EndObject();

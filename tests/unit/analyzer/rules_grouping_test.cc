@@ -1,3 +1,7 @@
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
 #include <set>
 
 #include <catch2/catch.hpp>
@@ -126,6 +130,43 @@ TEST_CASE("Grouping: IAM findings of principals sharing a managed policy, and --
   }
   CHECK(shared);
   CHECK(fingerprints.size() == 2);
+}
+
+}  // namespace
+}  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("Grouping: a policy held by 1,200 principals stays within GitHub's 1,000 locations per SARIF result",
+          "[rules][grouping][e2e][sarif]") {
+  nlohmann::json acct = {{"UserDetailList", nlohmann::json::array()}, {"RoleDetailList", nlohmann::json::array()},
+                         {"GroupDetailList", nlohmann::json::array()}};
+  for (int i = 0; i < 1200; ++i) {
+    std::string name = "u" + std::to_string(i);
+    acct["UserDetailList"].push_back(
+        {{"UserName", name}, {"Arn", "arn:aws:iam::111111111111:user/" + name}, {"Path", "/"},
+         {"GroupList", nlohmann::json::array()}, {"UserPolicyList", nlohmann::json::array()},
+         {"AttachedManagedPolicies", {{{"PolicyName", "keys"}, {"PolicyArn", "arn:aws:iam::111111111111:policy/keys"}}}}});
+  }
+  acct["Policies"] = {{{"PolicyName", "keys"}, {"Arn", "arn:aws:iam::111111111111:policy/keys"}, {"Path", "/"},
+                       {"DefaultVersionId", "v1"},
+                       {"PolicyVersionList",
+                        {{{"VersionId", "v1"}, {"IsDefaultVersion", true},
+                          {"Document", {{"Version", "2012-10-17"},
+                                        {"Statement", {{{"Effect", "Allow"}, {"Action", "iam:CreateAccessKey"},
+                                                        {"Resource", "*"}}}}}}}}}}};
+  std::string path = "/tmp/grantpath-many-holders-" + std::to_string(::getpid()) + ".json";
+  std::ofstream(path) << acct.dump();
+  auto r = testing::RunCli("scan " + path + " --rule iam-privilege-escalation --format sarif --fail-on none");
+  std::remove(path.c_str());
+  REQUIRE(r.exit_code == 0);
+  auto results = nlohmann::json::parse(r.out)["runs"][0]["results"];
+  REQUIRE(results.size() == 1);  // one finding for the 1,200 holders
+  CHECK(results[0]["relatedLocations"].size() == 999);
+  CHECK(results[0]["properties"]["relatedLocationsOmitted"] == 1201 - 999);  // 1,200 holders and the statement
+  std::string message = results[0]["message"]["text"];
+  CHECK(message.find(", and 1181 more)") != std::string::npos);
 }
 
 }  // namespace
