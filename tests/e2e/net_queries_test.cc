@@ -103,6 +103,14 @@ TEST_CASE("net intents reports each violated intent with its witness", "[e2e][ne
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("bad-intents.yaml:3:12: error: unknown intent field 'expects'; did you mean 'expect'?") !=
         std::string::npos);
+  // Well formed, but naming what the input lacks: each located, nothing checked.
+  auto unresolved = testing::RunCli("net intents tests/fixtures/net-e2e/unresolved-intents.yaml examples/demo-cluster");
+  CHECK(unresolved.exit_code == 2);
+  CHECK(unresolved.err.find("unresolved-intents.yaml:3:18: error: no workload 'shop/nothere' in the input") !=
+        std::string::npos);
+  CHECK(unresolved.err.find("unresolved-intents.yaml:3:38: error: '10.0.0.0/33' is not a valid CIDR") !=
+        std::string::npos);
+  CHECK(unresolved.err.find("unresolved-intents.yaml:5:11: error: a port is N, N/PROTO") != std::string::npos);
 }
 
 }  // namespace
