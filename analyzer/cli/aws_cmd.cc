@@ -17,6 +17,7 @@
 #include "engine/aws_net.h"
 #include "engine/iam_eval.h"
 #include "engine/iam_match.h"
+#include "engine/iam_queries.h"
 #include "engine/iam_smt.h"
 
 namespace grantpath::cli {
@@ -233,18 +234,11 @@ bool AnswerCanI(const Model& m, const iam::Account& acct, const std::string& pri
   req.action = action;
   req.resource = resource;
   req.context = ctx;
-  iam::Evaluation ev = iam::Evaluate(acct, req);
-  std::string decision = iam::DecisionName(ev.decision);
-  std::optional<iam::smt::Result> any;
-  // A deny (explicit or not) under the given context may not hold under
-  // another: with --any-context, ask the solver.
-  if (f.any_context && ev.decision != Decision::kAllow) {
-    any = iam::smt::AllowedForSomeContext(acct, req, {f.timeout_ms});
-    if (any->sat == iam::smt::Sat::kSat) decision = "conditional";
-    else if (any->sat == iam::smt::Sat::kUnknown) decision = "unknown";
-  }
-  std::vector<iam::StatementRef> shown = ev.statements;
-  if (any && any->sat == iam::smt::Sat::kSat) shown = iam::Evaluate(acct, any->witness).statements;
+  iam::Answer answer = iam::Decide(acct, req, f.any_context, f.timeout_ms);
+  const iam::Evaluation& ev = answer.evaluation;
+  const std::string& decision = answer.decision;
+  const std::optional<iam::smt::Result>& any = answer.any;
+  const std::vector<iam::StatementRef>& shown = answer.statements;
   Json deny = nullptr;
   if (decision == "deny") deny = ev.explicit_deny ? "explicit" : "implicit";
   out->decision = decision;
@@ -391,33 +385,7 @@ int RunWhoCan() {
   if (!s) return kExitUsage;
   const Model& m = *s->model;
   iam::Account acct(m, nullptr);
-  // Candidates: the input's users and roles, and every principal that a
-  // resource or trust policy names.
-  std::vector<iam::Caller> candidates;
-  std::set<std::string> seen;
-  for (std::size_t i = 0; i < m.iam_principals.size(); ++i)
-    if (m.iam_principals[i].type != iam::PrincipalType::kGroup && seen.insert(m.iam_principals[i].arn).second)
-      candidates.push_back(acct.CallerFor(i));
-  for (const auto& pol : m.iam_policies) {
-    if (pol.kind != iam::PolicyKind::kResource && pol.kind != iam::PolicyKind::kTrust) continue;
-    for (const auto& st : pol.document.statements)
-      for (const auto& e : st.principals)
-        for (const auto& v : e.values) {
-          iam::Caller c;
-          if (e.type == "*" || v.value == "*") {
-            c.kind = iam::Caller::Kind::kAnonymous;
-          } else if (e.type == "Service") {
-            c.kind = iam::Caller::Kind::kService;
-            c.value = v.value;
-          } else if (e.type == "Federated" || e.type == "CanonicalUser") {
-            c.kind = iam::Caller::Kind::kFederated;
-            c.value = v.value;
-          } else {
-            c = acct.CallerFromString(v.value);
-          }
-          if (seen.insert(c.Display()).second) candidates.push_back(c);
-        }
-  }
+  std::vector<iam::Caller> candidates = iam::WhoCanCandidates(acct);
   Json rows = Json::array();
   std::ostringstream text;
   int allowed = 0;
@@ -427,17 +395,13 @@ int RunWhoCan() {
     req.action = f.action;
     req.resource = f.resource;
     req.context = ctx;
-    iam::Evaluation ev = iam::Evaluate(acct, req);
-    std::string decision = iam::DecisionName(ev.decision);
-    std::optional<iam::smt::Result> any;
-    if (f.any_context && ev.decision == Decision::kDeny) {
-      any = iam::smt::AllowedForSomeContext(acct, req, {f.timeout_ms});
-      if (any->sat == iam::smt::Sat::kSat) decision = "conditional";
-      else if (any->sat == iam::smt::Sat::kUnknown) decision = "unknown";
-    }
+    iam::Answer answer = iam::Decide(acct, req, f.any_context, f.timeout_ms);
+    const iam::Evaluation& ev = answer.evaluation;
+    const std::string& decision = answer.decision;
+    const std::optional<iam::smt::Result>& any = answer.any;
     if (decision == "deny") continue;
     ++allowed;
-    auto stmts = any && any->sat == iam::smt::Sat::kSat ? iam::Evaluate(acct, any->witness).statements : ev.statements;
+    const auto& stmts = answer.statements;
     Json j;
     j["principal"] = CallerJson(req.caller);
     j["decision"] = decision;

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine/iam_eval.h"
+#include "engine/iam_queries.h"
 #include "engine/iam_smt.h"
 #include "test_util.h"
 
@@ -183,6 +184,39 @@ TEST_CASE("any context: statements that read no context decide concretely; one t
   CHECK(send.sat == smt::Sat::kUnknown);
   REQUIRE_FALSE(send.unknowns.empty());
   CHECK(send.unknowns.front().reason.find("policy variable") != std::string::npos);
+}
+
+TEST_CASE("who-can candidates and one decision for can-i and who-can", "[iam][smt][queries]") {
+  Model model;
+  CollectingSink sink;
+  testing::LoadString(model, sink, R"({"UserDetailList":[{"UserName":"carol","Arn":"arn:aws:iam::111111111111:user/carol",
+    "GroupList":[],"AttachedManagedPolicies":[],"UserPolicyList":[{"PolicyName":"p","PolicyDocument":)" +
+    Stmts(R"({"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}})") +
+    R"(}]}],"GroupDetailList":[],"Policies":[],"RoleDetailList":[{"RoleName":"r","Arn":"arn:aws:iam::111111111111:role/r",
+    "AttachedManagedPolicies":[],"RolePolicyList":[],"AssumeRolePolicyDocument":)" +
+    Stmts(R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root","Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"},
+             {"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity"})") +
+    R"(}]})", "account.json");
+  Account acct(model, &sink);
+  std::vector<std::string> names;
+  for (const auto& c : WhoCanCandidates(acct)) names.push_back(c.Display());
+  // The input's user and role, then the principals the trust names, each once.
+  REQUIRE(names.size() == 5);
+  CHECK(names[0].find("carol") != std::string::npos);
+  CHECK(names[1].find("role/r") != std::string::npos);
+  CHECK(names[2] == "arn:aws:iam::111111111111:root");
+  CHECK(names[3] == "service ec2.amazonaws.com");
+  CHECK(names[4] == "federated accounts.google.com");
+  Request req;
+  req.caller = acct.CallerFromString("carol");
+  req.action = "sts:AssumeRole";
+  req.resource = "arn:aws:iam::111111111111:role/r";
+  // The trust names the account, so carol's own MFA-conditioned allow decides.
+  CHECK(Decide(acct, req, false, 2000).decision == "deny");
+  Answer any = Decide(acct, req, true, 2000);
+  CHECK(any.decision == "conditional");
+  REQUIRE(any.any.has_value());
+  CHECK_FALSE(any.statements.empty());  // the statements of the witness request
 }
 
 }  // namespace
