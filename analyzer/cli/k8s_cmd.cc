@@ -377,19 +377,7 @@ int RunPermissions() {
   const rbac::Engine& e = *loaded->engine;
   SubjectKey who = ParseSubject(f.subject);
   rbac::UserInfo user = rbac::UserInfoFor(who, f.as_groups);
-  // scope ("" = cluster-wide) -> rule -> grants (merged when the same rule
-  // reaches the subject through several bindings).
-  std::map<std::string, std::map<rbac::RuleRef, std::vector<rbac::Grant>>> by_scope;
-  for (std::uint32_t bi = 0; bi < m.k8s_bindings.size(); ++bi) {
-    const auto& b = m.k8s_bindings[bi];
-    auto role = e.BoundRole(bi);
-    if (!role) continue;
-    for (std::uint32_t si = 0; si < b.subjects.size(); ++si) {
-      if (!e.SubjectApplies(b, b.subjects[si], user)) continue;
-      for (const auto& rr : e.EffectiveRules(*role))
-        by_scope[b.cluster ? "" : b.meta.ns][rr].push_back(rbac::Grant{bi, si, *role, rr, false});
-    }
-  }
+  const rbac::Permissions by_scope = rbac::PermissionsOf(e, user);
   bool masters = std::find(user.groups.begin(), user.groups.end(), "system:masters") != user.groups.end();
   if (f.format == "json") {
     Json scopes = Json::array();

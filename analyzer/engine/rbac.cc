@@ -375,4 +375,20 @@ const std::vector<SubjectKey>& Engine::ServiceAccountsIn(const std::string& ns) 
   return it == sas_by_ns_.end() ? kNone : it->second;
 }
 
+Permissions PermissionsOf(const Engine& e, const UserInfo& user) {
+  const Model& m = e.model();
+  Permissions by_scope;
+  for (std::uint32_t bi = 0; bi < m.k8s_bindings.size(); ++bi) {
+    const auto& b = m.k8s_bindings[bi];
+    auto role = e.BoundRole(bi);
+    if (!role) continue;
+    for (std::uint32_t si = 0; si < b.subjects.size(); ++si) {
+      if (!e.SubjectApplies(b, b.subjects[si], user)) continue;
+      for (const auto& rr : e.EffectiveRules(*role))
+        by_scope[b.cluster ? "" : b.meta.ns][rr].push_back(Grant{bi, si, *role, rr, false});
+    }
+  }
+  return by_scope;
+}
+
 }  // namespace grantpath::rbac

@@ -189,4 +189,10 @@ class Engine {
   std::vector<Diagnostic> diagnostics_;
 };
 
+/// Every rule that reaches `user`, by scope ("" = cluster-wide, else the
+/// binding's namespace), each with the grants (binding and subject entry)
+/// through which it does: `k8s permissions`.
+using Permissions = std::map<std::string, std::map<RuleRef, std::vector<Grant>>>;
+Permissions PermissionsOf(const Engine& engine, const UserInfo& user);
+
 }  // namespace grantpath::rbac
