@@ -13,6 +13,7 @@
 #include "cli/net_intents.h"
 #include "engine/multinet.h"
 #include "engine/net.h"
+#include "engine/net_queries.h"
 #include "grantpath/spell.h"
 #include "output/report.h"
 
@@ -607,43 +608,22 @@ bool AnswerReach(net::Engine& e, const std::string& from, const std::string& to,
         return false;
       }
   auto& ct = e.conns();
-  // Every (source, destination) pair, the first allowing one explains.
-  struct Pair {
-    std::uint32_t s, d;
-    ConnTable::Id c;
-  };
-  std::vector<Pair> pairs;
-  ConnTable::Id total = ConnTable::kNone;
-  for (auto s : srcs)
-    for (auto d : dsts) {
-      if (s == d) continue;
-      if (e.endpoints()[s].kind == net::EndpointKind::kExternal && e.endpoints()[d].kind == net::EndpointKind::kExternal)
-        continue;
-      ConnTable::Id c = e.Allowed(s, d);
-      pairs.push_back({s, d, c});
-      total = ct.Union(total, c);
-    }
-  if (pairs.empty()) {
+  net::ReachAnswer answer;
+  if (!net::Reach(e, srcs, dsts, qproto, qport, &answer)) {
     *error = "no connection to evaluate between '" + from + "' and '" + to + "'";
     return false;
   }
-  bool allowed = qport > 0 ? ct.Get(total).Contains(qproto, qport) : total != ConnTable::kNone;
+  const auto& pairs = answer.pairs;
+  const ConnTable::Id total = answer.total;
+  const bool allowed = answer.allowed;
   *allowed_out = allowed;
-  const Pair* witness = nullptr;
-  for (const auto& p : pairs) {
-    bool ok = qport > 0 ? ct.Get(p.c).Contains(qproto, qport) : p.c != ConnTable::kNone;
-    if (ok) {
-      witness = &p;
-      break;
-    }
-  }
-  const Pair& shown = witness ? *witness : pairs.front();
-  std::vector<net::Reason> eg, in;
-  e.Allowed(shown.s, shown.d, &eg, &in);
-  const auto& src_ep = e.endpoints()[shown.s];
-  const auto& dst_ep = e.endpoints()[shown.d];
-  int wproto = qproto, wport = qport;
-  if (witness && qport == 0) std::tie(wproto, wport) = ct.Get(witness->c).First();
+  const net::ReachPair* witness = answer.witnessed ? &pairs[answer.shown] : nullptr;
+  const net::ReachPair& shown = pairs[answer.shown];
+  const std::vector<net::Reason>& eg = answer.egress;
+  const std::vector<net::Reason>& in = answer.ingress;
+  const auto& src_ep = e.endpoints()[shown.src];
+  const auto& dst_ep = e.endpoints()[shown.dst];
+  const int wproto = answer.protocol, wport = answer.port;
   std::string src_addr = src_ep.kind == net::EndpointKind::kExternal
                              ? net::FormatAddress(src_ep.range.family, src_ep.range.lo)
                              : "";
@@ -655,8 +635,8 @@ bool AnswerReach(net::Engine& e, const std::string& from, const std::string& to,
   if (qport > 0) j["query"] = {{"protocol", net::ProtocolName(qproto)}, {"port", qport}};
   Json per = Json::array();
   for (const auto& p : pairs)
-    per.push_back({{"src", e.endpoints()[p.s].Display()}, {"dst", e.endpoints()[p.d].Display()},
-                   {"ports", ct.Get(p.c).Format()}});
+    per.push_back({{"src", e.endpoints()[p.src].Display()}, {"dst", e.endpoints()[p.dst].Display()},
+                   {"ports", ct.Get(p.conns).Format()}});
   j["pairs"] = per;
   j["egress"] = ReasonsJson(e, eg, wproto, wport);
   j["ingress"] = ReasonsJson(e, in, wproto, wport);
@@ -686,8 +666,8 @@ bool AnswerReach(net::Engine& e, const std::string& from, const std::string& to,
   }
   for (const auto& p : pairs)
     if (pairs.size() > 1)
-      t += "  " + e.endpoints()[p.s].Display() + " => " + e.endpoints()[p.d].Display() + " : " +
-           ct.Get(p.c).Format() + "\n";
+      t += "  " + e.endpoints()[p.src].Display() + " => " + e.endpoints()[p.dst].Display() + " : " +
+           ct.Get(p.conns).Format() + "\n";
   if (witness) {
     t += "  witness: " + src_ep.Display() + (src_addr.empty() ? "" : " (from " + src_addr + ")") + " => " +
          dst_ep.Display() + " " + net::ProtocolName(wproto) + " " + std::to_string(wport) + "\n";

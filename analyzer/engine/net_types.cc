@@ -1,5 +1,7 @@
 #include "engine/net_types.h"
 
+#include <iterator>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -233,6 +235,7 @@ bool PortSet::empty() const {
 bool PortSet::IsAll() const { return *this == All(); }
 
 bool PortSet::Contains(int proto, int port) const {
+  if (proto < 0 || proto >= static_cast<int>(std::size(ranges))) return false;  // no such protocol
   for (auto [lo, hi] : ranges[proto])
     if (lo <= port && port <= hi) return true;
   return false;

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine/net.h"
+#include "engine/net_queries.h"
 #include "net_cluster.h"
 #include "test_util.h"
 
@@ -442,6 +443,31 @@ TEST_CASE("net: invalid CIDRs and unknown selectors are located diagnostics", "[
   REQUIRE(diags.size() == 1);
   CHECK(diags[0].find("test.yaml:") == 0);
   CHECK(diags[0].find("'10.0.0.0/99' is not a valid CIDR") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("net reach: every pair, the union, and the first pair allowing the question explains", "[net][queries]") {
+  Net n(kTwoPods + Np("a", "p", "  podSelector: {matchLabels: {app: db}}\n  ingress:\n  - ports: [{port: 5432}]"));
+  std::vector<std::uint32_t> src{n.Ep("a/web"), n.Ep("b/x")}, dst{n.Ep("a/db")};
+  net::ReachAnswer a;
+  REQUIRE(net::Reach(*n.engine, src, dst, net::kTCP, 5432, &a));
+  CHECK(a.pairs.size() == 2);
+  CHECK(a.allowed);
+  CHECK(a.witnessed);
+  CHECK(a.protocol == net::kTCP);
+  CHECK(a.port == 5432);
+  CHECK_FALSE(a.ingress.empty());  // the policy's rule is named
+  REQUIRE(net::Reach(*n.engine, src, dst, net::kTCP, 80, &a));
+  CHECK_FALSE(a.allowed);  // only 5432 is open
+  CHECK_FALSE(a.witnessed);
+  CHECK(a.shown == 0);
+  // An endpoint with itself is no pair.
+  CHECK_FALSE(net::Reach(*n.engine, dst, dst, -1, 0, &a));
 }
 
 }  // namespace
