@@ -83,155 +83,6 @@ Loaded* Load(NetFlags& f, const std::function<std::vector<std::uint32_t>(net::En
 
 // ---------------------------------------------------------------- matrix
 
-struct EpLine {
-  std::uint32_t s, d;  // endpoints
-  ConnTable::Id c;
-};
-
-// The matrix as lines between endpoints, in the order of their display
-// names (`rank`: equal names, variants of one owner, share one): pod pairs
-// (the bulk) come out of the walk sorted, the rest (address ranges, the
-// ingress controller) are sorted apart; ForEachLine merges the two.
-struct Matrix {
-  std::vector<std::string> names;
-  std::vector<std::uint32_t> rank;
-  std::vector<EpLine> pod_lines, other_lines;
-  mutable std::vector<std::string> formatted;  // connection sets by id, formatted on first use
-  const std::string& Text(const ConnTable& ct, ConnTable::Id c) const {
-    if (formatted.size() < ct.size()) formatted.resize(ct.size());
-    if (formatted[c].empty()) formatted[c] = ct.Get(c).Format();
-    return formatted[c];
-  }
-  template <class F>
-  void ForEachLine(net::Engine& e, F&& f) const {
-    auto format = [&](ConnTable::Id c) -> const std::string& { return Text(e.conns(), c); };
-    auto before = [&](const EpLine& a, const EpLine& b) {
-      return std::tie(rank[a.s], rank[a.d]) < std::tie(rank[b.s], rank[b.d]);
-    };
-    std::size_t i = 0, j = 0;
-    while (i < pod_lines.size() || j < other_lines.size()) {
-      bool take_pod = j == other_lines.size() || (i < pod_lines.size() && before(pod_lines[i], other_lines[j]));
-      const EpLine& l = take_pod ? pod_lines[i++] : other_lines[j++];
-      f(names[l.s], names[l.d], format(l.c));
-    }
-  }
-};
-
-Matrix MatrixLines(net::Engine& e) {
-  Matrix mx;
-  const std::size_t n = e.class_count();
-  const auto& eps = e.endpoints();
-  auto& ct = e.conns();
-  std::vector<std::uint32_t> pods, v4[2], v6[2];  // [0]: source side, [1]: destination side
-  for (std::uint32_t i = 0; i < eps.size(); ++i) {
-    if (eps[i].kind == net::EndpointKind::kPod) pods.push_back(i);
-    else if (eps[i].kind == net::EndpointKind::kExternal)
-      (eps[i].range.family == 4 ? v4 : v6)[eps[i].source_side ? 0 : 1].push_back(i);
-  }
-  // Only the cells a line can come from are kept: whole rows of pod
-  // classes, and the pod columns of address classes (never the dense
-  // classes x classes matrix, which for thousands of address ranges took
-  // gigabytes).
-  std::vector<std::int32_t> pod_col(n, -1);
-  std::uint32_t pod_classes = 0;
-  for (std::uint32_t p : pods)
-    if (pod_col[eps[p].cls] < 0) pod_col[eps[p].cls] = static_cast<std::int32_t>(pod_classes++);
-  std::vector<std::vector<ConnTable::Id>> rows(n);
-  e.ClassRows([&](std::uint32_t src, const std::vector<ConnTable::Id>& row) {
-    if (pod_col[src] >= 0) {
-      rows[src] = row;
-      return;
-    }
-    std::vector<ConnTable::Id> cols(pod_classes, ConnTable::kNone);
-    bool any = false;
-    for (std::uint32_t c = 0; c < n; ++c)
-      if (pod_col[c] >= 0 && row[c] != ConnTable::kNone) {
-        cols[static_cast<std::size_t>(pod_col[c])] = row[c];
-        any = true;
-      }
-    if (any) rows[src] = std::move(cols);
-  });
-  auto cell = [&](std::uint32_t s, std::uint32_t d) -> ConnTable::Id {
-    const auto& row = rows[eps[s].cls];
-    if (row.empty()) return ConnTable::kNone;
-    if (pod_col[eps[s].cls] >= 0) return row[eps[d].cls];
-    std::int32_t col = pod_col[eps[d].cls];
-    return col < 0 ? ConnTable::kNone : row[static_cast<std::size_t>(col)];
-  };
-  auto& names = mx.names;
-  names.resize(eps.size());
-  for (std::uint32_t i = 0; i < eps.size(); ++i) names[i] = eps[i].Display();
-  std::vector<std::uint32_t> by_name(eps.size());
-  for (std::uint32_t i = 0; i < eps.size(); ++i) by_name[i] = i;
-  std::sort(by_name.begin(), by_name.end(), [&](auto a, auto b) { return names[a] < names[b]; });
-  auto& rank = mx.rank;
-  rank.assign(eps.size(), 0);
-  for (std::size_t i = 1; i < by_name.size(); ++i)
-    rank[by_name[i]] = rank[by_name[i - 1]] + (names[by_name[i]] != names[by_name[i - 1]] ? 1 : 0);
-  // Pod pairs dominate: walk them in name order so that they come out
-  // sorted; a pair of equal names (variants of one owner) is no line.
-  // Pods of one name (variants of one owner) share a class: one of them
-  // stands for all.
-  std::vector<std::uint32_t> sorted_pods;
-  for (std::uint32_t i : by_name) {
-    if (eps[i].kind != net::EndpointKind::kPod) continue;
-    if (!sorted_pods.empty() && rank[sorted_pods.back()] == rank[i] && eps[sorted_pods.back()].cls == eps[i].cls)
-      continue;
-    sorted_pods.push_back(i);
-  }
-  for (std::uint32_t s : sorted_pods) {
-    const ConnTable::Id* row = rows[eps[s].cls].data();
-    for (std::uint32_t d : sorted_pods)
-      if (rank[s] != rank[d])
-        if (auto c = row[eps[d].cls]; c != ConnTable::kNone) mx.pod_lines.push_back({s, d, c});
-  }
-  // External ranges: IPv4 always; IPv6 when a policy names IPv6 blocks,
-  // or where IPv6 gets what no IPv4 range gets (so nothing is hidden).
-  auto& lines = mx.other_lines;
-  for (std::uint32_t p : pods) {
-    for (int dir = 0; dir < 2; ++dir) {
-      std::set<ConnTable::Id> seen4;
-      for (std::uint32_t x : v4[dir]) {
-        auto c = dir == 0 ? cell(x, p) : cell(p, x);
-        seen4.insert(c);
-        if (c != ConnTable::kNone) lines.push_back(dir == 0 ? EpLine{x, p, c} : EpLine{p, x, c});
-      }
-      for (std::uint32_t x : v6[dir]) {
-        auto c = dir == 0 ? cell(x, p) : cell(p, x);
-        if (c == ConnTable::kNone || (!e.has_ipv6() && seen4.count(c))) continue;
-        lines.push_back(dir == 0 ? EpLine{x, p, c} : EpLine{p, x, c});
-      }
-    }
-  }
-  if (e.ingress_controller() >= 0) {
-    auto ic = static_cast<std::uint32_t>(e.ingress_controller());
-    std::map<std::uint32_t, ConnTable::Id> to;
-    for (const auto& b : e.IngressBackends()) {
-      auto& c = to.emplace(b.dst, ConnTable::kNone).first->second;
-      c = ct.Union(c, ct.Intersect(b.ports, cell(ic, b.dst)));
-    }
-    for (auto [d, c] : to)
-      if (c != ConnTable::kNone) lines.push_back({ic, d, c});
-  }
-  // Equal names at both ends are no line; equal lines (variants of one
-  // owner that behave alike) are one. Ties between names order by the
-  // connection text.
-  lines.erase(std::remove_if(lines.begin(), lines.end(), [&](const EpLine& l) { return rank[l.s] == rank[l.d]; }),
-              lines.end());
-  auto text = [&](ConnTable::Id c) -> const std::string& { return mx.Text(ct, c); };
-  std::sort(lines.begin(), lines.end(), [&](const EpLine& a, const EpLine& b) {
-    if (rank[a.s] != rank[b.s]) return rank[a.s] < rank[b.s];
-    if (rank[a.d] != rank[b.d]) return rank[a.d] < rank[b.d];
-    return a.c != b.c && text(a.c) < text(b.c);
-  });
-  auto same = [&](const EpLine& a, const EpLine& b) {
-    return rank[a.s] == rank[b.s] && rank[a.d] == rank[b.d] && a.c == b.c;
-  };
-  lines.erase(std::unique(lines.begin(), lines.end(), same), lines.end());
-  mx.pod_lines.erase(std::unique(mx.pod_lines.begin(), mx.pod_lines.end(), same), mx.pod_lines.end());
-  return mx;
-}
-
 std::string DotId(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
@@ -368,7 +219,7 @@ int WriteNetworkSections(Loaded& loaded, const NetFlags& f) {
     CollectingSink quiet;  // the whole input's engine already reported
     net::EngineOptions options = f.engine;
     net::Engine e(*v.model, quiet, options);
-    auto mx = MatrixLines(e);
+    auto mx = net::MatrixLines(e);
     auto shown = [&](const std::string& name) {
       if (v.kind != net::NetworkView::Kind::kUdn) return name;
       auto slash = name.find('/');
@@ -436,7 +287,7 @@ int RunMatrix() {
     return WriteClasses(e, f.format, f.out);
   }
   if (loaded->split) return WriteNetworkSections(*loaded, f);
-  auto mx = MatrixLines(e);
+  auto mx = net::MatrixLines(e);
   // Compose / Swarm lines come after the Kubernetes ones.
   const compose::Engine& ce = *loaded->compose;
   auto each_line = [&](const std::function<void(const std::string&, const std::string&, const std::string&)>& g) {

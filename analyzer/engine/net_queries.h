@@ -1,9 +1,11 @@
-// The answer to `net reach`: what the input allows between two sets of
-// endpoints, with one witness connection and its reasons. The CLI formats
-// it (text or JSON).
+// The answers of `net reach` (what the input allows between two sets of
+// endpoints, with one witness connection and its reasons) and `net matrix`
+// (every endpoint pair's allowed connections). The CLI formats them.
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include "engine/net.h"
@@ -32,5 +34,46 @@ struct ReachAnswer {
 /// connection. False when no pair is left to evaluate.
 bool Reach(Engine& engine, const std::vector<std::uint32_t>& sources, const std::vector<std::uint32_t>& destinations,
            int protocol, int port, ReachAnswer* out);
+
+// ---------------------------------------------------------------- matrix
+
+struct EpLine {
+  std::uint32_t s, d;  // endpoints
+  ConnTable::Id c;
+};
+
+// The matrix as lines between endpoints, in the order of their display
+// names (`rank`: equal names, variants of one owner, share one): pod pairs
+// (the bulk) come out of the walk sorted, the rest (address ranges, the
+// ingress controller) are sorted apart; ForEachLine merges the two.
+struct Matrix {
+  std::vector<std::string> names;
+  std::vector<std::uint32_t> rank;
+  std::vector<EpLine> pod_lines, other_lines;
+  mutable std::vector<std::string> formatted;  // connection sets by id, formatted on first use
+  const std::string& Text(const ConnTable& ct, ConnTable::Id c) const {
+    if (formatted.size() < ct.size()) formatted.resize(ct.size());
+    if (formatted[c].empty()) formatted[c] = ct.Get(c).Format();
+    return formatted[c];
+  }
+  template <class F>
+  void ForEachLine(Engine& e, F&& f) const {
+    auto format = [&](ConnTable::Id c) -> const std::string& { return Text(e.conns(), c); };
+    auto before = [&](const EpLine& a, const EpLine& b) {
+      return std::tie(rank[a.s], rank[a.d]) < std::tie(rank[b.s], rank[b.d]);
+    };
+    std::size_t i = 0, j = 0;
+    while (i < pod_lines.size() || j < other_lines.size()) {
+      bool take_pod = j == other_lines.size() || (i < pod_lines.size() && before(pod_lines[i], other_lines[j]));
+      const EpLine& l = take_pod ? pod_lines[i++] : other_lines[j++];
+      f(names[l.s], names[l.d], format(l.c));
+    }
+  }
+};
+
+/// The connection matrix between endpoints (`net matrix`), from the
+/// engine's class rows: pod pairs and the pod rows and columns of address
+/// classes and the ingress controller.
+Matrix MatrixLines(Engine& engine);
 
 }  // namespace grantpath::net
