@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cross-domain benchmark: the RBAC bench cluster (50,000 service accounts,
 # 20,000 pods) joined with the 5,000-role account: 2,000 IRSA service
-# accounts, an aws-auth ConfigMap. Reports the whole scan (graph and every
+# accounts, 500 Pod Identity associations, a default-deny and a
+# same-namespace NetworkPolicy per namespace, an aws-auth ConfigMap. Reports the whole scan (graph and every
 # path rule included), the phases that build and read the access graph (the
 # first rule that reads it pays for it, see --timings), and one `paths`
 # query, with peak RSS.
