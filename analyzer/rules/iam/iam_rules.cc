@@ -7,9 +7,11 @@
 #include <chrono>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "engine/aws_catalog.h"
 #include "engine/context.h"
+#include "engine/graph_publish.h"
 #include "engine/iam_analysis.h"
 #include "engine/iam_match.h"
 #include "engine/iam_smt.h"
@@ -207,12 +209,46 @@ constexpr RuleInfo kAssumePath{
 void AssumeRolePath(const RuleInfo& info, const AnalysisContext& ctx, FindingSink& out) {
   auto& a = ctx.Iam();
   const auto& admins = a.Admins();
+  // The IAM analysis publishes each principal's first hop toward an admin
+  // (AdminPaths, identity AND trust confirmed) as a can-assume edge of the
+  // access graph; the chain is found there, by the shared path module,
+  // over those hops and the admins' holds edges only (the graph's other
+  // can-assume edges, toward aws-auth mapped roles, are not hops toward an
+  // admin). The grant of each hop gives the statements shown.
   const auto& hops = a.AdminPaths();
   const auto& prs = ctx.model().iam_principals;
+  const AccessGraph& g = ctx.Access();
+  auto admin = g.Find(kAwsAdminNode);
+  if (!admin) return;
+  std::unordered_map<std::string, std::size_t> index;  // ARN -> principal
+  for (std::size_t p = 0; p < prs.size(); ++p) index.emplace(prs[p].arn, p);
+  auto principal = [&](AccessGraph::Id v) -> std::optional<std::size_t> {
+    if (g.node(v).kind != AccessNodeKind::kAwsPrincipal) return std::nullopt;
+    auto it = index.find(g.node(v).id);
+    if (it == index.end()) return std::nullopt;
+    return it->second;
+  };
+  auto hop_edges = [&](std::size_t e) {
+    auto from = principal(g.edge_source(e));
+    if (!from) return false;
+    if (g.edge(e).kind == AccessEdgeKind::kHolds) return g.edge_target(e) == *admin;
+    if (g.edge(e).kind != AccessEdgeKind::kCanAssume) return false;
+    auto to = principal(g.edge_target(e));
+    return to && hops[*from].distance > 0 && hops[*from].next == *to;
+  };
+  const auto toward = ShortestToward(g, *admin, hop_edges);
   for (std::size_t p = 0; p < prs.size(); ++p) {
-    if (prs[p].type == iam::PrincipalType::kGroup || admins[p] || hops[p].distance <= 0) continue;
+    if (prs[p].type == iam::PrincipalType::kGroup || admins[p]) continue;
+    auto v = g.Find(prs[p].arn);
+    if (!v || !toward[*v]) continue;
     std::vector<std::size_t> chain{p};
-    while (hops[chain.back()].distance > 0) chain.push_back(hops[chain.back()].next);
+    for (AccessGraph::Id at = *v; toward[at];) {
+      std::size_t e = *toward[at];
+      if (g.edge(e).kind == AccessEdgeKind::kHolds) break;
+      at = g.edge_target(e);
+      chain.push_back(*principal(at));
+    }
+    if (chain.size() < 2) continue;
     std::size_t target = chain.back();
     Finding f = Base(info, a.subjects()[p]);
     std::string names;
@@ -220,9 +256,9 @@ void AssumeRolePath(const RuleInfo& info, const AnalysisContext& ctx, FindingSin
     f.message = a.subjects()[p].display + " can reach admin-equivalent role '" + prs[target].name + "' in " +
                 std::to_string(chain.size() - 1) + " role assumption(s): " + names;
     for (std::size_t k = 1; k < chain.size(); ++k) {
-      const Grant& g = hops[chain[k - 1]].grant;
+      const Grant& grant = hops[chain[k - 1]].grant;
       f.path.push_back({prs[chain[k - 1]].where, prs[chain[k - 1]].name + " assumes role '" + prs[chain[k]].name + "'"});
-      AddStatements(ctx.model(), g, f);
+      AddStatements(ctx.model(), grant, f);
       if (auto tp = prs[chain[k]].trust_policy)
         f.related.push_back({ctx.model().iam_policies[*tp].where, "trust policy of '" + prs[chain[k]].name + "' names '" + prs[chain[k - 1]].name + "'"});
     }
