@@ -366,7 +366,35 @@ class Publisher {
       if (hops[i].distance <= 0) continue;
       AssumeEdge(i, hops[i].next, hops[i].grant);
     }
+    SelfEscalation();
   }
+
+  // A user or role that may attach a policy to itself, or write an inline
+  // policy on itself, can make itself admin-equivalent in one call: it
+  // holds aws-admin through that request (confirmed on its own ARN, with
+  // the context it needs). Other escalation methods (iam-privilege-
+  // escalation) need a second principal or resource and are not edges.
+  void SelfEscalation() {
+    iam::Analysis& ia = ctx_.Iam();
+    const auto& prs = m_.iam_principals;
+    const auto& admins = ia.Admins();
+    for (std::size_t i = 0; i < prs.size() && i < ia.subjects().size(); ++i) {
+      if (admins[i] || prs[i].type == iam::PrincipalType::kGroup) continue;
+      const char* const* actions = prs[i].type == iam::PrincipalType::kUser ? kUserSelf : kRoleSelf;
+      for (int k = 0; k < 2; ++k) {
+        auto g = ia.Confirm(ia.subjects()[i], actions[k], {prs[i].arn});
+        if (!g || g->request.resource != prs[i].arn) continue;
+        g_.AddEdge(Principal(i), aws_admin_,
+                   AccessEdge{AccessEdgeKind::kHolds,
+                              std::string("can make itself admin-equivalent: ") + actions[k] + " on its own ARN" +
+                                  (g->conditional ? " (under conditions)" : ""),
+                              StatementLocs(g->statements), ""});
+        break;
+      }
+    }
+  }
+  static constexpr const char* kUserSelf[2] = {"iam:AttachUserPolicy", "iam:PutUserPolicy"};
+  static constexpr const char* kRoleSelf[2] = {"iam:AttachRolePolicy", "iam:PutRolePolicy"};
 
   void AssumeEdge(std::size_t from, std::size_t role, const iam::Grant& grant) {
     g_.AddEdge(Principal(from), Principal(role),

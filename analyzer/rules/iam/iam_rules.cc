@@ -231,7 +231,9 @@ void AssumeRolePath(const RuleInfo& info, const AnalysisContext& ctx, FindingSin
   auto hop_edges = [&](std::size_t e) {
     auto from = principal(g.edge_source(e));
     if (!from) return false;
-    if (g.edge(e).kind == AccessEdgeKind::kHolds) return g.edge_target(e) == *admin;
+    // Only the admins' own holds edges: a principal that can make itself
+    // admin (a holds edge too) is no admin-equivalent end of a chain.
+    if (g.edge(e).kind == AccessEdgeKind::kHolds) return g.edge_target(e) == *admin && admins[*from];
     if (g.edge(e).kind != AccessEdgeKind::kCanAssume) return false;
     auto to = principal(g.edge_target(e));
     return to && hops[*from].distance > 0 && hops[*from].next == *to;
