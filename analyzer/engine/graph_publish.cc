@@ -371,24 +371,33 @@ class Publisher {
 
   // A user or role that may attach a policy to itself, or write an inline
   // policy on itself, can make itself admin-equivalent in one call: it
-  // holds aws-admin through that request (confirmed on its own ARN, with
-  // the context it needs). Other escalation methods (iam-privilege-
-  // escalation) need a second principal or resource and are not edges.
+  // holds aws-admin through that request. The request is evaluated
+  // concretely on its own ARN, attaching AdministratorAccess
+  // (iam:PolicyARN), with no other context: a grant that needs a condition
+  // (an iam:PolicyARN allow-list, MFA) gives no edge, so delegated-admin
+  // guardrails are not taken for an escalation. Other escalation methods
+  // (iam-privilege-escalation) need a second principal or resource and are
+  // not edges.
   void SelfEscalation() {
     iam::Analysis& ia = ctx_.Iam();
     const auto& prs = m_.iam_principals;
     const auto& admins = ia.Admins();
-    for (std::size_t i = 0; i < prs.size() && i < ia.subjects().size(); ++i) {
+    for (std::size_t i = 0; i < prs.size() && i < admins.size(); ++i) {
       if (admins[i] || prs[i].type == iam::PrincipalType::kGroup) continue;
       const char* const* actions = prs[i].type == iam::PrincipalType::kUser ? kUserSelf : kRoleSelf;
       for (int k = 0; k < 2; ++k) {
-        auto g = ia.Confirm(ia.subjects()[i], actions[k], {prs[i].arn});
-        if (!g || g->request.resource != prs[i].arn) continue;
+        iam::Request req;
+        req.caller = ia.account().CallerFor(i);
+        req.action = actions[k];
+        req.resource = prs[i].arn;
+        if (k == 0) req.context["iam:policyarn"] = {"arn:aws:iam::aws:policy/AdministratorAccess"};
+        iam::Evaluation ev = iam::Evaluate(ia.account(), req);
+        if (ev.decision != iam::Decision::kAllow) continue;
         g_.AddEdge(Principal(i), aws_admin_,
                    AccessEdge{AccessEdgeKind::kHolds,
                               std::string("can make itself admin-equivalent: ") + actions[k] + " on its own ARN" +
-                                  (g->conditional ? " (under conditions)" : ""),
-                              StatementLocs(g->statements), ""});
+                                  (k == 0 ? " (attaching AdministratorAccess)" : " (writing an inline admin policy)"),
+                              StatementLocs(ev.statements), ""});
         break;
       }
     }
