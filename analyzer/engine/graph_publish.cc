@@ -375,7 +375,8 @@ class Publisher {
   // concretely on its own ARN, attaching AdministratorAccess
   // (iam:PolicyARN), with no other context: a grant that needs a condition
   // (an iam:PolicyARN allow-list, MFA) gives no edge, so delegated-admin
-  // guardrails are not taken for an escalation. Other escalation methods
+  // guardrails are not taken for an escalation; nor is a principal under a
+  // permissions boundary. Other escalation methods
   // (iam-privilege-escalation) need a second principal or resource and are
   // not edges.
   void SelfEscalation() {
@@ -383,7 +384,9 @@ class Publisher {
     const auto& prs = m_.iam_principals;
     const auto& admins = ia.Admins();
     for (std::size_t i = 0; i < prs.size() && i < admins.size(); ++i) {
-      if (admins[i] || prs[i].type == iam::PrincipalType::kGroup) continue;
+      // A permissions boundary caps what an attached or inline admin policy
+      // gives: no edge (iam-privilege-escalation reports boundary removal).
+      if (admins[i] || prs[i].type == iam::PrincipalType::kGroup || !prs[i].boundary_arn.empty()) continue;
       const char* const* actions = prs[i].type == iam::PrincipalType::kUser ? kUserSelf : kRoleSelf;
       for (int k = 0; k < 2; ++k) {
         iam::Request req;
