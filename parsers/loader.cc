@@ -118,7 +118,7 @@ std::size_t DispatchDocument(DocNode& root, FileId file, const std::string& name
     if (any) return added;
   }
   if (LooksLikeEks(root)) return ParseEksDocument(root, file, model, sink);
-  if (LooksLikeEc2(root)) return ParseEc2Document(root, file, name, model, sink);
+  if (LooksLikeEc2(root)) return ParseEc2Document(root, file, model.files.display_path(file), model, sink);
   if (LooksLikeCompose(root)) return ParseComposeDocument(root, file, model.files.display_path(file), model, sink);
   if (LooksLikeCiliumValues(root)) return ParseCiliumValues(root, file, name, model);
   IamShape shape = DetectIamShape(root);

@@ -5,9 +5,11 @@ into grantpath `aws reach` cases: tests/corpus/aws-vpc/batfish-cases.json.
 Each case: the snapshot folder, --from, --to, --port, the expected
 disposition (or "allowed" for a bidirectional trace) and Batfish's hop list.
 Flows grantpath cannot express (sources that are VPN gateways, on-premises
-routers, subnets, VPCs or load-balancer nodes; destinations that are
-load-balancer addresses) are kept with "from": null and a reason, so the
-agreement test counts every assertion.
+routers, subnets, VPCs or load-balancer nodes) are kept with "from": null
+and a reason, so the agreement test counts every assertion. A load
+balancer node's address (getInterfaceIp) is read from the snapshot's
+NetworkInterfaces.json, its listener port from LoadBalancerListeners.json,
+and a node in a hop list is named by its load balancer's name.
 
 usage: scripts/extract_batfish_cases.py [CORPORA]
 """
@@ -22,8 +24,54 @@ BASE = os.path.join(CORPORA, "aws-vpc", "batfish")
 RES = "projects/batfish/src/test/resources/"
 
 
+SNAPSHOT = {}  # the current snapshot folder, for lookups in its files
+
+
+def snapshot_json(name):
+    folder = SNAPSHOT.get("dir")
+    if not folder:
+        return {}
+    for root, _, files in os.walk(folder):
+        if name in files:
+            with open(os.path.join(root, name)) as fh:
+                return json.load(fh)
+    return {}
+
+
+def interface_ip(eni):
+    for e in snapshot_json("NetworkInterfaces.json").get("NetworkInterfaces", []):
+        if e.get("NetworkInterfaceId") == eni:
+            return e.get("PrivateIpAddress")
+    return None
+
+
+def listener_port():
+    for lb in snapshot_json("LoadBalancerListeners.json").get("LoadBalancerListeners", []):
+        for l in lb.get("Listeners", []):
+            return str(l["Port"])
+    return None
+
+
+def load_balancer_name(dns):
+    for lb in snapshot_json("LoadBalancers.json").get("LoadBalancers", []):
+        if lb.get("DNSName") == dns:
+            return lb.get("LoadBalancerName")
+    return None
+
+
 def resolve(expr, consts):
     expr = expr.strip()
+    m = re.fullmatch(r"getInterfaceIp\(\s*\w+\s*,\s*(\w+)\s*,\s*_batfish\)", expr)
+    if m and m.group(1) in consts:
+        return interface_ip(consts[m.group(1)])
+    m = re.fullmatch(r'LoadBalancer\.getNodeId\("([^"]+)",\s*"[^"]+"\)', expr)
+    if m:
+        return load_balancer_name(m.group(1))
+    if expr == "_listenerPort":
+        return listener_port()
+    m = re.fullmatch(r"_listenerPort\s*\+\s*(\d+)", expr)
+    if m and listener_port():
+        return str(int(listener_port()) + int(m.group(1)))
     if expr in ("INTERNET_HOST_NAME", "IspModelingUtils.INTERNET_HOST_NAME"):
         return "internet"
     m = re.fullmatch(r'Ip\.parse\("([^"]+)"\)', expr)
@@ -34,6 +82,8 @@ def resolve(expr, consts):
         return consts[m.group(1)].split("/")[0]
     if expr in consts:
         v = consts[expr]
+        if v.startswith("LoadBalancer.getNodeId("):
+            return resolve(v, consts)
         if "(" in v or v.endswith("File"):
             return None
         return v
@@ -66,6 +116,11 @@ def flow(expr, consts, local):
     expr = expr.strip()
     if expr in local:
         expr = local[expr]
+    consts = dict(consts)
+    for k, v in local.items():  # locals such as nlb1Ip = getInterfaceIp(...)
+        r = resolve(v, consts)
+        if r:
+            consts[k] = r
     m = re.match(r"getAnyFlow\((.*)\)$", expr, re.S)
     if m:
         a = split_args(m.group(1))
@@ -102,6 +157,7 @@ def main():
     for cls in data:
         consts = cls["constants"]
         snap = consts.get("TESTCONFIGS_DIR")
+        SNAPSHOT["dir"] = snap and os.path.join(BASE, RES, snap, "aws_configs")
         for test in cls["tests"]:
             local = test["locals"]
             for a in test["assertions"]:

@@ -594,12 +594,14 @@ std::unique_ptr<Session> LoadNetwork(AwsFlags& f) {
   return s;
 }
 
-// "N/PROTO", "N" (TCP), "PROTO" (no port), "all" (Batfish's any flow).
-bool ParseAwsPort(const std::string& text, int* protocol, int* port) {
+// "N/PROTO", "N" (TCP), "PROTO" (no port), "all" (Batfish's any flow);
+// for ICMP, "TYPE/icmp" or "TYPE:CODE/icmp".
+bool ParseAwsPort(const std::string& text, int* protocol, int* port, int* icmp_code) {
   *protocol = awsnet::kTcp;
   *port = -1;
+  *icmp_code = -1;
   if (text.empty()) return true;
-  std::string num = text, proto;
+  std::string num = text, proto, code;
   if (auto slash = text.find('/'); slash != std::string::npos) {
     num = text.substr(0, slash);
     proto = text.substr(slash + 1);
@@ -610,6 +612,16 @@ bool ParseAwsPort(const std::string& text, int* protocol, int* port) {
   if (!proto.empty()) {
     *protocol = awsnet::ParseProtocolName(proto);
     if (*protocol < 0) return false;
+  }
+  if (auto colon = num.find(':'); colon != std::string::npos) {
+    if (*protocol != awsnet::kIcmp && *protocol != awsnet::kIcmpV6) return false;
+    code = num.substr(colon + 1);
+    num = num.substr(0, colon);
+    if (code.empty() || code.size() > 3 ||
+        !std::all_of(code.begin(), code.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+      return false;
+    *icmp_code = std::stoi(code);
+    if (*icmp_code > 255) return false;
   }
   if (!num.empty()) {
     if (num.size() > 5 || !std::all_of(num.begin(), num.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
@@ -634,9 +646,10 @@ std::string HopText(const Model& m, const awsnet::Hop& h) {
 
 int RunReachAws() {
   AwsFlags& f = Flags();
-  int protocol = 0, port = -1;
-  if (!ParseAwsPort(f.port, &protocol, &port)) {
-    std::cerr << "error: --port must be N/PROTO, N, PROTO or all (e.g. 22/tcp, 53/udp, icmp), got '" << f.port << "'\n";
+  int protocol = 0, port = -1, icmp_code = -1;
+  if (!ParseAwsPort(f.port, &protocol, &port, &icmp_code)) {
+    std::cerr << "error: --port must be N/PROTO, N, PROTO, TYPE:CODE/icmp or all (e.g. 22/tcp, 53/udp, icmp, 3:4/icmp), got '"
+              << f.port << "'\n";
     return kExitUsage;
   }
   auto s = LoadNetwork(f);
@@ -654,8 +667,10 @@ int RunReachAws() {
     std::cerr << "error: --to: " << error << "\n";
     return kExitUsage;
   }
-  awsnet::Trace t = e.Reach(*from, *to, protocol, port);
-  std::string what = awsnet::ProtocolLabel(protocol) + (port >= 0 ? " " + std::to_string(port) : "");
+  awsnet::Trace t = e.Reach(*from, *to, protocol, port, icmp_code);
+  bool icmp = protocol == awsnet::kIcmp || protocol == awsnet::kIcmpV6;
+  std::string what = awsnet::ProtocolLabel(protocol) + (port >= 0 ? (icmp ? " type " : " ") + std::to_string(port) : "") +
+                     (icmp_code >= 0 ? " code " + std::to_string(icmp_code) : "");
   if (f.format == "json") {
     Json j;
     j["allowed"] = t.allowed();
@@ -663,6 +678,7 @@ int RunReachAws() {
     j["from"] = f.from;
     j["to"] = f.to;
     j["packet"] = {{"protocol", awsnet::ProtocolLabel(protocol)}, {"port", port >= 0 ? Json(port) : Json(nullptr)}};
+    if (icmp) j["packet"]["icmpCode"] = icmp_code >= 0 ? Json(icmp_code) : Json(nullptr);
     Json hops = Json::array();
     for (const auto& h : t.hops) hops.push_back(HopJson(m, h));
     j["hops"] = hops;
@@ -782,9 +798,11 @@ Command AwsCommand() {
         pub->callback([] { selected = 5; });
         CLI::App* reach = aws->add_subcommand("reach", "Can FROM reach TO on this port through security groups, "
                                                         "network ACLs and routes (aws ec2 describe-* output)?");
-        reach->add_option("--from", f.from, "internet, an instance id, an interface id or an IP address")->required();
-        reach->add_option("--to", f.to, "internet, an instance id, an interface id or an IP address")->required();
-        reach->add_option("--port", f.port, "N/PROTO, N (TCP), PROTO, or all (any protocol, no port); default: TCP without a port");
+        reach->add_option("--from", f.from, "internet, an instance id, an interface id, an IP address or a load balancer name")->required();
+        reach->add_option("--to", f.to, "internet, an instance id, an interface id, an IP address or a load balancer name")->required();
+        reach->add_option("--port", f.port,
+                          "N/PROTO, N (TCP), PROTO, TYPE[:CODE]/icmp, or all (any protocol, no port); "
+                          "default: TCP without a port");
         reach->add_option("--expect", f.expect, "Exit 1 unless the answer is this (allow or deny)");
         reach->add_option("--format", f.format, "Output format")->check(CLI::IsMember({"text", "json"}))->default_str("text");
         AddInputOptions(reach, &f.in, &f.verbose, false);

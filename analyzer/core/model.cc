@@ -81,6 +81,9 @@ void Model::Absorb(Model&& other) {
   move_all(aws_listeners, other.aws_listeners);
   move_all(aws_target_groups, other.aws_target_groups);
   move_all(aws_targets, other.aws_targets);
+  move_all(aws_cross_zone, other.aws_cross_zone);
+  move_all(aws_prefix_lists, other.aws_prefix_lists);
+  move_all(aws_vpc_endpoints, other.aws_vpc_endpoints);
   move_all(aws_unmodelled, other.aws_unmodelled);
   move_all(k8s_multi_policies, other.k8s_multi_policies);
   move_all(k8s_udns, other.k8s_udns);

@@ -13,7 +13,26 @@ bool Private4(net::U128 a) {
          in("127.0.0.0/8") || in("169.254.0.0/16") || in("0.0.0.0/8") || in("224.0.0.0/3");
 }
 
+// Not reachable from the internet: unique local (fc00::/7), link-local,
+// multicast, unspecified and loopback IPv6 addresses.
+bool Private6(net::U128 a) {
+  auto in = [&](const char* c) { return net::ParseCidr(c)->Contains({6, a, a}); };
+  return in("fc00::/7") || in("fe80::/10") || in("ff00::/8") || in("::/127");
+}
+
+bool PrivateAddress(int family, net::U128 a) { return family == 4 ? Private4(a) : Private6(a); }
+
 std::optional<net::IpRange> Cidr(const std::string& s) { return net::ParseCidr(s); }
+
+int PrefixLength(const net::IpRange& c) {
+  net::U128 size = c.hi - c.lo;
+  int len = c.family == 4 ? 32 : 128;
+  while (size) {
+    size >>= 1;
+    --len;
+  }
+  return len;
+}
 
 bool CidrHas(const std::string& cidr, int family, net::U128 a) {
   auto r = Cidr(cidr);
@@ -38,7 +57,8 @@ bool PortsMatch(int proto, int from, int to, const Packet& p) {
     if (from < 0 && to < 0) return true;
     return p.dst_port >= from && p.dst_port <= to;
   }
-  if (proto == kIcmp || proto == kIcmpV6) return from < 0 || p.dst_port < 0 || p.dst_port == from;
+  if (proto == kIcmp || proto == kIcmpV6)  // FromPort is the type, ToPort the code; -1 is any
+    return (from < 0 || p.dst_port < 0 || p.dst_port == from) && (to < 0 || p.icmp_code < 0 || p.icmp_code == to);
   return true;
 }
 
@@ -97,6 +117,8 @@ Engine::Engine(const Model& model) : model_(model) {
     const auto& e = model.aws_interfaces[i];
     for (const auto& ip : e.private_ips)
       if (auto r = Cidr(ip)) by_private_ip_.emplace(std::make_pair(r->family, r->lo), i);
+    for (const auto& ip : e.ipv6_addresses)
+      if (auto r = Cidr(ip)) by_private_ip_.emplace(std::make_pair(r->family, r->lo), i);
     for (const auto& ip : e.public_ips)
       if (auto r = Cidr(ip)) by_public_ip_[r->lo] = i;
   }
@@ -125,6 +147,29 @@ Engine::Engine(const Model& model) : model_(model) {
   }
   for (std::size_t g = 0; g < model.aws_security_groups.size(); ++g) by_group_[model.aws_security_groups[g].id] = g;
   for (std::size_t s = 0; s < model.aws_subnets.size(); ++s) by_subnet_[model.aws_subnets[s].id] = s;
+  // Load balancers by name, DNS name and ARN; their nodes' interfaces
+  // carry the description "ELB <type>/<name>/<id>" (the ARN's tail).
+  std::map<std::string, std::size_t> by_elb_description;
+  for (std::size_t k = 0; k < model.aws_load_balancers.size(); ++k) {
+    const auto& lb = model.aws_load_balancers[k];
+    for (const auto& key : {lb.name, lb.dns, lb.arn})
+      if (!key.empty()) lb_by_name_.emplace(key, k);
+    if (auto at = lb.arn.find(":loadbalancer/"); at != std::string::npos)
+      by_elb_description["ELB " + lb.arn.substr(at + 14)] = k;
+  }
+  for (std::size_t i : interfaces_)
+    if (auto it = by_elb_description.find(model.aws_interfaces[i].description); it != by_elb_description.end())
+      lb_by_interface_[i] = it->second;
+  // A list with entries wins over its describe-managed-prefix-lists record.
+  for (std::size_t k = 0; k < model.aws_prefix_lists.size(); ++k) {
+    auto [it, added] = by_prefix_list_.emplace(model.aws_prefix_lists[k].id, k);
+    if (!added && !model.aws_prefix_lists[it->second].resolved) it->second = k;
+  }
+}
+
+const PrefixList* Engine::PrefixListById(const std::string& id) const {
+  auto it = by_prefix_list_.find(id);
+  return it == by_prefix_list_.end() ? nullptr : &model_.aws_prefix_lists[it->second];
 }
 
 const SecurityGroup* Engine::Group(const std::string& id) const {
@@ -168,7 +213,13 @@ std::optional<std::size_t> Engine::InterfaceByIp(net::U128 ip, int family, const
   return std::nullopt;
 }
 
-std::optional<std::size_t> Engine::InterfaceByPublicIp(net::U128 ip) const {
+std::optional<std::size_t> Engine::InterfaceByPublicIp(net::U128 ip, int family) const {
+  if (family == 6) {  // IPv6 addresses are global: no translation
+    if (Private6(ip)) return std::nullopt;
+    auto [b, e] = by_private_ip_.equal_range({6, ip});
+    if (b == e) return std::nullopt;
+    return b->second;
+  }
   auto it = by_public_ip_.find(ip);
   if (it == by_public_ip_.end()) return std::nullopt;
   return it->second;
@@ -231,9 +282,18 @@ std::optional<Engine::Endpoint> Engine::Resolve(const std::string& text, bool so
     }
     return ep;
   }
-  std::vector<std::string> known;
-  for (const auto& [id, _] : by_instance_) known.push_back(id);
-  *error = "'" + text + "' is not an endpoint: use internet, an instance id, an interface id or an IP address";
+  if (auto it = lb_by_name_.find(text); it != lb_by_name_.end()) {
+    ep.load_balancer = static_cast<int>(it->second);
+    for (const auto& [i, lb] : lb_by_interface_)  // a node of it, when the input has one
+      if (lb == it->second) {
+        ep.interface = static_cast<int>(i);
+        if (auto a = first_private(i)) ep.address = *a;
+        break;
+      }
+    return ep;
+  }
+  *error = "'" + text + "' is not an endpoint: use internet, an instance id, an interface id, an IP address "
+           "or a load balancer name";
   return std::nullopt;
 }
 
@@ -258,6 +318,10 @@ const SgRule* Engine::GroupsAllow(const std::vector<std::string>& groups, bool i
       bool peer_ok = false;
       for (const auto& c : r.cidrs)
         if (CidrHas(c, p.family, peer)) peer_ok = true;
+      for (const auto& id : r.prefix_lists)
+        if (const PrefixList* pl = PrefixListById(id); pl && pl->resolved)
+          for (const auto& c : pl->cidrs)
+            if (CidrHas(c, p.family, peer)) peer_ok = true;
       if (!peer_ok && peer_groups != nullptr)
         for (const auto& ref : r.groups)
           if (std::find(peer_groups->begin(), peer_groups->end(), ref) != peer_groups->end()) peer_ok = true;
@@ -281,6 +345,16 @@ bool Engine::AclPassesBothWays(const std::string& subnet, bool inbound, const Pa
   back.dst_port = p.src_port;
   AclDecides(*acl, inbound, back, &allow);
   return allow;
+}
+
+std::optional<std::size_t> Engine::TargetInterface(const Target& t) const {
+  if (auto it = by_instance_.find(t.id); it != by_instance_.end()) {
+    const Instance& inst = model_.aws_instances[it->second];
+    if (auto ip = Cidr(inst.private_ip)) return InterfaceByIp(ip->lo, ip->family, inst.vpc);
+    return std::nullopt;
+  }
+  if (auto ip = Cidr(t.id)) return InterfaceByIp(ip->lo, ip->family);
+  return std::nullopt;  // a Lambda function or another load balancer
 }
 
 void Engine::LoadBalancerExposures(std::vector<Exposure>* out) const {
@@ -331,13 +405,7 @@ void Engine::LoadBalancerExposures(std::vector<Exposure>* out) const {
           if (std::find(l.target_groups.begin(), l.target_groups.end(), tg.arn) == l.target_groups.end()) continue;
           for (const auto& t : model_.aws_targets) {
             if (t.group != tg.arn || t.state == "unused" || t.state == "draining") continue;
-            std::optional<std::size_t> iface;
-            if (auto it = by_instance_.find(t.id); it != by_instance_.end()) {
-              const Instance& inst = model_.aws_instances[it->second];
-              if (auto ip = Cidr(inst.private_ip)) iface = InterfaceByIp(ip->lo, ip->family, inst.vpc);
-            } else if (auto ip = Cidr(t.id)) {
-              iface = InterfaceByIp(ip->lo, ip->family);
-            }
+            std::optional<std::size_t> iface = TargetInterface(t);
             if (!iface) continue;
             const auto& d = model_.aws_interfaces[*iface];
             Packet q;
@@ -387,6 +455,7 @@ const AclEntry* Engine::AclDecides(const NetworkAcl& acl, bool egress, const Pac
       if (x->from_port >= 0 && (p.dst_port < x->from_port || p.dst_port > x->to_port)) continue;
     } else if (proto == kIcmp || proto == kIcmpV6) {
       if (x->icmp_type >= 0 && p.dst_port >= 0 && p.dst_port != x->icmp_type) continue;
+      if (x->icmp_code >= 0 && p.icmp_code >= 0 && p.icmp_code != x->icmp_code) continue;
     }
     *allow = x->allow;
     return x;
@@ -395,23 +464,30 @@ const AclEntry* Engine::AclDecides(const NetworkAcl& acl, bool egress, const Pac
   return nullptr;  // nothing matches: denied (the final "*" entry)
 }
 
-const Route* Engine::Lookup(const RouteTable& t, net::U128 dst, int family) const {
+const Route* Engine::Lookup(const RouteTable& t, net::U128 dst, int family, const Route** unresolved) const {
   const Route* best = nullptr;
-  int best_len = -1;
-  for (const auto& r : t.routes) {
-    auto c = Cidr(r.destination);
-    if (!c || !c->Contains({family, dst, dst})) continue;
-    // Prefix length from the range size.
-    net::U128 size = c->hi - c->lo;
-    int len = (family == 4 ? 32 : 128);
-    while (size) {
-      size >>= 1;
-      --len;
-    }
-    if (len > best_len) {
+  int best_len = -1, best_rank = -1;
+  auto consider = [&](const Route& r, const net::IpRange& c, int rank) {
+    if (!c.Contains({family, dst, dst})) return;
+    int len = PrefixLength(c);
+    if (len > best_len || (len == best_len && rank > best_rank)) {
       best = &r;
       best_len = len;
+      best_rank = rank;
     }
+  };
+  for (const auto& r : t.routes) {
+    if (r.destination.rfind("pl-", 0) == 0) {  // every entry of the list is a prefix of the route
+      const PrefixList* pl = PrefixListById(r.destination);
+      if (pl == nullptr || !pl->resolved) {
+        if (unresolved) *unresolved = &r;
+        continue;
+      }
+      for (const auto& e : pl->cidrs)
+        if (auto c = Cidr(e)) consider(r, *c, r.propagated ? 0 : 1);
+      continue;
+    }
+    if (auto c = Cidr(r.destination)) consider(r, *c, r.propagated ? 0 : 2);
   }
   return best;
 }
@@ -434,7 +510,7 @@ Hop InterfaceHop(const Engine& e, std::size_t i, const std::string& detail) {
 // "" when it comes in through a gateway): the destination subnet's ACL
 // inbound, then the interface's security groups.
 void Engine::Deliver(const Packet& p, std::size_t dst, int src_interface, const std::string& from_subnet,
-                     Trace* t) const {
+                     Trace* t, const std::vector<std::string>* peer_groups) const {
   const auto& d = model_.aws_interfaces[dst];
   const Subnet* ds = SubnetOf(d.subnet);
   if (ds != nullptr && ds->id != from_subnet) {
@@ -454,18 +530,30 @@ void Engine::Deliver(const Packet& p, std::size_t dst, int src_interface, const 
       t->notes.push_back("subnet " + ds->id + " has no network ACL in the input; treated as allowing");
     }
   }
-  const SgRule* r = SgAllows(dst, true, p, src_interface);
+  if (auto lb = lb_by_interface_.find(dst); lb != lb_by_interface_.end()) {  // a load balancer node
+    const std::vector<std::string>* client =
+        src_interface >= 0 ? &model_.aws_interfaces[static_cast<std::size_t>(src_interface)].groups : nullptr;
+    ForwardFromLoadBalancer(lb->second, p, d.subnet, client, t);
+    return;
+  }
+  if (peer_groups == nullptr && src_interface >= 0)
+    peer_groups = &model_.aws_interfaces[static_cast<std::size_t>(src_interface)].groups;
+  const SgRule* r = GroupsAllow(d.groups, true, p, peer_groups);
   if (r == nullptr) {
-    // A rule whose only sources are managed prefix lists may admit it:
-    // prefix lists are not resolved, so that is no answer either way.
+    // A rule naming a prefix list whose entries are not in the input may
+    // admit it: that is no answer either way.
     for (const auto& gid : d.groups)
       if (const SecurityGroup* g = Group(gid))
         for (const auto& x : g->ingress) {
           int proto = RuleProtocol(x.protocol);
-          if (x.prefix_lists.empty() || (proto != -1 && proto != p.protocol)) continue;
+          if (proto != -1 && proto != p.protocol) continue;
           if (proto != -1 && !PortsMatch(proto, x.from_port, x.to_port, p)) continue;
-          Hop h = InterfaceHop(*this, dst, "security group " + g->id + " admits prefix list " +
-                                               x.prefix_lists.front() + ", which is not resolved");
+          std::string unresolved;
+          for (const auto& id : x.prefix_lists)
+            if (const PrefixList* pl = PrefixListById(id); !pl || !pl->resolved) unresolved = id;
+          if (unresolved.empty()) continue;
+          Hop h = InterfaceHop(*this, dst, "security group " + g->id + " admits prefix list " + unresolved +
+                                               ", whose entries are not in the input");
           h.where = x.where;
           t->hops.push_back(h);
           t->disposition = "UNMODELLED";
@@ -525,14 +613,42 @@ void Engine::CheckReply(const Packet& p, int src_interface, std::size_t dst, Tra
   if (ok) t->reply_hop.reset();
 }
 
-Trace Engine::Reach(const Endpoint& from, const Endpoint& to, int protocol, int port) const {
+Trace Engine::Reach(const Endpoint& from_in, const Endpoint& to, int protocol, int port, int icmp_code) const {
   Trace t;
+  Endpoint from = from_in;
+  // One address family end to end: a source named by id or "internet"
+  // speaks the destination's.
+  const int family = to.address.family;
+  if (from.address.family != family && !from.by_address) {
+    if (from.internet) {
+      from.address = *Cidr(family == 6 ? "2001:4860:4860::8888" : "8.8.8.8");
+    } else if (from.interface >= 0) {
+      const auto& e = model_.aws_interfaces[static_cast<std::size_t>(from.interface)];
+      std::optional<net::IpRange> a;
+      for (const auto& ip : family == 6 ? e.ipv6_addresses : e.private_ips)
+        if (!a) a = Cidr(ip);
+      if (!a) {
+        t.hops.push_back(InterfaceHop(*this, static_cast<std::size_t>(from.interface),
+                                      family == 6 ? "has no IPv6 address" : "has no IPv4 address"));
+        t.disposition = "NO_ROUTE";
+        return t;
+      }
+      from.address = *a;
+    }
+  }
+  if (from.address.family != family) {
+    t.notes.push_back("the source is an IPv" + std::to_string(from.address.family) + " address and the destination an IPv" +
+                      std::to_string(family) + " one");
+    t.disposition = "NO_ROUTE";
+    return t;
+  }
   Packet p;
-  p.family = from.address.family;
+  p.family = family;
   p.src = from.address.lo;
   p.dst = to.address.lo;
   p.protocol = protocol;
   p.dst_port = port;
+  p.icmp_code = icmp_code;
   // ------------------------------------------------------- from the internet
   if (from.internet) {
     t.hops.push_back({"internet", "internet", "from " + Addr(p.family, p.src), {}});
@@ -540,10 +656,14 @@ Trace Engine::Reach(const Endpoint& from, const Endpoint& to, int protocol, int 
       t.disposition = "EXITS_NETWORK";
       return t;
     }
+    if (to.load_balancer >= 0 && !to.by_address) {
+      ToLoadBalancer(static_cast<std::size_t>(to.load_balancer), p, &t);
+      return t;
+    }
     // The destination must be a public address of an interface.
     std::optional<std::size_t> dst;
     if (to.interface >= 0) {
-      if (auto pub = InterfaceByPublicIp(p.dst)) dst = pub;
+      if (auto pub = InterfaceByPublicIp(p.dst, p.family)) dst = pub;
       if (!dst && to.by_address) {  // a private address is not routed on the internet
         t.hops.back().detail += "; " + Addr(p.family, p.dst) + " is a private address of " + InterfaceName(
                                     static_cast<std::size_t>(to.interface)) + ": not routed on the internet";
@@ -558,6 +678,15 @@ Trace Engine::Reach(const Endpoint& from, const Endpoint& to, int protocol, int 
             dst = i;
             break;
           }
+        if (!dst && !from.by_address)  // else a global IPv6 address, from an IPv6 client
+          for (const auto& ip : e.ipv6_addresses)
+            if (auto r = Cidr(ip); r && !dst && !Private6(r->lo)) {
+              p.family = 6;
+              p.dst = r->lo;
+              p.src = Cidr("2001:4860:4860::8888")->lo;
+              t.hops.back().detail = "from " + Addr(6, p.src);
+              dst = static_cast<std::size_t>(to.interface);
+            }
         if (!dst) {
           t.hops.back().detail += "; " + (e.private_ips.empty() ? e.id : e.private_ips.front()) +
                                   " has no public or Elastic IP: the internet has no route to it";
@@ -567,7 +696,7 @@ Trace Engine::Reach(const Endpoint& from, const Endpoint& to, int protocol, int 
       }
     }
     if (!dst) {  // an address outside the input's VPCs
-      t.disposition = Private4(p.dst) && p.family == 4 ? "NULL_ROUTED" : "EXITS_NETWORK";
+      t.disposition = PrivateAddress(p.family, p.dst) ? "NULL_ROUTED" : "EXITS_NETWORK";
       return t;
     }
     const auto& d = model_.aws_interfaces[*dst];
@@ -577,12 +706,16 @@ Trace Engine::Reach(const Endpoint& from, const Endpoint& to, int protocol, int 
       t.disposition = "NO_ROUTE";
       return t;
     }
-    t.hops.push_back({igw->id, "internet-gateway",
-                      "translates " + Addr(p.family, p.dst) + " to " +
-                          (d.private_ips.empty() ? std::string("?") : d.private_ips.front()),
-                      igw->where});
-    if (!d.private_ips.empty())
-      if (auto r = Cidr(d.private_ips.front())) p.dst = r->lo;
+    if (p.family == 6) {  // global addresses: routed as they are
+      t.hops.push_back({igw->id, "internet-gateway", "routes IPv6 " + Addr(6, p.dst) + " into " + d.vpc, igw->where});
+    } else {
+      t.hops.push_back({igw->id, "internet-gateway",
+                        "translates " + Addr(p.family, p.dst) + " to " +
+                            (d.private_ips.empty() ? std::string("?") : d.private_ips.front()),
+                        igw->where});
+      if (!d.private_ips.empty())
+        if (auto r = Cidr(d.private_ips.front())) p.dst = r->lo;
+    }
     t.hops.push_back({d.vpc, "vpc", "", {}});
     Deliver(p, *dst, -1, "", &t);
     if (t.disposition != "ACCEPTED") return t;
@@ -605,6 +738,15 @@ Trace Engine::Reach(const Endpoint& from, const Endpoint& to, int protocol, int 
   }
   // ------------------------------------------------------ from an interface
   auto src = static_cast<std::size_t>(from.interface);
+  if (to.load_balancer >= 0 && to.interface < 0) {
+    const auto& lb = model_.aws_load_balancers[static_cast<std::size_t>(to.load_balancer)];
+    t.hops.push_back({lb.name, "load-balancer",
+                      "its nodes' network interfaces are not in the input (describe-network-interfaces): "
+                      "name a node's address",
+                      lb.where});
+    t.disposition = "UNMODELLED";
+    return t;
+  }
   const auto& s = model_.aws_interfaces[src];
   const SgRule* out = SgAllows(src, false, p, to.interface);
   if (out == nullptr) {
@@ -626,22 +768,23 @@ Trace Engine::Reach(const Endpoint& from, const Endpoint& to, int protocol, int 
     t.disposition = "NO_ROUTE";
     return t;
   }
-  const Route* r = Lookup(*rt, p.dst, p.family);
+  const Route* prefix_list = nullptr;  // a route to a prefix list whose entries are not in the input
+  const Route* r = Lookup(*rt, p.dst, p.family, &prefix_list);
   if (r == nullptr) {
-    // Routes to managed prefix lists (pl-...) are not resolved: without
-    // one of them matching, "no route" would be a guess.
-    const Route* prefix_list = nullptr;
-    for (const auto& x : rt->routes)
-      if (x.destination.rfind("pl-", 0) == 0) prefix_list = &x;
+    // Without the list's entries, "no route" would be a guess.
     t.hops.push_back({ss->id, "subnet",
                       "route table " + rt->id + " has no route to " + Addr(p.family, p.dst) +
                           (prefix_list ? " except perhaps through prefix list " + prefix_list->destination +
-                                             " (prefix lists are not resolved)"
+                                             ", whose entries are not in the input"
                                        : ""),
                       prefix_list ? prefix_list->where : rt->where});
     t.disposition = prefix_list ? "UNMODELLED" : "NO_ROUTE";
     return t;
   }
+  if (prefix_list != nullptr)
+    t.notes.push_back("route table " + rt->id + " also routes prefix list " + prefix_list->destination + " to " +
+                      prefix_list->target + "; its entries are not in the input, so a more specific match through "
+                      "it is possible");
   std::string route_text = "route " + r->destination + " -> " + r->target + " in " + rt->id;
   auto leave_subnet = [&]() -> bool {  // the source subnet's ACL outbound
     const NetworkAcl* acl = AclOf(*ss);
@@ -688,33 +831,39 @@ Trace Engine::Reach(const Endpoint& from, const Endpoint& to, int protocol, int 
     for (const auto& g : model_.aws_gateways)
       if (g.id == r->target) igw = &g;
     bool has_public = false;
-    for (const auto& [ip, i] : by_public_ip_)
-      if (i == src) {
-        has_public = true;
-        p.src = ip;  // 1:1 NAT at the internet gateway
-      }
+    if (p.family == 6) {
+      has_public = !Private6(p.src);  // a global address: no translation
+    } else {
+      for (const auto& [ip, i] : by_public_ip_)
+        if (i == src) {
+          has_public = true;
+          p.src = ip;  // 1:1 NAT at the internet gateway
+        }
+    }
     if (igw == nullptr || std::find(igw->vpcs.begin(), igw->vpcs.end(), s.vpc) == igw->vpcs.end()) {
       t.hops.push_back({r->target, "internet-gateway", "not attached to " + s.vpc + " in the input", r->where});
       t.disposition = "NO_ROUTE";
       return t;
     }
     t.hops.push_back({igw->id, "internet-gateway",
-                      has_public ? "translates the source to " + Addr(p.family, p.src)
-                                 : "the source has no public or Elastic IP: dropped",
+                      p.family == 6 ? (has_public ? "routes IPv6 from " + Addr(6, p.src)
+                                                  : "the source's IPv6 address is not global: dropped")
+                      : has_public  ? "translates the source to " + Addr(p.family, p.src)
+                                    : "the source has no public or Elastic IP: dropped",
                       igw->where});
     if (!has_public) {
       t.disposition = "NO_ROUTE";
       return t;
     }
     // A public address of the input: back in through its internet gateway.
-    if (auto dst = InterfaceByPublicIp(p.dst)) {
+    if (auto dst = InterfaceByPublicIp(p.dst, p.family)) {
       Endpoint inet;
       inet.internet = true;
       inet.address = {p.family, p.src, p.src};
       Endpoint target;
       target.interface = static_cast<int>(*dst);
       target.address = {p.family, p.dst, p.dst};
-      Trace in = Reach(inet, target, protocol, port);
+      Trace in = Reach(inet, target, protocol, port, icmp_code);
       for (auto& h : in.hops) t.hops.push_back(h);
       t.disposition = in.disposition;
       t.reply_allowed = in.reply_allowed;
@@ -800,9 +949,43 @@ Trace Engine::Reach(const Endpoint& from, const Endpoint& to, int protocol, int 
     ThroughTgw(r->target, in, p, static_cast<int>(src), &t, 0);
     return t;
   }
-  t.hops.push_back({r->target, "gateway", "VPN gateways, endpoints and appliance routes are not "
-                                          "modelled yet",
-                    r->where});
+  if (r->target.rfind("eigw-", 0) == 0) {  // egress-only internet gateway: IPv6 out, replies back in
+    const Gateway* eigw = nullptr;
+    for (const auto& g : model_.aws_gateways)
+      if (g.id == r->target && g.egress_only) eigw = &g;
+    if (eigw == nullptr || std::find(eigw->vpcs.begin(), eigw->vpcs.end(), s.vpc) == eigw->vpcs.end() ||
+        p.family != 6) {
+      t.hops.push_back({r->target, "egress-only-internet-gateway",
+                        p.family != 6 ? "carries IPv6 only" : "not attached to " + s.vpc + " in the input", r->where});
+      t.disposition = "NO_ROUTE";
+      return t;
+    }
+    t.hops.push_back({eigw->id, "egress-only-internet-gateway", "IPv6 to the internet", eigw->where});
+    t.hops.push_back({"internet", "internet", "", {}});
+    t.disposition = "EXITS_NETWORK";
+    return t;
+  }
+  if (r->target.rfind("vpce-", 0) == 0) {
+    const VpcEndpoint* ep = nullptr;
+    for (const auto& v : model_.aws_vpc_endpoints)
+      if (v.id == r->target) ep = &v;
+    if (ep != nullptr && ep->type == "Gateway" && ep->state == "available") {
+      // S3 or DynamoDB: the packet leaves the modelled network for the
+      // service (the endpoint's policy is an IAM question, not a network one).
+      t.hops.push_back({ep->id, "vpc-endpoint", "gateway endpoint to " + ep->service, ep->where});
+      t.disposition = "EXITS_NETWORK";
+      return t;
+    }
+    t.hops.push_back({r->target, "vpc-endpoint",
+                      ep == nullptr ? "not in the input (describe-vpc-endpoints)"
+                      : ep->type == "Gateway"
+                          ? "state " + ep->state
+                          : ep->type + " endpoint: traffic goes to appliances, which are not modelled",
+                      ep ? ep->where : r->where});
+    t.disposition = ep != nullptr && ep->type == "Gateway" ? "NO_ROUTE" : "UNMODELLED";
+    return t;
+  }
+  t.hops.push_back({r->target, "gateway", "VPN gateways and appliance routes are not modelled yet", r->where});
   t.disposition = "UNMODELLED";
   return t;
 }
@@ -901,90 +1084,317 @@ void Engine::ThroughTgw(const std::string& tgw, const std::string& in, const Pac
   t->disposition = "UNMODELLED";
 }
 
+std::optional<net::U128> Engine::LoadBalancerNode(std::size_t lb, const std::string& subnet) const {
+  for (const auto& [i, k] : lb_by_interface_) {
+    const auto& e = model_.aws_interfaces[i];
+    if (k == lb && e.subnet == subnet && !e.private_ips.empty())
+      if (auto a = Cidr(e.private_ips.front())) return a->lo;
+  }
+  const Subnet* s = SubnetOf(subnet);
+  auto c = s ? Cidr(s->cidr) : std::nullopt;
+  if (!c) return std::nullopt;
+  return c->lo + 4;  // the first address AWS does not reserve
+}
+
+namespace {
+
+bool ListenerCarries(const std::string& listener_protocol, int protocol) {
+  if (listener_protocol == "UDP") return protocol == kUdp;
+  if (listener_protocol == "TCP_UDP") return protocol == kTcp || protocol == kUdp;
+  return protocol == kTcp;  // HTTP, HTTPS, TCP, TLS (and GENEVE is not a listener of these types)
+}
+
+}  // namespace
+
+void Engine::ToLoadBalancer(std::size_t k, Packet p, Trace* t) const {
+  const auto& lb = model_.aws_load_balancers[k];
+  if (lb.scheme != "internet-facing") {
+    t->hops.push_back({lb.name, "load-balancer", "internal: it has no address on the internet", lb.where});
+    t->disposition = "NO_ROUTE";
+    return;
+  }
+  const Gateway* igw = InternetGatewayOf(lb.vpc);
+  if (igw == nullptr) {
+    t->hops.push_back({lb.vpc, "vpc", "no internet gateway is attached", {}});
+    t->disposition = "NO_ROUTE";
+    return;
+  }
+  t->hops.push_back({igw->id, "internet-gateway", "to load balancer " + lb.name, igw->where});
+  t->hops.push_back({lb.vpc, "vpc", "", {}});
+  // The client reaches a node in one of the load balancer's subnets whose
+  // ACL admits it and whose route table leads back to the gateway.
+  std::optional<Hop> refused;
+  std::string refused_disposition;
+  for (const auto& sid : lb.subnets) {
+    const Subnet* sn = SubnetOf(sid);
+    auto node = LoadBalancerNode(k, sid);
+    if (sn == nullptr || !node) continue;
+    Packet q = p;
+    q.dst = *node;
+    if (const NetworkAcl* acl = AclOf(*sn)) {
+      bool allow = false;
+      const AclEntry* x = AclDecides(*acl, false, q, &allow);
+      if (!allow) {
+        if (!refused) {
+          refused = Hop{sid, "subnet",
+                        "network ACL " + acl->id +
+                            (x ? " inbound rule " + std::to_string(x->number) + " denies" : " denies inbound (no rule matches)"),
+                        x ? x->where : acl->where};
+          refused_disposition = "DENIED_IN";
+        }
+        continue;
+      }
+    }
+    const RouteTable* rt = TableOf(*sn);
+    const Route* back = rt ? Lookup(*rt, q.src, q.family) : nullptr;
+    if (back == nullptr || back->blackhole || back->target != igw->id) {
+      if (!refused) {
+        refused = Hop{sid, "subnet",
+                      "route table " + (rt ? rt->id : std::string("(none)")) + " has no route to " +
+                          Addr(q.family, q.src) + " through " + igw->id + ": replies do not return",
+                      back ? back->where : (rt ? rt->where : sn->where)};
+        refused_disposition = "NO_ROUTE";
+      }
+      continue;
+    }
+    t->hops.push_back({sid, "subnet", "load balancer node " + Addr(q.family, q.dst), sn->where});
+    ForwardFromLoadBalancer(k, q, sid, nullptr, t);
+    if (t->disposition == "ACCEPTED" && (q.protocol == kTcp || q.protocol == kUdp)) {
+      bool allow = true;
+      if (const NetworkAcl* acl = AclOf(*sn)) {
+        Packet reply = q;
+        std::swap(reply.src, reply.dst);
+        reply.dst_port = q.src_port;
+        const AclEntry* x = AclDecides(*acl, true, reply, &allow);
+        t->reply_allowed = allow;
+        t->reply_hop = Hop{sid, "subnet",
+                           "reply " + ProtocolLabel(q.protocol) + " " + std::to_string(reply.dst_port) +
+                               ": network ACL " + acl->id + " outbound " +
+                               (x ? "rule " + std::to_string(x->number) + (allow ? " allows" : " denies")
+                                  : "denies (no rule matches)"),
+                           x ? x->where : acl->where};
+      }
+    }
+    return;
+  }
+  if (refused) {
+    t->hops.push_back(*refused);
+    t->disposition = refused_disposition;
+    return;
+  }
+  t->hops.push_back({lb.name, "load-balancer", "none of its subnets is in the input", lb.where});
+  t->disposition = "NO_ROUTE";
+}
+
+void Engine::ForwardFromLoadBalancer(std::size_t k, const Packet& p, const std::string& subnet,
+                                     const std::vector<std::string>* client_groups, Trace* t) const {
+  const auto& lb = model_.aws_load_balancers[k];
+  const Listener* l = nullptr;
+  for (const auto& x : model_.aws_listeners)
+    if (x.load_balancer == lb.arn && x.port == p.dst_port && ListenerCarries(x.protocol, p.protocol)) {
+      l = &x;
+      break;
+    }
+  Hop h{lb.name, "load-balancer", "", lb.where};
+  if (l == nullptr) {
+    h.detail = "no listener on " + ProtocolLabel(p.protocol) + (p.dst_port >= 0 ? " " + std::to_string(p.dst_port) : "");
+    t->hops.push_back(h);
+    t->disposition = "DENIED_IN";
+    return;
+  }
+  // An ALB always has security groups; an NLB only when it was created with them.
+  const SgRule* rule = nullptr;
+  if (!lb.groups.empty()) {
+    rule = GroupsAllow(lb.groups, true, p, client_groups);
+    if (rule == nullptr) {
+      h.detail = "no security group rule of the load balancer allows it inbound";
+      t->hops.push_back(h);
+      t->disposition = "DENIED_IN";
+      return;
+    }
+  }
+  h.detail = "listener " + l->protocol + " " + std::to_string(l->port);
+  if (rule != nullptr)
+    for (const auto& gid : lb.groups)
+      if (const SecurityGroup* g = Group(gid))
+        for (std::size_t n = 0; n < g->ingress.size(); ++n)
+          if (&g->ingress[n] == rule) h.detail += "; " + SgRuleText(*g, n, *rule);
+  h.where = l->where;
+  t->hops.push_back(h);
+  // Cross-zone load balancing: always on for an ALB; for an NLB as its
+  // attribute says, off by default.
+  bool cross_zone = lb.type != "network";
+  const CrossZone* attribute = nullptr;
+  for (const auto& c : model_.aws_cross_zone)
+    if (c.load_balancer == lb.arn) attribute = &c;
+  if (attribute != nullptr && lb.type == "network") cross_zone = attribute->enabled;
+  const Subnet* node_subnet = SubnetOf(subnet);
+  std::optional<Trace> failure;
+  for (const auto& tg : model_.aws_target_groups) {
+    if (std::find(l->target_groups.begin(), l->target_groups.end(), tg.arn) == l->target_groups.end()) continue;
+    for (const auto& target : model_.aws_targets) {
+      if (target.group != tg.arn || target.state == "unused" || target.state == "draining") continue;
+      std::optional<std::size_t> iface = TargetInterface(target);
+      if (!iface) continue;
+      const auto& d = model_.aws_interfaces[*iface];
+      if (!cross_zone && node_subnet != nullptr)
+        if (const Subnet* ts = SubnetOf(d.subnet); ts && ts->az != node_subnet->az) {
+          if (!failure) {
+            failure.emplace();
+            failure->hops.push_back(
+                {tg.name.empty() ? tg.arn : tg.name, "target-group",
+                 "target " + target.id + " is in " + ts->az + " and the node in " + node_subnet->az +
+                     ": cross-zone load balancing is off" +
+                     (attribute ? std::string("") : " (the NLB default; LoadBalancerAttributes not in the input)"),
+                 attribute ? attribute->where : tg.where});
+            failure->disposition = "DENIED_IN";
+          }
+          continue;
+        }
+      Packet q = p;
+      // A network load balancer keeps the client's address for instance
+      // targets; otherwise the node's address is the source.
+      q.src = lb.type == "network" && tg.target_type == "instance" ? p.src : p.dst;
+      if (auto ip = Cidr(d.private_ips.empty() ? "" : d.private_ips.front())) q.dst = ip->lo;
+      q.dst_port = target.port > 0 ? target.port : tg.port;
+      Trace sub;
+      sub.hops.push_back({tg.name.empty() ? tg.arn : tg.name, "target-group",
+                          "forwards to " + target.id + " on port " + std::to_string(q.dst_port), tg.where});
+      if (d.subnet != subnet)
+        if (const Subnet* from = SubnetOf(subnet))
+          if (const NetworkAcl* acl = AclOf(*from)) {
+            bool allow = false;
+            const AclEntry* x = AclDecides(*acl, true, q, &allow);
+            sub.hops.push_back({subnet, "subnet",
+                                "network ACL " + acl->id + " outbound " +
+                                    (x ? "rule " + std::to_string(x->number) + (allow ? " allows" : " denies")
+                                       : std::string("denies (no rule matches)")),
+                                x ? x->where : acl->where});
+            if (!allow) sub.disposition = "DENIED_OUT";
+          }
+      if (sub.disposition.empty()) {
+        if (d.subnet != subnet) sub.hops.push_back({d.vpc, "vpc", "", {}});
+        Deliver(q, *iface, -1, subnet, &sub, lb.groups.empty() ? nullptr : &lb.groups);
+      }
+      if (sub.disposition == "ACCEPTED") {
+        for (auto& x : sub.hops) t->hops.push_back(std::move(x));
+        for (auto& n : sub.notes) t->notes.push_back(std::move(n));
+        t->disposition = "ACCEPTED";
+        if (d.subnet != subnet && !AclPassesBothWays(d.subnet, true, q)) {
+          t->reply_allowed = false;
+          t->reply_hop = Hop{d.subnet, "subnet", "the target's reply does not pass the network ACL", {}};
+        }
+        return;
+      }
+      if (!failure) failure = std::move(sub);
+    }
+  }
+  if (failure) {
+    for (auto& x : failure->hops) t->hops.push_back(std::move(x));
+    for (auto& n : failure->notes) t->notes.push_back(std::move(n));
+    t->disposition = failure->disposition;
+    return;
+  }
+  t->notes.push_back("listener " + l->protocol + " " + std::to_string(l->port) + " of " + lb.name +
+                     " has no registered target in the input: the load balancer answers itself");
+  t->disposition = "ACCEPTED";
+}
+
 const std::vector<Exposure>& Engine::InternetExposures() const {
   if (exposures_) return *exposures_;
   exposures_.emplace();
   std::vector<Exposure>& out = *exposures_;
-  for (const auto& [ip, i] : by_public_ip_) {
-    const auto& e = model_.aws_interfaces[i];
-    // Candidate sources: the edges of every range the groups and the ACL
-    // name, outside private space, plus one well-known public address.
-    std::set<net::U128> candidates = {net::ParseCidr("8.8.8.8")->lo};
-    std::set<int> tcp = {1}, udp = {1};
-    std::vector<const SgRule*> rules;
-    for (const auto& gid : e.groups)
-      if (const SecurityGroup* g = Group(gid))
-        for (const auto& r : g->ingress) {
-          rules.push_back(&r);
-          for (const auto& c : r.cidrs)
-            if (auto x = Cidr(c); x && x->family == 4) {
-              candidates.insert(x->lo);
-              candidates.insert(x->hi);
-            }
-          int proto = RuleProtocol(r.protocol);
-          if (r.from_port >= 0 && (proto == kTcp || proto == kUdp)) {
-            auto& s = proto == kTcp ? tcp : udp;
-            s.insert(r.from_port);
-            s.insert(r.to_port + 1);
-          }
-        }
-    const Subnet* sn = SubnetOf(e.subnet);
-    const NetworkAcl* acl = sn ? AclOf(*sn) : nullptr;
-    if (acl)
-      for (const auto& x : acl->entries) {
-        if (x.egress) continue;
-        if (auto c = Cidr(x.cidr); c && c->family == 4) {
-          candidates.insert(c->lo);
-          if (c->hi > c->lo) candidates.insert(c->hi);
-          if (c->lo > 0) candidates.insert(c->lo - 1);
-          candidates.insert(c->hi + 1);
-        }
-        if (x.from_port >= 0) {
-          tcp.insert(x.from_port);
-          tcp.insert(x.to_port + 1);
-          udp.insert(x.from_port);
-          udp.insert(x.to_port + 1);
-        }
-      }
-    Exposure x;
-    x.interface = i;
-    x.public_ip = Addr(4, ip);
-    Endpoint to;
-    to.interface = static_cast<int>(i);
-    to.address = {4, ip, ip};
-    std::set<SourceRange> seen_rules;
-    for (net::U128 c : candidates) {
-      if (c > 0xFFFFFFFFu || Private4(c)) continue;
-      bool vpc_address = false;
-      for (const auto& v : model_.aws_vpcs)
-        for (const auto& b : v.cidrs)
-          if (CidrHas(b, 4, c)) vpc_address = true;
-      if (vpc_address) continue;
-      Endpoint from;
-      from.internet = true;
-      from.address = {4, c, c};
-      for (int proto : {kTcp, kUdp}) {
-        const auto& cuts = proto == kTcp ? tcp : udp;
-        std::vector<int> points(cuts.begin(), cuts.end());
-        for (std::size_t k = 0; k < points.size(); ++k) {
-          int lo = points[k];
-          if (lo > 65535) break;
-          int hi = k + 1 < points.size() ? std::min(points[k + 1] - 1, 65535) : 65535;
-          Trace t = Reach(from, to, proto, lo);
-          if (!t.allowed()) continue;
-          x.ports.Add(proto == kTcp ? net::kTCP : net::kUDP, lo, hi);
-          if (x.sample_source.empty()) x.sample_source = Addr(4, c);
-          if (!t.hops.empty() && t.hops.back().where.known() && seen_rules.insert(t.hops.back().where).second)
-            x.rules.push_back(t.hops.back().where);
-        }
-      }
-      Trace any = Reach(from, to, kAnyProtocol, -1);
-      if (any.allowed()) x.all_protocols = true;
-    }
-    if (!x.ports.empty() || x.all_protocols) out.push_back(std::move(x));
-  }
+  for (const auto& [ip, i] : by_public_ip_) ExposeAddress(i, 4, ip, &out);
+  for (std::size_t i : interfaces_)  // global IPv6 addresses are public as they are
+    for (const auto& a : model_.aws_interfaces[i].ipv6_addresses)
+      if (auto r = Cidr(a); r && r->family == 6 && !Private6(r->lo)) ExposeAddress(i, 6, r->lo, &out);
   LoadBalancerExposures(&out);
   return out;
+}
+
+void Engine::ExposeAddress(std::size_t i, int family, net::U128 ip, std::vector<Exposure>* out) const {
+  const auto& e = model_.aws_interfaces[i];
+  // Candidate sources: the edges of every range the groups (with their
+  // prefix lists) and the ACL name, outside private and VPC space, plus one
+  // well-known public address.
+  std::set<net::U128> candidates = {Cidr(family == 6 ? "2001:4860:4860::8888" : "8.8.8.8")->lo};
+  std::set<int> tcp = {1}, udp = {1};
+  auto add_range = [&](const std::string& c, bool around) {
+    auto x = Cidr(c);
+    if (!x || x->family != family) return;
+    candidates.insert(x->lo);
+    if (x->hi > x->lo) candidates.insert(x->hi);
+    if (around) {
+      if (x->lo > 0) candidates.insert(x->lo - 1);
+      candidates.insert(x->hi + 1);
+    }
+  };
+  for (const auto& gid : e.groups)
+    if (const SecurityGroup* g = Group(gid))
+      for (const auto& r : g->ingress) {
+        for (const auto& c : r.cidrs) add_range(c, false);
+        for (const auto& id : r.prefix_lists)
+          if (const PrefixList* pl = PrefixListById(id))
+            for (const auto& c : pl->cidrs) add_range(c, false);
+        int proto = RuleProtocol(r.protocol);
+        if (r.from_port >= 0 && (proto == kTcp || proto == kUdp)) {
+          auto& s = proto == kTcp ? tcp : udp;
+          s.insert(r.from_port);
+          s.insert(r.to_port + 1);
+        }
+      }
+  const Subnet* sn = SubnetOf(e.subnet);
+  const NetworkAcl* acl = sn ? AclOf(*sn) : nullptr;
+  if (acl)
+    for (const auto& x : acl->entries) {
+      if (x.egress) continue;
+      add_range(x.cidr, true);
+      if (x.from_port >= 0) {
+        tcp.insert(x.from_port);
+        tcp.insert(x.to_port + 1);
+        udp.insert(x.from_port);
+        udp.insert(x.to_port + 1);
+      }
+    }
+  Exposure x;
+  x.interface = i;
+  x.public_ip = Addr(family, ip);
+  Endpoint to;
+  to.interface = static_cast<int>(i);
+  to.address = {family, ip, ip};
+  to.by_address = true;
+  const net::U128 top = family == 4 ? net::U128{0xFFFFFFFFu} : ~net::U128{0};
+  std::set<SourceRange> seen_rules;
+  for (net::U128 c : candidates) {
+    if (c > top || PrivateAddress(family, c)) continue;
+    bool vpc_address = false;
+    for (const auto& v : model_.aws_vpcs)
+      for (const auto& b : v.cidrs)
+        if (CidrHas(b, family, c)) vpc_address = true;
+    if (vpc_address) continue;
+    Endpoint from;
+    from.internet = true;
+    from.by_address = true;
+    from.address = {family, c, c};
+    for (int proto : {kTcp, kUdp}) {
+      const auto& cuts = proto == kTcp ? tcp : udp;
+      std::vector<int> points(cuts.begin(), cuts.end());
+      for (std::size_t k = 0; k < points.size(); ++k) {
+        int lo = points[k];
+        if (lo > 65535) break;
+        int hi = k + 1 < points.size() ? std::min(points[k + 1] - 1, 65535) : 65535;
+        Trace t = Reach(from, to, proto, lo);
+        if (!t.allowed()) continue;
+        x.ports.Add(proto == kTcp ? net::kTCP : net::kUDP, lo, hi);
+        if (x.sample_source.empty()) x.sample_source = Addr(family, c);
+        if (!t.hops.empty() && t.hops.back().where.known() && seen_rules.insert(t.hops.back().where).second)
+          x.rules.push_back(t.hops.back().where);
+      }
+    }
+    Trace any = Reach(from, to, kAnyProtocol, -1);
+    if (any.allowed()) x.all_protocols = true;
+  }
+  if (!x.ports.empty() || x.all_protocols) out->push_back(std::move(x));
 }
 
 std::vector<std::size_t> Engine::UnusedGroups() const {

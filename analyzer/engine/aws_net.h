@@ -3,9 +3,11 @@
 // network ACLs (stateless, first match by rule number, implicit deny,
 // replies checked in the opposite direction), route tables (longest
 // prefix, local, main table, blackholes), internet and NAT gateways,
-// public and Elastic IPs, and VPC peering (not transitive). Transit
-// gateways, VPN, Direct Connect and VPC endpoints are not routed through:
-// a route to one ends the trace with disposition UNMODELLED, located.
+// public and Elastic IPs, IPv6 through internet and egress-only gateways,
+// prefix lists, gateway VPC endpoints, VPC peering (not transitive),
+// transit gateways and load balancers. VPN, Direct Connect and appliance
+// routes are not routed through: a route to one ends the trace with
+// disposition UNMODELLED, located.
 #pragma once
 
 #include <cstdint>
@@ -28,8 +30,9 @@ struct Packet {
   int family = 4;
   net::U128 src = 0, dst = 0;
   int protocol = kTcp;
-  int dst_port = -1;  // tcp/udp; icmp: type
+  int dst_port = -1;  // tcp/udp; icmp: type (-1: any)
   int src_port = 49152;
+  int icmp_code = -1;  // icmp: code (-1: any)
 };
 
 /// One step of a trace: the node (an AWS id, "internet") and what decided
@@ -91,11 +94,16 @@ class Engine {
     net::IpRange address;  // the address used
     bool internet = false;
     bool by_address = false;  // named by an IP address (not by an id)
+    int load_balancer = -1;   // Model::aws_load_balancers index (by name, DNS name or node address)
   };
   std::optional<Endpoint> Resolve(const std::string& text, bool source, std::string* error) const;
 
-  /// Traces one packet from `from` to `to`.
-  Trace Reach(const Endpoint& from, const Endpoint& to, int protocol, int port) const;
+  /// Traces one packet from `from` to `to`. For ICMP, `port` is the type
+  /// and `icmp_code` the code (-1: any).
+  Trace Reach(const Endpoint& from, const Endpoint& to, int protocol, int port, int icmp_code = -1) const;
+
+  /// A prefix list of the input by id, or nullptr.
+  const PrefixList* PrefixListById(const std::string& id) const;
 
   /// Every interface the internet reaches, with the ports (computed once).
   const std::vector<Exposure>& InternetExposures() const;
@@ -117,7 +125,19 @@ class Engine {
   const RouteTable* TableOf(const Subnet& s) const;
   const Gateway* InternetGatewayOf(const std::string& vpc) const;
   std::optional<std::size_t> InterfaceByIp(net::U128 ip, int family, const std::string& vpc = "") const;
-  std::optional<std::size_t> InterfaceByPublicIp(net::U128 ip) const;
+  /// The interface with this public IPv4 or Elastic IP, or (family 6)
+  /// this global IPv6 address.
+  std::optional<std::size_t> InterfaceByPublicIp(net::U128 ip, int family = 4) const;
+  /// The route that matches `dst` in `t`, longest prefix first; for equal
+  /// prefixes a static route wins over a prefix list route, which wins over
+  /// a propagated one. `unresolved` (when given) receives a route to a
+  /// prefix list whose entries are not in the input.
+  const Route* Lookup(const RouteTable& t, net::U128 dst, int family, const Route** unresolved) const;
+  /// Internet exposure of one public address of interface `i`.
+  void ExposeAddress(std::size_t i, int family, net::U128 ip, std::vector<Exposure>* out) const;
+  /// Internet to load balancer `lb` on the packet's port: listener, groups,
+  /// subnet, then a target.
+  void ToLoadBalancer(std::size_t lb, Packet p, Trace* t) const;
   /// The group rule that admits the packet (ingress: from `peer`), or
   /// nullptr. `peer_interface` gives the peer's groups for group references.
   const SgRule* SgAllows(std::size_t interface, bool ingress, const Packet& p, int peer_interface) const;
@@ -127,13 +147,28 @@ class Engine {
   /// Whether a subnet's ACL passes the packet one way and its reply back
   /// (`inbound`: the packet enters the subnet).
   bool AclPassesBothWays(const std::string& subnet, bool inbound, const Packet& p) const;
+  /// A load balancer target's interface (instance or IP targets).
+  std::optional<std::size_t> TargetInterface(const Target& t) const;
   /// Targets of internet-facing load balancers that the internet reaches.
   void LoadBalancerExposures(std::vector<Exposure>* out) const;
   /// The network ACL entry that decides, or nullptr for the implicit deny.
   const AclEntry* AclDecides(const NetworkAcl& acl, bool egress, const Packet& p, bool* allow) const;
-  const Route* Lookup(const RouteTable& t, net::U128 dst, int family) const;
-  void Deliver(const Packet& p, std::size_t dst, int src_interface, const std::string& from_subnet,
-               Trace* t) const;
+  const Route* Lookup(const RouteTable& t, net::U128 dst, int family) const {
+    return Lookup(t, dst, family, nullptr);
+  }
+  /// `peer_groups`: the groups group references in the destination's
+  /// rules are matched against (default: the source interface's).
+  void Deliver(const Packet& p, std::size_t dst, int src_interface, const std::string& from_subnet, Trace* t,
+               const std::vector<std::string>* peer_groups = nullptr) const;
+  /// A packet that reached a node of load balancer `lb` in `subnet`: its
+  /// listener on the packet's port, its security groups (`client_groups`:
+  /// the client's, for group references), then the first target of the
+  /// listener's target groups that the packet reaches.
+  void ForwardFromLoadBalancer(std::size_t lb, const Packet& p, const std::string& subnet,
+                               const std::vector<std::string>* client_groups, Trace* t) const;
+  /// The node address of load balancer `lb` in `subnet`: its interface's
+  /// address when the input has it, else one of the subnet.
+  std::optional<net::U128> LoadBalancerNode(std::size_t lb, const std::string& subnet) const;
   void CheckReply(const Packet& p, int src_interface, std::size_t dst, Trace* t) const;
   /// The interface of `vpc` that has the packet's destination, or, when
   /// none does, sets NEIGHBOR_UNREACHABLE (a subnet holds the address) or
@@ -150,6 +185,9 @@ class Engine {
   std::map<std::string, std::size_t> by_group_, by_subnet_, by_instance_, by_interface_;
   std::multimap<std::pair<int, net::U128>, std::size_t> by_private_ip_;
   std::map<net::U128, std::size_t> by_public_ip_;
+  std::map<std::string, std::size_t> by_prefix_list_;
+  std::map<std::size_t, std::size_t> lb_by_interface_;  // a load balancer node's interface -> Model::aws_load_balancers
+  std::map<std::string, std::size_t> lb_by_name_;       // name, DNS name and ARN
   mutable std::optional<std::vector<Exposure>> exposures_;
 };
 

@@ -18,7 +18,7 @@ const std::set<std::string>& ModelledKeys() {
       "NetworkInterfaces", "Reservations", "Addresses",      "VpcPeeringConnections",
       "TransitGatewayAttachments", "TransitGatewayStaticRoutes", "TransitGatewayPropagations",
       "TransitGatewayVpcAttachments", "LoadBalancers", "Listeners", "LoadBalancerListeners", "TargetGroups",
-      "LoadBalancerTargetHealth"};
+      "LoadBalancerTargetHealth", "LoadBalancerAttributes", "PrefixLists", "VpcEndpoints"};
   return k;
 }
 
@@ -29,7 +29,6 @@ const std::map<std::string, std::string>& UnmodelledKeys() {
       {"TransitGatewayRouteTables", "TransitGatewayRouteTableId"},
       {"VpnGateways", "VpnGatewayId"},
       {"VpnConnections", "VpnConnectionId"},
-      {"VpcEndpoints", "VpcEndpointId"},
       {"LoadBalancerDescriptions", "LoadBalancerName"},
       {"DBInstances", "DBInstanceIdentifier"},
       {"Functions", "FunctionArn"},
@@ -79,7 +78,7 @@ Origin FolderOrigin(const std::string& path) {
 class Reader {
  public:
   Reader(FileId file, const std::string& path, Model& model, DiagnosticSink& sink)
-      : file_(file), folder_(FolderOrigin(path)), model_(model), sink_(sink) {}
+      : file_(file), path_(path), folder_(FolderOrigin(path)), model_(model), sink_(sink) {}
 
   std::size_t Read(const DocNode& root) {
     std::size_t n = 0;
@@ -95,6 +94,17 @@ class Reader {
 
  private:
   SourceRange Where(const DocNode& n) const { return At(file_, n.pos); }
+
+  // "pl-0123abcd" in the file's name (get-managed-prefix-list-entries
+  // output carries no id of its own).
+  std::string PrefixListIdInPath() const {
+    std::string name = path_.substr(path_.find_last_of('/') == std::string::npos ? 0 : path_.find_last_of('/') + 1);
+    std::size_t at = name.find("pl-");
+    if (at == std::string::npos) return "";
+    std::size_t end = at + 3;
+    while (end < name.size() && std::isxdigit(static_cast<unsigned char>(name[end]))) ++end;
+    return end > at + 3 ? name.substr(at, end - at) : "";
+  }
 
   Origin OriginOf(Fields& f, const DocNode& obj) {
     Origin o = folder_;
@@ -139,6 +149,7 @@ class Reader {
       }
     if (i->private_ips.empty())
       if (auto v = f.Str(obj, "PrivateIpAddress")) i->private_ips.push_back(*v);
+    for (const auto& v : Ids(f, obj, "Ipv6Addresses", "Ipv6Address")) i->ipv6_addresses.push_back(v);
   }
 
   SgRule Permission(Fields& f, const DocNode& p) {
@@ -172,6 +183,60 @@ class Reader {
       model_.aws_unmodelled.push_back(std::move(u));
       return 0;
     }
+    if (kind == "PrefixLists") {  // describe-prefix-lists (with Cidrs) or describe-managed-prefix-lists
+      PrefixList pl;
+      pl.id = f.Required(obj, "PrefixListId");
+      pl.name = f.Str(obj, "PrefixListName").value_or("");
+      if (obj.Find("Cidrs") != nullptr) {
+        pl.cidrs = f.StrList(obj, "Cidrs");
+        pl.resolved = true;
+      }
+      pl.origin = OriginOf(f, obj);
+      pl.where = Where(obj);
+      if (!f.ok()) return 0;
+      model_.aws_prefix_lists.push_back(std::move(pl));
+      return 1;
+    }
+    if (kind == "Entries") {  // get-managed-prefix-list-entries: one entry of the list the file is named after
+      std::string id = PrefixListIdInPath();
+      if (id.empty()) {
+        sink_.Warning("aws-prefix-list",
+                      "get-managed-prefix-list-entries output whose file name names no prefix list (pl-...): "
+                      "this entry is not used; name the file after the list, e.g. pl-0123456789abcdef0.json",
+                      Where(obj));
+        return 0;
+      }
+      // Lists are streamed one element at a time: the file's list may exist.
+      PrefixList* pl = nullptr;
+      for (auto it = model_.aws_prefix_lists.rbegin(); it != model_.aws_prefix_lists.rend() && !pl; ++it)
+        if (it->id == id && it->where.file == file_) pl = &*it;
+      if (pl == nullptr) {
+        model_.aws_prefix_lists.push_back({});
+        pl = &model_.aws_prefix_lists.back();
+        pl->id = id;
+        pl->resolved = true;
+        pl->origin = folder_;
+        pl->where = Where(obj);
+      }
+      if (auto c = f.Str(obj, "Cidr")) pl->cidrs.push_back(*c);
+      return 1;
+    }
+    if (kind == "VpcEndpoints") {
+      VpcEndpoint v;
+      v.id = f.Required(obj, "VpcEndpointId");
+      v.type = f.Str(obj, "VpcEndpointType").value_or("Gateway");
+      v.service = f.Str(obj, "ServiceName").value_or("");
+      v.vpc = f.Str(obj, "VpcId").value_or("");
+      v.state = f.Str(obj, "State").value_or("available");
+      v.route_tables = f.StrList(obj, "RouteTableIds");
+      v.interfaces = f.StrList(obj, "NetworkInterfaceIds");
+      v.origin = OriginOf(f, obj);
+      v.where = Where(obj);
+      for (const auto& g : Ids(f, obj, "Groups", "GroupId")) model_.aws_group_uses.push_back({g, v.id, v.where});
+      if (!f.ok()) return 0;
+      model_.aws_vpc_endpoints.push_back(std::move(v));
+      return 1;
+    }
     if (kind == "TransitGatewayAttachments") {
       TgwAttachment a;
       a.id = f.Required(obj, "TransitGatewayAttachmentId");
@@ -202,6 +267,16 @@ class Reader {
       for (const auto& g : lb.groups) model_.aws_group_uses.push_back({g, lb.name, lb.where});
       model_.aws_load_balancers.push_back(std::move(lb));
       return 1;
+    }
+    if (kind == "LoadBalancerAttributes") {  // {LoadBalancerArn, Attributes: [{Key, Value}]}
+      std::string arn = f.Str(obj, "LoadBalancerArn").value_or("");
+      if (const DocNode* as = f.Seq(obj, "Attributes"))
+        for (const auto& a : as->items)
+          if (a.is_map() && f.Str(a, "Key").value_or("") == "load_balancing.cross_zone.enabled") {
+            model_.aws_cross_zone.push_back({arn, f.Str(a, "Value").value_or("") == "true", Where(a)});
+            return 1;
+          }
+      return 0;
     }
     if (kind == "Listeners") return ListenerRecord(f, obj, "");
     if (kind == "LoadBalancerListeners") {  // Batfish's collection: per load balancer
@@ -391,6 +466,7 @@ class Reader {
                                 "LocalGatewayId", "CarrierGatewayId", "CoreNetworkArn"})
             if (auto v = f.Str(r, k); v && x.target.empty()) x.target = *v;
           x.blackhole = f.Str(r, "State").value_or("active") == "blackhole";
+          x.propagated = f.Str(r, "Origin").value_or("") == "EnableVgwRoutePropagation";
           t.routes.push_back(std::move(x));
         }
       t.origin = OriginOf(f, obj);
@@ -564,6 +640,7 @@ class Reader {
 
  private:
   FileId file_;
+  std::string path_;
   Origin folder_;
   Model& model_;
   DiagnosticSink& sink_;
@@ -578,8 +655,14 @@ bool IsEc2ListKey(std::string_view key) {
 
 bool LooksLikeEc2(const DocNode& root) {
   if (!root.is_map() || root.entries.empty()) return false;
-  for (const auto& e : root.entries)
-    if (e.value.is_seq() && (ModelledKeys().count(e.key) || UnmodelledKeys().count(e.key))) return true;
+  for (const auto& e : root.entries) {
+    if (!e.value.is_seq()) continue;
+    if (e.key == "Entries") {  // get-managed-prefix-list-entries: {"Entries": [{"Cidr": ...}]}
+      if (!e.value.items.empty() && e.value.items.front().Find("Cidr") != nullptr) return true;
+      continue;
+    }
+    if (ModelledKeys().count(e.key) || UnmodelledKeys().count(e.key)) return true;
+  }
   return false;
 }
 

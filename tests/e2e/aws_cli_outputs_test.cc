@@ -40,3 +40,42 @@ TEST_CASE("aws check-no-public-access on an ECR get-repository-policy output", "
 
 }  // namespace
 }  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+const char* kLbFixture = "tests/rules/aws-exposed-instance-privileged-role/positive-through-load-balancer.yaml";
+
+TEST_CASE("aws reach: a load balancer by name, hops located, --expect sets the exit code", "[e2e][aws]") {
+  auto r = testing::RunCli(std::string("aws reach --from internet --to web --port 443/tcp --format json ") + kLbFixture);
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["allowed"] == true);
+  CHECK(j["disposition"] == "ACCEPTED");
+  std::vector<std::string> nodes;
+  for (const auto& h : j["hops"]) nodes.push_back(h["node"].get<std::string>());
+  CHECK(nodes == std::vector<std::string>{"internet", "igw-1", "vpc-1", "subnet-1", "web", "web", "i-1"});
+  CHECK(j["hops"][4]["kind"] == "load-balancer");
+  CHECK(j["hops"][4]["location"]["line"] == 110);  // the listener
+  CHECK(j["hops"][6]["location"]["line"] == 50);   // sg-web's rule for the load balancer's group
+  auto closed = testing::RunCli(std::string("aws reach --from internet --to web --port 80/tcp --expect deny ") + kLbFixture);
+  CHECK(closed.exit_code == 0);
+  CHECK(closed.out.find("no listener on TCP 80") != std::string::npos);
+  auto wrong = testing::RunCli(std::string("aws reach --from internet --to web --port 80/tcp --expect allow ") + kLbFixture);
+  CHECK(wrong.exit_code == 1);
+}
+
+TEST_CASE("aws reach: ICMP type and code", "[e2e][aws]") {
+  auto r = testing::RunCli(std::string("aws reach --from i-1 --to 8.8.8.8 --port 3:4/icmp --format json ") + kLbFixture);
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["packet"]["protocol"] == "ICMP");
+  CHECK(j["packet"]["port"] == 3);
+  CHECK(j["packet"]["icmpCode"] == 4);
+  auto bad = testing::RunCli(std::string("aws reach --from i-1 --to 8.8.8.8 --port 22:4/tcp ") + kLbFixture);
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("TYPE:CODE/icmp") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace grantpath

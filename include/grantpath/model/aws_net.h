@@ -83,6 +83,7 @@ struct Route {
   std::string destination;  // CIDR, or a prefix list id
   std::string target;       // "local", igw-, nat-, pcx-, tgw-, vgw-, eni-, i-, vpce-, eigw-, ...
   bool blackhole = false;
+  bool propagated = false;  // Origin EnableVgwRoutePropagation (learned, lowest priority)
   SourceRange where;
 };
 
@@ -124,6 +125,9 @@ struct NetworkInterface {
   std::string vpc;
   std::vector<std::string> private_ips;
   std::vector<std::string> public_ips;  // associations (public IPs and EIPs)
+  /// IPv6 addresses: routed within the VPC and, being global, on the
+  /// internet through an internet gateway (no translation).
+  std::vector<std::string> ipv6_addresses;
   std::vector<std::string> groups;
   std::string instance;  // attachment
   std::string type;      // interface, nat_gateway, network_load_balancer, ...
@@ -220,6 +224,15 @@ struct LoadBalancer {
   SourceRange where;
 };
 
+/// load_balancing.cross_zone.enabled of a load balancer
+/// (LoadBalancerAttributes, as `{LoadBalancerArn, Attributes}`). Without it,
+/// AWS's default holds: on for an ALB, off for an NLB.
+struct CrossZone {
+  std::string load_balancer;  // ARN
+  bool enabled = false;
+  SourceRange where;
+};
+
 /// A listener (elbv2 describe-listeners) and the target groups its default
 /// actions forward to.
 struct Listener {
@@ -245,6 +258,35 @@ struct Target {
   std::string id;     // instance id or IP address
   int port = -1;      // -1: the group's port
   std::string state;  // healthy, unhealthy, unused, draining, ...
+  SourceRange where;
+};
+
+/// A prefix list: AWS-managed service lists with their CIDRs
+/// (describe-prefix-lists), customer-managed lists (describe-managed-prefix-lists,
+/// which gives no entries) and their entries (get-managed-prefix-list-entries,
+/// one file per list, named after its id).
+struct PrefixList {
+  std::string id;
+  std::string name;
+  std::vector<std::string> cidrs;
+  bool resolved = false;  // the entries are in the input
+  Origin origin;
+  SourceRange where;
+};
+
+/// A VPC endpoint (describe-vpc-endpoints). A Gateway endpoint (S3,
+/// DynamoDB) is a route target in its route tables; an Interface endpoint
+/// is network interfaces in its subnets; a GatewayLoadBalancer endpoint
+/// sends traffic to appliances.
+struct VpcEndpoint {
+  std::string id;
+  std::string type;     // Gateway, Interface, GatewayLoadBalancer
+  std::string service;  // com.amazonaws.us-east-1.s3
+  std::string vpc;
+  std::string state;
+  std::vector<std::string> route_tables;
+  std::vector<std::string> interfaces;
+  Origin origin;
   SourceRange where;
 };
 

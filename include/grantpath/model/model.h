@@ -87,6 +87,9 @@ class Model {
   std::vector<awsnet::Listener> aws_listeners;
   std::vector<awsnet::TargetGroup> aws_target_groups;
   std::vector<awsnet::Target> aws_targets;
+  std::vector<awsnet::CrossZone> aws_cross_zone;
+  std::vector<awsnet::PrefixList> aws_prefix_lists;
+  std::vector<awsnet::VpcEndpoint> aws_vpc_endpoints;
   std::vector<awsnet::Unmodelled> aws_unmodelled;
   /// Number of AWS network records (not counting unmodelled ones).
   std::size_t AwsNetCount() const;

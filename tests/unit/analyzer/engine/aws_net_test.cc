@@ -244,5 +244,245 @@ TEST_CASE("AWS net: a security group rule from a managed prefix list is not gues
   CHECK(n.Reach("eni-1", "eni-2", awsnet::kTcp, 80).disposition == "DENIED_IN");  // the rule is for 443 only
 }
 
+
+TEST_CASE("AWS net: prefix lists resolve in security group rules", "[aws-net]") {
+  std::string lists = R"(PrefixLists:
+- {PrefixListId: pl-123, PrefixListName: office, Cidrs: [10.0.1.0/25]}
+)";
+  Net n(kOpenAcls + std::string(kRoutes) + lists +
+        Groups("[{IpProtocol: tcp, FromPort: 443, ToPort: 443, PrefixListIds: [{PrefixListId: pl-123}]}]"));
+  auto t = n.Reach("eni-1", "eni-2", awsnet::kTcp, 443);  // 10.0.1.10 is in the list
+  CHECK(t.disposition == "ACCEPTED");
+  CHECK(t.hops.back().detail.find("sg-2") != std::string::npos);
+  CHECK(n.Reach("eni-b", "eni-2", awsnet::kTcp, 443).disposition == "DENIED_IN");  // 10.1.1.10 is not
+}
+
+TEST_CASE("AWS net: a managed prefix list without its entries is not guessed", "[aws-net]") {
+  std::string lists = R"(PrefixLists:
+- {PrefixListId: pl-123, PrefixListName: office, AddressFamily: IPv4, MaxEntries: 10}
+)";
+  Net n(kOpenAcls + std::string(kRoutes) + lists +
+        Groups("[{IpProtocol: tcp, FromPort: 443, ToPort: 443, PrefixListIds: [{PrefixListId: pl-123}]}]"));
+  CHECK(n.Reach("eni-1", "eni-2", awsnet::kTcp, 443).disposition == "UNMODELLED");
+}
+
+TEST_CASE("AWS net: get-managed-prefix-list-entries files are named after their list", "[aws-net]") {
+  Model model;
+  CollectingSink sink;
+  testing::LoadString(model, sink, "{\"Entries\": [{\"Cidr\": \"10.9.0.0/16\"}, {\"Cidr\": \"10.8.0.0/16\"}]}",
+                      "pl-0abc123.json");
+  REQUIRE(model.aws_prefix_lists.size() == 1);
+  CHECK(model.aws_prefix_lists[0].id == "pl-0abc123");
+  CHECK(model.aws_prefix_lists[0].resolved);
+  CHECK(model.aws_prefix_lists[0].cidrs == std::vector<std::string>{"10.9.0.0/16", "10.8.0.0/16"});
+  Model other;
+  CollectingSink warned;
+  testing::LoadString(other, warned, "{\"Entries\": [{\"Cidr\": \"10.9.0.0/16\"}]}", "entries.json");
+  CHECK(other.aws_prefix_lists.empty());
+  bool said = false;
+  for (const auto& d : warned.diagnostics()) said = said || d.code == "aws-prefix-list";
+  CHECK(said);
+}
+
+TEST_CASE("AWS net: prefix list routes: longest prefix, then static before prefix list before propagated",
+          "[aws-net]") {
+  std::string routes = R"(PrefixLists:
+- {PrefixListId: pl-s3, PrefixListName: com.amazonaws.us-east-1.s3, Cidrs: [52.216.0.0/15, 3.5.0.0/19]}
+VpcEndpoints:
+- {VpcEndpointId: vpce-s3, VpcEndpointType: Gateway, VpcId: vpc-a, ServiceName: com.amazonaws.us-east-1.s3, State: available, RouteTableIds: [rtb-main-a]}
+RouteTables:
+- RouteTableId: rtb-main-a
+  VpcId: vpc-a
+  Associations: [{Main: true}]
+  Routes:
+  - {DestinationCidrBlock: 10.0.0.0/16, GatewayId: local}
+  - {DestinationPrefixListId: pl-s3, GatewayId: vpce-s3}
+  - {DestinationCidrBlock: 0.0.0.0/0, GatewayId: igw-a}
+  - {DestinationCidrBlock: 3.5.0.0/19, GatewayId: igw-a}
+  - {DestinationCidrBlock: 52.216.0.0/15, GatewayId: vgw-1, Origin: EnableVgwRoutePropagation}
+)";
+  Net n(kOpenAcls + routes + Groups("[]"));
+  auto s3 = n.Reach("eni-1", "52.216.1.1", awsnet::kTcp, 443);  // the /15 entry beats /0; the list beats propagation
+  CHECK(s3.disposition == "EXITS_NETWORK");
+  CHECK(s3.hops.back().node == "vpce-s3");
+  CHECK(s3.hops.back().kind == "vpc-endpoint");
+  auto same = n.Reach("eni-1", "3.5.0.1", awsnet::kTcp, 443);  // equal /19: the static route wins
+  CHECK(same.hops.back().node == "internet");
+  auto other = n.Reach("eni-1", "54.1.1.1", awsnet::kTcp, 443);
+  CHECK(other.disposition == "EXITS_NETWORK");
+  CHECK(other.hops.back().node == "internet");
+}
+
+TEST_CASE("AWS net: a route to a prefix list without entries is not guessed", "[aws-net]") {
+  std::string routes = R"(RouteTables:
+- RouteTableId: rtb-main-a
+  VpcId: vpc-a
+  Associations: [{Main: true}]
+  Routes:
+  - {DestinationCidrBlock: 10.0.0.0/16, GatewayId: local}
+  - {DestinationPrefixListId: pl-unknown, GatewayId: vpce-s3}
+)";
+  Net n(kOpenAcls + routes + Groups("[]"));
+  auto t = n.Reach("eni-1", "52.216.1.1", awsnet::kTcp, 443);
+  CHECK(t.disposition == "UNMODELLED");
+  CHECK(t.hops.back().detail.find("pl-unknown") != std::string::npos);
+}
+
+TEST_CASE("AWS net: ICMP rules match type and code", "[aws-net]") {
+  std::string acls = R"(NetworkAcls:
+- NetworkAclId: acl-default
+  VpcId: vpc-a
+  IsDefault: true
+  Entries:
+  - {RuleNumber: 50, Protocol: "1", RuleAction: deny, Egress: false, CidrBlock: 0.0.0.0/0, IcmpTypeCode: {Type: 3, Code: 1}}
+  - {RuleNumber: 100, Protocol: "-1", RuleAction: allow, Egress: false, CidrBlock: 0.0.0.0/0}
+  - {RuleNumber: 100, Protocol: "-1", RuleAction: allow, Egress: true, CidrBlock: 0.0.0.0/0}
+)";
+  // sg-2: echo request (type 8, any code) and destination unreachable code 4 only.
+  Net n(acls + kRoutes +
+        Groups("[{IpProtocol: icmp, FromPort: 8, ToPort: -1, IpRanges: [{CidrIp: 0.0.0.0/0}]}, "
+               "{IpProtocol: icmp, FromPort: 3, ToPort: 4, IpRanges: [{CidrIp: 0.0.0.0/0}]}]"));
+  Engine e(n.model);
+  std::string error;
+  auto from = e.Resolve("eni-1", true, &error);
+  auto to = e.Resolve("eni-2", false, &error);
+  REQUIRE(from);
+  REQUIRE(to);
+  CHECK(e.Reach(*from, *to, awsnet::kIcmp, 8, 0).disposition == "ACCEPTED");
+  CHECK(e.Reach(*from, *to, awsnet::kIcmp, 3, 4).disposition == "ACCEPTED");
+  CHECK(e.Reach(*from, *to, awsnet::kIcmp, 3, 3).disposition == "DENIED_IN");  // the group admits code 4 only
+  CHECK(e.Reach(*from, *to, awsnet::kIcmp, 0, 0).disposition == "DENIED_IN");
+  auto acl = e.Reach(*from, *to, awsnet::kIcmp, 3, 1);  // the ACL's rule 50 denies code 1
+  CHECK(acl.disposition == "DENIED_IN");
+  CHECK(acl.hops.back().detail.find("rule 50") != std::string::npos);
+}
+
+TEST_CASE("AWS net: IPv6 addresses are global: through the internet gateway without translation", "[aws-net]") {
+  // A second document: vpc-a's IPv6 block, two interfaces with global
+  // addresses, an egress-only gateway for subnet-a2.
+  std::string extra = R"(
+---
+Vpcs:
+- {VpcId: vpc-a, CidrBlock: 10.0.0.0/16, Ipv6CidrBlockAssociationSet: [{Ipv6CidrBlock: "2600:1f18::/56"}]}
+NetworkInterfaces:
+- {NetworkInterfaceId: eni-6, SubnetId: subnet-a1, VpcId: vpc-a, PrivateIpAddress: 10.0.1.20, Groups: [{GroupId: sg-6}], Ipv6Addresses: [{Ipv6Address: "2600:1f18::10"}]}
+- {NetworkInterfaceId: eni-7, SubnetId: subnet-a2, VpcId: vpc-a, PrivateIpAddress: 10.0.2.20, Groups: [{GroupId: sg-6}], Ipv6Addresses: [{Ipv6Address: "2600:1f18::20"}]}
+SecurityGroups:
+- GroupId: sg-6
+  VpcId: vpc-a
+  IpPermissions: [{IpProtocol: tcp, FromPort: 22, ToPort: 22, Ipv6Ranges: [{CidrIpv6: "::/0"}]}]
+  IpPermissionsEgress: [{IpProtocol: "-1", Ipv6Ranges: [{CidrIpv6: "::/0"}]}]
+EgressOnlyInternetGateways:
+- {EgressOnlyInternetGatewayId: eigw-a, Attachments: [{VpcId: vpc-a}]}
+NetworkAcls:
+- NetworkAclId: acl-default
+  VpcId: vpc-a
+  IsDefault: true
+  Entries:
+  - {RuleNumber: 100, Protocol: "-1", RuleAction: allow, Egress: false, Ipv6CidrBlock: "::/0"}
+  - {RuleNumber: 100, Protocol: "-1", RuleAction: allow, Egress: true, Ipv6CidrBlock: "::/0"}
+RouteTables:
+- RouteTableId: rtb-main-a
+  VpcId: vpc-a
+  Associations: [{Main: true}]
+  Routes:
+  - {DestinationCidrBlock: 10.0.0.0/16, GatewayId: local}
+  - {DestinationIpv6CidrBlock: "2600:1f18::/56", GatewayId: local}
+  - {DestinationIpv6CidrBlock: "::/0", GatewayId: igw-a}
+- RouteTableId: rtb-a2
+  VpcId: vpc-a
+  Associations: [{SubnetId: subnet-a2}]
+  Routes:
+  - {DestinationCidrBlock: 10.0.0.0/16, GatewayId: local}
+  - {DestinationIpv6CidrBlock: "2600:1f18::/56", GatewayId: local}
+  - {DestinationIpv6CidrBlock: "::/0", EgressOnlyInternetGatewayId: eigw-a}
+)";
+  Net n(extra);
+  auto in = n.Reach("internet", "2600:1f18::10", awsnet::kTcp, 22);
+  CHECK(in.disposition == "ACCEPTED");
+  CHECK(in.allowed());
+  CHECK(n.Reach("internet", "2600:1f18::10", awsnet::kTcp, 80).disposition == "DENIED_IN");
+  // eni-7's subnet leaves through the egress-only gateway: replies to the
+  // internet do not return through the internet gateway.
+  auto eigw = n.Reach("internet", "2600:1f18::20", awsnet::kTcp, 22);
+  CHECK_FALSE(eigw.allowed());
+  auto out = n.Reach("eni-7", "2001:db8::1", awsnet::kTcp, 443);
+  CHECK(out.disposition == "EXITS_NETWORK");
+  CHECK(out.hops[out.hops.size() - 2].kind == "egress-only-internet-gateway");
+  // A source named by id speaks the destination's family.
+  CHECK(n.Reach("eni-6", "2600:1f18::20", awsnet::kTcp, 22).disposition == "ACCEPTED");
+  // Exposure covers IPv6 addresses.
+  Engine e(n.model);
+  bool found = false;
+  for (const auto& x : e.InternetExposures())
+    if (x.public_ip == "2600:1f18::10") {
+      found = true;
+      CHECK(x.ports.Format() == "TCP 22");
+    }
+  CHECK(found);
+  for (const auto& x : e.InternetExposures()) CHECK(x.public_ip != "2600:1f18::20");
+}
+
+// An internet-facing NLB with a node in subnet-a1 (us-east-1a) and its
+// target eni-2's instance in subnet-a2, here moved to us-east-1b.
+std::string Nlb(const std::string& attributes) {
+  return std::string(R"(
+---
+Subnets:
+- {SubnetId: subnet-a2, VpcId: vpc-a, CidrBlock: 10.0.2.0/24, AvailabilityZone: us-east-1b}
+NetworkInterfaces:
+- {NetworkInterfaceId: eni-nlb, SubnetId: subnet-a1, VpcId: vpc-a, PrivateIpAddress: 10.0.1.50, Description: "ELB net/pub/abc", InterfaceType: network_load_balancer}
+Reservations:
+- Instances:
+  - {InstanceId: i-2, SubnetId: subnet-a2, VpcId: vpc-a, PrivateIpAddress: 10.0.2.10, SecurityGroups: [{GroupId: sg-2}]}
+LoadBalancers:
+- {LoadBalancerArn: "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/net/pub/abc", LoadBalancerName: pub, Scheme: internet-facing, Type: network, VpcId: vpc-a, AvailabilityZones: [{SubnetId: subnet-a1}]}
+Listeners:
+- {LoadBalancerArn: "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/net/pub/abc", Port: 443, Protocol: TCP, DefaultActions: [{Type: forward, TargetGroupArn: tg-1}]}
+TargetGroups:
+- {TargetGroupArn: tg-1, TargetGroupName: app, Protocol: TCP, Port: 8443, TargetType: instance, VpcId: vpc-a}
+LoadBalancerTargetHealth:
+- {TargetGroupArn: tg-1, TargetHealthDescriptions: [{Target: {Id: i-2}, TargetHealth: {State: healthy}}]}
+)") + attributes;
+}
+
+TEST_CASE("AWS net: an internet-facing load balancer: listener, node subnet, target group, target", "[aws-net]") {
+  std::string cross_zone = R"(LoadBalancerAttributes:
+- LoadBalancerArn: "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/net/pub/abc"
+  Attributes: [{Key: load_balancing.cross_zone.enabled, Value: "true"}]
+)";
+  Net n(kOpenAcls + std::string(kRoutes) +
+        Groups("[{IpProtocol: tcp, FromPort: 8443, ToPort: 8443, IpRanges: [{CidrIp: 0.0.0.0/0}]}]") +
+        Nlb(cross_zone));
+  auto t = n.Reach("internet", "pub", awsnet::kTcp, 443);
+  CHECK(t.disposition == "ACCEPTED");
+  CHECK(t.allowed());
+  std::vector<std::string> kinds;
+  for (const auto& h : t.hops) kinds.push_back(h.kind);
+  CHECK(kinds == std::vector<std::string>{"internet", "internet-gateway", "vpc", "subnet", "load-balancer",
+                                          "target-group", "subnet", "vpc", "subnet", "interface"});
+  CHECK(t.hops.back().node == "eni-2");  // i-2's interface (no attachment in this input)
+  auto no_listener = n.Reach("internet", "pub", awsnet::kTcp, 80);
+  CHECK(no_listener.disposition == "DENIED_IN");
+  CHECK(no_listener.hops.back().detail.find("no listener") != std::string::npos);
+  // From inside, to the node's address: the same listener and target.
+  CHECK(n.Reach("eni-b", "10.0.1.50", awsnet::kTcp, 443).disposition == "ACCEPTED");
+}
+
+TEST_CASE("AWS net: an NLB without cross-zone load balancing forwards within its zone only", "[aws-net]") {
+  Net n(kOpenAcls + std::string(kRoutes) +
+        Groups("[{IpProtocol: tcp, FromPort: 8443, ToPort: 8443, IpRanges: [{CidrIp: 0.0.0.0/0}]}]") + Nlb(""));
+  auto t = n.Reach("internet", "pub", awsnet::kTcp, 443);
+  CHECK(t.disposition == "DENIED_IN");
+  CHECK(t.hops.back().detail.find("cross-zone load balancing is off") != std::string::npos);
+}
+
+TEST_CASE("AWS net: an internal load balancer has no address on the internet", "[aws-net]") {
+  std::string nlb = Nlb("");
+  nlb.replace(nlb.find("internet-facing"), 15, "internal");
+  Net n(kOpenAcls + std::string(kRoutes) + Groups("[]") + nlb);
+  CHECK(n.Reach("internet", "pub", awsnet::kTcp, 443).disposition == "NO_ROUTE");
+}
+
 }  // namespace
 }  // namespace grantpath
