@@ -1,5 +1,7 @@
 #include "loader.h"
 
+#include <cstdlib>
+
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -102,8 +104,11 @@ void ReportDuplicateKeys(const DocNode& n, FileId file, DiagnosticSink& sink, in
   for (const auto& e : es) ReportDuplicateKeys(e.value, file, sink, depth + 1);
 }
 
-std::size_t DispatchDocument(DocNode& root, FileId file, const std::string& name,
+// `path` is the file's display path: the model a document is parsed into
+// may be a piece of a parallel load, whose file table is empty.
+std::size_t DispatchDocument(DocNode& root, FileId file, const std::string& path,
                              const LoadOptions& options, Model& model, DiagnosticSink& sink) {
+  const std::string name = BaseName(path);
   ReportDuplicateKeys(root, file, sink);
   if (LooksLikeK8s(root)) return ParseK8sDocument(root, file, options.k8s, model, sink);
   if (root.is_seq()) {  // a bare JSON/YAML array of Kubernetes objects
@@ -118,8 +123,8 @@ std::size_t DispatchDocument(DocNode& root, FileId file, const std::string& name
     if (any) return added;
   }
   if (LooksLikeEks(root)) return ParseEksDocument(root, file, model, sink);
-  if (LooksLikeEc2(root)) return ParseEc2Document(root, file, model.files.display_path(file), model, sink);
-  if (LooksLikeCompose(root)) return ParseComposeDocument(root, file, model.files.display_path(file), model, sink);
+  if (LooksLikeEc2(root)) return ParseEc2Document(root, file, path, model, sink);
+  if (LooksLikeCompose(root)) return ParseComposeDocument(root, file, path, model, sink);
   if (LooksLikeCiliumValues(root)) return ParseCiliumValues(root, file, name, model);
   IamShape shape = DetectIamShape(root);
   if (shape != IamShape::kNone) return ParseIamDocument(root, shape, file, name, model, sink);
@@ -130,7 +135,10 @@ std::size_t DispatchDocument(DocNode& root, FileId file, const std::string& name
 }
 
 unsigned ThreadCount(const LoadOptions& options) {
-  unsigned n = options.threads ? options.threads : std::thread::hardware_concurrency();
+  unsigned n = options.threads;
+  if (n == 0)
+    if (const char* env = std::getenv("GRANTPATH_THREADS"); env && *env) n = static_cast<unsigned>(std::atoi(env));
+  if (n == 0) n = std::thread::hardware_concurrency();
   return std::clamp(n, 1u, 16u);
 }
 
@@ -143,8 +151,8 @@ struct Piece {
   bool failed = false;  // a syntax or limit error: the file is redone sequentially
 };
 
-template <class Work>
-void RunPieces(std::vector<Piece>& pieces, unsigned threads, Work work) {
+template <class P, class Work>
+void RunPieces(std::vector<P>& pieces, unsigned threads, Work work) {
   std::atomic<std::size_t> next{0};
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < std::min<std::size_t>(threads, pieces.size()); ++t) {
@@ -174,7 +182,7 @@ bool IsParseError(const std::string& code) {
 // A large multi-document YAML stream: cut at document markers, parsed on
 // every core. Any YAML-level error sends the file back to the sequential
 // parser, which reports it exactly and stops there as usual.
-bool ParallelYamlDocuments(std::string_view content, FileId file, const std::string& name,
+bool ParallelYamlDocuments(std::string_view content, FileId file, const std::string& path,
                            const LoadOptions& options, Model& model, DiagnosticSink& sink,
                            std::size_t* added) {
   unsigned threads = ThreadCount(options);
@@ -187,7 +195,7 @@ bool ParallelYamlDocuments(std::string_view content, FileId file, const std::str
     ParseLimits limits = options.limits;
     limits.line_offset = span.line - 1;
     ParseYaml(content.substr(span.begin, span.end - span.begin), file, limits, p.sink,
-              [&](DocNode& root) { p.added += DispatchDocument(root, file, name, options, p.model, p.sink); });
+              [&](DocNode& root) { p.added += DispatchDocument(root, file, path, options, p.model, p.sink); });
     for (const auto& d : p.sink.diagnostics()) p.failed |= IsParseError(d.code);
   });
   return MergePieces(pieces, model, sink, added);
@@ -305,22 +313,68 @@ class Walker {
                   SourceRange{id, {1, 1}, {1, 1}});
       return;
     }
-    FileContent content;
-    std::string err;
-    if (!reader_.Read(path, &content, &err)) {
-      Unreadable(path, err);
+    // Read and parsed later, with the other files of this path (Flush).
+    pending_.push_back({path, model_.files.Add(path, RelativeToCwd(path)), KustomizeNamespace(path)});
+  }
+
+ public:
+  // Parses the files the walk found, in walk order: on every core when
+  // there are several, each into its own model, merged in order, so the
+  // result is the one of a sequential load.
+  void Flush() {
+    struct Parsed {
+      Model model;
+      CollectingSink sink;
+      LoadStats stats;
+    };
+    auto load = [&](const Pending& f, Model& model, DiagnosticSink& sink, LoadStats* st) {
+      FileContent content;
+      std::string err;
+      if (!reader_.Read(f.path, &content, &err)) {
+        ++st->paths_unreadable;
+        sink.Error("unreadable", "cannot read '" + f.path + "': " + err, SourceRange{f.id, {}, {}});
+        return;
+      }
+      if (f.ns.empty()) {
+        LoadContent(content.view(), f.id, f.path, options_, model, sink, st);
+      } else {
+        LoadOptions with = options_;
+        with.k8s.force_namespace = f.ns;
+        LoadContent(content.view(), f.id, f.path, with, model, sink, st);
+      }
+    };
+    unsigned threads = ThreadCount(options_);
+    if (threads <= 1 || pending_.size() < 2) {
+      for (const auto& f : pending_) load(f, model_, sink_, &stats);
+      pending_.clear();
       return;
     }
-    FileId id = model_.files.Add(path, RelativeToCwd(path));
-    std::string ns = KustomizeNamespace(path);
-    if (ns.empty()) {
-      LoadContent(content.view(), id, path, options_, model_, sink_, &stats);
-    } else {
-      LoadOptions with = options_;
-      with.k8s.force_namespace = ns;
-      LoadContent(content.view(), id, path, with, model_, sink_, &stats);
+    std::vector<Parsed> parsed(pending_.size());
+    RunPieces(parsed, threads, [&](Parsed& p) {
+      const Pending& f = pending_[static_cast<std::size_t>(&p - parsed.data())];
+      load(f, p.model, p.sink, &p.stats);
+    });
+    for (std::size_t i = 0; i < parsed.size(); ++i) {
+      Parsed& p = parsed[i];
+      if (p.model.files.is_loaded(pending_[i].id)) model_.files.MarkLoaded(pending_[i].id);
+      model_.Absorb(std::move(p.model));
+      for (auto& d : p.sink.mutable_diagnostics()) sink_.Report(std::move(d));
+      stats.files_parsed += p.stats.files_parsed;
+      stats.files_with_objects += p.stats.files_with_objects;
+      stats.objects += p.stats.objects;
+      stats.bytes += p.stats.bytes;
+      stats.paths_unreadable += p.stats.paths_unreadable;
     }
+    pending_.clear();
   }
+
+ private:
+  struct Pending {
+    std::string path;
+    FileId id;
+    std::string ns;  // the namespace a kustomization gives it
+  };
+  std::vector<Pending> pending_;
 
   void FindKustomizations(const std::string& path) {
     if (!visited_.insert(reader_.Identity(path)).second) return;
@@ -529,14 +583,13 @@ std::size_t LoadContent(std::string_view content, FileId file, const std::string
   std::optional<std::string> repaired = CheckText(content, file, sink);
   if (repaired) content = *repaired;
   std::size_t added = 0;
-  const std::string name = BaseName(display_path);
   auto on_doc = [&](DocNode& root) {
-    added += DispatchDocument(root, file, name, options, model, sink);
+    added += DispatchDocument(root, file, display_path, options, model, sink);
   };
   // Large multi-document YAML is parsed on every core. (A JSON List was
   // measured too: splitting and merging cost what the second core saved.)
   bool done = !json && content.size() >= options.parallel_min_bytes && ThreadCount(options) > 1 &&
-              ParallelYamlDocuments(content, file, name, options, model, sink, &added);
+              ParallelYamlDocuments(content, file, display_path, options, model, sink, &added);
   if (!done && json) {
     CollectingSink json_errors;
     ParseLimits limits = options.limits;
@@ -621,7 +674,10 @@ void ReportDefaultedNamespaces(const Model& m, DiagnosticSink& sink) {
 LoadStats Load(const std::vector<std::string>& paths, const FileReader& reader,
                const LoadOptions& options, Model& model, DiagnosticSink& sink) {
   Walker w(reader, options, model, sink);
-  for (const auto& p : paths) w.Top(p);
+  for (const auto& p : paths) {
+    w.Top(p);
+    w.Flush();
+  }
   ReportDuplicateObjects(model, sink);
   ReportDefaultedNamespaces(model, sink);
   return w.stats;

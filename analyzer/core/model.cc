@@ -1,5 +1,7 @@
 #include "grantpath/model/model.h"
 
+#include <iterator>
+
 namespace grantpath {
 
 std::string SubjectKey::Display() const {
@@ -59,7 +61,11 @@ void Model::Absorb(Model&& other) {
   for (auto& a : other.k8s_aws_auth) k8s_aws_auth.push_back(std::move(a));
   for (auto& g : other.inline_ignores) inline_ignores.push_back(std::move(g));
   auto move_all = [](auto& to, auto& from) {
-    for (auto& x : from) to.push_back(std::move(x));
+    if (to.empty()) {
+      to.swap(from);
+      return;
+    }
+    to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
   };
   move_all(aws_vpcs, other.aws_vpcs);
   move_all(aws_subnets, other.aws_subnets);

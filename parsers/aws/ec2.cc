@@ -77,8 +77,8 @@ Origin FolderOrigin(const std::string& path) {
 
 class Reader {
  public:
-  Reader(FileId file, const std::string& path, Model& model, DiagnosticSink& sink)
-      : file_(file), path_(path), folder_(FolderOrigin(path)), model_(model), sink_(sink) {}
+  Reader(FileId file, const std::string& path, const Origin& folder, Model& model, DiagnosticSink& sink)
+      : file_(file), path_(path), folder_(folder), model_(model), sink_(sink) {}
 
   std::size_t Read(const DocNode& root) {
     std::size_t n = 0;
@@ -640,7 +640,7 @@ class Reader {
 
  private:
   FileId file_;
-  std::string path_;
+  const std::string& path_;
   Origin folder_;
   Model& model_;
   DiagnosticSink& sink_;
@@ -668,7 +668,14 @@ bool LooksLikeEc2(const DocNode& root) {
 
 std::size_t ParseEc2Document(const DocNode& root, FileId file, const std::string& path, Model& model,
                              DiagnosticSink& sink) {
-  Reader r(file, path, model, sink);
+  // Lists are streamed one element at a time: the folder is read once per file.
+  thread_local std::string last_path;
+  thread_local Origin last_folder;
+  if (path != last_path) {
+    last_folder = FolderOrigin(path);
+    last_path = path;
+  }
+  Reader r(file, path, last_folder, model, sink);
   std::size_t n = r.Read(root);
   for (auto& e : r.pending_interfaces_) {
     e.description = "(from describe-instances)";

@@ -378,3 +378,46 @@ TEST_CASE("Loader: a kustomization's namespace applies to the resources it lists
 
 }  // namespace
 }  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("The files of a directory parsed on several cores give the sequential result",
+          "[parsers][loader][parallel]") {
+  TempTree t;
+  for (int i = 0; i < 12; ++i)
+    t.Write("k8s/sa-" + std::to_string(i) + ".yaml",
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa" + std::to_string(i) + ", namespace: x}\n");
+  t.Write("k8s/broken.yaml", "kind: [\n");
+  t.Write("k8s/kustomization.yaml", "namespace: prod\nresources: [sa-3.yaml]\n");
+  t.Write("aws/us-east-1/Subnets.json",
+          "{\"Subnets\": [{\"SubnetId\": \"subnet-1\", \"VpcId\": \"vpc-1\", \"CidrBlock\": \"10.0.1.0/24\"}]}");
+  t.Write("aws/us-east-1/Vpcs.json", "{\"Vpcs\": [{\"VpcId\": \"vpc-1\", \"CidrBlock\": \"10.0.0.0/16\"}]}");
+  t.Write("aws/us-east-1/pl-0abc.json", "{\"Entries\": [{\"Cidr\": \"10.9.0.0/16\"}]}");
+  t.Write("iam/policy.json",
+          "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}]}");
+  parsers::LoadOptions seq;
+  seq.threads = 1;
+  parsers::LoadOptions par;
+  par.threads = 2;
+  auto a = LoadPaths({t.root.string()}, seq);
+  auto b = LoadPaths({t.root.string()}, par);
+  CHECK(Formatted(a->model, a->sink) == Formatted(b->model, b->sink));
+  CHECK(a->stats.files_parsed == b->stats.files_parsed);
+  CHECK(a->stats.objects == b->stats.objects);
+  CHECK(a->stats.bytes == b->stats.bytes);
+  CHECK(a->model.AnalyzableCount() == b->model.AnalyzableCount());
+  REQUIRE(b->model.k8s_service_accounts.size() == 12);
+  for (std::size_t i = 0; i < 12; ++i) {
+    CHECK(a->model.k8s_service_accounts[i].meta.name == b->model.k8s_service_accounts[i].meta.name);
+    CHECK(a->model.k8s_service_accounts[i].meta.ns == b->model.k8s_service_accounts[i].meta.ns);
+    CHECK(a->model.k8s_service_accounts[i].meta.where == b->model.k8s_service_accounts[i].meta.where);
+  }
+  REQUIRE(b->model.aws_prefix_lists.size() == 1);
+  CHECK(b->model.aws_prefix_lists[0].id == "pl-0abc");
+  CHECK(a->model.aws_subnets.size() == b->model.aws_subnets.size());
+  for (FileId f = 1; f < 20; ++f) CHECK(a->model.files.is_loaded(f) == b->model.files.is_loaded(f));
+}
+
+}  // namespace
+}  // namespace grantpath
