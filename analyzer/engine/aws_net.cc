@@ -267,7 +267,6 @@ std::optional<Engine::Endpoint> Engine::Resolve(const std::string& text, bool so
     }
     ep.interface = static_cast<int>(*iface);
     if (auto a = first_private(*iface)) ep.address = *a;
-    (void)source;
     return ep;
   }
   if (auto r = Cidr(text); r && r->lo == r->hi) {
@@ -290,6 +289,11 @@ std::optional<Engine::Endpoint> Engine::Resolve(const std::string& text, bool so
         if (auto a = first_private(i)) ep.address = *a;
         break;
       }
+    if (source && ep.interface < 0) {  // traffic leaves a load balancer from one of its nodes
+      *error = "load balancer " + text + " has no node interface in the input (describe-network-interfaces): "
+               "name one of its nodes' addresses";
+      return std::nullopt;
+    }
     return ep;
   }
   *error = "'" + text + "' is not an endpoint: use internet, an instance id, an interface id, an IP address "
@@ -737,6 +741,11 @@ Trace Engine::Reach(const Endpoint& from_in, const Endpoint& to, int protocol, i
     return t;
   }
   // ------------------------------------------------------ from an interface
+  if (from.interface < 0) {  // Resolve never gives this; a caller's endpoint of its own might
+    t.notes.push_back("the source is neither the internet nor an interface of the input");
+    t.disposition = "NO_ROUTE";
+    return t;
+  }
   auto src = static_cast<std::size_t>(from.interface);
   if (to.load_balancer >= 0 && to.interface < 0) {
     const auto& lb = model_.aws_load_balancers[static_cast<std::size_t>(to.load_balancer)];

@@ -179,12 +179,17 @@ class Publisher {
   }
 
   // Internet -> workload: LoadBalancer and NodePort Services, Ingresses and
-  // Routes whose target pods' ingress policies let outside traffic in (the
-  // network engine decides). hostPort and hostNetwork exposure is not
-  // published yet.
+  // Routes whose target pods' ingress policies let outside traffic in, and
+  // ports pods open on their node (hostPort, hostNetwork); the network
+  // engine decides. Node ports rest on the node's address being reachable
+  // from the internet, which no export says: the edge carries that
+  // assumption.
   void Internet() {
     bool any = !m_.k8s_ingresses.empty();
     for (const auto& svc : m_.k8s_services) any |= svc.type == "LoadBalancer" || svc.type == "NodePort";
+    for (const auto& w : m_.k8s_workloads)
+      for (const auto& c : w.containers)
+        for (const auto& p : c.ports) any |= p.host_port > 0 || (w.host_network && p.port > 0);
     if (!any) return;
     net::Engine& e = ctx_.Net();
     Id internet = g_.AddNode(AccessNodeKind::kInternet, "internet", "the internet");
@@ -210,6 +215,21 @@ class Publisher {
                                   e.conns().Get(x.conn).Format(),
                               Locs(where), ""});
       }
+    }
+    for (const auto& x : e.HostExposures()) {
+      const auto& w = m_.k8s_workloads[x.workload];
+      auto wl = g_.Find(WorkloadNodeId(w));
+      if (!wl) continue;
+      std::string port = std::to_string(x.node_port) + "/" + x.protocol;
+      g_.AddEdge(internet, *wl,
+                 AccessEdge{AccessEdgeKind::kReaches,
+                            "reaches " + w.kind + " '" + w.meta.ns + "/" + w.meta.name + "' on its node's port " + port +
+                                (x.host_network ? " (hostNetwork: no pod policy applies)"
+                                                : " (hostPort, to container port " + std::to_string(x.container_port) +
+                                                      ", through its ingress policies)"),
+                            {x.where, x.host_network ? w.host_network_where : w.meta.where},
+                            "the node's address is reachable from the internet on that port (node firewalls and "
+                            "security groups are not in the Kubernetes input)"});
     }
   }
 

@@ -1134,6 +1134,31 @@ static bool HasPublicAddress(const IpRange& r) {
   return !BlockSet(r, kNotPublic).empty();
 }
 
+std::vector<Engine::HostExposure> Engine::HostExposures() {
+  std::vector<HostExposure> out;
+  std::vector<std::uint32_t> sources;
+  for (std::uint32_t s : Internet(/*source_side=*/true))
+    if (HasPublicAddress(endpoints_[s].range)) sources.push_back(s);
+  for (std::uint32_t ep = 0; ep < endpoints_.size(); ++ep) {
+    if (endpoints_[ep].kind != EndpointKind::kPod) continue;
+    for (std::uint32_t wi : endpoints_[ep].workloads) {
+      const auto& w = model_.k8s_workloads[wi];
+      for (const auto& c : w.containers)
+        for (const auto& p : c.ports) {
+          std::int32_t node_port = w.host_network ? p.port : p.host_port;
+          if (node_port <= 0 || p.port <= 0) continue;
+          int proto = p.protocol == "UDP" ? kUDP : p.protocol == "SCTP" ? kSCTP : kTCP;
+          for (std::uint32_t s : sources) {
+            if (!conns().Get(Allowed(s, ep)).Contains(proto, p.port)) continue;
+            out.push_back({ep, wi, s, node_port, p.port, p.protocol, w.host_network, p.where});
+            break;
+          }
+        }
+    }
+  }
+  return out;
+}
+
 std::vector<Engine::Exposure> Engine::InternetExposures() {
   std::vector<Exposure> out;
   std::vector<std::uint32_t> sources;

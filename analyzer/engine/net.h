@@ -193,6 +193,23 @@ class Engine {
     int backend = -1;  // index in that ingress's backends
   };
   std::vector<Exposure> InternetExposures();
+  /// A port a pod opens on its node: a container's hostPort (forwarded to
+  /// its containerPort, through the pod's ingress policies), or a declared
+  /// port of a hostNetwork pod (the node's own network: no pod policy
+  /// selects it). One entry per (workload, container port) that some public
+  /// internet address gets through to; whether the node's address is
+  /// reachable from the internet is not in the input.
+  struct HostExposure {
+    std::uint32_t endpoint = 0;
+    std::uint32_t workload = 0;  // Model::k8s_workloads index
+    std::uint32_t source = 0;    // an outside endpoint that gets through
+    std::int32_t node_port = 0;
+    std::int32_t container_port = 0;
+    std::string protocol;
+    bool host_network = false;
+    SourceRange where;  // the container port
+  };
+  std::vector<HostExposure> HostExposures();
   /// Endpoints behind a Service and the target ports of its ports.
   /// Only the Service ports `keep` accepts count (all when empty).
   std::vector<std::pair<std::uint32_t, ConnTable::Id>> ServiceTargets(

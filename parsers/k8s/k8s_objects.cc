@@ -1266,6 +1266,7 @@ class ObjectParser {
               cp.where = At(file_, p.pos);
               cp.name = f.Str(p, "name").value_or("");
               cp.port = static_cast<std::int32_t>(f.Int(p, "containerPort").value_or(0));
+              cp.host_port = static_cast<std::int32_t>(f.Int(p, "hostPort").value_or(0));
               cp.protocol = f.Str(p, "protocol").value_or("TCP");
               ct.ports.push_back(std::move(cp));
             }

@@ -63,6 +63,10 @@ TEST_CASE("aws reach: a load balancer by name, hops located, --expect sets the e
   CHECK(closed.out.find("no listener on TCP 80") != std::string::npos);
   auto wrong = testing::RunCli(std::string("aws reach --from internet --to web --port 80/tcp --expect allow ") + kLbFixture);
   CHECK(wrong.exit_code == 1);
+  // As a source, a load balancer needs a node's interface.
+  auto from_lb = testing::RunCli(std::string("aws reach --from web --to i-1 --port 8080 ") + kLbFixture);
+  CHECK(from_lb.exit_code == 2);
+  CHECK(from_lb.err.find("no node interface in the input") != std::string::npos);
 }
 
 TEST_CASE("aws reach: ICMP type and code", "[e2e][aws]") {

@@ -11,10 +11,11 @@ namespace {
 
 constexpr RuleInfo kInfo{
     "path-internet-to-cloud", "Internet-facing workload leads to a cloud role", Severity::kCritical,
-    "The internet reaches this workload (a LoadBalancer or NodePort Service, an Ingress or a Route, through its "
-    "ingress policies), and from its pods an attacker who exploits it gets AWS credentials: its service account's "
+    "The internet reaches this workload (a LoadBalancer or NodePort Service, an Ingress or a Route, or a hostPort or "
+    "hostNetwork port on its node, through its ingress policies), and from its pods an attacker who exploits it gets AWS credentials: its service account's "
     "IRSA or Pod Identity role, the node instance role through instance metadata, or the node itself through a "
-    "container escape. Critical when the role is admin-equivalent or leads to one; high when it can read data.",
+    "container escape. Critical when the role is admin-equivalent or leads to one; high when it can read data; one "
+    "step lower when the exposure is a port on the node, whose address the Kubernetes input does not show public.",
     "Cut the chain: do not expose the workload, or give it a service account without a cloud role (a dedicated "
     "role with only what the service needs), block egress to 169.254.169.254, and remove escape settings."};
 
@@ -61,6 +62,9 @@ class PathInternetToCloud final : public Rule {
                               "the internet reaches " + g.node(wl).display + ", which leads to " +
                                   g.node(path.steps.back().to).display + " in " + std::to_string(path.steps.size()) +
                                   " steps: " + PathText(g, path));
+      // Exposure that rests on an assumption (a node's address reachable
+      // from the internet, for hostPort and hostNetwork) is one step lower.
+      if (!g.edge(in).assumption.empty()) sev = sev == Severity::kCritical ? Severity::kHigh : Severity::kMedium;
       f.severity = sev;
       if (!f.primary.known()) continue;
       f.entity = std::string(kInfo.id) + "|" + g.node(wl).id;

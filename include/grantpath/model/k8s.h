@@ -106,6 +106,7 @@ struct Namespace {
 struct ContainerPort {
   std::string name;
   std::int32_t port = 0;
+  std::int32_t host_port = 0;  // hostPort: the node's port forwarded to it (0: none)
   std::string protocol = "TCP";
   SourceRange where;
 };

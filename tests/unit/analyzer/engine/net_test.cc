@@ -472,3 +472,48 @@ TEST_CASE("net reach: every pair, the union, and the first pair allowing the que
 
 }  // namespace
 }  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("net: ports on the node: hostPort through the pod's policies, hostNetwork without", "[net]") {
+  const std::string pods = R"(apiVersion: v1
+kind: Pod
+metadata: {name: hp, namespace: a, labels: {app: hp}}
+spec:
+  containers: [{name: c, image: x, ports: [{containerPort: 8080, hostPort: 8443}, {containerPort: 9090}]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: hn, namespace: a, labels: {app: hn}}
+spec:
+  hostNetwork: true
+  containers: [{name: c, image: x, ports: [{containerPort: 9100}]}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny, namespace: a}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+)";
+  SECTION("no policy: the hostPort and the hostNetwork port") {
+    testing::NetCluster n(pods.substr(0, pods.rfind("---")));
+    auto x = n.engine->HostExposures();
+    REQUIRE(x.size() == 2);
+    CHECK(x[0].node_port == 8443);
+    CHECK(x[0].container_port == 8080);
+    CHECK_FALSE(x[0].host_network);
+    CHECK(x[1].node_port == 9100);
+    CHECK(x[1].host_network);
+  }
+  SECTION("a default-deny ingress policy stops the hostPort only") {
+    testing::NetCluster n(pods);
+    auto x = n.engine->HostExposures();
+    REQUIRE(x.size() == 1);
+    CHECK(x[0].host_network);
+  }
+}
+
+}  // namespace
+}  // namespace grantpath
