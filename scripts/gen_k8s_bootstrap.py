@@ -5,7 +5,8 @@ has when the scanned input does not define them.
 
 Input: the bootstrap policy test data of kubernetes/kubernetes
 (plugin/pkg/auth/authorizer/rbac/bootstrappolicy/testdata/cluster-roles.yaml and
-cluster-role-bindings.yaml, Apache-2.0), by default from the shared corpus.
+cluster-role-bindings.yaml, Apache-2.0), by default from the shared corpus, and
+the controller and namespaced roles of the same folder kept in data/k8s/.
 Output keeps only what RBAC evaluation needs: names, labels, rules,
 aggregationRule, roleRef and subjects, one object per document.
 
@@ -43,6 +44,11 @@ def main():
     src = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_SRC
     roles = yaml.safe_load(open(os.path.join(src, "cluster-roles.yaml")))["items"]
     bindings = yaml.safe_load(open(os.path.join(src, "cluster-role-bindings.yaml")))["items"]
+    # The controller manager's system:controller:* roles and their bindings to
+    # the kube-system service accounts (controller-roles.yaml and
+    # controller-role-bindings.yaml of the same testdata folder, kept in data/k8s/).
+    roles += yaml.safe_load(open(os.path.join(NS_SRC, "controller-roles.yaml")))["items"]
+    bindings += yaml.safe_load(open(os.path.join(NS_SRC, "controller-role-bindings.yaml")))["items"]
     out = [
         "# Kubernetes default ClusterRoles and ClusterRoleBindings (bootstrap policy, v%s)," % VERSION,
         "# then the namespaced default Roles and RoleBindings of kube-system and kube-public.",

@@ -21,6 +21,18 @@ const std::vector<rbac::CapabilityHit>& AnalysisContext::Capability(
   return it->second;
 }
 
+const std::vector<rbac::CapabilityHit>& AnalysisContext::EscalationCapability(
+    const std::vector<rbac::Probe>& probes) const {
+  auto it = escalation_capability_cache_.find(&probes);
+  if (it != escalation_capability_cache_.end()) return it->second;
+  std::vector<rbac::CapabilityHit> hits = Capability(probes);
+  for (auto& h : rbac::FindCapability(rbac_, probes, /*include_builtin=*/true)) {
+    const auto& b = model_.k8s_bindings[h.binding];
+    if (b.builtin && b.role_ref.name.rfind("system:controller:", 0) == 0) hits.push_back(std::move(h));
+  }
+  return escalation_capability_cache_.emplace(&probes, std::move(hits)).first->second;
+}
+
 iam::Analysis& AnalysisContext::Iam() const {
   if (!iam_) {
     iam_ = std::make_unique<iam::Analysis>(model_, net_sink_ ? *net_sink_ : dropped_);

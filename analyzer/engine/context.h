@@ -56,6 +56,11 @@ class AnalysisContext {
   /// probe table (tables are identified by address: pass the shared ones
   /// of engine/rbac_probes.h, which live for the whole program).
   const std::vector<rbac::CapabilityHit>& Capability(const std::vector<rbac::Probe>& probes) const;
+  /// The same, plus the built-in system:controller:* bindings: what the
+  /// controller manager's service accounts in kube-system hold, for
+  /// escalation paths through a pod that runs as one of them (rules keep
+  /// reporting the input's bindings only).
+  const std::vector<rbac::CapabilityHit>& EscalationCapability(const std::vector<rbac::Probe>& probes) const;
 
   /// The network engine, built on first use. Its diagnostics go to the
   /// sink given to SetDiagnostics (dropped when none was given).
@@ -85,6 +90,7 @@ class AnalysisContext {
   AnalysisOptions options_;
   std::set<SubjectKey> cluster_admins_;
   mutable std::map<const void*, std::vector<rbac::CapabilityHit>> capability_cache_;
+  mutable std::map<const void*, std::vector<rbac::CapabilityHit>> escalation_capability_cache_;
   DiagnosticSink* net_sink_ = nullptr;
   mutable CollectingSink dropped_;
   mutable std::unique_ptr<net::Engine> net_;

@@ -125,11 +125,11 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
   }
 
   // Direct admin edges first: the BFS prefers the earliest of equal paths.
-  for (const auto& h : ctx.Capability(ClusterAdminProbes()))
+  for (const auto& h : ctx.EscalationCapability(ClusterAdminProbes()))
     I.Granted(I.Subject(h.who), I.admin, "is cluster-admin equivalent", h);
   I.Edge(I.Subject({"Group", "", "system:masters"}), I.admin, "system:masters is a superuser group", {});
   auto connect = [&](const std::vector<Probe>& probes, const char* kind, const std::string& what) {
-    for (const auto& h : ctx.Capability(probes)) {
+    for (const auto& h : ctx.EscalationCapability(probes)) {
       std::string ns = scope_of(h);
       I.Granted(I.Subject(h.who), hub(kind, ns),
              what + (ns.empty() ? std::string() : " in " + NsText(ns)), h);
@@ -140,8 +140,8 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
   {
     // Read and create secrets in the same scope: mint a token Secret.
     std::map<SubjectKey, std::set<std::string>> creates;
-    for (const auto& h : ctx.Capability(probes::SecretsCreate())) creates[h.who].insert(scope_of(h));
-    for (const auto& h : ctx.Capability(probes::SecretsRead())) {
+    for (const auto& h : ctx.EscalationCapability(probes::SecretsCreate())) creates[h.who].insert(scope_of(h));
+    for (const auto& h : ctx.EscalationCapability(probes::SecretsRead())) {
       auto c = creates.find(h.who);
       if (c == creates.end()) continue;
       std::string ns = scope_of(h);
@@ -157,10 +157,10 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
     }
   }
   connect(probes::PodExec(), "exec", "exec into pods");
-  for (const auto& h : ctx.Capability(probes::NodesProxy()))
+  for (const auto& h : ctx.EscalationCapability(probes::NodesProxy()))
     I.Granted(I.Subject(h.who), hub("exec", ""), "proxy to kubelets (nodes/proxy)", h);
   // Token requests: limited to resourceNames when every granting rule has them.
-  for (const auto& h : ctx.Capability(probes::TokenCreate())) {
+  for (const auto& h : ctx.EscalationCapability(probes::TokenCreate())) {
     std::set<std::string> names;
     bool any = false;
     for (const auto& rr : h.rules) {
@@ -188,7 +188,7 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
   };
   for (const FluxKind& fk : {FluxKind{probes::FluxKustomizationWrite(), "kustomize-controller", "Kustomization"},
                              FluxKind{probes::FluxHelmReleaseWrite(), "helm-controller", "HelmRelease"}}) {
-    const auto& hits = ctx.Capability(fk.probes);
+    const auto& hits = ctx.EscalationCapability(fk.probes);
     if (hits.empty()) continue;
     const k8s::Workload* controller = nullptr;
     for (const auto& w : m.k8s_workloads)
@@ -230,7 +230,7 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
   // in the controller's namespace, or in a project's sourceNamespaces.
   // Without an AppProject 'default' in the input, Argo CD's own default
   // project (everything allowed) is assumed.
-  if (const auto& hits = ctx.Capability(probes::ArgoApplicationWrite()); !hits.empty()) {
+  if (const auto& hits = ctx.EscalationCapability(probes::ArgoApplicationWrite()); !hits.empty()) {
     const k8s::Workload* controller = nullptr;
     for (const auto& w : m.k8s_workloads)
       if (w.meta.name == "argocd-application-controller" && w.kind != "Pod") controller = &w;
@@ -302,7 +302,7 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
       if (s.kind == "Group") groups.insert({"Group", "", s.name});
     }
   groups.insert({"Group", "", "system:masters"});
-  for (const auto& h : ctx.Capability(probes::Impersonate())) {
+  for (const auto& h : ctx.EscalationCapability(probes::Impersonate())) {
     for (std::uint32_t p : h.probes) {
       if (p == 0)
         for (const auto& u : users)
@@ -322,12 +322,12 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
   {
     std::map<SubjectKey, std::set<std::uint32_t>> eb, rw;
     std::map<SubjectKey, CapabilityHit> first;
-    for (const auto& h : ctx.Capability(probes::EscalateBind()))
+    for (const auto& h : ctx.EscalationCapability(probes::EscalateBind()))
       if (m.k8s_bindings[h.binding].cluster) {
         eb[h.who].insert(h.probes.begin(), h.probes.end());
         first.emplace(h.who, h);
       }
-    for (const auto& h : ctx.Capability(probes::RbacWrite()))
+    for (const auto& h : ctx.EscalationCapability(probes::RbacWrite()))
       rw[h.who].insert(h.probes.begin(), h.probes.end());
     for (const auto& [who, ps] : eb) {
       bool bind = ps.count(3) && rw[who].count(1);
@@ -345,7 +345,7 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
   // admin of that namespace, with its pods, secrets and tokens.
   {
     std::map<SubjectKey, std::set<std::string>> can_create_rb;  // "" = every namespace
-    for (const auto& h : ctx.Capability(probes::RbacWrite()))
+    for (const auto& h : ctx.EscalationCapability(probes::RbacWrite()))
       for (std::uint32_t p : h.probes)
         if (p == 0) can_create_rb[h.who].insert(scope_of(h));
     for (const auto& ns : namespaces)
@@ -353,7 +353,7 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
         I.Edge(hub("nsadmin", ns), hub(kind, ns), "as its admin", {});
     for (const char* kind : {"create", "secrets", "mint", "token", "exec"})
       I.Edge(hub("nsadmin", ""), hub(kind, ""), "as their admin", {});
-    for (const auto& h : ctx.Capability(probes::EscalateBind())) {
+    for (const auto& h : ctx.EscalationCapability(probes::EscalateBind())) {
       bool binds = false;
       for (std::uint32_t p : h.probes) binds |= (p == 2 || p == 3);
       bool unrestricted = false;
@@ -389,9 +389,9 @@ EscalationGraph::EscalationGraph(const AnalysisContext& ctx) : impl_(std::make_s
     // Cluster-wide holders; for a capability that needs all its probes,
     // only subjects whose cluster-wide grants together hold every one.
     std::map<SubjectKey, std::set<std::uint32_t>> held;
-    for (const auto& h : ctx.Capability(*table))
+    for (const auto& h : ctx.EscalationCapability(*table))
       if (m.k8s_bindings[h.binding].cluster) held[h.who].insert(h.probes.begin(), h.probes.end());
-    for (const auto& h : ctx.Capability(*table)) {
+    for (const auto& h : ctx.EscalationCapability(*table)) {
       if (!m.k8s_bindings[h.binding].cluster) continue;
       if (probes::RequiresAll(name) && held[h.who].size() != table->size()) continue;
       I.Granted(I.Subject(h.who), t, "holds " + name + " cluster-wide", h);

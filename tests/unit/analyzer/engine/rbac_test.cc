@@ -456,5 +456,25 @@ TEST_CASE("Kubernetes bootstrap policy corpus: aggregation and the embedded copy
   CHECK(d.grants.size() >= 2);  // the superuser route and the cluster-admin binding
 }
 
+TEST_CASE("Bootstrap: the controller manager's roles are bound to their kube-system service accounts", "[rbac]") {
+  Model m;
+  CollectingSink sink;
+  parsers::AddK8sBootstrap(m, sink);
+  rbac::Engine e(m);
+  std::size_t controllers = 0;
+  for (const auto& r : m.k8s_roles) controllers += r.cluster && r.meta.name.rfind("system:controller:", 0) == 0;
+  CHECK(controllers == 38);
+  auto sa = [](const std::string& name) {
+    return rbac::UserInfo{"system:serviceaccount:kube-system:" + name,
+                    {"system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"}};
+  };
+  CHECK(e.Authorize(sa("clusterrole-aggregation-controller"),
+                    Res("escalate", "rbac.authorization.k8s.io", "clusterroles", "", "admin", ""))
+            .allowed);
+  CHECK(e.Authorize(sa("generic-garbage-collector"), Res("delete", "apps", "deployments", "", "x", "ns")).allowed);
+  CHECK_FALSE(e.Authorize(sa("generic-garbage-collector"), Res("create", "apps", "deployments", "", "", "ns")).allowed);
+  CHECK_FALSE(e.Authorize(sa("root-ca-cert-publisher"), Res("get", "", "secrets", "", "x", "ns")).allowed);
+}
+
 }  // namespace
 }  // namespace grantpath
