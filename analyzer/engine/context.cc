@@ -26,10 +26,10 @@ const std::vector<rbac::CapabilityHit>& AnalysisContext::EscalationCapability(
   auto it = escalation_capability_cache_.find(&probes);
   if (it != escalation_capability_cache_.end()) return it->second;
   std::vector<rbac::CapabilityHit> hits = Capability(probes);
-  for (auto& h : rbac::FindCapability(rbac_, probes, /*include_builtin=*/true)) {
-    const auto& b = model_.k8s_bindings[h.binding];
-    if (b.builtin && b.role_ref.name.rfind("system:controller:", 0) == 0) hits.push_back(std::move(h));
-  }
+  auto controller = [](const k8s::Binding& b) {
+    return b.builtin && b.role_ref.name.rfind("system:controller:", 0) == 0;
+  };
+  for (auto& h : rbac::FindCapability(rbac_, probes, /*include_builtin=*/true, controller)) hits.push_back(std::move(h));
   return escalation_capability_cache_.emplace(&probes, std::move(hits)).first->second;
 }
 

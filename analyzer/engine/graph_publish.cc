@@ -387,6 +387,7 @@ class Publisher {
       AssumeEdge(i, hops[i].next, hops[i].grant);
     }
     SelfEscalation();
+    TakeOver();
   }
 
   // A user or role that may attach a policy to itself, or write an inline
@@ -396,9 +397,9 @@ class Publisher {
   // (iam:PolicyARN), with no other context: a grant that needs a condition
   // (an iam:PolicyARN allow-list, MFA) gives no edge, so delegated-admin
   // guardrails are not taken for an escalation; nor is a principal under a
-  // permissions boundary. Other escalation methods
-  // (iam-privilege-escalation) need a second principal or resource and are
-  // not edges.
+  // permissions boundary. Taking over another principal is TakeOver();
+  // methods that go through a service (PassRole and the like) are findings
+  // of iam-privilege-escalation, not edges.
   void SelfEscalation() {
     iam::Analysis& ia = ctx_.Iam();
     const auto& prs = m_.iam_principals;
@@ -416,6 +417,7 @@ class Publisher {
         if (k == 0) req.context["iam:policyarn"] = {"arn:aws:iam::aws:policy/AdministratorAccess"};
         iam::Evaluation ev = iam::Evaluate(ia.account(), req);
         if (ev.decision != iam::Decision::kAllow) continue;
+        self_escalators_.insert(i);
         g_.AddEdge(Principal(i), aws_admin_,
                    AccessEdge{AccessEdgeKind::kHolds,
                               std::string("can make itself admin-equivalent: ") + actions[k] + " on its own ARN" +
@@ -426,6 +428,105 @@ class Publisher {
     }
   }
   static constexpr const char* kUserSelf[2] = {"iam:AttachUserPolicy", "iam:PutUserPolicy"};
+  std::set<std::size_t> self_escalators_;
+
+  // The Allow statements of the principal's identity policies that name
+  // the action: a cheap filter before evaluating requests.
+  std::vector<const iam::Statement*> Allowing(std::size_t principal, const std::string& action) {
+    std::vector<const iam::Statement*> out;
+    const iam::Account& acct = ctx_.Iam().account();
+    for (std::size_t pi : acct.IdentityPolicies(principal))
+      for (const auto& st : m_.iam_policies[pi].document.statements) {
+        if (!st.allow) continue;
+        bool named = false;
+        for (const auto& a : st.actions) named = named || iam::Glob(a.value, action, /*ignore_case=*/true);
+        if (named != st.not_action) out.push_back(&st);
+      }
+    return out;
+  }
+  // Whether a statement's Resource may name the ARN (a pattern with a
+  // policy variable may: the evaluation decides).
+  static bool MayName(const iam::Statement& st, const std::string& arn) {
+    if (!st.has_resource) return true;
+    bool hit = false;
+    for (const auto& r : st.resources) {
+      if (hit) break;
+      if (iam::HasVariables(r.value)) hit = true;
+      else if (!iam::HasWildcard(r.value))  // a literal ARN: only itself (ArnMatch compares its parts)
+        hit = r.value.size() == arn.size() && iam::ArnMatch(r.value, arn);
+      else hit = iam::ArnMatch(r.value, arn);
+    }
+    return hit != st.not_resource;
+  }
+
+  // A user or role that can take over another principal in one call becomes
+  // it: new access keys or a console password for a user
+  // (iam:CreateAccessKey, iam:CreateLoginProfile, iam:UpdateLoginProfile on
+  // its ARN), or a trust policy that names the caller on a role of its
+  // account (iam:UpdateAssumeRolePolicy; such a trust needs no identity
+  // permission to assume). Each request is evaluated concretely on the
+  // target's ARN with no context, so a conditional grant gives no edge.
+  // Targets are the principals that lead to aws-admin: admin-equivalent,
+  // an assume-role chain to one, or self-escalation. One edge per source and
+  // way, to the target nearest to aws-admin: a principal that can create
+  // keys for every user would otherwise add an edge per user, and the
+  // nearest one is the path a finding shows.
+  void TakeOver() {
+    iam::Analysis& ia = ctx_.Iam();
+    const auto& prs = m_.iam_principals;
+    const auto& admins = ia.Admins();
+    const auto& hops = ia.AdminPaths();
+    std::vector<std::pair<int, std::size_t>> by_distance;  // steps to aws-admin, principal
+    for (std::size_t i = 0; i < prs.size(); ++i) {
+      if (prs[i].type == iam::PrincipalType::kGroup) continue;
+      if (i < admins.size() && admins[i]) by_distance.push_back({0, i});
+      else if (self_escalators_.count(i)) by_distance.push_back({1, i});
+      else if (i < hops.size() && hops[i].distance > 0) by_distance.push_back({hops[i].distance + 1, i});
+    }
+    if (by_distance.empty()) return;
+    std::stable_sort(by_distance.begin(), by_distance.end());
+    std::vector<std::size_t> targets;
+    for (const auto& [d, i] : by_distance) targets.push_back(i);
+    struct Way {
+      iam::PrincipalType target;
+      const char* action;
+      const char* how;
+    };
+    static const Way kWays[] = {
+        {iam::PrincipalType::kUser, "iam:CreateAccessKey", "create an access key for it"},
+        {iam::PrincipalType::kUser, "iam:CreateLoginProfile", "set its console password"},
+        {iam::PrincipalType::kUser, "iam:UpdateLoginProfile", "change its console password"},
+        {iam::PrincipalType::kRole, "iam:UpdateAssumeRolePolicy", "rewrite its trust policy to admit itself, then assume it"},
+    };
+    for (std::size_t a = 0; a < prs.size(); ++a) {
+      if (prs[a].type == iam::PrincipalType::kGroup || (a < admins.size() && admins[a])) continue;
+      for (const Way& w : kWays) {
+        auto allowing = Allowing(a, w.action);
+        if (allowing.empty()) continue;
+        for (std::size_t b : targets) {
+          if (b == a || prs[b].type != w.target) continue;
+          if (std::none_of(allowing.begin(), allowing.end(),
+                           [&](const iam::Statement* st) { return MayName(*st, prs[b].arn); }))
+            continue;
+          // A role's trust can name the caller without an identity grant
+          // only within one account.
+          if (w.target == iam::PrincipalType::kRole && iam::ArnAccount(prs[a].arn) != iam::ArnAccount(prs[b].arn))
+            continue;
+          iam::Request req;
+          req.caller = ia.account().CallerFor(a);
+          req.action = w.action;
+          req.resource = prs[b].arn;
+          iam::Evaluation ev = iam::Evaluate(ia.account(), req);
+          if (ev.decision != iam::Decision::kAllow) continue;
+          g_.AddEdge(Principal(a), Principal(b),
+                     AccessEdge{AccessEdgeKind::kCanActAs,
+                                std::string("can ") + w.how + ": " + w.action + " on " + prs[b].arn,
+                                StatementLocs(ev.statements), ""});
+          break;  // the nearest target to aws-admin is enough
+        }
+      }
+    }
+  }
   static constexpr const char* kRoleSelf[2] = {"iam:AttachRolePolicy", "iam:PutRolePolicy"};
 
   void AssumeEdge(std::size_t from, std::size_t role, const iam::Grant& grant) {

@@ -47,7 +47,7 @@ bool AllowsSomeObject(const k8s::PolicyRule& rule, const Request& req) {
 }  // namespace
 
 std::vector<CapabilityHit> FindCapability(const Engine& engine, const std::vector<Probe>& probes,
-                                          bool include_builtin) {
+                                          bool include_builtin, bool (*keep)(const k8s::Binding&)) {
   const Model& m = engine.model();
   // Per role and binding kind: which probes its effective rules grant, and by which rules.
   struct Profile {
@@ -85,6 +85,7 @@ std::vector<CapabilityHit> FindCapability(const Engine& engine, const std::vecto
   for (std::uint32_t bi = 0; bi < m.k8s_bindings.size(); ++bi) {
     const auto& b = m.k8s_bindings[bi];
     if (b.builtin && !include_builtin) continue;
+    if (keep != nullptr && !keep(b)) continue;
     auto role = engine.BoundRole(bi);
     if (!role) continue;
     const Profile& p = profile(*role, b.cluster);

@@ -50,9 +50,10 @@ struct CapabilityHit {
 
 /// Every (binding, subject) granting any of `probes`, through the binding's
 /// role's effective rules. Built-in bindings are included only when
-/// `include_builtin` is set.
+/// `include_builtin` is set; `keep` (when given) further selects bindings.
 std::vector<CapabilityHit> FindCapability(const Engine& engine, const std::vector<Probe>& probes,
-                                          bool include_builtin = false);
+                                          bool include_builtin = false,
+                                          bool (*keep)(const k8s::Binding&) = nullptr);
 
 /// The probe of cluster-admin equivalence: every verb on every resource of
 /// every API group, cluster-wide.
