@@ -491,18 +491,56 @@ class Publisher {
       iam::PrincipalType target;
       const char* action;
       const char* how;
+      const char* service = nullptr;            // PassRole: the service the role is passed to
+      std::vector<const char*> also = {};       // actions needed on any resource, unconditionally
     };
     static const Way kWays[] = {
         {iam::PrincipalType::kUser, "iam:CreateAccessKey", "create an access key for it"},
         {iam::PrincipalType::kUser, "iam:CreateLoginProfile", "set its console password"},
         {iam::PrincipalType::kUser, "iam:UpdateLoginProfile", "change its console password"},
         {iam::PrincipalType::kRole, "iam:UpdateAssumeRolePolicy", "rewrite its trust policy to admit itself, then assume it"},
+        {iam::PrincipalType::kRole, "iam:PassRole", "launch an EC2 instance with its instance profile (ec2:RunInstances)",
+         "ec2.amazonaws.com", {"ec2:RunInstances"}},
+        {iam::PrincipalType::kRole, "iam:PassRole",
+         "create and invoke a Lambda function that runs as it (lambda:CreateFunction, lambda:InvokeFunction)",
+         "lambda.amazonaws.com", {"lambda:CreateFunction", "lambda:InvokeFunction"}},
+    };
+    // Whether a role's trust lets a service assume it (no other context).
+    std::map<std::pair<std::size_t, std::string>, bool> trusts;
+    auto service_trusted = [&](std::size_t role, const std::string& service) {
+      auto [it, added] = trusts.emplace(std::make_pair(role, service), false);
+      if (added) {
+        iam::Request req;
+        req.caller.kind = iam::Caller::Kind::kService;
+        req.caller.value = service;
+        req.action = "sts:AssumeRole";
+        req.resource = prs[role].arn;
+        req.context = iam::Account::DerivedContext(req.caller);
+        it->second = iam::Evaluate(ia.account(), req).decision == iam::Decision::kAllow;
+      }
+      return it->second;
+    };
+    const auto& subjects = ia.subjects();
+    auto subject_of = [&](std::size_t principal) -> const iam::Subject* {
+      for (const auto& x : subjects)
+        if (x.kind == iam::Subject::Kind::kPrincipal && x.index == principal) return &x;
+      return nullptr;
     };
     for (std::size_t a = 0; a < prs.size(); ++a) {
       if (prs[a].type == iam::PrincipalType::kGroup || (a < admins.size() && admins[a])) continue;
       for (const Way& w : kWays) {
         auto allowing = Allowing(a, w.action);
         if (allowing.empty()) continue;
+        // The service's own actions, on some resource and without condition.
+        bool companions = true;
+        std::vector<iam::StatementRef> companion_statements;
+        for (const char* act : w.also) {
+          const iam::Subject* subj = companions ? subject_of(a) : nullptr;
+          auto g = subj ? ia.Confirm(*subj, act, {}) : std::nullopt;
+          if (!g || g->conditional) companions = false;
+          else companion_statements.insert(companion_statements.end(), g->statements.begin(), g->statements.end());
+        }
+        if (!companions) continue;
         for (std::size_t b : targets) {
           if (b == a || prs[b].type != w.target) continue;
           if (std::none_of(allowing.begin(), allowing.end(),
@@ -510,18 +548,29 @@ class Publisher {
             continue;
           // A role's trust can name the caller without an identity grant
           // only within one account.
-          if (w.target == iam::PrincipalType::kRole && iam::ArnAccount(prs[a].arn) != iam::ArnAccount(prs[b].arn))
+          if (w.service == nullptr && w.target == iam::PrincipalType::kRole &&
+              iam::ArnAccount(prs[a].arn) != iam::ArnAccount(prs[b].arn))
             continue;
+          if (w.service != nullptr) {
+            // EC2 needs an instance profile for the role; the role's trust
+            // must let the service assume it.
+            if (std::string(w.service) == "ec2.amazonaws.com" && prs[b].instance_profile_arns.empty()) continue;
+            if (!service_trusted(b, w.service)) continue;
+          }
           iam::Request req;
           req.caller = ia.account().CallerFor(a);
           req.action = w.action;
           req.resource = prs[b].arn;
+          if (w.service != nullptr) req.context["iam:passedtoservice"] = {w.service};
           iam::Evaluation ev = iam::Evaluate(ia.account(), req);
           if (ev.decision != iam::Decision::kAllow) continue;
+          std::vector<iam::StatementRef> used = ev.statements;
+          used.insert(used.end(), companion_statements.begin(), companion_statements.end());
           g_.AddEdge(Principal(a), Principal(b),
                      AccessEdge{AccessEdgeKind::kCanActAs,
-                                std::string("can ") + w.how + ": " + w.action + " on " + prs[b].arn,
-                                StatementLocs(ev.statements), ""});
+                                std::string("can ") + w.how + ": " + w.action + " on " + prs[b].arn +
+                                    (w.service ? std::string(" (iam:PassedToService ") + w.service + ")" : ""),
+                                StatementLocs(used), ""});
           break;  // the nearest target to aws-admin is enough
         }
       }
