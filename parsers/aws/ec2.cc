@@ -18,7 +18,8 @@ const std::set<std::string>& ModelledKeys() {
       "NetworkInterfaces", "Reservations", "Addresses",      "VpcPeeringConnections",
       "TransitGatewayAttachments", "TransitGatewayStaticRoutes", "TransitGatewayPropagations",
       "TransitGatewayVpcAttachments", "LoadBalancers", "Listeners", "LoadBalancerListeners", "TargetGroups",
-      "LoadBalancerTargetHealth", "LoadBalancerAttributes", "PrefixLists", "VpcEndpoints"};
+      "LoadBalancerTargetHealth", "LoadBalancerAttributes", "PrefixLists", "VpcEndpoints",
+      "LoadBalancerDescriptions"};
   return k;
 }
 
@@ -29,7 +30,6 @@ const std::map<std::string, std::string>& UnmodelledKeys() {
       {"TransitGatewayRouteTables", "TransitGatewayRouteTableId"},
       {"VpnGateways", "VpnGatewayId"},
       {"VpnConnections", "VpnConnectionId"},
-      {"LoadBalancerDescriptions", "LoadBalancerName"},
       {"DBInstances", "DBInstanceIdentifier"},
       {"Functions", "FunctionArn"},
       {"directConnectGateways", "directConnectGatewayId"},
@@ -150,6 +150,57 @@ class Reader {
     if (i->private_ips.empty())
       if (auto v = f.Str(obj, "PrivateIpAddress")) i->private_ips.push_back(*v);
     for (const auto& v : Ids(f, obj, "Ipv6Addresses", "Ipv6Address")) i->ipv6_addresses.push_back(v);
+  }
+
+  // A classic ELB (elb describe-load-balancers) in the records of an ALB:
+  // each listener forwards to its instance port on the registered
+  // instances, through a target group of its own.
+  std::size_t ClassicLoadBalancer(Fields& f, const DocNode& obj) {
+    LoadBalancer lb;
+    lb.name = f.Str(obj, "LoadBalancerName").value_or("");
+    if (lb.name.empty()) return 0;
+    lb.arn = "classic-elb:" + lb.name;
+    lb.dns = f.Str(obj, "DNSName").value_or("");
+    lb.scheme = f.Str(obj, "Scheme").value_or("internet-facing");
+    lb.type = "classic";
+    lb.vpc = f.Str(obj, "VPCId").value_or("");
+    lb.subnets = f.StrList(obj, "Subnets");
+    lb.groups = f.StrList(obj, "SecurityGroups");
+    lb.origin = OriginOf(f, obj);
+    lb.where = Where(obj);
+    std::vector<std::string> instances = Ids(f, obj, "Instances", "InstanceId");
+    std::size_t n = 1;
+    if (const DocNode* ls = f.Seq(obj, "ListenerDescriptions"))
+      for (const auto& d : ls->items) {
+        const DocNode* l = d.is_map() ? f.Map(d, "Listener") : nullptr;
+        if (l == nullptr) continue;
+        Listener x;
+        x.load_balancer = lb.arn;
+        x.port = static_cast<int>(f.Int(*l, "LoadBalancerPort").value_or(0));
+        x.protocol = f.Str(*l, "Protocol").value_or("TCP");
+        for (auto& c : x.protocol) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        int instance_port = static_cast<int>(f.Int(*l, "InstancePort").value_or(x.port));
+        TargetGroup tg;
+        tg.arn = lb.arn + ":" + std::to_string(instance_port);
+        tg.name = lb.name + " instances";
+        tg.protocol = f.Str(*l, "InstanceProtocol").value_or(x.protocol);
+        tg.target_type = "instance";
+        tg.vpc = lb.vpc;
+        tg.port = instance_port;
+        tg.where = Where(*l);
+        x.target_groups.push_back(tg.arn);
+        x.where = Where(*l);
+        model_.aws_listeners.push_back(std::move(x));
+        bool known = false;
+        for (const auto& t : model_.aws_target_groups) known = known || t.arn == tg.arn;
+        if (known) continue;
+        for (const auto& id : instances) model_.aws_targets.push_back({tg.arn, id, -1, "", tg.where});
+        model_.aws_target_groups.push_back(std::move(tg));
+        ++n;
+      }
+    for (const auto& g : lb.groups) model_.aws_group_uses.push_back({g, lb.name, lb.where});
+    model_.aws_load_balancers.push_back(std::move(lb));
+    return n;
   }
 
   SgRule Permission(Fields& f, const DocNode& p) {
@@ -278,6 +329,7 @@ class Reader {
           }
       return 0;
     }
+    if (kind == "LoadBalancerDescriptions") return ClassicLoadBalancer(f, obj);
     if (kind == "Listeners") return ListenerRecord(f, obj, "");
     if (kind == "LoadBalancerListeners") {  // Batfish's collection: per load balancer
       std::size_t n = 0;

@@ -484,5 +484,35 @@ TEST_CASE("AWS net: an internal load balancer has no address on the internet", "
   CHECK(n.Reach("internet", "pub", awsnet::kTcp, 443).disposition == "NO_ROUTE");
 }
 
+TEST_CASE("AWS net: a classic ELB forwards its listener to the instance port of its instances", "[aws-net]") {
+  std::string elb = R"(
+---
+Reservations:
+- Instances:
+  - {InstanceId: i-2, SubnetId: subnet-a2, VpcId: vpc-a, PrivateIpAddress: 10.0.2.10, SecurityGroups: [{GroupId: sg-2}]}
+LoadBalancerDescriptions:
+- LoadBalancerName: web
+  DNSName: web-1.us-east-1.elb.amazonaws.com
+  Scheme: internet-facing
+  VPCId: vpc-a
+  Subnets: [subnet-a1]
+  SecurityGroups: [sg-1]
+  ListenerDescriptions:
+  - Listener: {LoadBalancerPort: 22, Protocol: TCP, InstancePort: 8022, InstanceProtocol: TCP}
+  Instances: [{InstanceId: i-2}]
+)";
+  // sg-2 admits 8022 from the load balancer's group sg-1 only.
+  Net n(kOpenAcls + std::string(kRoutes) +
+        Groups("[{IpProtocol: tcp, FromPort: 8022, ToPort: 8022, UserIdGroupPairs: [{GroupId: sg-1}]}]") + elb);
+  auto t = n.Reach("internet", "web", awsnet::kTcp, 22);
+  CHECK(t.disposition == "ACCEPTED");
+  CHECK(t.hops.back().detail.find("8022") != std::string::npos);
+  CHECK(n.Reach("internet", "web", awsnet::kTcp, 80).disposition == "DENIED_IN");  // no such listener
+  Engine e(n.model);
+  bool exposed = false;
+  for (const auto& x : e.InternetExposures()) exposed = exposed || (x.load_balancer == "web" && x.listener_port == 22);
+  CHECK(exposed);
+}
+
 }  // namespace
 }  // namespace grantpath
