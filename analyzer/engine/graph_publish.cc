@@ -162,6 +162,21 @@ class Publisher {
         g_.AddEdge(wl, node, AccessEdge{AccessEdgeKind::kEscapesTo, e.technique + ": " + e.text, Locs(e.where), ""});
     }
     if (!any) return;
+    // The kubelet's own credentials: user system:node:NAME in group
+    // system:nodes, so what RBAC grants them comes with the node (the Node
+    // authorizer's own grants are the tokens below and the Secrets and
+    // ConfigMaps of the node's pods).
+    std::set<std::string> nodes_seen;
+    for (const auto& w : m_.k8s_workloads) {
+      Id node = NodeOf(w);
+      if (!nodes_seen.insert(w.node_name).second) continue;
+      std::vector<SubjectKey> ids = {{"Group", "", "system:nodes"}};
+      if (!w.node_name.empty()) ids.push_back({"User", "", "system:node:" + w.node_name});
+      for (const auto& id : ids)
+        g_.AddEdge(node, Subject(id),
+                   AccessEdge{AccessEdgeKind::kCanActAs,
+                              "use the kubelet's credentials (" + id.Display() + ")", {}, ""});
+    }
     // Tokens on the node: the kubelet mounts every pod's token, and its own
     // credentials (the Node authorizer) may request them.
     for (const auto& w : m_.k8s_workloads) {

@@ -200,3 +200,26 @@ TEST_CASE("Escalation to a chosen sensitive permission (--escalation-target)",
 
 }  // namespace
 }  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("paths: a node holds the kubelet's credentials (group system:nodes)", "[e2e][graph]") {
+  auto r = testing::RunCli("paths --from ops/Pod/debug --to cluster-admin --format json "
+                           "tests/fixtures/escalation/node-credentials.yaml");
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["paths"].size() >= 1);
+  const auto& steps = j["paths"][0]["steps"];
+  REQUIRE(steps.size() == 3);
+  CHECK(steps[0]["edge"] == "escapes-to");
+  CHECK(steps[1]["to"] == "group:system:nodes");
+  // Without the binding, the node's credentials lead nowhere.
+  auto none = testing::RunCli("paths --from ops/Pod/debug --to cluster-admin --format json "
+                              "tests/fixtures/escalation/node-credentials-unbound.yaml");
+  REQUIRE(none.exit_code == 0);
+  CHECK(nlohmann::json::parse(none.out)["paths"].empty());
+}
+
+}  // namespace
+}  // namespace grantpath
