@@ -15,6 +15,7 @@
 #include "common/split.h"
 #include "common/text_check.h"
 
+#include <cctype>
 #include <algorithm>
 #include <atomic>
 #include <thread>
@@ -132,6 +133,68 @@ std::size_t DispatchDocument(DocNode& root, FileId file, const std::string& path
     sink.Note("skipped", "document is neither a Kubernetes object nor an AWS IAM document",
               SourceRange{file, root.pos, root.pos});
   return 0;
+}
+
+// The offset of the first Helm template action in `content`, or npos: one
+// that names Helm's objects or functions (.Values, .Release, .Chart,
+// include, tpl...) anywhere, or any action at a structural place of the
+// YAML: at the start of a line, or as an unquoted value (`key: {{`,
+// `- {{`), outside block scalars.
+std::size_t HelmDirective(std::string_view content) {
+  std::size_t first = std::string_view::npos;
+  for (const char* helm : {".Values", ".Release.", ".Chart.", ".Capabilities.", ".Files.", "include \"", "tpl ",
+                           "toYaml", "nindent"}) {
+    for (std::size_t p = content.find(helm); p != std::string_view::npos; p = content.find(helm, p + 1)) {
+      std::size_t open = content.rfind("{{", p);
+      std::size_t close = content.rfind("}}", p);
+      std::size_t eol = content.rfind('\n', p);
+      if (open != std::string_view::npos && (close == std::string_view::npos || close < open) &&
+          (eol == std::string_view::npos || eol < open)) {
+        first = std::min(first, open);
+        break;
+      }
+    }
+  }
+  std::size_t block_indent = std::string_view::npos;  // inside a block scalar deeper than this
+  std::size_t pos = 0;
+  while (pos < content.size()) {
+    std::size_t end = content.find('\n', pos);
+    if (end == std::string_view::npos) end = content.size();
+    std::string_view line = content.substr(pos, end - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    std::size_t indent = line.find_first_not_of(' ');
+    bool blank = indent == std::string_view::npos;
+    if (block_indent != std::string_view::npos && (blank || indent > block_indent)) {
+      pos = end + 1;
+      continue;
+    }
+    block_indent = std::string_view::npos;
+    if (!blank) {
+      std::size_t t = line.find("{{");
+      if (t != std::string_view::npos) {
+        std::string_view before = line.substr(0, t);
+        bool quoted = (std::count(before.begin(), before.end(), '\'') % 2) || (std::count(before.begin(), before.end(), '"') % 2);
+        bool spaced = !before.empty() && before.back() == ' ';  // `key: {{`, not `key:{{` (a plain scalar)
+        while (!before.empty() && before.back() == ' ') before.remove_suffix(1);
+        bool structural = before.find_first_not_of(' ') == std::string_view::npos ||
+                          (spaced && (before.back() == ':' || before.back() == '-')) || before.back() == '[' ||
+                          before.back() == ',';
+        if (structural && !quoted) return std::min(first, pos + t);
+      }
+      // A block scalar starts after `key: |`, `key: >-`, `- |2`...
+      std::string_view tail = line;
+      if (std::size_t hash = tail.find(" #"); hash != std::string_view::npos) tail = tail.substr(0, hash);
+      while (!tail.empty() && tail.back() == ' ') tail.remove_suffix(1);
+      while (!tail.empty() && (std::isdigit(static_cast<unsigned char>(tail.back())) || tail.back() == '-' ||
+                               tail.back() == '+'))
+        tail.remove_suffix(1);
+      if (!tail.empty() && (tail.back() == '|' || tail.back() == '>') && tail.size() >= 2 &&
+          (tail[tail.size() - 2] == ' ' || tail[tail.size() - 2] == ':'))
+        block_indent = indent;
+    }
+    pos = end + 1;
+  }
+  return first;
 }
 
 unsigned ThreadCount(const LoadOptions& options) {
@@ -541,15 +604,12 @@ std::size_t LoadContent(std::string_view content, FileId file, const std::string
   bool yaml = !json && (ext == "yaml" || ext == "yml" || HasLineStarting(content, "apiVersion:") ||
                         HasLineStarting(content, "kind:"));
   // An unrendered Helm (Go) template: one diagnostic for the file, not a
-  // YAML error per line. Recognised by a template action at the start of a
-  // line or as a value ("{{ .Values", "{{- include", "{{ if"...).
+  // YAML error per line. Go template text inside YAML strings is data (the
+  // alert descriptions of a PrometheusRule, an Alertmanager template in a
+  // Secret): only a template action where YAML structure goes, or one that
+  // uses Helm's own objects, marks a Helm template (HelmDirective).
   if (yaml && !json) {
-    std::size_t at = std::string_view::npos;
-    for (const char* mark : {"{{ .", "{{- ", "{{ if", "{{ range", "{{ include", "{{ template", "{{ end", "{{/*",
-                             "{{- .", "{{.Values", "{{ $"}) {
-      std::size_t p = content.find(mark);
-      if (p < at) at = p;
-    }
+    std::size_t at = HelmDirective(content);
     if (at != std::string_view::npos) {
       std::uint32_t line = 1, col = 1;
       for (std::size_t i = 0; i < at; ++i) {

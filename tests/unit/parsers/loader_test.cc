@@ -309,6 +309,25 @@ TEST_CASE("Loader: an unrendered Helm template is one located warning, not YAML 
   testing::LoadString(m2, sink2,
                       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {tpl: \"{{name}}\"}\n", "c.yaml");
   CHECK(sink2.diagnostics().empty());
+  // Go templates in the strings of a PrometheusRule (alert text) and in a
+  // block scalar are data, not Helm: the file is analyzed.
+  Model m3;
+  CollectingSink sink3;
+  testing::LoadString(m3, sink3,
+                                       "apiVersion: monitoring.coreos.com/v1\n"
+                                       "kind: PrometheusRule\n"
+                                       "metadata: {name: r, namespace: monitoring}\n"
+                                       "spec:\n"
+                                       "  groups:\n"
+                                       "  - rules:\n"
+                                       "    - annotations:\n"
+                                       "        description: Instance {{ $labels.instance }} is down.\n"
+                                       "        summary: '{{ $value }} errors'\n"
+                                       "        runbook: |\n"
+                                       "          {{ range .Alerts }}{{ .Labels }}\n"
+                                       "          {{ end }}\n",
+                                       "prometheusRule.yaml");
+  CHECK(sink3.diagnostics().empty());
 }
 
 }  // namespace
