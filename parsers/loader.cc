@@ -731,6 +731,26 @@ void ReportDefaultedNamespaces(const Model& m, DiagnosticSink& sink) {
 
 }  // namespace
 
+namespace {
+
+// The pods an operator creates from a custom resource stand in for its
+// StatefulSet; when the input has that StatefulSet, or pods it owns (a live
+// dump), those are the real objects and the stand-in goes.
+void DropOperatorStandIns(Model& m) {
+  std::set<std::pair<std::string, std::string>> real;  // (namespace, "StatefulSet/name")
+  for (const auto& w : m.k8s_workloads) {
+    if (!w.managed_by.empty()) continue;
+    if (w.kind == "StatefulSet") real.insert({w.meta.ns, "StatefulSet/" + w.meta.name});
+    if (w.kind == "Pod" && w.owner_kind == "StatefulSet") real.insert({w.meta.ns, "StatefulSet/" + w.owner_name});
+  }
+  if (real.empty()) return;
+  std::erase_if(m.k8s_workloads, [&](const k8s::Workload& w) {
+    return !w.managed_by.empty() && real.count({w.meta.ns, w.managed_controller});
+  });
+}
+
+}  // namespace
+
 LoadStats Load(const std::vector<std::string>& paths, const FileReader& reader,
                const LoadOptions& options, Model& model, DiagnosticSink& sink) {
   Walker w(reader, options, model, sink);
@@ -740,6 +760,7 @@ LoadStats Load(const std::vector<std::string>& paths, const FileReader& reader,
   }
   ReportDuplicateObjects(model, sink);
   ReportDefaultedNamespaces(model, sink);
+  DropOperatorStandIns(model);
   return w.stats;
 }
 

@@ -23,7 +23,7 @@ struct KnownKind {
   std::string_view group;
   std::string_view kind;
 };
-constexpr std::array<KnownKind, 31> kKnownKinds{{
+constexpr std::array<KnownKind, 34> kKnownKinds{{
     {"", "Namespace"},
     {"", "ServiceAccount"},
     {"", "Pod"},
@@ -54,6 +54,9 @@ constexpr std::array<KnownKind, 31> kKnownKinds{{
     {"k8s.cni.cncf.io", "NetworkAttachmentDefinition"},
     {"k8s.cni.cncf.io", "MultiNetworkPolicy"},
     {"argoproj.io", "AppProject"},
+    {"monitoring.coreos.com", "Prometheus"},
+    {"monitoring.coreos.com", "Alertmanager"},
+    {"monitoring.coreos.com", "ThanosRuler"},
     {"", "Secret"},
 }};
 
@@ -265,10 +268,12 @@ class ObjectParser {
       return;
     }
     // A kind of an analyzed group that we do not know is most likely a
-    // typo (the API server would reject it): warn with a suggestion.
+    // typo (the API server would reject it): warn with a suggestion. Not in
+    // the groups of custom resources, of which only some kinds are read
+    // (monitoring.coreos.com's PrometheusRule and ServiceMonitor are fine).
     std::vector<std::string> same_group;
     for (const auto& k : kKnownKinds)
-      if (k.group == group) same_group.emplace_back(k.kind);
+      if (k.group == group && group != "monitoring.coreos.com" && group != "argoproj.io") same_group.emplace_back(k.kind);
     const DocNode* kd = obj.Find("kind");
     SourcePos pos = kd != nullptr ? kd->pos : obj.pos;  // the kind may come from a typed list
     if (!same_group.empty()) {
@@ -350,6 +355,7 @@ class ObjectParser {
       return ParseUserDefinedNetwork(obj, f, kind == "ClusterUserDefinedNetwork");
     if (kind == "NetworkAttachmentDefinition") return ParseAttachment(obj, f);
     if (kind == "AppProject") return ParseAppProject(obj, f);
+    if (group == "monitoring.coreos.com") return ParseOperatorWorkload(obj, f, kind);
     if (kind == "Secret") {
       // Only service-account token Secrets matter, and only who they belong
       // to: the data is never read.
@@ -1151,6 +1157,75 @@ class ObjectParser {
       out.push_back(std::move(rule));
     }
     return out;
+  }
+
+  // The pods the Prometheus Operator creates for a Prometheus, Alertmanager
+  // or ThanosRuler resource: a StatefulSet "<prefix>-<name>" whose pods
+  // carry spec.podMetadata.labels and the operator's own labels, run as
+  // spec.serviceAccountName (default "default") and listen on the
+  // component's ports (the operator's pkg/{prometheus,alertmanager,thanos}
+  // statefulset code). Labels the operator adds from its --labels flag are
+  // not in the input.
+  std::size_t ParseOperatorWorkload(const DocNode& obj, Fields& f, const std::string& kind) {
+    struct Component {
+      const char* kind;
+      const char* name_label;  // app.kubernetes.io/name
+      const char* prefix;      // StatefulSet name prefix
+      std::vector<std::pair<const char*, std::int32_t>> ports;
+    };
+    static const Component kComponents[] = {
+        {"Prometheus", "prometheus", "prometheus", {{"web", 9090}}},
+        {"Alertmanager", "alertmanager", "alertmanager", {{"web", 9093}, {"mesh-tcp", 9094}, {"mesh-udp", 9094}}},
+        {"ThanosRuler", "thanos-ruler", "thanos-ruler", {{"web", 10902}, {"grpc", 10901}}},
+    };
+    const Component* c = nullptr;
+    for (const auto& x : kComponents)
+      if (kind == x.kind) c = &x;
+    if (c == nullptr) return 0;
+    k8s::Workload w;
+    w.kind = kind;
+    w.meta = Meta(obj, f, true);
+    w.managed_by = "prometheus-operator";
+    w.managed_controller = std::string("StatefulSet/") + c->prefix + "-" + w.meta.name;
+    if (const DocNode* spec = f.Map(obj, "spec")) {
+      if (const DocNode* pm = f.Map(*spec, "podMetadata"))
+        if (const DocNode* labels = f.Map(*pm, "labels"))
+          for (const auto& e : labels->entries)
+            if (e.value.is_scalar()) w.pod_labels[e.key] = e.value.text;
+      if (auto sa = f.Str(*spec, "serviceAccountName"); sa && !sa->empty()) {
+        w.service_account = *sa;
+        if (const DocNode* n = spec->Find("serviceAccountName")) w.service_account_where = At(file_, n->pos);
+      }
+      w.automount_token = f.Bool(*spec, "automountServiceAccountToken");
+      if (auto r = f.Int(*spec, "replicas")) w.replicas = static_cast<std::int32_t>(*r);
+      if (auto h = f.Bool(*spec, "hostNetwork"); h && *h) {
+        w.host_network = true;
+        if (const DocNode* n = spec->Find("hostNetwork")) w.host_network_where = At(file_, n->pos);
+      }
+    }
+    w.pod_labels["app.kubernetes.io/name"] = c->name_label;
+    w.pod_labels["app.kubernetes.io/managed-by"] = "prometheus-operator";
+    w.pod_labels["app.kubernetes.io/instance"] = w.meta.name;
+    w.pod_labels[c->name_label] = w.meta.name;
+    if (kind == "Prometheus") {
+      w.pod_labels["operator.prometheus.io/name"] = w.meta.name;
+      w.pod_labels["operator.prometheus.io/shard"] = "0";
+    }
+    k8s::Container ct;
+    ct.name = c->name_label;
+    ct.where = w.meta.where;
+    for (const auto& [name, port] : c->ports) {
+      k8s::ContainerPort p;
+      p.name = name;
+      p.port = port;
+      p.protocol = std::string(name).find("udp") != std::string::npos ? "UDP" : "TCP";
+      p.where = w.meta.where;
+      ct.ports.push_back(std::move(p));
+    }
+    w.containers.push_back(std::move(ct));
+    if (!f.ok()) return 0;
+    model_.AddWorkload(std::move(w));
+    return 1;
   }
 
   std::size_t ParseWorkload(const DocNode& obj, Fields& f, const std::string& kind) {

@@ -135,10 +135,15 @@ struct Container {
 };
 
 /// A Pod or the pod template of a controller (Deployment, StatefulSet,
-/// DaemonSet, ReplicaSet, Job, CronJob).
+/// DaemonSet, ReplicaSet, Job, CronJob), or the pods an operator creates
+/// from a custom resource (`managed_by`).
 struct Workload {
   ObjectMeta meta;
-  std::string kind;  // "Pod", "Deployment", ...
+  std::string kind;  // "Pod", "Deployment", ..., or the resource's kind ("Prometheus")
+  /// For pods an operator creates: the operator ("prometheus-operator") and
+  /// the controller it creates them with ("StatefulSet/prometheus-k8s").
+  std::string managed_by;
+  std::string managed_controller;
   std::map<std::string, std::string> pod_labels;  // template labels
   std::string service_account = "default";
   SourceRange service_account_where;  // unknown when defaulted

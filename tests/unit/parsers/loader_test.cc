@@ -440,3 +440,38 @@ TEST_CASE("The files of a directory parsed on several cores give the sequential 
 
 }  // namespace
 }  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("Loader: Prometheus Operator resources stand for the pods the operator creates", "[loader]") {
+  const std::string cr =
+      "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s, namespace: monitoring}\n"
+      "spec:\n  serviceAccountName: prometheus-k8s\n  podMetadata: {labels: {team: obs}}\n";
+  TempTree t;
+  t.Write("cr.yaml", cr);
+  auto l = LoadPaths({t.root.string()});
+  REQUIRE(l->model.k8s_workloads.size() == 1);
+  const auto& w = l->model.k8s_workloads[0];
+  CHECK(w.kind == "Prometheus");
+  CHECK(w.service_account == "prometheus-k8s");
+  CHECK(w.pod_labels.at("team") == "obs");
+  CHECK(w.pod_labels.at("app.kubernetes.io/name") == "prometheus");
+  CHECK(w.pod_labels.at("prometheus") == "k8s");
+  CHECK(w.pod_labels.at("operator.prometheus.io/name") == "k8s");
+  CHECK(w.managed_controller == "StatefulSet/prometheus-k8s");
+  REQUIRE(w.containers.size() == 1);
+  CHECK(w.containers[0].ports.at(0).port == 9090);
+  CHECK(l->sink.diagnostics().empty());
+  // With the StatefulSet itself in the input (a live dump), the real object stays and the stand-in goes.
+  t.Write("sts.yaml",
+          "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: prometheus-k8s, namespace: monitoring}\n"
+          "spec:\n  selector: {matchLabels: {app: p}}\n  template:\n    metadata: {labels: {app: p}}\n"
+          "    spec: {containers: [{name: c, image: x}]}\n");
+  auto both = LoadPaths({t.root.string()});
+  REQUIRE(both->model.k8s_workloads.size() == 1);
+  CHECK(both->model.k8s_workloads[0].kind == "StatefulSet");
+}
+
+}  // namespace
+}  // namespace grantpath
