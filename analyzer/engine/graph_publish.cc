@@ -535,12 +535,10 @@ class Publisher {
       }
       return it->second;
     };
-    const auto& subjects = ia.subjects();
-    auto subject_of = [&](std::size_t principal) -> const iam::Subject* {
-      for (const auto& x : subjects)
-        if (x.kind == iam::Subject::Kind::kPrincipal && x.index == principal) return &x;
-      return nullptr;
-    };
+    std::vector<const iam::Subject*> subject_by_principal(prs.size(), nullptr);
+    for (const auto& x : ia.subjects())
+      if (x.kind == iam::Subject::Kind::kPrincipal && x.index < prs.size()) subject_by_principal[x.index] = &x;
+    auto subject_of = [&](std::size_t principal) { return subject_by_principal[principal]; };
     for (std::size_t a = 0; a < prs.size(); ++a) {
       if (prs[a].type == iam::PrincipalType::kGroup || (a < admins.size() && admins[a])) continue;
       for (const Way& w : kWays) {
