@@ -493,7 +493,10 @@ class Publisher {
     const auto& hops = ia.AdminPaths();
     std::vector<std::pair<int, std::size_t>> by_distance;  // steps to aws-admin, principal
     for (std::size_t i = 0; i < prs.size(); ++i) {
-      if (prs[i].type == iam::PrincipalType::kGroup) continue;
+      if (prs[i].type == iam::PrincipalType::kGroup) {  // a group counts when its policies make it admin-equivalent
+        if (i < admins.size() && admins[i]) by_distance.push_back({0, i});
+        continue;
+      }
       if (i < admins.size() && admins[i]) by_distance.push_back({0, i});
       else if (self_escalators_.count(i)) by_distance.push_back({1, i});
       else if (i < hops.size() && hops[i].distance > 0) by_distance.push_back({hops[i].distance + 1, i});
@@ -514,11 +517,36 @@ class Publisher {
         {iam::PrincipalType::kUser, "iam:CreateLoginProfile", "set its console password"},
         {iam::PrincipalType::kUser, "iam:UpdateLoginProfile", "change its console password"},
         {iam::PrincipalType::kRole, "iam:UpdateAssumeRolePolicy", "rewrite its trust policy to admit itself, then assume it"},
+        {iam::PrincipalType::kGroup, "iam:AddUserToGroup", "add itself to the group"},
         {iam::PrincipalType::kRole, "iam:PassRole", "launch an EC2 instance with its instance profile (ec2:RunInstances)",
          "ec2.amazonaws.com", {"ec2:RunInstances"}},
         {iam::PrincipalType::kRole, "iam:PassRole",
          "create and invoke a Lambda function that runs as it (lambda:CreateFunction, lambda:InvokeFunction)",
          "lambda.amazonaws.com", {"lambda:CreateFunction", "lambda:InvokeFunction"}},
+        {iam::PrincipalType::kRole, "iam:PassRole",
+         "create and trigger a Lambda function that runs as it (lambda:CreateFunction, "
+         "lambda:CreateEventSourceMapping)",
+         "lambda.amazonaws.com", {"lambda:CreateFunction", "lambda:CreateEventSourceMapping"}},
+        {iam::PrincipalType::kRole, "iam:PassRole", "create a CloudFormation stack that acts as it (cloudformation:CreateStack)",
+         "cloudformation.amazonaws.com", {"cloudformation:CreateStack"}},
+        {iam::PrincipalType::kRole, "iam:PassRole",
+         "run a CodeBuild build as it (codebuild:CreateProject, codebuild:StartBuild)", "codebuild.amazonaws.com",
+         {"codebuild:CreateProject", "codebuild:StartBuild"}},
+        {iam::PrincipalType::kRole, "iam:PassRole", "open a Glue development endpoint with it (glue:CreateDevEndpoint)",
+         "glue.amazonaws.com", {"glue:CreateDevEndpoint"}},
+        {iam::PrincipalType::kRole, "iam:PassRole",
+         "open a SageMaker notebook that runs as it (sagemaker:CreateNotebookInstance, "
+         "sagemaker:CreatePresignedNotebookInstanceUrl)",
+         "sagemaker.amazonaws.com", {"sagemaker:CreateNotebookInstance", "sagemaker:CreatePresignedNotebookInstanceUrl"}},
+        {iam::PrincipalType::kRole, "iam:PassRole", "run a SageMaker training job as it (sagemaker:CreateTrainingJob)",
+         "sagemaker.amazonaws.com", {"sagemaker:CreateTrainingJob"}},
+        {iam::PrincipalType::kRole, "iam:PassRole", "run a SageMaker processing job as it (sagemaker:CreateProcessingJob)",
+         "sagemaker.amazonaws.com", {"sagemaker:CreateProcessingJob"}},
+        {iam::PrincipalType::kRole, "iam:PassRole", "run an ECS task as it (ecs:RunTask)", "ecs-tasks.amazonaws.com",
+         {"ecs:RunTask"}},
+        {iam::PrincipalType::kRole, "iam:PassRole",
+         "run commands as it in Data Pipeline (datapipeline:CreatePipeline, datapipeline:PutPipelineDefinition)",
+         "datapipeline.amazonaws.com", {"datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition"}},
     };
     // Whether a role's trust lets a service assume it (no other context).
     std::map<std::pair<std::size_t, std::string>, bool> trusts;
@@ -542,6 +570,7 @@ class Publisher {
     for (std::size_t a = 0; a < prs.size(); ++a) {
       if (prs[a].type == iam::PrincipalType::kGroup || (a < admins.size() && admins[a])) continue;
       for (const Way& w : kWays) {
+        if (w.target == iam::PrincipalType::kGroup && prs[a].type != iam::PrincipalType::kUser) continue;
         auto allowing = Allowing(a, w.action);
         if (allowing.empty()) continue;
         // The service's own actions, on some resource and without condition.

@@ -223,3 +223,21 @@ TEST_CASE("paths: a node holds the kubelet's credentials (group system:nodes)", 
 
 }  // namespace
 }  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("paths: a user that may join an admin-equivalent group reaches aws-admin", "[e2e][graph]") {
+  auto r = testing::RunCli("paths --from arn:aws:iam::111122223333:user/dev --to aws-admin --format json "
+                           "tests/fixtures/escalation/iam-join-admin-group.yaml");
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["paths"].size() == 1);
+  const auto& steps = j["paths"][0]["steps"];
+  REQUIRE(steps.size() == 2);
+  CHECK(steps[0]["edge"] == "can-act-as");
+  CHECK(steps[0]["to"] == "arn:aws:iam::111122223333:group/admins");
+}
+
+}  // namespace
+}  // namespace grantpath
