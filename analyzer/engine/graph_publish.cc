@@ -573,16 +573,22 @@ class Publisher {
         if (w.target == iam::PrincipalType::kGroup && prs[a].type != iam::PrincipalType::kUser) continue;
         auto allowing = Allowing(a, w.action);
         if (allowing.empty()) continue;
-        // The service's own actions, on some resource and without condition.
-        bool companions = true;
+        // The service's own actions, on some resource and without
+        // condition: asked once, when a target first passes the cheap checks.
+        std::optional<bool> companions;
         std::vector<iam::StatementRef> companion_statements;
-        for (const char* act : w.also) {
-          const iam::Subject* subj = companions ? subject_of(a) : nullptr;
-          auto g = subj ? ia.Confirm(*subj, act, {}) : std::nullopt;
-          if (!g || g->conditional) companions = false;
-          else companion_statements.insert(companion_statements.end(), g->statements.begin(), g->statements.end());
-        }
-        if (!companions) continue;
+        auto has_companions = [&] {
+          if (!companions) {
+            companions = true;
+            for (const char* act : w.also) {
+              const iam::Subject* subj = *companions ? subject_of(a) : nullptr;
+              auto g = subj ? ia.Confirm(*subj, act, {}) : std::nullopt;
+              if (!g || g->conditional) companions = false;
+              else companion_statements.insert(companion_statements.end(), g->statements.begin(), g->statements.end());
+            }
+          }
+          return *companions;
+        };
         for (std::size_t b : targets) {
           if (b == a || prs[b].type != w.target) continue;
           if (std::none_of(allowing.begin(), allowing.end(),
@@ -599,6 +605,7 @@ class Publisher {
             if (std::string(w.service) == "ec2.amazonaws.com" && prs[b].instance_profile_arns.empty()) continue;
             if (!service_trusted(b, w.service)) continue;
           }
+          if (!has_companions()) break;  // no target helps without them
           iam::Request req;
           req.caller = ia.account().CallerFor(a);
           req.action = w.action;
