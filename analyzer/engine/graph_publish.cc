@@ -549,27 +549,43 @@ class Publisher {
          "datapipeline.amazonaws.com", {"datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition"}},
     };
     // Whether a role's trust lets a service assume it (no other context).
-    std::map<std::pair<std::size_t, std::string>, bool> trusts;
     auto service_trusted = [&](std::size_t role, const std::string& service) {
-      auto [it, added] = trusts.emplace(std::make_pair(role, service), false);
-      if (added) {
-        iam::Request req;
-        req.caller.kind = iam::Caller::Kind::kService;
-        req.caller.value = service;
-        req.action = "sts:AssumeRole";
-        req.resource = prs[role].arn;
-        req.context = iam::Account::DerivedContext(req.caller);
-        it->second = iam::Evaluate(ia.account(), req).decision == iam::Decision::kAllow;
-      }
-      return it->second;
+      iam::Request req;
+      req.caller.kind = iam::Caller::Kind::kService;
+      req.caller.value = service;
+      req.action = "sts:AssumeRole";
+      req.resource = prs[role].arn;
+      req.context = iam::Account::DerivedContext(req.caller);
+      return iam::Evaluate(ia.account(), req).decision == iam::Decision::kAllow;
     };
+    // Each way's targets, nearest first: of its principal type and, for a
+    // service, roles whose trust admits it (EC2: with an instance profile).
+    constexpr std::size_t kWayCount = sizeof(kWays) / sizeof(kWays[0]);
+    std::vector<std::vector<std::size_t>> way_targets(kWayCount);
+    std::map<std::string, std::vector<std::size_t>> trusting;  // service -> roles
+    for (std::size_t k = 0; k < kWayCount; ++k) {
+      const Way& w = kWays[k];
+      if (w.service != nullptr && !trusting.count(w.service)) {
+        auto& list = trusting[w.service];
+        for (std::size_t b : targets)
+          if (prs[b].type == iam::PrincipalType::kRole && service_trusted(b, w.service)) list.push_back(b);
+      }
+      for (std::size_t b : w.service ? trusting[w.service] : targets) {
+        if (prs[b].type != w.target) continue;
+        if (w.service != nullptr && std::string(w.service) == "ec2.amazonaws.com" && prs[b].instance_profile_arns.empty())
+          continue;
+        way_targets[k].push_back(b);
+      }
+    }
     std::vector<const iam::Subject*> subject_by_principal(prs.size(), nullptr);
     for (const auto& x : ia.subjects())
       if (x.kind == iam::Subject::Kind::kPrincipal && x.index < prs.size()) subject_by_principal[x.index] = &x;
     auto subject_of = [&](std::size_t principal) { return subject_by_principal[principal]; };
     for (std::size_t a = 0; a < prs.size(); ++a) {
       if (prs[a].type == iam::PrincipalType::kGroup || (a < admins.size() && admins[a])) continue;
-      for (const Way& w : kWays) {
+      for (std::size_t k = 0; k < kWayCount; ++k) {
+        const Way& w = kWays[k];
+        if (way_targets[k].empty()) continue;
         if (w.target == iam::PrincipalType::kGroup && prs[a].type != iam::PrincipalType::kUser) continue;
         auto allowing = Allowing(a, w.action);
         if (allowing.empty()) continue;
@@ -589,8 +605,8 @@ class Publisher {
           }
           return *companions;
         };
-        for (std::size_t b : targets) {
-          if (b == a || prs[b].type != w.target) continue;
+        for (std::size_t b : way_targets[k]) {
+          if (b == a) continue;
           if (std::none_of(allowing.begin(), allowing.end(),
                            [&](const iam::Statement* st) { return MayName(*st, prs[b].arn); }))
             continue;
@@ -599,12 +615,6 @@ class Publisher {
           if (w.service == nullptr && w.target == iam::PrincipalType::kRole &&
               iam::ArnAccount(prs[a].arn) != iam::ArnAccount(prs[b].arn))
             continue;
-          if (w.service != nullptr) {
-            // EC2 needs an instance profile for the role; the role's trust
-            // must let the service assume it.
-            if (std::string(w.service) == "ec2.amazonaws.com" && prs[b].instance_profile_arns.empty()) continue;
-            if (!service_trusted(b, w.service)) continue;
-          }
           if (!has_companions()) break;  // no target helps without them
           iam::Request req;
           req.caller = ia.account().CallerFor(a);
