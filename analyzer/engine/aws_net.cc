@@ -1239,12 +1239,16 @@ void Engine::ForwardFromLoadBalancer(std::size_t k, const Packet& p, const std::
   if (attribute != nullptr && lb.type == "network") cross_zone = attribute->enabled;
   const Subnet* node_subnet = SubnetOf(subnet);
   std::optional<Trace> failure;
+  std::vector<std::string> unlocated;  // registered targets whose interface is not in the input
   for (const auto& tg : model_.aws_target_groups) {
     if (std::find(l->target_groups.begin(), l->target_groups.end(), tg.arn) == l->target_groups.end()) continue;
     for (const auto& target : model_.aws_targets) {
       if (target.group != tg.arn || target.state == "unused" || target.state == "draining") continue;
       std::optional<std::size_t> iface = TargetInterface(target);
-      if (!iface) continue;
+      if (!iface) {
+        unlocated.push_back(target.id);
+        continue;
+      }
       const auto& d = model_.aws_interfaces[*iface];
       if (!cross_zone && node_subnet != nullptr)
         if (const Subnet* ts = SubnetOf(d.subnet); ts && ts->az != node_subnet->az) {
@@ -1302,6 +1306,17 @@ void Engine::ForwardFromLoadBalancer(std::size_t k, const Packet& p, const std::
     for (auto& x : failure->hops) t->hops.push_back(std::move(x));
     for (auto& n : failure->notes) t->notes.push_back(std::move(n));
     t->disposition = failure->disposition;
+    return;
+  }
+  if (!unlocated.empty()) {
+    // Targets are registered, but their interfaces are not in the input
+    // (or they are Lambda functions): where the traffic ends is not known.
+    t->hops.push_back({lb.name, "load-balancer",
+                       "forwards to " + unlocated.front() +
+                           (unlocated.size() > 1 ? " and " + std::to_string(unlocated.size() - 1) + " more" : "") +
+                           ", whose network interfaces are not in the input",
+                       l->where});
+    t->disposition = "UNMODELLED";
     return;
   }
   t->notes.push_back("listener " + l->protocol + " " + std::to_string(l->port) + " of " + lb.name +

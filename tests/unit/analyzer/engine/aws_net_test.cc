@@ -512,6 +512,15 @@ LoadBalancerDescriptions:
   bool exposed = false;
   for (const auto& x : e.InternetExposures()) exposed = exposed || (x.load_balancer == "web" && x.listener_port == 22);
   CHECK(exposed);
+  // A registered instance the input does not describe: where traffic ends is
+  // not known, which is said, not taken for the load balancer answering.
+  std::string missing = elb;
+  missing.replace(missing.find("Instances: [{InstanceId: i-2}]"), 30, "Instances: [{InstanceId: i-9}]");
+  Net m(kOpenAcls + std::string(kRoutes) +
+        Groups("[{IpProtocol: tcp, FromPort: 8022, ToPort: 8022, UserIdGroupPairs: [{GroupId: sg-1}]}]") + missing);
+  auto u = m.Reach("internet", "web", awsnet::kTcp, 22);
+  CHECK(u.disposition == "UNMODELLED");
+  CHECK(u.hops.back().detail.find("i-9") != std::string::npos);
 }
 
 }  // namespace
