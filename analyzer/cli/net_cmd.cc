@@ -727,6 +727,9 @@ void AddEngineOptions(CLI::App* cmd, NetFlags& f) {
   cmd->add_flag("--host-network-as-pod", f.engine.host_network_as_pod,
                 "Let policies select hostNetwork pods and selectors match them (netpol-analyzer's "
                 "convention; by default they are outside NetworkPolicy)");
+  cmd->add_flag("--ingress-declared-ports", f.engine.ingress_declared_ports,
+                "Let the ingress controller reach a pod only on TCP ports its containers declare "
+                "(netpol-analyzer's convention; by default on every target port the Service names)");
 }
 
 }  // namespace

@@ -1047,6 +1047,21 @@ std::vector<std::pair<std::uint32_t, ConnTable::Id>> Engine::ServiceTargets(
   return out;
 }
 
+ConnTable::Id Engine::DeclaredTcpPorts(std::uint32_t ep) {
+  const auto& e = endpoints_[ep];
+  if (e.workloads.empty()) return ConnTable::kNone;
+  const auto& w = model_.k8s_workloads[e.workloads.front()];
+  PortSet s;
+  if (w.kind == "VirtualMachine" || w.kind == "VirtualMachineInstance") {
+    s.Add(kTCP, 1, 65535);
+  } else {
+    for (const auto& c : w.containers)
+      for (const auto& p : c.ports)
+        if (p.protocol == "TCP" && p.port > 0) s.Add(kTCP, p.port, p.port);
+  }
+  return conns_.Intern(s);
+}
+
 std::vector<Engine::Backend> Engine::IngressBackends() {
   std::vector<Backend> out;
   std::map<std::pair<std::string, std::string>, const k8s::Service*> services;
@@ -1066,8 +1081,10 @@ std::vector<Engine::Backend> Engine::IngressBackends() {
         return be.port_name.empty() ? (sp.port == be.port || sp.target_port == be.port)
                                     : (sp.name == be.port_name || sp.target_port_name == be.port_name);
       };
-      for (auto [ep, ports] : ServiceTargets(*it->second, keep))
+      for (auto [ep, ports] : ServiceTargets(*it->second, keep)) {
+        if (options_.ingress_declared_ports) ports = conns_.Intersect(ports, DeclaredTcpPorts(ep));
         if (ports != ConnTable::kNone) out.push_back(Backend{i, b, ep, ports});
+      }
     }
   }
   return out;

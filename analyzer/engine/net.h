@@ -90,6 +90,11 @@ struct EngineOptions {
   /// Treat hostNetwork pods as ordinary pods (policies select them and
   /// selectors match them), as netpol-analyzer does.
   bool host_network_as_pod = false;
+  /// The ingress controller reaches a pod only on the TCP ports its
+  /// containers declare (a VirtualMachine: every TCP port), as
+  /// netpol-analyzer does. Off by default: containerPort is informational,
+  /// and a Service sends traffic to its numeric targetPort either way.
+  bool ingress_declared_ports = false;
   /// Build endpoints only; Finish() builds the classes, of all endpoints or
   /// of the few a query needs.
   bool deferred = false;
@@ -176,6 +181,8 @@ class Engine {
     ConnTable::Id ports = ConnTable::kNone;
   };
   std::vector<Backend> IngressBackends();
+  /// The TCP ports the endpoint's containers declare (options.ingress_declared_ports).
+  ConnTable::Id DeclaredTcpPorts(std::uint32_t ep);
 
   /// A workload endpoint that outside traffic reaches: through a
   /// LoadBalancer or NodePort Service (`service` >= 0, from the outside

@@ -115,3 +115,21 @@ TEST_CASE("net intents reports each violated intent with its witness", "[e2e][ne
 
 }  // namespace
 }  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("net matrix --ingress-declared-ports: the ingress controller reaches declared ports only", "[e2e][net]") {
+  const std::string dir = "tests/fixtures/net-e2e/ingress-declared-ports";
+  auto all = testing::RunCli("net matrix " + dir);
+  REQUIRE(all.exit_code == 0);
+  CHECK(all.out.find("{ingress-controller} => shop/web[Pod] : TCP 8080") != std::string::npos);
+  CHECK(all.out.find("{ingress-controller} => shop/worker[Pod] : TCP 8080") != std::string::npos);
+  auto declared = testing::RunCli("net matrix --ingress-declared-ports " + dir);
+  REQUIRE(declared.exit_code == 0);
+  CHECK(declared.out.find("{ingress-controller} => shop/web[Pod] : TCP 8080") != std::string::npos);
+  CHECK(declared.out.find("{ingress-controller} => shop/worker[Pod]") == std::string::npos);
+}
+
+}  // namespace
+}  // namespace grantpath

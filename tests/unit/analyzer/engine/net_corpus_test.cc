@@ -54,7 +54,9 @@ TEST_CASE("net matrix agrees with netpol-analyzer's connlist goldens", "[net][co
     // --multi-network gives its per-network sections and mapping.
     bool multi = name.rfind("udn", 0) == 0 || name.rfind("cudn", 0) == 0 || name.rfind("nad_", 0) == 0 ||
                  name == "virtual_machines_example";
-    auto r = testing::RunCli(std::string("net matrix --host-network-as-pod ") + (multi ? "--multi-network " : "") +
+    // --host-network-as-pod and --ingress-declared-ports take its two conventions.
+    auto r = testing::RunCli(std::string("net matrix --host-network-as-pod --ingress-declared-ports ") +
+                             (multi ? "--multi-network " : "") +
                              "'" + dir.path().string() + "'");
     INFO(name << ": " << r.err);
     REQUIRE((r.exit_code == 0 || known.count(name) > 0));  // VM-only cases have no pod
