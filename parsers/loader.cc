@@ -563,7 +563,7 @@ class Walker {
 static bool NotConfigurationExtension(const std::string& ext) {
   static const char* const kSkipped[] = {
       "adoc", "bash", "c", "cc", "cfg", "conf", "cpp", "css", "csv", "go", "h", "hcl", "html",
-      "ini", "java", "js", "json5", "jsonnet", "libsonnet", "markdown", "md", "mdx", "org", "py",
+      "ini", "java", "js", "json5", "jsonl", "jsonnet", "libsonnet", "markdown", "md", "mdx", "ndjson", "org", "py",
       "rb", "rs", "rst", "sh", "sql", "tf", "tfvars", "toml", "tpl", "ts", "txt", "xml"};
   for (const char* e : kSkipped)
     if (ext == e) return true;

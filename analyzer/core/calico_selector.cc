@@ -31,8 +31,20 @@ bool Eval(const CalicoSelector& s, int i, const std::map<std::string, std::strin
       return has && it->second.size() >= n.values[0].size() &&
              it->second.compare(it->second.size() - n.values[0].size(), n.values[0].size(), n.values[0]) == 0;
     case Op::kNot: return !Eval(s, n.a, labels, global);
-    case Op::kAnd: return Eval(s, n.a, labels, global) && Eval(s, n.b, labels, global);
-    case Op::kOr: return Eval(s, n.a, labels, global) || Eval(s, n.b, labels, global);
+    case Op::kAnd:
+    case Op::kOr: {
+      // A chain "a && b && c ..." is a left-deep spine as long as the text;
+      // walk it in a loop so that only parenthesis nesting (bounded by the
+      // parser) costs stack.
+      const bool is_and = n.op == Op::kAnd;
+      int j = i;
+      while (j >= 0 && s.nodes[static_cast<std::size_t>(j)].op == n.op) {
+        const auto& m = s.nodes[static_cast<std::size_t>(j)];
+        if (Eval(s, m.b, labels, global) != is_and) return !is_and;
+        j = m.a;
+      }
+      return Eval(s, j, labels, global);
+    }
   }
   return false;
 }

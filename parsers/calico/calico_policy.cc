@@ -74,7 +74,8 @@ class CalicoReader {
     if (!ParseCalicoSelector(n->text, &s, &err, &col)) {
       SourcePos p = n->pos;
       if (!n->quoted || n->text.find('\n') == std::string::npos) p.column += static_cast<std::uint32_t>(col + (n->quoted ? 1 : 0));
-      sink_.Error("invalid-selector", "invalid Calico selector '" + n->text + "' in '" + std::string(key) + "': " + err,
+      const std::string shown = n->text.size() > 120 ? n->text.substr(0, 117) + "..." : n->text;
+      sink_.Error("invalid-selector", "invalid Calico selector '" + shown + "' in '" + std::string(key) + "': " + err,
                   At(file_, p));
       bad_ = true;
       return std::nullopt;

@@ -1,6 +1,7 @@
 #include "calico/selector.h"
 
 #include <cctype>
+#include <string>
 
 namespace grantpath::parsers {
 namespace {
@@ -63,6 +64,18 @@ class SelectorParser {
     out_->nodes.push_back(std::move(n));
     return static_cast<int>(out_->nodes.size() - 1);
   }
+  int Nested(bool is_not) {
+    ++pos_;
+    if (is_not) {
+      int a = Unary();
+      if (a < 0) return -1;
+      return Add({Op::kNot, "", {}, a, -1});
+    }
+    int a = Or();
+    if (a < 0) return -1;
+    if (!Eat(")")) return Fail("expected ')'");
+    return a;
+  }
   int Or() {
     int a = And();
     while (a >= 0 && Eat("||")) {
@@ -81,18 +94,18 @@ class SelectorParser {
     }
     return a;
   }
+  // Each '(' and '!' costs a level of recursion here and in evaluation;
+  // Calico's own selectors are a few levels deep.
+  static constexpr int kMaxNesting = 100;
   int Unary() {
     Skip();
-    if (pos_ < t_.size() && t_[pos_] == '!' && (pos_ + 1 >= t_.size() || t_[pos_ + 1] != '=')) {
-      ++pos_;
-      int a = Unary();
-      if (a < 0) return -1;
-      return Add({Op::kNot, "", {}, a, -1});
-    }
-    if (Eat("(")) {
-      int a = Or();
-      if (a < 0) return -1;
-      if (!Eat(")")) return Fail("expected ')'");
+    const bool is_not = pos_ < t_.size() && t_[pos_] == '!' && (pos_ + 1 >= t_.size() || t_[pos_ + 1] != '=');
+    if (is_not || (pos_ < t_.size() && t_[pos_] == '(')) {
+      if (nesting_ >= kMaxNesting)
+        return Fail("selector nested deeper than " + std::to_string(kMaxNesting) + " levels");
+      ++nesting_;
+      int a = Nested(is_not);
+      --nesting_;
       return a;
     }
     if (EatWord("all")) {
@@ -177,6 +190,7 @@ class SelectorParser {
   std::size_t pos_ = 0;
   std::string error_;
   std::size_t error_pos_ = 0;
+  int nesting_ = 0;
 };
 
 }  // namespace

@@ -70,6 +70,9 @@ TEST_CASE("Directories are walked recursively; hidden entries are skipped", "[pa
   t.Write(".git/config.yaml", kSa);
   t.Write("a/.hidden/sa.yaml", kSa);
   t.Write("README.md", "# docs\nkind: not yaml here\n");
+  // Line-delimited JSON (request batches, logs) is never an export.
+  t.Write("requests.jsonl", "{\"from\": \"a\"}\n{\"from\": \"b\"}\n");
+  t.Write("events.ndjson", "{\"kind\": \"ServiceAccount\"}\n{}\n");
   t.Write("noext", kSa);  // recognised by content
   auto l = LoadPaths({t.root.string()});
   // a/sa.yaml and noext define the same ServiceAccount: that warning only.

@@ -65,6 +65,33 @@ TEST_CASE("Calico selectors: every operator, on present and missing labels", "[n
   CHECK_FALSE(parsers::ParseCalicoSelector("app in {'a'", &s, &err, &col));
 }
 
+TEST_CASE("Calico selectors: deep nesting is an error, long chains evaluate without deep recursion", "[net][calico]") {
+  cni::CalicoSelector s;
+  std::string err;
+  std::size_t col = 0;
+  // Found by the cni_policy fuzzer: thousands of '(' overflowed the stack.
+  const std::string deep = std::string(5000, '(') + "app == 'web'" + std::string(5000, ')');
+  CHECK_FALSE(parsers::ParseCalicoSelector(deep, &s, &err, &col));
+  CHECK(err == "selector nested deeper than 100 levels");
+  CHECK(col == 100);
+  CHECK_FALSE(parsers::ParseCalicoSelector(std::string(5000, '!') + "has(app)", &s, &err, &col));
+  // 100 levels are fine, and evaluate.
+  const std::string ok = std::string(100, '(') + "app == 'web'" + std::string(100, ')');
+  CHECK(Sel(ok, {{"app", "web"}}));
+  CHECK(Sel(std::string(100, '!') + "has(app)", {{"app", "web"}}));
+  // A 200,000-term chain is one left-deep spine; evaluation walks it in a loop.
+  std::string chain_and = "app == 'web'", chain_or = "app == 'x0'";
+  for (int i = 1; i < 200000; ++i) {
+    chain_and += " && has(app)";
+    chain_or += " || app == 'x" + std::to_string(i) + "'";
+  }
+  CHECK(Sel(chain_and, {{"app", "web"}}));
+  CHECK_FALSE(Sel(chain_and, {{"app", "db"}}));
+  CHECK(Sel(chain_or, {{"app", "x199999"}}));
+  CHECK(Sel(chain_or + " && has(env)", {{"app", "x5"}, {"env", "e"}}));
+  CHECK_FALSE(Sel(chain_or, {{"app", "y"}}));
+}
+
 const std::string kTier = R"(apiVersion: projectcalico.org/v3
 kind: Tier
 metadata: {name: security}
