@@ -13,7 +13,8 @@ namespace {
 
 const char* const kKinds[] = {"NetworkPolicy",     "GlobalNetworkPolicy", "StagedNetworkPolicy",
                               "StagedGlobalNetworkPolicy", "StagedKubernetesNetworkPolicy", "Tier",
-                              "NetworkSet",        "GlobalNetworkSet",    "HostEndpoint", "Profile"};
+                              "NetworkSet",        "GlobalNetworkSet",    "HostEndpoint", "Profile",
+                              "WorkloadEndpoint"};
 
 class CalicoReader {
  public:
@@ -32,6 +33,7 @@ class CalicoReader {
     if (spec == nullptr) spec = &kEmpty;
     if (kind_ == "Tier") return Tier(*spec);
     if (kind_ == "NetworkSet" || kind_ == "GlobalNetworkSet") return NetSet(*spec);
+    if (kind_ == "WorkloadEndpoint") return WorkloadEndpoint(*spec);
     if (kind_ == "HostEndpoint") {
       cni::CalicoOther o;
       o.kind = kind_;
@@ -57,7 +59,8 @@ class CalicoReader {
                               const K8sOptions& options) {
     Fields f(file, sink, kind);
     const bool namespaced = kind == "NetworkPolicy" || kind == "StagedNetworkPolicy" ||
-                            kind == "StagedKubernetesNetworkPolicy" || kind == "NetworkSet";
+                            kind == "StagedKubernetesNetworkPolicy" || kind == "NetworkSet" ||
+                            kind == "WorkloadEndpoint";
     return ParseObjectMeta(obj, file, f, options, namespaced);
   }
 
@@ -96,6 +99,46 @@ class CalicoReader {
       return std::nullopt;
     }
     return v;
+  }
+
+  // A WorkloadEndpoint (`calicoctl get workloadendpoints`) is a pod as
+  // Calico sees it: its labels (Calico's own projectcalico.org/* labels are
+  // derived again by the engine), its addresses, named ports and service
+  // account. It stands for spec.pod when the orchestrator gives one.
+  std::size_t WorkloadEndpoint(const DocNode& spec) {
+    k8s::Workload w;
+    w.kind = "WorkloadEndpoint";
+    w.meta = meta_;
+    if (auto pod = f_.Str(spec, "pod"); pod && !pod->empty()) w.meta.name = *pod;
+    for (const auto& [k, v] : meta_.labels)
+      if (k.rfind("projectcalico.org/", 0) != 0) w.pod_labels[k] = v;
+    w.meta.labels = w.pod_labels;
+    if (auto it = meta_.labels.find("projectcalico.org/serviceaccount"); it != meta_.labels.end() && !it->second.empty())
+      w.service_account = it->second;
+    if (auto node = f_.Str(spec, "node")) w.node_name = *node;
+    for (const auto& net : f_.StrList(spec, "ipNetworks")) {
+      auto slash = net.find('/');
+      w.pod_ips.push_back(net.substr(0, slash));
+    }
+    k8s::Container c;
+    c.name = spec.Find("endpoint") && spec.Find("endpoint")->is_scalar() ? spec.Find("endpoint")->text : "eth0";
+    c.where = meta_.where;
+    if (const DocNode* ports = f_.Seq(spec, "ports"))
+      for (const DocNode& p : ports->items) {
+        if (!p.is_map()) continue;
+        k8s::ContainerPort cp;
+        cp.name = f_.Str(p, "name").value_or("");
+        cp.protocol = f_.Str(p, "protocol").value_or("TCP");
+        std::transform(cp.protocol.begin(), cp.protocol.end(), cp.protocol.begin(),
+                       [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+        cp.port = static_cast<std::int32_t>(f_.Int(p, "port").value_or(0));
+        cp.where = At(file_, p.pos);
+        c.ports.push_back(std::move(cp));
+      }
+    w.containers.push_back(std::move(c));
+    if (!f_.ok()) return 0;
+    model_.AddWorkload(std::move(w));
+    return 1;
   }
 
   std::size_t Tier(const DocNode& spec) {

@@ -524,3 +524,51 @@ spec:
 
 }  // namespace
 }  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("Calico: a WorkloadEndpoint is a pod: labels, addresses, named ports, service account", "[net][calico]") {
+  testing::NetCluster c(R"(apiVersion: projectcalico.org/v3
+kind: WorkloadEndpoint
+metadata:
+  name: node1-k8s-web--5d9c-eth0
+  namespace: a
+  labels: {app: web, projectcalico.org/namespace: a, projectcalico.org/serviceaccount: web-sa,
+           projectcalico.org/orchestrator: k8s}
+spec:
+  orchestrator: k8s
+  node: node1
+  pod: web-5d9c
+  endpoint: eth0
+  ipNetworks: [10.1.0.7/32]
+  ports: [{name: http, protocol: TCP, port: 8080}]
+---
+apiVersion: projectcalico.org/v3
+kind: WorkloadEndpoint
+metadata:
+  name: node1-k8s-client-eth0
+  namespace: b
+  labels: {app: client}
+spec: {pod: client, ipNetworks: [10.1.0.9/32]}
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: web, namespace: a}
+spec:
+  selector: projectcalico.org/serviceaccount == 'web-sa'
+  ingress: [{action: Allow, protocol: TCP, destination: {ports: [http]}}]
+)");
+  const auto& w = c.model.k8s_workloads;
+  REQUIRE(w.size() == 2);
+  CHECK(w[0].kind == "WorkloadEndpoint");
+  CHECK(w[0].meta.name == "web-5d9c");
+  CHECK(w[0].service_account == "web-sa");
+  CHECK(w[0].pod_labels.count("projectcalico.org/namespace") == 0);
+  CHECK(w[0].pod_ips == std::vector<std::string>{"10.1.0.7"});
+  CHECK(c.Conn("b/client", "a/web-5d9c") == "TCP 8080");
+  CHECK(c.Conn("a/web-5d9c", "b/client") == "All Connections");
+}
+
+}  // namespace
+}  // namespace grantpath
