@@ -263,14 +263,17 @@ class CalicoCompiler {
     return false;
   }
 
-  // A pod's addresses for `nets`: those it reports, else the IP pools of
-  // the input (Calico assigns from them). True when the nets contain them.
-  // A pod with neither cannot match; the first such case is stated.
-  bool PodInNets(const Labelled& v, const std::vector<IpRange>& nets, SourceRange where) {
-    if (!v.ips.empty()) return InNets(v.ips, nets);
+  // A pod's addresses for `nets` (`inside`) or `notNets` (!`inside`):
+  // those it reports, else the IP pools of the input (Calico assigns from
+  // them). True when the pod's address is certainly inside (outside) the
+  // nets. A pod with neither matches neither nets nor notNets; the first
+  // such case is stated.
+  bool PodNets(const Labelled& v, const std::vector<IpRange>& nets, SourceRange where, bool inside) {
+    if (!v.ips.empty()) return InNets(v.ips, nets) == inside;
     if (!pools_.empty())
       return std::all_of(pools_.begin(), pools_.end(), [&](const IpRange& pool) {
-        return std::any_of(nets.begin(), nets.end(), [&](const IpRange& n) { return n.Contains(pool); });
+        return inside ? std::any_of(nets.begin(), nets.end(), [&](const IpRange& n) { return n.Contains(pool); })
+                      : std::none_of(nets.begin(), nets.end(), [&](const IpRange& n) { return Intersect(n, pool).has_value(); });
       });
     if (!warned_no_address_) {
       warned_no_address_ = true;
@@ -365,8 +368,8 @@ class CalicoCompiler {
         }
         if (!behind.empty() && !behind[ep]) continue;
       }
-      if (!nets.empty() && !PodInNets(v, nets, e.where)) continue;
-      if (!not_nets.empty() && PodInNets(v, not_nets, e.where)) continue;
+      if (!nets.empty() && !PodNets(v, nets, e.where, true)) continue;
+      if (!not_nets.empty() && !PodNets(v, not_nets, e.where, false)) continue;
       pods.push_back(ep);
     }
     b_.add_pods(id, pods);

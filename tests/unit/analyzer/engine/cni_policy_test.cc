@@ -286,6 +286,23 @@ spec:
   CHECK(c.FromIp("10.1.9.1", "a/db") == "No Connections");
   CHECK(c.FromIp("203.0.113.7", "a/db") == "All Connections");
   CHECK(c.FromIp("198.51.100.1", "a/db") == "No Connections");
+  // notNets alone: a pod is outside them only when its address says so; a
+  // pod without one matches neither nets nor notNets.
+  auto not_nets = [](const std::string& cidr) {
+    return "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: db}\nspec:\n"
+           "  selector: app == 'db'\n  ingress: [{action: Allow, source: {notNets: [" + cidr + "]}}]\n";
+  };
+  Cluster n(pods + not_nets("10.1.9.0/24"));
+  CHECK(n.Conn("a/ip", "a/db") == "All Connections");
+  CHECK(n.Conn("a/web", "a/db") == "No Connections");
+  CHECK(n.FromIp("10.1.9.1", "a/db") == "No Connections");
+  // With an IP pool, a pod without an address is outside notNets that miss the pool.
+  const std::string pool = "apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata: {name: p}\n"
+                           "spec: {cidr: 10.2.0.0/16}\n---\n";
+  Cluster q(pool + pods + not_nets("10.1.0.0/16"));
+  CHECK(q.Conn("a/web", "a/db") == "All Connections");
+  Cluster r(pool + pods + not_nets("10.2.3.0/24"));
+  CHECK(r.Conn("a/web", "a/db") == "No Connections");  // the pool overlaps: unknown, not matched
 }
 
 TEST_CASE("Calico: ports, notPorts, named ports, protocols and types defaulting", "[net][calico]") {
