@@ -483,7 +483,10 @@ bool AnswerReach(net::Engine& e, const std::string& from, const std::string& to,
   j["from"] = from;
   j["to"] = to;
   j["ports"] = ct.Get(total).Format();
-  if (qport > 0) j["query"] = {{"protocol", net::ProtocolName(qproto)}, {"port", qport}};
+  if (qproto >= 0) {
+    j["query"] = {{"protocol", net::WitnessProtocol(qproto, qport)}};
+    for (const auto& [k, v] : net::WitnessNumbers(qproto, qport)) j["query"][k] = v;
+  }
   Json per = Json::array();
   for (const auto& p : pairs)
     per.push_back({{"src", e.endpoints()[p.src].Display()}, {"dst", e.endpoints()[p.dst].Display()},
@@ -492,8 +495,8 @@ bool AnswerReach(net::Engine& e, const std::string& from, const std::string& to,
   j["egress"] = ReasonsJson(e, eg, wproto, wport);
   j["ingress"] = ReasonsJson(e, in, wproto, wport);
   if (witness) {
-    Json w{{"src", src_ep.Display()}, {"dst", dst_ep.Display()}, {"protocol", net::ProtocolName(wproto)},
-           {"port", wport}};
+    Json w{{"src", src_ep.Display()}, {"dst", dst_ep.Display()}, {"protocol", net::WitnessProtocol(wproto, wport)}};
+    for (const auto& [k, v] : net::WitnessNumbers(wproto, wport)) w[k] = v;
     if (!src_addr.empty()) w["source_address"] = src_addr;
     j["witness"] = w;
   } else {
@@ -505,8 +508,8 @@ bool AnswerReach(net::Engine& e, const std::string& from, const std::string& to,
   std::string& t = *text;
   t = allowed ? "allowed" : "denied";
   std::string all = ct.Get(total).Format();
-  if (qport > 0) {
-    std::string asked = std::string(net::ProtocolName(qproto)) + " " + std::to_string(qport);
+  if (qproto >= 0) {
+    std::string asked = net::FormatOne(qproto, qport);
     t += ": " + asked + (allowed ? " is allowed" : " is not allowed");
     if (!allowed)
       t += total == ConnTable::kNone ? "; no connection is allowed between them"
@@ -521,7 +524,7 @@ bool AnswerReach(net::Engine& e, const std::string& from, const std::string& to,
            ct.Get(p.conns).Format() + "\n";
   if (witness) {
     t += "  witness: " + src_ep.Display() + (src_addr.empty() ? "" : " (from " + src_addr + ")") + " => " +
-         dst_ep.Display() + " " + net::ProtocolName(wproto) + " " + std::to_string(wport) + "\n";
+         dst_ep.Display() + " " + net::FormatOne(wproto, wport) + "\n";
   }
   for (int dir = 0; dir < 2; ++dir) {
     const auto& why = dir == 0 ? eg : in;
@@ -624,7 +627,7 @@ int RunReachBatch(NetFlags& f) {
       r.to = RequestField(j, "to", true, &r.error);
       std::string port = RequestField(j, "port", false, &r.error);
       if (r.error.empty() && !port.empty() && !ParsePortArg(port, &r.proto, &r.port))
-        r.error = "\"port\" must be N or N/PROTO (TCP, UDP, SCTP), got '" + port + "'";
+        r.error = "\"port\" must be N or N/PROTO (TCP, UDP, SCTP), TYPE:CODE/icmp or TYPE:CODE/icmpv6, got '" + port + "'";
     }
     lines.push_back(std::move(r));
   });
@@ -673,7 +676,8 @@ int RunReach() {
   }
   int qproto = -1, qport = 0;
   if (!f.port.empty() && !ParsePortArg(f.port, &qproto, &qport)) {
-    std::cerr << "error: --port must be N or N/PROTO (TCP, UDP, SCTP), got '" << f.port << "'\n";
+    std::cerr << "error: --port must be N or N/PROTO (TCP, UDP, SCTP), TYPE:CODE/icmp or TYPE:CODE/icmpv6, got '"
+              << f.port << "'\n";
     return kExitUsage;
   }
   if (!f.expect.empty() && f.expect != "allow" && f.expect != "deny") {

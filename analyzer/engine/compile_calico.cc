@@ -411,18 +411,50 @@ class CalicoCompiler {
     return static_cast<std::int32_t>(id);
   }
 
+  // A protocol as a rule names it: a port protocol, ICMP (v6), or another
+  // IP protocol by number. UDPLite carries ports the connection model does
+  // not hold: every UDPLite connection.
+  struct RuleProtocol {
+    std::optional<Protocol> port;  // TCP, UDP, SCTP
+    int icmp = 0;                  // 4: ICMP, 6: ICMPv6
+    int number = -1;               // another protocol
+  };
+  static RuleProtocol ProtocolOf(const std::string& name) {
+    static const std::pair<const char*, int> kNumbers[] = {{"TCP", 6}, {"UDP", 17}, {"SCTP", 132}, {"ICMP", 1},
+                                                           {"ICMPv6", 58}, {"UDPLite", 136}};
+    int n = -1;
+    for (auto [k, v] : kNumbers)
+      if (name == k) n = v;
+    if (n < 0 && !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      n = std::stoi(name);
+    RuleProtocol rp;
+    if (n == 6) rp.port = kTCP;
+    else if (n == 17) rp.port = kUDP;
+    else if (n == 132) rp.port = kSCTP;
+    else if (n == 1) rp.icmp = 4;
+    else if (n == 58) rp.icmp = 6;
+    else rp.number = n;
+    return rp;
+  }
+
   FormPorts Ports(const cni::CalicoRule& r, const cni::CalicoEntity& dst, std::string* note) {
     FormPorts out;
     std::optional<Protocol> proto;
     if (r.protocol) {
-      proto = ParseProtocol(*r.protocol == "6" ? "TCP" : *r.protocol == "17" ? "UDP" : *r.protocol == "132" ? "SCTP"
-                                                                                                            : *r.protocol);
-      if (!proto) {
-        // ICMP, UDPLite and other protocols carry no TCP, UDP or SCTP connection.
+      RuleProtocol rp = ProtocolOf(*r.protocol);
+      if (!rp.port) {
         out.all = false;
-        *note = "protocol " + *r.protocol + " only (not a TCP, UDP or SCTP connection)";
+        if (rp.icmp) {
+          out.ports.AddIcmp(rp.icmp == 6, r.icmp_type, r.icmp_code);
+          if (r.not_icmp_type) out.not_ports.AddIcmp(rp.icmp == 6, r.not_icmp_type, r.not_icmp_code);
+        } else if (rp.number >= 0) {
+          out.ports.AddIpProtocol(rp.number);
+          if (rp.number == 136 && (!dst.ports.empty() || !dst.not_ports.empty()))
+            *note = "UDPLite ports are not modelled: every UDPLite connection counts as matching";
+        }
         return out;
       }
+      proto = rp.port;
     }
     if (dst.ports.empty() && !proto) {
       out.all = true;
@@ -433,18 +465,20 @@ class CalicoCompiler {
       for (const auto& p : dst.ports) {
         if (!p.name.empty()) out.named.emplace_back(proto ? static_cast<int>(*proto) : -1, p.name);
         else if (p.hi >= 1)
-          for (int pr = 0; pr < kProtocols; ++pr)
+          for (int pr = 0; pr < kPortProtocols; ++pr)
             if (!proto || pr == *proto) out.ports.Add(pr, std::max(p.lo, 1), p.hi);
       }
     }
     if (r.not_protocol) {
-      auto np = ParseProtocol(*r.not_protocol);
-      if (np) out.not_ports.Add(*np, 1, 65535);
+      RuleProtocol np = ProtocolOf(*r.not_protocol);
+      if (np.port) out.not_ports.Add(*np.port, 1, 65535);
+      else if (np.icmp) out.not_ports.AddIcmp(np.icmp == 6, std::nullopt, std::nullopt);
+      else if (np.number >= 0) out.not_ports.AddIpProtocol(np.number);
     }
     for (const auto& p : dst.not_ports) {
       if (!p.name.empty()) out.not_named.emplace_back(proto ? static_cast<int>(*proto) : -1, p.name);
       else if (p.hi >= 1)
-        for (int pr = 0; pr < kProtocols; ++pr)
+        for (int pr = 0; pr < kPortProtocols; ++pr)
           if (!proto || pr == *proto) out.not_ports.Add(pr, std::max(p.lo, 1), p.hi);
     }
     return out;

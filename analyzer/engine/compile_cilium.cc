@@ -306,6 +306,11 @@ class CiliumCompiler {
           std::vector<int> protos;
           if (port.protocol == "ANY") protos = {kTCP, kUDP, kSCTP};
           else if (auto pp = ParseProtocol(port.protocol)) protos = {*pp};
+          else if (port.protocol == "ICMP" || port.protocol == "ICMPv6") {  // the port is the type
+            fr.ports.ports.AddIcmp(port.protocol == "ICMPv6", port.lo == 0 ? std::nullopt : std::optional<int>(port.lo),
+                                   std::nullopt);
+            continue;
+          }
           if (!port.name.empty()) {
             if (port.protocol == "ANY") fr.ports.named.emplace_back(-1, port.name);
             else if (!protos.empty()) fr.ports.named.emplace_back(protos[0], port.name);
@@ -316,7 +321,8 @@ class CiliumCompiler {
         if (!pr.l7.empty()) notes.push_back("its " + pr.l7 + " rules restrict requests on these ports, not the connection");
         if (pr.sni) notes.push_back("its serverNames restrict TLS server names, not the connection");
       }
-      if (r.icmps) notes.push_back("its ICMP part is not a TCP, UDP or SCTP connection");
+      for (const auto& [v6, type] : r.icmp_types)
+        if (type >= 0) fr.ports.ports.AddIcmp(v6, type, std::nullopt);
       fr.any_peer = !l3;
     }
     for (const auto& n : notes) fr.note += (fr.note.empty() ? "" : "; ") + n;

@@ -1124,8 +1124,8 @@ void Engine::ConnectionWitness(Witness& w, std::uint32_t src, std::uint32_t dst,
   if (s.kind == EndpointKind::kExternal) w.Add("source_address", example(s.range));
   w.Add("dst", d.Display());
   if (d.kind == EndpointKind::kExternal) w.Add("destination_address", dst_address.empty() ? example(d.range) : dst_address);
-  w.Add("protocol", ProtocolName(proto));
-  w.Add("port", std::to_string(port));
+  w.Add("protocol", WitnessProtocol(proto, port));
+  for (const auto& [k, v] : WitnessNumbers(proto, port)) w.Add(k, std::to_string(v));
   w.Add(set_name, conns_.Get(conns).Format());
 }
 

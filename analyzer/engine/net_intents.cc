@@ -119,8 +119,7 @@ IntentCheck CheckIntents(Engine& e, const Model& m, const std::vector<intents::I
     std::string what = intent.expect == "allow" ? "must be allowed but is denied" : "must be denied but is allowed";
     if (intent.has_only) what = "comes from outside allowOnlyFrom but is allowed";
     f.message = "intent '" + intent.name + "' is violated by " + std::to_string(violations) + " connection(s): e.g. " +
-                eps[ws].Display() + " => " + eps[wd].Display() + " " + ProtocolName(proto) + " " +
-                std::to_string(port) + " " + what;
+                eps[ws].Display() + " => " + eps[wd].Display() + " " + FormatOne(proto, port) + " " + what;
     std::vector<Reason> eg, ing;
     e.Allowed(ws, wd, &eg, &ing);
     for (const auto* why : {&eg, &ing})

@@ -22,10 +22,10 @@ bool Reach(Engine& e, const std::vector<std::uint32_t>& srcs, const std::vector<
       a.total = ct.Union(a.total, c);
     }
   if (a.pairs.empty()) return false;
-  a.allowed = qport > 0 ? ct.Get(a.total).Contains(qproto, qport) : a.total != ConnTable::kNone;
+  a.allowed = qproto >= 0 ? ct.Get(a.total).Contains(qproto, qport) : a.total != ConnTable::kNone;
   for (std::size_t i = 0; i < a.pairs.size(); ++i) {
     const auto& p = a.pairs[i];
-    if (qport > 0 ? ct.Get(p.conns).Contains(qproto, qport) : p.conns != ConnTable::kNone) {
+    if (qproto >= 0 ? ct.Get(p.conns).Contains(qproto, qport) : p.conns != ConnTable::kNone) {
       a.shown = i;
       a.witnessed = true;
       break;
@@ -35,7 +35,7 @@ bool Reach(Engine& e, const std::vector<std::uint32_t>& srcs, const std::vector<
   e.Allowed(shown.src, shown.dst, &a.egress, &a.ingress);
   a.protocol = qproto;
   a.port = qport;
-  if (a.witnessed && qport == 0) std::tie(a.protocol, a.port) = ct.Get(shown.conns).First();
+  if (a.witnessed && qproto < 0) std::tie(a.protocol, a.port) = ct.Get(shown.conns).First();
   return true;
 }
 

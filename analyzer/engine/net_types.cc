@@ -177,8 +177,63 @@ const char* ProtocolName(int p) {
     case kTCP: return "TCP";
     case kUDP: return "UDP";
     case kSCTP: return "SCTP";
+    case kICMP: return "ICMP";
+    case kICMPv6: return "ICMPv6";
+    case kIp: return "protocol";
   }
   return "?";
+}
+
+namespace {
+
+// The values a protocol's slot holds.
+std::pair<int, int> Domain(int p) {
+  if (p < kPortProtocols) return {1, 65535};
+  if (p == kIp) return {0, 255};
+  return {0, 254 * 256 + 255};
+}
+
+bool OwnSlot(int number) { return number == 1 || number == 6 || number == 17 || number == 58 || number == 132; }
+
+std::string IcmpItem(int lo, int hi) {
+  auto code = [](int lo_c, int hi_c) {
+    return lo_c == hi_c ? " code " + std::to_string(lo_c) : " codes " + std::to_string(lo_c) + "-" + std::to_string(hi_c);
+  };
+  std::string out;
+  auto add = [&](const std::string& s) { out += (out.empty() ? "" : ",") + s; };
+  while (lo <= hi) {
+    int type = lo / 256, end_of_type = type * 256 + 255;
+    if (lo % 256 == 0 && hi >= end_of_type) {  // whole types
+      int last = hi % 256 == 255 ? hi / 256 : hi / 256 - 1;
+      add(last == type ? "type " + std::to_string(type)
+                       : "types " + std::to_string(type) + "-" + std::to_string(last));
+      lo = last * 256 + 256;
+    } else {
+      int stop = std::min(hi, end_of_type);
+      add("type " + std::to_string(type) + code(lo % 256, stop % 256));
+      lo = stop + 1;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, int>> WitnessNumbers(int proto, int value) {
+  if (proto == kICMP || proto == kICMPv6) return {{"icmpType", value / 256}, {"icmpCode", value % 256}};
+  if (proto == kIp) return {};
+  return {{"port", value}};
+}
+
+std::string WitnessProtocol(int proto, int value) {
+  return proto == kIp ? std::to_string(value) : ProtocolName(proto);
+}
+
+std::string FormatOne(int proto, int value) {
+  if (proto == kICMP || proto == kICMPv6)
+    return std::string(ProtocolName(proto)) + " type " + std::to_string(value / 256) + " code " +
+           std::to_string(value % 256);
+  return std::string(ProtocolName(proto)) + " " + std::to_string(value);
 }
 
 std::optional<Protocol> ParseProtocol(const std::string& s) {
@@ -200,10 +255,25 @@ bool ParsePortSpec(const std::string& spec, PortSet* out) {
     num = spec.substr(0, slash);
     proto = spec.substr(slash + 1);
   }
-  auto p = ParseProtocol(proto);
   auto digits = [](const std::string& s) {
     return !s.empty() && s.size() <= 5 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
+  std::string lower = spec.find('/') == std::string::npos ? spec : proto;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "icmp" || lower == "icmpv6") {  // "icmp", "8/icmp", "3:1/icmpv6": every type, a type, a type and code
+    const bool v6 = lower == "icmpv6";
+    if (spec.find('/') == std::string::npos) {
+      out->AddIcmp(v6, std::nullopt, std::nullopt);
+      return true;
+    }
+    auto colon = num.find(':');
+    std::string t = num.substr(0, colon), c = colon == std::string::npos ? "" : num.substr(colon + 1);
+    if (!digits(t) || std::stoi(t) > 254 || (colon != std::string::npos && (!digits(c) || std::stoi(c) > 255)))
+      return false;
+    out->AddIcmp(v6, std::stoi(t), c.empty() ? std::nullopt : std::optional<int>(std::stoi(c)));
+    return true;
+  }
+  auto p = ParseProtocol(proto);
   auto dash = num.find('-');
   std::string lo_s = num.substr(0, dash), hi_s = dash == std::string::npos ? lo_s : num.substr(dash + 1);
   if (!p || !digits(lo_s) || !digits(hi_s)) return false;
@@ -215,17 +285,48 @@ bool ParsePortSpec(const std::string& spec, PortSet* out) {
 
 PortSet PortSet::All() {
   PortSet s;
-  for (auto& r : s.ranges) r.emplace_back(1, 65535);
+  for (int p = 0; p < kProtocols; ++p) {
+    auto [lo, hi] = Domain(p);
+    if (p != kIp) {
+      s.ranges[p].emplace_back(lo, hi);
+      continue;
+    }
+    int start = lo;
+    for (int n = lo; n <= hi + 1; ++n)
+      if (n > hi || OwnSlot(n)) {
+        if (start < n) s.ranges[p].emplace_back(start, n - 1);
+        start = n + 1;
+      }
+  }
   return s;
 }
 
 void PortSet::Add(int proto, int lo, int hi) {
-  lo = std::max(lo, 1);
-  hi = std::min(hi, 65535);
+  auto [dlo, dhi] = Domain(proto);
+  lo = std::max(lo, dlo);
+  hi = std::min(hi, dhi);
   if (lo > hi) return;
   PortSet one;
   one.ranges[proto].emplace_back(static_cast<std::uint16_t>(lo), static_cast<std::uint16_t>(hi));
   *this = Union(one);
+}
+
+void PortSet::AddIcmp(bool v6, std::optional<int> type, std::optional<int> code) {
+  const int p = v6 ? kICMPv6 : kICMP;
+  if (!type) return Add(p, 0, 254 * 256 + 255);
+  if (!code) return Add(p, *type * 256, *type * 256 + 255);
+  Add(p, *type * 256 + *code, *type * 256 + *code);
+}
+
+void PortSet::AddIpProtocol(int number) {
+  switch (number) {
+    case 6: return Add(kTCP, 1, 65535);
+    case 17: return Add(kUDP, 1, 65535);
+    case 132: return Add(kSCTP, 1, 65535);
+    case 1: return AddIcmp(false, std::nullopt, std::nullopt);
+    case 58: return AddIcmp(true, std::nullopt, std::nullopt);
+  }
+  Add(kIp, number, number);
 }
 
 bool PortSet::empty() const {
@@ -292,7 +393,7 @@ PortSet PortSet::Subtract(const PortSet& o) const {
 
 std::pair<int, int> PortSet::First() const {
   // Prefer TCP, the protocol a reader expects first.
-  for (int p : {kTCP, kUDP, kSCTP})
+  for (int p : {kTCP, kUDP, kSCTP, kICMP, kICMPv6, kIp})
     if (!ranges[p].empty()) return {p, ranges[p].front().first};
   return {kTCP, 0};
 }
@@ -301,15 +402,27 @@ std::string PortSet::Format() const {
   if (IsAll()) return "All Connections";
   if (empty()) return "No Connections";
   std::string out;
-  for (int p : {kSCTP, kTCP, kUDP}) {  // sorted by protocol name
+  for (int p : {kICMP, kICMPv6, kSCTP, kTCP, kUDP, kIp}) {  // by name, other protocols last
     if (ranges[p].empty()) continue;
     if (!out.empty()) out += ',';
     out += ProtocolName(p);
+    if ((p == kICMP || p == kICMPv6) && ranges[p].size() == 1 && ranges[p][0] == std::pair<std::uint16_t, std::uint16_t>(
+                                                                      0, static_cast<std::uint16_t>(Domain(p).second)))
+      continue;  // every type
+    if (p == kIp && ranges[p] == All().ranges[kIp]) {
+      out.resize(out.size() - std::string(ProtocolName(p)).size());
+      out += "other protocols";
+      continue;
+    }
     out += ' ';
     bool first = true;
     for (auto [lo, hi] : ranges[p]) {
       if (!first) out += ',';
       first = false;
+      if (p == kICMP || p == kICMPv6) {
+        out += IcmpItem(lo, hi);
+        continue;
+      }
       out += std::to_string(lo);
       if (hi != lo) out += "-" + std::to_string(hi);
     }

@@ -34,10 +34,23 @@ std::string FormatAddress(int family, U128 v);
 /// "a.b.c.d-e.f.g.h" (both ends inclusive).
 std::string FormatRange(const IpRange& r);
 
-enum Protocol : std::uint8_t { kTCP = 0, kUDP = 1, kSCTP = 2 };
-constexpr int kProtocols = 3;
+/// The protocols of a connection. TCP, UDP and SCTP carry ports (1-65535);
+/// ICMP and ICMPv6 carry type * 256 + code (type 0-254, code 0-255); kIp
+/// holds every other IP protocol by number (0-255, without 1, 6, 17, 58
+/// and 132, which have their own slots).
+enum Protocol : std::uint8_t { kTCP = 0, kUDP = 1, kSCTP = 2, kICMP = 3, kICMPv6 = 4, kIp = 5 };
+constexpr int kPortProtocols = 3;  // the protocols with ports: TCP, UDP, SCTP
+constexpr int kProtocols = 6;
 const char* ProtocolName(int p);
+/// TCP, UDP or SCTP (any case): the protocols with ports.
 std::optional<Protocol> ParseProtocol(const std::string& s);
+/// "TCP 80", "ICMP type 8 code 0", "protocol 47": one member of a set.
+std::string FormatOne(int proto, int value);
+/// The fields that name one member in JSON witnesses: protocol and port;
+/// ICMP: protocol, icmpType, icmpCode; another protocol: its number as
+/// protocol.
+std::vector<std::pair<std::string, int>> WitnessNumbers(int proto, int value);
+std::string WitnessProtocol(int proto, int value);
 
 /// Parses a port spec as users write it: "N", "N/PROTO", "N-M/PROTO" or
 /// "PROTO" (every port of it); the protocol defaults to TCP and is
@@ -53,6 +66,11 @@ struct PortSet {
   static PortSet All();
   static PortSet None() { return {}; }
   void Add(int proto, int lo, int hi);
+  /// ICMP (v6 false) or ICMPv6: every type, one type, or one type and code.
+  void AddIcmp(bool v6, std::optional<int> type, std::optional<int> code);
+  /// Every connection of IP protocol `number` (6: all TCP ports, 1: all
+  /// ICMP...).
+  void AddIpProtocol(int number);
   bool empty() const;
   bool IsAll() const;
   bool Contains(int proto, int port) const;
@@ -62,7 +80,9 @@ struct PortSet {
   /// The first (protocol, port) of the set; the set must not be empty.
   std::pair<int, int> First() const;
   /// "All Connections", or "SCTP 1-65535,TCP 80,8080-8090" (netpol-analyzer's
-  /// grammar: protocols by name, ports and ranges comma-joined).
+  /// grammar: protocols by name, ports and ranges comma-joined); ICMP as
+  /// "ICMP type 8,type 3 code 1" ("ICMP" when every type), other
+  /// protocols last as "protocol 47,50-51" ("other protocols" when all).
   std::string Format() const;
   bool operator==(const PortSet&) const = default;
 };

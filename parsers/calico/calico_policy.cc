@@ -350,6 +350,8 @@ class CalicoReader {
           if (type && (*type < 0 || *type > 254)) Reject(*ic, "ICMP type must be 0-254");
           if (code && (*code < 0 || *code > 255)) Reject(*ic, "ICMP code must be 0-255");
           if (code && !type) Reject(*ic, "an ICMP code needs a type");
+          (k[0] == 'i' ? r.icmp_type : r.not_icmp_type) = type ? std::optional<int>(static_cast<int>(*type)) : std::nullopt;
+          (k[0] == 'i' ? r.icmp_code : r.not_icmp_code) = code ? std::optional<int>(static_cast<int>(*code)) : std::nullopt;
         }
       if (const DocNode* md = f_.Map(item, "metadata"))
         if (const DocNode* an = f_.Map(*md, "annotations"))

@@ -15,6 +15,39 @@ std::string StripSource(const std::string& key) {
   return key;
 }
 
+// An icmps type: a number 0-255 or Cilium's CamelCase name for the family
+// (pkg/policy/api/icmp.go); -1 when neither.
+int IcmpType(const std::string& text, bool v6) {
+  if (!text.empty() && text.size() <= 3 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    int n = std::stoi(text);
+    return n <= 255 ? n : -1;
+  }
+  static const std::pair<const char*, int> kV4[] = {
+      {"EchoReply", 0},       {"DestinationUnreachable", 3}, {"Redirect", 5},         {"Echo", 8},
+      {"EchoRequest", 8},     {"RouterAdvertisement", 9},    {"RouterSelection", 10}, {"TimeExceeded", 11},
+      {"ParameterProblem", 12}, {"Timestamp", 13},           {"TimestampReply", 14},  {"Photuris", 40},
+      {"ExtendedEchoRequest", 42}, {"ExtendedEchoReply", 43}};
+  static const std::pair<const char*, int> kV6[] = {
+      {"DestinationUnreachable", 1}, {"PacketTooBig", 2}, {"TimeExceeded", 3}, {"ParameterProblem", 4},
+      {"EchoRequest", 128}, {"EchoReply", 129}, {"MulticastListenerQuery", 130}, {"MulticastListenerReport", 131},
+      {"MulticastListenerDone", 132}, {"RouterSolicitation", 133}, {"RouterAdvertisement", 134},
+      {"NeighborSolicitation", 135}, {"NeighborAdvertisement", 136}, {"RedirectMessage", 137},
+      {"RouterRenumbering", 138}, {"ICMPNodeInformationQuery", 139}, {"ICMPNodeInformationResponse", 140},
+      {"InverseNeighborDiscoverySolicitation", 141}, {"InverseNeighborDiscoveryAdvertisement", 142},
+      {"HomeAgentAddressDiscoveryRequest", 144}, {"HomeAgentAddressDiscoveryReply", 145},
+      {"MobilePrefixSolicitation", 146}, {"MobilePrefixAdvertisement", 147},
+      {"DuplicateAddressRequestCodeSuffix", 157}, {"DuplicateAddressConfirmationCodeSuffix", 158},
+      {"ExtendedEchoRequest", 160}, {"ExtendedEchoReply", 161}};
+  if (v6) {
+    for (const auto& [k, n] : kV6)
+      if (text == k) return n;
+  } else {
+    for (const auto& [k, n] : kV4)
+      if (text == k) return n;
+  }
+  return -1;
+}
+
 class CiliumReader {
  public:
   CiliumReader(const DocNode& obj, const std::string& kind, FileId file, Model& model, DiagnosticSink& sink,
@@ -248,6 +281,20 @@ class CiliumReader {
         }
       r.nodes = item.Find(pre + "Nodes") != nullptr;
       r.icmps = item.Find("icmps") != nullptr;
+      if (const DocNode* ic = f_.Seq(item, "icmps"))
+        for (const DocNode& rule : ic->items)
+          if (const DocNode* fields = rule.is_map() ? f_.Seq(rule, "fields") : nullptr)
+            for (const DocNode& fl : fields->items) {
+              if (!fl.is_map()) continue;
+              const bool v6 = f_.Str(fl, "family").value_or("IPv4") == "IPv6";
+              const DocNode* t = fl.Find("type");
+              if (t == nullptr || !t->is_scalar()) continue;
+              r.icmp_types.emplace_back(v6, IcmpType(t->text, v6));
+              if (r.icmp_types.back().second < 0)
+                sink_.Error("invalid-value", "unknown ICMP type '" + t->text + "' for " + (v6 ? "IPv6" : "IPv4") +
+                                                 " (a number 0-255 or Cilium's CamelCase name)",
+                            At(file_, t->pos));
+            }
       if (!ingress) {
         if (const DocNode* fq = f_.Seq(item, "toFQDNs"))
           for (const DocNode& q : fq->items)

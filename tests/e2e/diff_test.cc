@@ -120,7 +120,7 @@ TEST_CASE("diff: network connections and exposure added and removed", "[e2e][dif
     if (c["change"] == "removed" && c["src"] == "internet" && c["dst"] == "shop/storefront[Deployment]")
       exposure_removed = c["ports"] == "TCP 8080";
     if (c["change"] == "added" && c["src"] == "shop/cart[Deployment]" && c["dst"] == "shop/storefront[Deployment]")
-      cart_added = c["ports"] == "SCTP 1-65535,TCP 1-8079,8081-65535,UDP 1-65535";
+      cart_added = c["ports"] == "ICMP,ICMPv6,SCTP 1-65535,TCP 1-8079,8081-65535,UDP 1-65535,other protocols";
   }
   CHECK(exposure_removed);
   CHECK(cart_added);  // TCP 8080 was already allowed: only the rest is new

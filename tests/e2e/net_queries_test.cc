@@ -131,5 +131,20 @@ TEST_CASE("net matrix --ingress-declared-ports: the ingress controller reaches d
   CHECK(declared.out.find("{ingress-controller} => shop/worker[Pod]") == std::string::npos);
 }
 
+TEST_CASE("net reach on ICMP: a type and code is asked, answered and witnessed", "[e2e][net]") {
+  const std::string dir = " tests/fixtures/net-e2e/icmp";
+  auto r = testing::RunCli("net reach --from a/web --to a/db --port 8:0/icmp" + dir);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("allowed: ICMP type 8 code 0 is allowed") == 0);
+  CHECK(testing::RunCli("net reach --from a/web --to a/db --port 0:0/icmp --expect deny" + dir).exit_code == 0);
+  CHECK(testing::RunCli("net reach --from a/web --to a/db --port 80 --expect deny" + dir).exit_code == 0);
+  auto j = nlohmann::json::parse(testing::RunCli("net reach --from a/web --to a/db --format json" + dir).out);
+  CHECK(j["ports"] == "ICMP type 8");
+  CHECK(j["witness"]["protocol"] == "ICMP");
+  CHECK(j["witness"]["icmpType"] == 8);
+  CHECK(j["witness"]["icmpCode"] == 0);
+  CHECK(testing::RunCli("net reach --from a/web --to a/db --port 8/icmp" + dir).exit_code == 2);
+}
+
 }  // namespace
 }  // namespace grantpath

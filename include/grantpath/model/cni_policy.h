@@ -67,6 +67,7 @@ struct CalicoRule {
   std::string action;            // Allow, Deny, Pass, Log
   std::optional<std::string> protocol, not_protocol;  // names (TCP, UDP, ICMP, SCTP, UDPLite, ICMPv6) or numbers
   bool icmp = false, not_icmp = false;
+  std::optional<int> icmp_type, icmp_code, not_icmp_type, not_icmp_code;  // when given
   bool http = false;             // L7 match: needs the application layer
   int ip_version = 0;            // 4, 6 or 0 (any)
   CalicoEntity source, destination;
@@ -163,6 +164,8 @@ struct CiliumRule {
   bool services_by_selector = false;
   bool nodes = false;                     // fromNodes/toNodes
   bool icmps = false;                     // icmps: ICMP only
+  /// icmps fields: (IPv6, type); a name is resolved to its number, -1 when unknown.
+  std::vector<std::pair<bool, int>> icmp_types;
   bool deny = false;
   SourceRange where;
 };

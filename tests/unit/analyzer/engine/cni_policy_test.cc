@@ -201,8 +201,8 @@ kind: GlobalNetworkPolicy
 metadata: {name: p1}
 spec: {order: 10, selector: app == 'web', ingress: [{action: Deny, protocol: UDP}]}
 )");
-  CHECK(c.Conn("b/client", "a/db") == "SCTP 1-65535,TCP 1-8079,8081-65535,UDP 1-65535");
-  CHECK(c.Conn("b/client", "a/web") == "SCTP 1-65535,TCP 1-65535");
+  CHECK(c.Conn("b/client", "a/db") == "ICMP,ICMPv6,SCTP 1-65535,TCP 1-8079,8081-65535,UDP 1-65535,other protocols");
+  CHECK(c.Conn("b/client", "a/web") == "ICMP,ICMPv6,SCTP 1-65535,TCP 1-65535,other protocols");
 }
 
 TEST_CASE("Calico: Kubernetes NetworkPolicies sit in the default tier at order 1000", "[net][calico]") {
@@ -316,7 +316,20 @@ spec:
   - {action: Allow, protocol: ICMP}
   - {action: Allow, notProtocol: TCP, destination: {}}
 )");
-  CHECK(c.Conn("b/client", "a/db") == "SCTP 1-65535,TCP 8000-8079,8081-8100,UDP 1-65535");
+  // ICMP and notProtocol: every protocol but TCP, ICMP included.
+  CHECK(c.Conn("b/client", "a/db") == "ICMP,ICMPv6,SCTP 1-65535,TCP 8000-8079,8081-8100,UDP 1-65535,other protocols");
+  // icmp and notICMP type and code; a protocol by number.
+  Cluster i(kPods + R"(apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: db}
+spec:
+  selector: app == 'db'
+  ingress:
+  - {action: Allow, protocol: ICMP, icmp: {type: 8}, notICMP: {type: 8, code: 1}}
+  - {action: Allow, protocol: ICMPv6, icmp: {type: 128, code: 0}}
+  - {action: Allow, protocol: 47}
+)");
+  CHECK(i.Conn("b/client", "a/db") == "ICMP type 8 code 0,type 8 codes 2-255,ICMPv6 type 128 code 0,protocol 47");
   // No types and egress rules: Ingress and Egress; the web pod's egress is restricted.
   Cluster d(kPods + R"(apiVersion: projectcalico.org/v3
 kind: GlobalNetworkPolicy
@@ -441,7 +454,7 @@ spec:
   endpointSelector: {matchLabels: {app: db}}
   ingressDeny: [{toPorts: [{ports: [{port: "8080", protocol: TCP}]}]}]
 )");
-  CHECK(c.Conn("b/client", "a/db") == "SCTP 1-65535,TCP 1-8079,8081-65535,UDP 1-65535");
+  CHECK(c.Conn("b/client", "a/db") == "ICMP,ICMPv6,SCTP 1-65535,TCP 1-8079,8081-65535,UDP 1-65535,other protocols");
   CHECK(c.Why("b/client", "a/db", true).find("CiliumNetworkPolicy 'a/deny' ingress rule ingressDeny #1 denies") !=
         std::string::npos);
 }
@@ -585,6 +598,40 @@ spec:
   CHECK(w[0].pod_ips == std::vector<std::string>{"10.1.0.7"});
   CHECK(c.Conn("b/client", "a/web-5d9c") == "TCP 8080");
   CHECK(c.Conn("a/web-5d9c", "b/client") == "All Connections");
+}
+
+}  // namespace
+}  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("Cilium: icmps fields allow ICMP types by number or CamelCase name, per family", "[net][cilium]") {
+  testing::NetCluster c(kPods + R"(apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: ping, namespace: a}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  ingress:
+  - fromEndpoints: [{}]
+    icmps: [{fields: [{type: 8}, {type: EchoRequest, family: IPv6}, {type: DestinationUnreachable}]}]
+  - fromEndpoints: [{}]
+    toPorts: [{ports: [{port: "5432", protocol: TCP}]}]
+)");
+  CHECK(c.Conn("a/web", "a/db") == "ICMP type 3,type 8,ICMPv6 type 128,TCP 5432");
+  CollectingSink sink;
+  Model m;
+  testing::LoadString(m, sink, R"(apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: bad, namespace: a}
+spec:
+  endpointSelector: {}
+  ingress: [{icmps: [{fields: [{type: PacketTooBig}]}]}]
+)", "bad.yaml");
+  bool found = false;
+  for (const auto& d : sink.diagnostics())
+    found = found || (d.code == "invalid-value" && d.message.find("unknown ICMP type 'PacketTooBig' for IPv4") != std::string::npos);
+  CHECK(found);
 }
 
 }  // namespace

@@ -154,7 +154,7 @@ TEST_CASE("net: AdminNetworkPolicy tiers: Deny beats NetworkPolicy, Pass defers,
                        "app}}}\n  ingress:\n  - {name: d, action: Deny, from: [{namespaces: {}}], ports: [{portNumber: "
                        "{port: 80}}]}\n---\n";
   Net n(base + allow_np + deny80);
-  CHECK(n.Conn("b/x", "a/db") == "SCTP 1-65535,TCP 1-79,81-65535,UDP 1-65535");
+  CHECK(n.Conn("b/x", "a/db") == "ICMP,ICMPv6,SCTP 1-65535,TCP 1-79,81-65535,UDP 1-65535,other protocols");
   std::string allow80 = std::string(kAnpHeader) +
                         "metadata: {name: allow80}\nspec:\n  priority: 5\n  subject: {namespaces: {matchLabels: {tier: "
                         "app}}}\n  ingress:\n  - {name: a, action: Allow, from: [{namespaces: {}}], ports: [{portNumber: "
@@ -265,7 +265,8 @@ TEST_CASE("net: CIDR parsing and port-set algebra", "[net]") {
   CHECK(a.Union(b).Format() == "TCP 80-100");
   CHECK(a.Intersect(b).Format() == "TCP 85-90");
   CHECK(a.Subtract(b).Format() == "TCP 80-84");
-  CHECK(net::PortSet::All().Subtract(a).Format() == "SCTP 1-65535,TCP 1-79,91-65535,UDP 1-65535");
+  CHECK(net::PortSet::All().Subtract(a).Format() ==
+        "ICMP,ICMPv6,SCTP 1-65535,TCP 1-79,91-65535,UDP 1-65535,other protocols");
   net::PortSet spec;
   CHECK(net::ParsePortSpec("8080", &spec));
   CHECK(net::ParsePortSpec("53/udp", &spec));
@@ -275,7 +276,24 @@ TEST_CASE("net: CIDR parsing and port-set algebra", "[net]") {
   CHECK_FALSE(net::ParsePortSpec("0", &spec));
   CHECK_FALSE(net::ParsePortSpec("70000", &spec));
   CHECK_FALSE(net::ParsePortSpec("10-5/TCP", &spec));
-  CHECK_FALSE(net::ParsePortSpec("80/ICMP", &spec));
+  CHECK_FALSE(net::ParsePortSpec("255/ICMP", &spec));  // ICMP types are 0-254
+  CHECK_FALSE(net::ParsePortSpec("3:256/icmp", &spec));
+  net::PortSet icmp;
+  CHECK(net::ParsePortSpec("8/icmp", &icmp));
+  CHECK(net::ParsePortSpec("3:1/ICMP", &icmp));
+  CHECK(net::ParsePortSpec("icmpv6", &icmp));
+  CHECK(icmp.Format() == "ICMP type 3 code 1,type 8,ICMPv6");
+  CHECK(icmp.Contains(net::kICMP, 8 * 256 + 0));
+  CHECK_FALSE(icmp.Contains(net::kICMP, 3 * 256 + 2));
+  icmp.AddIpProtocol(47);
+  icmp.AddIpProtocol(6);
+  CHECK(icmp.Format() == "ICMP type 3 code 1,type 8,ICMPv6,TCP 1-65535,protocol 47");
+  CHECK(net::FormatOne(net::kICMP, 3 * 256 + 1) == "ICMP type 3 code 1");
+  CHECK(net::FormatOne(net::kIp, 47) == "protocol 47");
+  net::PortSet all_but;
+  all_but.AddIpProtocol(50);
+  CHECK(net::PortSet::All().Subtract(all_but).Format() ==
+        "ICMP,ICMPv6,SCTP 1-65535,TCP 1-65535,UDP 1-65535,protocol 0,2-5,7-16,18-49,51-57,59-131,133-255");
   CHECK_FALSE(net::ParsePortSpec("http", &spec));
   ConnTable t;
   CHECK(t.Union(t.Intern(a), t.Intern(b)) == t.Intern(a.Union(b)));
