@@ -9,9 +9,10 @@
 // - Inside a tier, policies run by order (omitted last), then by name;
 //   rules are first-match per port.
 // - After the last tier the namespace profiles allow.
-// - Staged policies never enforce. Policies for host interfaces
-//   (HostEndpoint, preDNAT, doNotTrack, applyOnForward) are stated as not
-//   modelled.
+// - Staged policies never enforce. HostEndpoints are endpoints that global
+//   policies select; Felix's failsafe ports stay open on them (a first
+//   tier) and what no policy allows is denied (a last tier). preDNAT,
+//   doNotTrack and applyOnForward are stated as not modelled.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -25,7 +26,9 @@ std::string PolicyCni(const Model& model) {
   // The CNI's own policy kinds say which CNI enforces; failing those, its
   // settings (FelixConfiguration or IPPool, cilium-config or Helm values).
   if (!model.calico_policies.empty() || !model.calico_tiers.empty() || !model.calico_network_sets.empty() ||
-      !model.calico_profiles.empty() || !model.calico_other.empty())
+      !model.calico_profiles.empty() || !model.calico_other.empty() ||
+      std::any_of(model.k8s_workloads.begin(), model.k8s_workloads.end(),
+                  [](const k8s::Workload& w) { return w.kind == "HostEndpoint"; }))
     return "calico";
   if (!model.cilium_policies.empty() || !model.cilium_cidr_groups.empty()) return "cilium";
   for (const auto& s : model.cni_settings)
@@ -126,7 +129,8 @@ class CalicoCompiler {
         b_.sink.Warning("unsupported-construct",
                         p.kind + " '" + Name(p) +
                             "' applies to host endpoints and forwarded traffic (applyOnForward, preDNAT or "
-                            "doNotTrack): only its effect on pods is modelled",
+                            "doNotTrack): it is evaluated as an ordinary policy on pods and host endpoints; its effect on "
+                            "forwarded traffic, before DNAT or without connection tracking is not modelled",
                         p.host_flags_where);
       TierSlot* slot = find(p.tier);
       if (slot == nullptr) {
@@ -140,14 +144,6 @@ class CalicoCompiler {
       }
       slot->policies.push_back({{p.order.value_or(kNoOrder), p.meta.name}, Policy(p, i)});
     }
-    for (const auto& o : m_.calico_other) {
-      if (o.kind == "HostEndpoint")
-        b_.sink.Warning("unsupported-construct",
-                        "HostEndpoint '" + o.name +
-                            "': policy on host interfaces is not modelled; host-networked pods are not restricted "
-                            "in the results",
-                        o.where);
-    }
     std::stable_sort(tiers.begin(), tiers.end(), [](const TierSlot& a, const TierSlot& c) {
       return std::tie(a.order, a.tier.name) < std::tie(c.order, c.tier.name);
     });
@@ -159,6 +155,49 @@ class CalicoCompiler {
       form_.tiers.push_back(std::move(slot.tier));
     }
     Profiles();
+    HostEndpointTiers();
+  }
+
+  // Host endpoints: Felix's failsafe ports are open whatever the policies
+  // (a first tier that allows them), and what no policy allows is denied,
+  // since a host endpoint without profiles has no allowing default (a last
+  // tier that selects every host endpoint and denies).
+  void HostEndpointTiers() {
+    if (heps_.empty()) return;
+    for (const auto& st : m_.cni_settings)
+      if (st.cni == "calico" && (st.key == "failsafeInboundHostPorts" || st.key == "failsafeOutboundHostPorts"))
+        b_.sink.Warning("unsupported-construct",
+                        st.key + " is not read: Felix's default failsafe ports are assumed for host endpoints",
+                        st.where);
+    static const std::pair<int, int> kIn[] = {{kTCP, 22},   {kUDP, 68},   {kTCP, 179},  {kTCP, 2379}, {kTCP, 2380},
+                                              {kTCP, 5473}, {kTCP, 6443}, {kTCP, 6666}, {kTCP, 6667}};
+    static const std::pair<int, int> kOut[] = {{kUDP, 53},   {kUDP, 67},   {kTCP, 179},  {kTCP, 2379}, {kTCP, 2380},
+                                               {kTCP, 5473}, {kTCP, 6443}, {kTCP, 6666}, {kTCP, 6667}};
+    auto implicit = [&](const char* kind, const char* name) {
+      FormPolicy fp;
+      fp.origin = Origin::kCalico;
+      fp.kind = kind;
+      fp.name = name;
+      fp.applies = {true, true};
+      fp.subjects = heps_;
+      return fp;
+    };
+    FormPolicy failsafe = implicit("FelixConfiguration", "failsafe ports");
+    for (int dir = 0; dir < 2; ++dir) {
+      FormRule r;
+      r.action = Action::kAllow;
+      r.any_peer = true;
+      r.ports.all = false;
+      for (const auto& [proto, port] : dir == 0 ? std::vector<std::pair<int, int>>(std::begin(kIn), std::end(kIn))
+                                                : std::vector<std::pair<int, int>>(std::begin(kOut), std::end(kOut)))
+        r.ports.ports.Add(proto, port, port);
+      r.label = dir == 0 ? "failsafeInboundHostPorts" : "failsafeOutboundHostPorts";
+      r.note = "Felix's default failsafe ports, open whatever the policies";
+      failsafe.rules[dir].push_back(std::move(r));
+    }
+    form_.tiers.insert(form_.tiers.begin(), FormTier{"failsafe", false, Action::kPass, {}, {std::move(failsafe)}, true});
+    form_.tiers.push_back(
+        FormTier{"host endpoints", false, Action::kDeny, {}, {implicit("HostEndpoint", "(no profile)")}, true});
   }
 
  private:
@@ -217,19 +256,24 @@ class CalicoCompiler {
     for (std::uint32_t ep = 0; ep < b_.pod_count; ++ep) {
       if (!b_.in_focus(ep)) continue;
       Labelled& v = views_[ep];
+      v.ns = b_.pod_ns(ep);
+      v.labels = b_.pod_labels(ep);
+      v.sa = b_.pod_service_account(ep);
+      for (const auto& ip : b_.pod_ips(ep))
+        if (auto r = ParseCidr(ip)) v.ips.push_back(*r);
+      if (b_.pod_host_network(ep) && v.ns.empty()) {  // a HostEndpoint: its own labels, no namespace
+        pods_.push_back(ep);
+        heps_.push_back(ep);
+        continue;
+      }
       if (!b_.pod_host_network(ep)) {
         pods_.push_back(ep);
         ns_pods_[b_.pod_ns(ep)].push_back(ep);
       }
-      v.ns = b_.pod_ns(ep);
-      v.labels = b_.pod_labels(ep);
-      v.sa = b_.pod_service_account(ep);
       v.labels["projectcalico.org/namespace"] = v.ns;
       v.labels["projectcalico.org/orchestrator"] = "k8s";
       v.labels["projectcalico.org/serviceaccount"] = v.sa;
       for (const auto& [k, val] : b_.ns_labels(v.ns)) v.labels["pcns." + k] = val;
-      for (const auto& ip : b_.pod_ips(ep))
-        if (auto r = ParseCidr(ip)) v.ips.push_back(*r);
       for (const auto& pr : m_.calico_profiles)
         if (OwnProfile(pr.meta.name, v))
           for (const auto& [k, val] : pr.labels_to_apply) v.labels[k] = val;
@@ -322,7 +366,7 @@ class CalicoCompiler {
     auto ns_ok = [&](const std::string& pod_ns) {
       if (!e.namespace_selector) return ns.empty() || pod_ns == ns;
       auto [it, added] = ns_verdict.try_emplace(pod_ns, false);
-      if (added) it->second = !ns_global && e.namespace_selector->Matches(NsLabels(pod_ns));
+      if (added) it->second = pod_ns.empty() ? ns_global : !ns_global && e.namespace_selector->Matches(NsLabels(pod_ns));
       return it->second;
     };
     // Pods behind the named Service.
@@ -542,7 +586,9 @@ class CalicoCompiler {
         const Labelled& v = views_[ep];
         if (p.global && p.namespace_selector) {
           auto [nv, fresh] = ns_verdict.try_emplace(v.ns, false);
-          if (fresh) nv->second = p.namespace_selector->Matches(NsLabels(v.ns));
+          // Host endpoints have no namespace: only global() selects them.
+          if (fresh) nv->second = v.ns.empty() ? p.namespace_selector->IsGlobal()
+                                               : p.namespace_selector->Matches(NsLabels(v.ns));
           if (!nv->second) continue;
         }
         if (!p.selector.Matches(v.labels)) continue;
@@ -558,7 +604,8 @@ class CalicoCompiler {
   const Model& m_;
   PolicyForm& form_;
   std::vector<Labelled> views_;
-  std::vector<std::uint32_t> pods_;  // pods of the focus, not host-networked
+  std::vector<std::uint32_t> pods_;  // pods of the focus, not host-networked, and host endpoints
+  std::vector<std::uint32_t> heps_;  // host endpoints
   std::vector<IpRange> pools_;       // the input's enabled IPPool CIDRs
   bool warned_no_address_ = false;
   std::unordered_map<std::string, std::int32_t> entity_peers_;

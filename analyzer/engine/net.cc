@@ -66,7 +66,7 @@ std::vector<IpRange> BlockSet(const IpRange& cidr, const std::vector<IpRange>& e
 
 std::string Endpoint::Display() const {
   switch (kind) {
-    case EndpointKind::kPod: return ns + "/" + name + "[" + workload_kind + "]";
+    case EndpointKind::kPod: return (ns.empty() ? "" : ns + "/") + name + "[" + workload_kind + "]";
     case EndpointKind::kExternal: return FormatRange(range) + "[External]";
     case EndpointKind::kIngressController: return "{ingress-controller}";
   }
@@ -215,7 +215,9 @@ void Engine::BuildEndpoints(DiagnosticSink& sink) {
     e.name = name;
     e.workload_kind = kind;
     e.workloads.push_back(i);
-    e.host_network = w.host_network && !options_.host_network_as_pod;
+    // A Calico HostEndpoint is the host's own interface: no Kubernetes
+    // policy selects it, as for a host-networked pod.
+    e.host_network = (w.host_network && !options_.host_network_as_pod) || w.kind == "HostEndpoint";
     e.where = w.meta.where;
     by_key.emplace(key, static_cast<std::uint32_t>(endpoints_.size()));
     endpoints_.push_back(std::move(e));
@@ -509,7 +511,8 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
     return model_.k8s_workloads[endpoints_[ep].workloads.front()].service_account;
   };
   b.pod_host_network = [&](std::uint32_t ep) {
-    return model_.k8s_workloads[endpoints_[ep].workloads.front()].host_network;
+    const auto& w = model_.k8s_workloads[endpoints_[ep].workloads.front()];
+    return w.host_network || w.kind == "HostEndpoint";
   };
   std::map<std::uint32_t, std::vector<std::string>> merged_ips;
   b.pod_ips = [&](std::uint32_t ep) -> const std::vector<std::string>& {
@@ -606,7 +609,7 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
       c.peer_bits.assign(peers[ep].back() / 64 + 1, 0);
       for (std::uint32_t id : peers[ep]) c.peer_bits[id / 64] |= std::uint64_t(1) << (id % 64);
     }
-    if (c.pod && !e.host_network) c.sel = sel[ep];
+    if (c.pod && (!e.host_network || e.workload_kind == "HostEndpoint")) c.sel = sel[ep];
     classes_.push_back(std::move(c));
   }
 }

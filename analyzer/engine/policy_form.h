@@ -83,6 +83,10 @@ struct FormTier {
   Action end_action = Action::kDeny;  // kDeny or kPass
   SourceRange where;                  // the Tier object, when there is one
   std::vector<FormPolicy> policies;   // in evaluation order
+  /// The CNI's own behaviour, not an object of the input (Calico's failsafe
+  /// ports and the default deny of host endpoints): rules that judge the
+  /// input's tiers and policies skip it.
+  bool implicit = false;
 };
 
 struct PolicyForm {

@@ -34,15 +34,7 @@ class CalicoReader {
     if (kind_ == "Tier") return Tier(*spec);
     if (kind_ == "NetworkSet" || kind_ == "GlobalNetworkSet") return NetSet(*spec);
     if (kind_ == "WorkloadEndpoint") return WorkloadEndpoint(*spec);
-    if (kind_ == "HostEndpoint") {
-      cni::CalicoOther o;
-      o.kind = kind_;
-      o.name = meta_.name;
-      o.labels = meta_.labels;
-      o.where = meta_.where;
-      model_.calico_other.push_back(std::move(o));
-      return 1;
-    }
+    if (kind_ == "HostEndpoint") return HostEndpoint(*spec);
     if (kind_ == "StagedKubernetesNetworkPolicy") {
       cni::CalicoOther o;
       o.kind = kind_;
@@ -120,8 +112,44 @@ class CalicoReader {
       auto slash = net.find('/');
       w.pod_ips.push_back(net.substr(0, slash));
     }
+    w.containers.push_back(NamedPorts(spec, "endpoint"));
+    if (!f_.ok()) return 0;
+    model_.AddWorkload(std::move(w));
+    return 1;
+  }
+
+  // A HostEndpoint (a host's interface, or all of them with "*") is an
+  // endpoint of no namespace, at its expectedIPs, that global policies
+  // select by its labels. It is recorded with the workloads (kind
+  // "HostEndpoint", no namespace, no service account); the network engine
+  // keeps it out of Kubernetes selections, and the RBAC and graph code
+  // never take it for a pod.
+  std::size_t HostEndpoint(const DocNode& spec) {
+    k8s::Workload w;
+    w.kind = "HostEndpoint";
+    w.meta = meta_;
+    w.meta.ns.clear();
+    w.pod_labels = meta_.labels;
+    w.service_account.clear();
+    if (auto node = f_.Str(spec, "node")) w.node_name = *node;
+    for (const auto& ip : f_.StrList(spec, "expectedIPs")) w.pod_ips.push_back(ip);
+    w.containers.push_back(NamedPorts(spec, "interfaceName"));
+    if (const DocNode* pr = spec.Find("profiles"); pr && pr->is_seq() && !pr->items.empty())
+      sink_.Warning("unsupported-construct",
+                    "HostEndpoint '" + meta_.name +
+                        "': its profiles are not applied; what no policy allows is denied, as for a host endpoint "
+                        "without profiles",
+                    At(file_, pr->pos));
+    if (!f_.ok()) return 0;
+    model_.AddWorkload(std::move(w));
+    return 1;
+  }
+
+  // The named ports of a workload or host endpoint, as one container.
+  k8s::Container NamedPorts(const DocNode& spec, const char* name_key) {
     k8s::Container c;
-    c.name = spec.Find("endpoint") && spec.Find("endpoint")->is_scalar() ? spec.Find("endpoint")->text : "eth0";
+    const DocNode* n = spec.Find(name_key);
+    c.name = n && n->is_scalar() ? n->text : "eth0";
     c.where = meta_.where;
     if (const DocNode* ports = f_.Seq(spec, "ports"))
       for (const DocNode& p : ports->items) {
@@ -135,10 +163,7 @@ class CalicoReader {
         cp.where = At(file_, p.pos);
         c.ports.push_back(std::move(cp));
       }
-    w.containers.push_back(std::move(c));
-    if (!f_.ok()) return 0;
-    model_.AddWorkload(std::move(w));
-    return 1;
+    return c;
   }
 
   std::size_t Tier(const DocNode& spec) {

@@ -144,6 +144,10 @@ std::size_t ParseCalicoNetworkSettings(const DocNode& obj, const std::string& ki
       if (v && !v->is_null() && !ScalarBool(*v)) return invalid(*v, std::string(k) + " must be true or false"), 0;
       Add(model, "calico", object, k, v, where, file);
     }
+    // Failsafe ports of host endpoints: their presence is recorded (the
+    // network engine says it assumes the defaults).
+    for (const char* k : {"failsafeInboundHostPorts", "failsafeOutboundHostPorts"})
+      if (const DocNode* v = sp.Find(k); v && !v->is_null()) Add(model, "calico", object, k, v, where, file);
   } else {  // IPPool
     const DocNode* cidr = sp.Find("cidr");
     if (!cidr || !cidr->is_scalar() || cidr->text.empty()) {

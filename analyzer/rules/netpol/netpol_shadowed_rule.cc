@@ -54,7 +54,7 @@ class Rule_ final : public Rule {
     for (const auto& tier : e.form().tiers)
       for (const auto& fp : tier.policies)
         for (int dir = 0; dir < 2; ++dir) {
-          if (!fp.applies[dir]) continue;
+          if (!fp.applies[dir] || tier.implicit) continue;
           const bool ingress = dir == 0;
           std::set<std::uint32_t> subject_classes;
           std::vector<std::uint32_t> subjects;

@@ -33,7 +33,7 @@ class Rule_ final : public Rule {
     for (std::uint32_t c = 0; c < e.class_count(); ++c) classes.push_back(e.ClassRep(c));
     for (const auto& tier : e.form().tiers) {
       // The default tier's end is Kubernetes' own default deny of isolated pods.
-      if (tier.end_action != net::Action::kDeny || tier.name == "default") continue;
+      if (tier.end_action != net::Action::kDeny || tier.name == "default" || tier.implicit) continue;
       for (int dir = 0; dir < 2; ++dir) {
         const bool ingress = dir == 0;
         std::set<std::uint32_t> seen;

@@ -60,7 +60,7 @@ class Model {
   std::vector<cni::CalicoTier> calico_tiers;
   std::vector<cni::CalicoNetworkSet> calico_network_sets;
   std::vector<cni::CalicoPolicy> calico_profiles;  // Profile: rules and labelsToApply
-  std::vector<cni::CalicoOther> calico_other;  // HostEndpoint, StagedKubernetesNetworkPolicy
+  std::vector<cni::CalicoOther> calico_other;  // StagedKubernetesNetworkPolicy
   std::vector<cni::CiliumPolicy> cilium_policies;
   std::vector<cni::CiliumCidrGroup> cilium_cidr_groups;
   std::vector<k8s::OtherObject> k8s_other;

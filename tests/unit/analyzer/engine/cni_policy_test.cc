@@ -636,3 +636,49 @@ spec:
 
 }  // namespace
 }  // namespace grantpath
+
+namespace grantpath {
+namespace {
+
+TEST_CASE("Calico: host endpoints: global policies select them, failsafe ports stay open, the rest is denied",
+          "[net][calico]") {
+  const std::string hep = R"(apiVersion: projectcalico.org/v3
+kind: HostEndpoint
+metadata: {name: node1-eth0, labels: {role: node}}
+spec: {node: node1, interfaceName: eth0, expectedIPs: [10.0.0.1], ports: [{name: kubelet, port: 10250, protocol: TCP}]}
+---
+)";
+  // No policy selects it: only the failsafe ports.
+  testing::NetCluster none(kPods + hep);
+  const int h = none.engine->FindPod("", "node1-eth0");
+  REQUIRE(h >= 0);
+  const auto& eps = none.engine->endpoints();
+  CHECK(eps[static_cast<std::size_t>(h)].Display() == "node1-eth0[HostEndpoint]");
+  auto conn = [](testing::NetCluster& c, const std::string& from, int to) {
+    return c.engine->conns().Get(c.engine->Allowed(static_cast<std::uint32_t>(c.engine->FindPod("a", from)),
+                                                   static_cast<std::uint32_t>(to))).Format();
+  };
+  CHECK(conn(none, "web", h) == "TCP 22,179,2379-2380,5473,6443,6666-6667,UDP 68");
+  // A global policy selects it by label; a namespaced one cannot; a rule's
+  // namespaceSelector reaches it only with global().
+  testing::NetCluster c(kPods + hep + R"(apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: kubelet}
+spec:
+  selector: role == 'node'
+  ingress: [{action: Allow, protocol: TCP, source: {selector: app == 'web'}, destination: {ports: [kubelet]}}]
+  egress: [{action: Allow, destination: {namespaceSelector: global(), selector: role == 'node'}}]
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: all, namespace: a}
+spec: {selector: all(), egress: [{action: Allow}], ingress: [{action: Allow}]}
+)");
+  const int h2 = c.engine->FindPod("", "node1-eth0");
+  CHECK(conn(c, "web", h2) == "TCP 22,179,2379-2380,5473,6443,6666-6667,10250,UDP 68");
+  CHECK(conn(c, "db", h2) == "TCP 22,179,2379-2380,5473,6443,6666-6667,UDP 68");
+  CHECK(c.Why("a/db", "a/web", true).find("host endpoints") == std::string::npos);  // pods are untouched
+}
+
+}  // namespace
+}  // namespace grantpath

@@ -200,8 +200,6 @@ std::unique_ptr<Config> LoadConfig(const Scheme& s, const std::string& ref, bool
       c->error = "input not read: " + d.code + " " + d.message.substr(0, 80);
       return c;
     }
-  for (const auto& o : c->model.calico_other)
-    if (o.kind == "HostEndpoint") c->error = "HostEndpoint in the input";
   if (policies)
     for (const auto& f : spec.files)
       if (fs::is_regular_file(f) && testing::ReadFile(f).find("istio.io/") != std::string::npos)
@@ -297,7 +295,9 @@ std::vector<LayerPolicy> Layer(const net::Engine& e) {
   for (const auto& tier : e.form().tiers)
     for (const auto& p : tier.policies) {
       if (p.origin != net::Origin::kNetworkPolicy && p.origin != net::Origin::kCalico) continue;
-      if (p.kind == "Profile" || p.name == "nca-none/nca-boundaries") continue;
+      if (p.kind == "Profile" || p.kind == "FelixConfiguration" || p.kind == "HostEndpoint" ||
+          p.name == "nca-none/nca-boundaries")
+        continue;
       LayerPolicy l;
       l.form = &p;
       l.calico = p.origin == net::Origin::kCalico;
