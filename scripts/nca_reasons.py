@@ -7,8 +7,6 @@ import re
 import sys
 
 PATTERNS = [
-    (r"HostEndpoint in the input",
-     "HostEndpoints are not modelled yet (grantpath reports them as unsupported-construct); NCA models them as peers"),
     (r"Istio policies in the input",
      "out of scope: NCA's Istio layer (AuthorizationPolicy, Sidecar, Gateway); grantpath does not read Istio"),
     (r"global\(\) is only valid alone",
@@ -17,8 +15,6 @@ PATTERNS = [
      "the policy name's tier part (before the dot) is longer than 63 characters: Calico's validator rejects it, NCA accepts it"),
     (r"invalid Calico selector 'unique-label == 'cnc-ntsginNameSpace''",
      "the selector ends with an unbalanced quote: Calico's selector parser rejects it, NCA accepts it"),
-    (r"testcase1[34]-",
-     "ICMP and other non-port protocols (protocol, notProtocol, icmp, notICMP) are not in the engine's connection model yet: such rules match no connection"),
     (r"non_vacous_policies \(vacuity\)",
      "policies without order: Calico (and grantpath) break ties by name, NCA keeps file order; in equiv-games1 the allow-all policy 'testcase15-enable-all-connections' sorts first by name, so the configuration is vacuous"),
     (r"sanity_np11-global-enable-with-label-to-apply",
