@@ -28,7 +28,7 @@ std::string PolicyCni(const Model& model) {
   if (!model.calico_policies.empty() || !model.calico_tiers.empty() || !model.calico_network_sets.empty() ||
       !model.calico_profiles.empty() || !model.calico_other.empty() ||
       std::any_of(model.k8s_workloads.begin(), model.k8s_workloads.end(),
-                  [](const k8s::Workload& w) { return w.kind == "HostEndpoint"; }))
+                  k8s::IsHostEndpoint))
     return "calico";
   if (!model.cilium_policies.empty() || !model.cilium_cidr_groups.empty()) return "cilium";
   for (const auto& s : model.cni_settings)
@@ -261,7 +261,7 @@ class CalicoCompiler {
       v.sa = b_.pod_service_account(ep);
       for (const auto& ip : b_.pod_ips(ep))
         if (auto r = ParseCidr(ip)) v.ips.push_back(*r);
-      if (b_.pod_host_network(ep) && v.ns.empty()) {  // a HostEndpoint: its own labels, no namespace
+      if (b_.pod_host_endpoint(ep)) {  // its own labels, no namespace
         pods_.push_back(ep);
         heps_.push_back(ep);
         continue;

@@ -119,7 +119,7 @@ class Publisher {
     for (const auto& w : m_.k8s_workloads) {
       Id wl = g_.AddNode(AccessNodeKind::kWorkload, WorkloadNodeId(w),
                          w.kind + " '" + w.meta.ns + "/" + w.meta.name + "'", w.meta.where);
-      if (w.kind == "HostEndpoint") continue;  // a host's interface: no pod, no service account
+      if (k8s::IsHostEndpoint(w)) continue;  // a host's interface: no pod, no service account
       SubjectKey sa{"ServiceAccount", w.meta.ns, w.service_account};
       std::optional<bool> sa_mount;
       if (auto it = sa_index_.find({w.meta.ns, w.service_account}); it != sa_index_.end())
@@ -169,7 +169,7 @@ class Publisher {
     // ConfigMaps of the node's pods).
     std::set<std::string> nodes_seen;
     for (const auto& w : m_.k8s_workloads) {
-      if (w.kind == "HostEndpoint") continue;
+      if (k8s::IsHostEndpoint(w)) continue;
       Id node = NodeOf(w);
       if (!nodes_seen.insert(w.node_name).second) continue;
       std::vector<SubjectKey> ids = {{"Group", "", "system:nodes"}};
@@ -182,7 +182,7 @@ class Publisher {
     // Tokens on the node: the kubelet mounts every pod's token, and its own
     // credentials (the Node authorizer) may request them.
     for (const auto& w : m_.k8s_workloads) {
-      if (w.kind == "HostEndpoint") continue;
+      if (k8s::IsHostEndpoint(w)) continue;
       Id node = NodeOf(w);
       Id any_node = g_.AddNode(AccessNodeKind::kNode, "node:*", "a node (any: the input does not say where pods run)");
       SubjectKey sa{"ServiceAccount", w.meta.ns, w.service_account};

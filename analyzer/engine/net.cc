@@ -217,7 +217,7 @@ void Engine::BuildEndpoints(DiagnosticSink& sink) {
     e.workloads.push_back(i);
     // A Calico HostEndpoint is the host's own interface: no Kubernetes
     // policy selects it, as for a host-networked pod.
-    e.host_network = (w.host_network && !options_.host_network_as_pod) || w.kind == "HostEndpoint";
+    e.host_network = (w.host_network && !options_.host_network_as_pod) || k8s::IsHostEndpoint(w);
     e.where = w.meta.where;
     by_key.emplace(key, static_cast<std::uint32_t>(endpoints_.size()));
     endpoints_.push_back(std::move(e));
@@ -512,7 +512,10 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
   };
   b.pod_host_network = [&](std::uint32_t ep) {
     const auto& w = model_.k8s_workloads[endpoints_[ep].workloads.front()];
-    return w.host_network || w.kind == "HostEndpoint";
+    return w.host_network || k8s::IsHostEndpoint(w);
+  };
+  b.pod_host_endpoint = [&](std::uint32_t ep) {
+    return k8s::IsHostEndpoint(model_.k8s_workloads[endpoints_[ep].workloads.front()]);
   };
   std::map<std::uint32_t, std::vector<std::string>> merged_ips;
   b.pod_ips = [&](std::uint32_t ep) -> const std::vector<std::string>& {
@@ -609,7 +612,7 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
       c.peer_bits.assign(peers[ep].back() / 64 + 1, 0);
       for (std::uint32_t id : peers[ep]) c.peer_bits[id / 64] |= std::uint64_t(1) << (id % 64);
     }
-    if (c.pod && (!e.host_network || e.workload_kind == "HostEndpoint")) c.sel = sel[ep];
+    if (c.pod && (!e.host_network || k8s::IsHostEndpoint(model_.k8s_workloads[e.workloads.front()]))) c.sel = sel[ep];
     classes_.push_back(std::move(c));
   }
 }

@@ -129,7 +129,8 @@ struct FormBuilder {
   std::function<const std::string&(std::uint32_t ep)> pod_ns;
   std::function<const std::map<std::string, std::string>&(std::uint32_t ep)> pod_labels;
   std::function<const std::string&(std::uint32_t ep)> pod_service_account;
-  std::function<bool(std::uint32_t ep)> pod_host_network;
+  std::function<bool(std::uint32_t ep)> pod_host_network;  // a host-networked pod, or a host endpoint
+  std::function<bool(std::uint32_t ep)> pod_host_endpoint;  // a Calico HostEndpoint
   std::function<const std::vector<std::string>&(std::uint32_t ep)> pod_ips;
   std::function<const std::map<std::string, std::string>&(const std::string& ns)> ns_labels;
   /// Named port lookup on an endpoint: (protocol, number) or {-1, 0}.

@@ -454,7 +454,7 @@ void HostNetwork(const RuleInfo& info, const AnalysisContext& ctx, FindingSink& 
   net::Engine& e = ctx.Net();
   for (std::uint32_t ep = 0; ep < e.endpoints().size(); ++ep) {
     const auto& x = e.endpoints()[ep];
-    if (x.kind != EndpointKind::kPod || !x.host_network || x.workload_kind == "HostEndpoint") continue;
+    if (x.kind != EndpointKind::kPod || !x.host_network || k8s::IsHostEndpoint(Rep(ctx, ep))) continue;
     const auto& w = Rep(ctx, ep);
     Finding f;
     f.rule = &info;

@@ -171,6 +171,10 @@ struct Workload {
   std::vector<std::string> secondary_ips;
 };
 
+/// A Calico HostEndpoint, recorded with the workloads (kind "HostEndpoint",
+/// no namespace, no service account): a host's interface, never a pod.
+inline bool IsHostEndpoint(const Workload& w) { return w.kind == "HostEndpoint"; }
+
 /// One port of a NetworkPolicy rule (networking.k8s.io/v1).
 struct NetworkPolicyPort {
   std::string protocol = "TCP";  // defaulted as the API server does
