@@ -284,6 +284,7 @@ bool ParsePortSpec(const std::string& spec, PortSet* out) {
 }
 
 PortSet PortSet::All() {
+  static const PortSet kAll = [] {
   PortSet s;
   for (int p = 0; p < kProtocols; ++p) {
     auto [lo, hi] = Domain(p);
@@ -299,6 +300,8 @@ PortSet PortSet::All() {
       }
   }
   return s;
+  }();  // built once: IsAll() and Format() compare with it often
+  return kAll;
 }
 
 void PortSet::Add(int proto, int lo, int hi) {
@@ -333,7 +336,10 @@ bool PortSet::empty() const {
   return std::all_of(ranges.begin(), ranges.end(), [](const auto& r) { return r.empty(); });
 }
 
-bool PortSet::IsAll() const { return *this == All(); }
+bool PortSet::IsAll() const {
+  static const PortSet kAll = All();
+  return *this == kAll;
+}
 
 bool PortSet::Contains(int proto, int port) const {
   if (proto < 0 || proto >= static_cast<int>(std::size(ranges))) return false;  // no such protocol
