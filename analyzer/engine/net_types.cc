@@ -190,7 +190,7 @@ namespace {
 std::pair<int, int> Domain(int p) {
   if (p < kPortProtocols) return {1, 65535};
   if (p == kIp) return {0, 255};
-  return {0, 254 * 256 + 255};
+  return {0, 255 * 256 + 255};  // every type and code (Calico validates types 0-254, Cilium 0-255)
 }
 
 bool OwnSlot(int number) { return number == 1 || number == 6 || number == 17 || number == 58 || number == 132; }
@@ -268,7 +268,7 @@ bool ParsePortSpec(const std::string& spec, PortSet* out) {
     }
     auto colon = num.find(':');
     std::string t = num.substr(0, colon), c = colon == std::string::npos ? "" : num.substr(colon + 1);
-    if (!digits(t) || std::stoi(t) > 254 || (colon != std::string::npos && (!digits(c) || std::stoi(c) > 255)))
+    if (!digits(t) || std::stoi(t) > 255 || (colon != std::string::npos && (!digits(c) || std::stoi(c) > 255)))
       return false;
     out->AddIcmp(v6, std::stoi(t), c.empty() ? std::nullopt : std::optional<int>(std::stoi(c)));
     return true;
@@ -285,21 +285,21 @@ bool ParsePortSpec(const std::string& spec, PortSet* out) {
 
 PortSet PortSet::All() {
   static const PortSet kAll = [] {
-  PortSet s;
-  for (int p = 0; p < kProtocols; ++p) {
-    auto [lo, hi] = Domain(p);
-    if (p != kIp) {
-      s.ranges[p].emplace_back(lo, hi);
-      continue;
-    }
-    int start = lo;
-    for (int n = lo; n <= hi + 1; ++n)
-      if (n > hi || OwnSlot(n)) {
-        if (start < n) s.ranges[p].emplace_back(start, n - 1);
-        start = n + 1;
+    PortSet s;
+    for (int p = 0; p < kProtocols; ++p) {
+      auto [lo, hi] = Domain(p);
+      if (p != kIp) {
+        s.ranges[p].emplace_back(lo, hi);
+        continue;
       }
-  }
-  return s;
+      int start = lo;
+      for (int n = lo; n <= hi + 1; ++n)
+        if (n > hi || OwnSlot(n)) {
+          if (start < n) s.ranges[p].emplace_back(start, n - 1);
+          start = n + 1;
+        }
+    }
+    return s;
   }();  // built once: IsAll() and Format() compare with it often
   return kAll;
 }
@@ -316,7 +316,7 @@ void PortSet::Add(int proto, int lo, int hi) {
 
 void PortSet::AddIcmp(bool v6, std::optional<int> type, std::optional<int> code) {
   const int p = v6 ? kICMPv6 : kICMP;
-  if (!type) return Add(p, 0, 254 * 256 + 255);
+  if (!type) return Add(p, 0, 255 * 256 + 255);
   if (!code) return Add(p, *type * 256, *type * 256 + 255);
   Add(p, *type * 256 + *code, *type * 256 + *code);
 }

@@ -35,7 +35,7 @@ std::string FormatAddress(int family, U128 v);
 std::string FormatRange(const IpRange& r);
 
 /// The protocols of a connection. TCP, UDP and SCTP carry ports (1-65535);
-/// ICMP and ICMPv6 carry type * 256 + code (type 0-254, code 0-255); kIp
+/// ICMP and ICMPv6 carry type * 256 + code (type and code 0-255); kIp
 /// holds every other IP protocol by number (0-255, without 1, 6, 17, 58
 /// and 132, which have their own slots).
 enum Protocol : std::uint8_t { kTCP = 0, kUDP = 1, kSCTP = 2, kICMP = 3, kICMPv6 = 4, kIp = 5 };

@@ -276,7 +276,7 @@ TEST_CASE("net: CIDR parsing and port-set algebra", "[net]") {
   CHECK_FALSE(net::ParsePortSpec("0", &spec));
   CHECK_FALSE(net::ParsePortSpec("70000", &spec));
   CHECK_FALSE(net::ParsePortSpec("10-5/TCP", &spec));
-  CHECK_FALSE(net::ParsePortSpec("255/ICMP", &spec));  // ICMP types are 0-254
+  CHECK_FALSE(net::ParsePortSpec("256/ICMP", &spec));  // ICMP types are 0-255
   CHECK_FALSE(net::ParsePortSpec("3:256/icmp", &spec));
   net::PortSet icmp;
   CHECK(net::ParsePortSpec("8/icmp", &icmp));
