@@ -15,7 +15,8 @@ Line format (tab-separated, one record per line):
        access-level: L(ist) R(ead) W(rite) P(ermissions management) T(agging)
        resource-types: comma-separated names, '*' marks a required one;
                        empty means the action supports only Resource "*"
-       condition-keys: comma-separated keys the action supports
+       condition-keys: comma-separated keys a request for the action may
+                       carry (its own, and those of its resource types)
   K  condition-key  type        (service condition keys: String, ARN, Numeric,
                                  Date, Bool, IPAddress, ArrayOf...)
   R  resource-type  ARN pattern
@@ -47,15 +48,21 @@ def generate(pkg, out):
     for svc in sorted(names):
         lines.append("S\t%s\t%s" % (svc, clean(names[svc])))
         apath = os.path.join(data, "actions", svc + ".json")
+        rpath = os.path.join(data, "resourceTypes", svc + ".json")
+        rtypes = json.load(open(rpath)) if os.path.exists(rpath) else {}
         if os.path.exists(apath):
             actions = json.load(open(apath))
             for key in sorted(actions):
                 a = actions[key]
                 rts = ",".join(("*" if r.get("required") else "") + r["name"]
                                for r in a.get("resourceTypes", []) if r.get("name"))
+                # The keys a request for the action may carry: the action's
+                # own, those of its row per resource type, and those of the
+                # resource types themselves (s3:BucketTag/... on objects).
                 keys = set(a.get("conditionKeys", []))
                 for r in a.get("resourceTypes", []):
                     keys.update(r.get("conditionKeys", []))
+                    keys.update(rtypes.get(r.get("name", "").lower(), {}).get("conditionKeys", []))
                 lines.append("A\t%s\t%s\t%s\t%s" % (a["name"], LEVELS.get(a.get("accessLevel"), "?"),
                                                     rts, ",".join(sorted(keys))))
         kpath = os.path.join(data, "conditionKeys", svc + ".json")
@@ -63,11 +70,8 @@ def generate(pkg, out):
             keys = json.load(open(kpath))
             for k in sorted(keys):
                 lines.append("K\t%s\t%s" % (keys[k]["key"], keys[k].get("type", "String")))
-        rpath = os.path.join(data, "resourceTypes", svc + ".json")
-        if os.path.exists(rpath):
-            rts = json.load(open(rpath))
-            for k in sorted(rts):
-                lines.append("R\t%s\t%s" % (rts[k]["key"], rts[k].get("arn", "")))
+        for k in sorted(rtypes):
+            lines.append("R\t%s\t%s" % (rtypes[k]["key"], rtypes[k].get("arn", "")))
     with open(out, "w") as f:
         f.write("\n".join(lines) + "\n")
     print("wrote %s (%d lines) from iam-data %s" % (out, len(lines), version))

@@ -201,6 +201,21 @@ void AttachStandalone(Model& m, const std::string& principal) {
   m.AddIamPrincipal(std::move(pr));
 }
 
+// Why a --context key was left out of the request.
+std::string IgnoredKeyText(const std::string& key, const std::string& action) {
+  return "context key " + key + " is never in a " + action +
+         " request (the action catalog lists it for other actions only)";
+}
+
+// Warns about the --context keys that a request for `action` never carries.
+void WarnIgnoredKeys(const std::string& action, const iam::Context& ctx) {
+  iam::Request probe;
+  probe.action = action;
+  probe.context = ctx;
+  for (const auto& k : iam::KeysNotInRequest(probe))
+    std::cerr << "warning: " << IgnoredKeyText(k, action) << ": ignored\n";
+}
+
 // One can-i question and its answer, as text and as JSON.
 struct CanIAnswer {
   std::string decision;
@@ -248,6 +263,7 @@ bool AnswerCanI(const Model& m, const iam::Account& acct, const std::string& pri
   j["request"] = RequestJson(req);
   j["statements"] = StatementsJson(m, shown);
   j["reasons"] = decision == "conditional" ? Json::array() : Json(ev.reasons);
+  j["ignored_context"] = answer.ignored_context;
   if (decision == "conditional") j["witness_context"] = ContextJson(ChosenKeys(any->witness.context, req));
   if (any) j["unknowns"] = UnknownsJson(m, any->unknowns);
   std::ostringstream t;
@@ -356,6 +372,7 @@ int RunCanI() {
   iam::Account acct(m, nullptr);
   if (!aws::CatalogKnowsAction(f.action))
     std::cerr << "warning: action '" << f.action << "' is not in the action catalog\n";
+  WarnIgnoredKeys(f.action, ctx);
   CanIAnswer a;
   std::string error;
   if (!AnswerCanI(m, acct, f.principal, f.action, f.resource, ctx, &a, &error)) {
@@ -386,6 +403,7 @@ int RunWhoCan() {
   const Model& m = *s->model;
   iam::Account acct(m, nullptr);
   std::vector<iam::Caller> candidates = iam::WhoCanCandidates(acct);
+  WarnIgnoredKeys(f.action, ctx);
   Json rows = Json::array();
   std::ostringstream text;
   int allowed = 0;

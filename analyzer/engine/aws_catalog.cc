@@ -256,6 +256,58 @@ std::string Catalog::ExampleArn(std::string_view action, const std::string& acco
   return out;
 }
 
+namespace {
+
+// The service-prefixed keys that AWS adds to every request made with a
+// role session's credentials (the "cross-service" global condition keys).
+bool CrossServiceKey(const std::string& k) {
+  static const char* const kKeys[] = {"ec2:roledelivery",          "ec2:sourceinstancearn",
+                                      "glue:credentialissuingservice", "glue:roleassumedby",
+                                      "identitystore:userid",      "lambda:sourcefunctionarn",
+                                      "ssm:sourceinstancearn"};
+  for (const char* x : kKeys)
+    if (k == x) return true;
+  return false;
+}
+
+// Whether a catalog key ("s3:ExistingObjectTag/<key>",
+// "aws:RequestTag/${TagKey}", "s3:max-keys") names the lower-case key `k`.
+bool CatalogKeyMatches(std::string_view entry, const std::string& k) {
+  std::size_t var = entry.find("${");
+  if (var == std::string_view::npos) var = entry.find('<');
+  if (var == std::string_view::npos) {
+    if (entry.size() != k.size()) return false;
+    for (std::size_t i = 0; i < k.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(entry[i])) != k[i]) return false;
+    return true;
+  }
+  if (k.size() <= var) return false;
+  for (std::size_t i = 0; i < var; ++i)
+    if (std::tolower(static_cast<unsigned char>(entry[i])) != k[i]) return false;
+  return true;
+}
+
+}  // namespace
+
+bool Catalog::KeyMayBePresent(std::string_view action, std::string_view key) const {
+  std::string k = iam::ToLower(key);
+  std::size_t colon = k.find(':');
+  if (colon == std::string::npos) return true;
+  std::string prefix = k.substr(0, colon);
+  if (prefix == "aws" || CrossServiceKey(k) || !FindService(prefix)) return true;
+  auto a = Find(action);
+  if (!a) return true;
+  std::string_view list = actions_[*a].condition_keys;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    std::size_t comma = list.find(',', start);
+    if (comma == std::string_view::npos) comma = list.size();
+    if (CatalogKeyMatches(list.substr(start, comma - start), k)) return true;
+    start = comma + 1;
+  }
+  return false;
+}
+
 std::string Catalog::KeyType(std::string_view key) const {
   std::string k = iam::ToLower(key);
   if (auto it = key_types_.find(k); it != key_types_.end()) return it->second;

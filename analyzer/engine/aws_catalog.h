@@ -75,6 +75,15 @@ class Catalog {
   /// matching templated keys such as aws:ResourceTag/${TagKey}; "" when
   /// unknown.
   std::string KeyType(std::string_view key) const;
+  /// Whether a request for `action` can carry the condition key `key`.
+  /// Global keys (aws:...) and the cross-service keys of role sessions
+  /// (ec2:SourceInstanceArn, lambda:SourceFunctionArn, ...) may be present
+  /// on any request, and so may keys of prefixes that are not services
+  /// (identity providers' keys) and every key of an action the catalog does
+  /// not list. A key of a catalog service is present only on the actions
+  /// whose row, or whose resource types, list it: s3:max-keys is never in
+  /// a dynamodb:GetItem request.
+  bool KeyMayBePresent(std::string_view action, std::string_view key) const;
 
  private:
   static Catalog ParseView(std::string_view text);  // `text` outlives the catalog

@@ -2,10 +2,22 @@
 
 #include <set>
 
+#include "engine/aws_catalog.h"
+
 namespace grantpath::iam {
 
-Answer Decide(const Account& acct, const Request& req, bool any_context, unsigned timeout_ms) {
+std::vector<std::string> KeysNotInRequest(const Request& req) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : req.context)
+    if (k.rfind("aws:", 0) != 0 && !aws::Catalog::Get().KeyMayBePresent(req.action, k)) out.push_back(k);
+  return out;
+}
+
+Answer Decide(const Account& acct, const Request& given, bool any_context, unsigned timeout_ms) {
   Answer a;
+  a.ignored_context = KeysNotInRequest(given);
+  Request req = given;
+  for (const auto& k : a.ignored_context) req.context.erase(k);
   a.evaluation = Evaluate(acct, req);
   a.decision = DecisionName(a.evaluation.decision);
   a.statements = a.evaluation.statements;

@@ -18,10 +18,19 @@ struct Answer {
   /// solver's witness context).
   std::string decision;
   std::vector<StatementRef> statements;  // those that decide (the witness's when conditional)
+  /// Keys of the given context that a request for the action never
+  /// carries (service keys of another action): left out of the request.
+  std::vector<std::string> ignored_context;
 };
 
-/// Evaluates the request; with `any_context`, a decision other than allow
-/// is asked again over every context the request leaves free.
+/// The keys of `request.context` that the action catalog says a request
+/// for `request.action` never carries (Catalog::KeyMayBePresent).
+std::vector<std::string> KeysNotInRequest(const Request& request);
+
+/// Evaluates the request without the keys KeysNotInRequest names; with
+/// `any_context`, a decision other than allow is asked again over every
+/// context the request leaves free (keys the action never carries stay
+/// absent).
 Answer Decide(const Account& account, const Request& request, bool any_context, unsigned timeout_ms);
 
 /// Whom who-can asks about: the input's users and roles, then every

@@ -120,6 +120,7 @@ class Encoder {
   Context fixed;                    // fixed keys
   bool restrict_outside = false;    // PublicAccess: restricting keys absent
   std::set<std::string> free_ip_keys;
+  std::map<std::string, bool> never_;  // KeyNeverInRequest, per key
 
   void Declare(const PolicyDocument& d) {
     for (const auto& st : d.statements)
@@ -222,7 +223,16 @@ class Encoder {
   }
   bool KeyFixed(const std::string& key) {
     std::string k = ToLower(key);
-    return fixed.count(k) > 0 || (restrict_outside && IsRestrictingKey(k) && !free_ip_keys.count(k));
+    return fixed.count(k) > 0 || (restrict_outside && IsRestrictingKey(k) && !free_ip_keys.count(k)) ||
+           KeyNeverInRequest(k);
+  }
+  // A service key that a request for the fixed action never carries (the
+  // catalog's per-action keys): absent, not free.
+  bool KeyNeverInRequest(const std::string& k) {
+    if (!fixed_action || k.rfind("aws:", 0) == 0) return false;
+    auto it = never_.find(k);
+    if (it == never_.end()) it = never_.emplace(k, !aws::Catalog::Get().KeyMayBePresent(*fixed_action, k)).first;
+    return it->second;
   }
 
   // A pattern with variables: substituted when every variable's key is

@@ -56,6 +56,37 @@ TEST_CASE("aws can-i: context keys decide; --any-context finds the context", "[e
   CHECK(any["statements"][0]["sid"] == "ReadConfig");
 }
 
+TEST_CASE("aws can-i: a service key the action never carries is ignored, or absent", "[e2e][aws]") {
+  // The policy allows dynamodb:GetItem and s3:ListBucket when s3:max-keys
+  // is at most 10, and s3:GetObject when s3:prefix is home/. Only
+  // s3:ListBucket requests carry those keys.
+  const std::string pol = " tests/fixtures/aws/context-keys/s3-keys-policy.json";
+  const std::string who = "aws can-i --principal arn:aws:iam::111122223333:user/u --format json ";
+  const std::string table = "--action dynamodb:GetItem --resource arn:aws:dynamodb:us-east-1:111122223333:table/t";
+  auto strict = testing::RunCli(who + table + " --context s3:max-keys=5" + pol);
+  REQUIRE(strict.exit_code == 0);
+  auto sj = json::parse(strict.out);
+  CHECK(sj["decision"] == "deny");
+  CHECK(sj["ignored_context"] == json::array({"s3:max-keys"}));
+  CHECK(strict.err.find("warning: context key s3:max-keys is never in a dynamodb:GetItem request") !=
+        std::string::npos);
+  // The same key is read on the action that carries it.
+  auto list = json::parse(
+      testing::RunCli(who + "--action s3:ListBucket --resource arn:aws:s3:::b --context s3:max-keys=5" + pol).out);
+  CHECK(list["decision"] == "allow");
+  CHECK(list["ignored_context"].empty());
+  // Over any context, a key the action never carries stays absent.
+  auto any = json::parse(testing::RunCli(who + table + " --any-context" + pol).out);
+  CHECK(any["decision"] == "deny");
+  auto obj = json::parse(
+      testing::RunCli(who + "--action s3:GetObject --resource arn:aws:s3:::b/k --any-context" + pol).out);
+  CHECK(obj["decision"] == "deny");
+  auto any_list =
+      json::parse(testing::RunCli(who + "--action s3:ListBucket --resource arn:aws:s3:::b --any-context" + pol).out);
+  CHECK(any_list["decision"] == "conditional");
+  CHECK(any_list["witness_context"].contains("s3:max-keys"));
+}
+
 TEST_CASE("aws who-can lists principals with how, anonymous included", "[e2e][aws]") {
   auto r = testing::RunCli(std::string("aws who-can --action s3:GetObject --resource "
                                        "arn:aws:s3:::shop-assets/logo.png --format json ") + kDemo);

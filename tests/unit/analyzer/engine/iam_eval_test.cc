@@ -398,6 +398,29 @@ TEST_CASE("catalog: loads, matches action patterns, knows key types", "[iam][cat
   CHECK(c.ExampleArn("s3:ListAllMyBuckets", "123456789012") == "*");
 }
 
+TEST_CASE("catalog: which condition keys a request for an action carries", "[iam][catalog]") {
+  const auto& c = aws::Catalog::Get();
+  // The action's own keys, case-insensitively.
+  CHECK(c.KeyMayBePresent("s3:ListBucket", "s3:max-keys"));
+  CHECK(c.KeyMayBePresent("S3:LISTBUCKET", "S3:Max-Keys"));
+  // Another service's key, or another action's key of the same service.
+  CHECK_FALSE(c.KeyMayBePresent("dynamodb:GetItem", "s3:max-keys"));
+  CHECK_FALSE(c.KeyMayBePresent("s3:GetObject", "s3:prefix"));
+  // Templated keys: <key> and ${TagKey}; the resource types' own keys.
+  CHECK(c.KeyMayBePresent("s3:GetObject", "s3:ExistingObjectTag/team"));
+  CHECK(c.KeyMayBePresent("s3:GetObject", "s3:BucketTag/team"));
+  CHECK_FALSE(c.KeyMayBePresent("s3:GetObject", "s3:ExistingObjectTag/"));
+  CHECK(c.KeyMayBePresent("kms:Decrypt", "kms:EncryptionContext:purpose"));
+  // Global keys, the cross-service keys of role sessions, identity
+  // providers' keys and actions the catalog does not know: may be present.
+  CHECK(c.KeyMayBePresent("dynamodb:GetItem", "aws:SourceIp"));
+  CHECK(c.KeyMayBePresent("dynamodb:GetItem", "ec2:SourceInstanceARN"));
+  CHECK(c.KeyMayBePresent("dynamodb:GetItem", "lambda:SourceFunctionArn"));
+  CHECK(c.KeyMayBePresent("sts:AssumeRoleWithWebIdentity", "token.actions.githubusercontent.com:sub"));
+  CHECK(c.KeyMayBePresent("nosuchservice:Get", "s3:max-keys"));
+  CHECK(c.KeyMayBePresent("dynamodb:GetItem", "nokey"));
+}
+
 }  // namespace
 }  // namespace grantpath::iam
 

@@ -147,6 +147,34 @@ TEST_CASE("any context: a conditional allow is found with its context", "[iam][s
   CHECK(smt::AllowedForSomeContext(acct, req).sat == smt::Sat::kUnsat);
 }
 
+TEST_CASE("any context: a service key the action never carries is absent, not free", "[iam][smt]") {
+  Model model;
+  CollectingSink sink;
+  testing::LoadString(model, sink, R"({"UserDetailList":[{"UserName":"carol","Arn":"arn:aws:iam::111111111111:user/carol",
+    "GroupList":[],"AttachedManagedPolicies":[],"UserPolicyList":[{"PolicyName":"p","PolicyDocument":)" +
+    Stmts(R"({"Effect":"Allow","Action":["dynamodb:GetItem","s3:ListBucket"],"Resource":"*","Condition":{"StringEquals":{"s3:prefix":"home/"}}},
+             {"Effect":"Allow","Action":"s3:PutObject","Resource":"*"},
+             {"Effect":"Deny","Action":"s3:PutObject","Resource":"*","Condition":{"Null":{"dynamodb:Select":"false"}}})") +
+    R"(}]}],"GroupDetailList":[],"RoleDetailList":[],"Policies":[]})", "account.json");
+  Account acct(model, &sink);
+  auto ask = [&](const std::string& action, const std::string& resource) {
+    Request req;
+    req.caller = acct.CallerFromString("carol");
+    req.action = action;
+    req.resource = resource;
+    return smt::AllowedForSomeContext(acct, req);
+  };
+  // s3:prefix is in s3:ListBucket requests only.
+  auto list = ask("s3:ListBucket", "arn:aws:s3:::b");
+  REQUIRE(list.sat == smt::Sat::kSat);
+  CHECK((list.witness.context["s3:prefix"] == std::vector<std::string>{"home/"}));
+  CHECK(ask("dynamodb:GetItem", "arn:aws:dynamodb:us-east-1:111111111111:table/t").sat == smt::Sat::kUnsat);
+  // A Deny on a key that s3:PutObject never carries never applies.
+  auto put = ask("s3:PutObject", "arn:aws:s3:::b/k");
+  CHECK(put.sat == smt::Sat::kSat);
+  CHECK(put.witness.context.count("dynamodb:select") == 0);
+}
+
 TEST_CASE("any context: statements that read no context decide concretely; one that does is asked", "[iam][smt]") {
   Model model;
   CollectingSink sink;
