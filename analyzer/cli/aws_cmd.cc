@@ -264,6 +264,7 @@ bool AnswerCanI(const Model& m, const iam::Account& acct, const std::string& pri
   j["statements"] = StatementsJson(m, shown);
   j["reasons"] = decision == "conditional" ? Json::array() : Json(ev.reasons);
   j["ignored_context"] = answer.ignored_context;
+  j["assumptions"] = ev.assumptions;
   if (decision == "conditional") j["witness_context"] = ContextJson(ChosenKeys(any->witness.context, req));
   if (any) j["unknowns"] = UnknownsJson(m, any->unknowns);
   std::ostringstream t;
@@ -271,6 +272,7 @@ bool AnswerCanI(const Model& m, const iam::Account& acct, const std::string& pri
     << ": " << RequestText(req) << "\n";
   if (decision == "conditional")
     t << "  allowed when: " << ContextText(ChosenKeys(any->witness.context, req)) << "\n";
+  for (const auto& a : ev.assumptions) t << "  assumed: " << a << "\n";
   t << StatementsText(m, shown);
   if (decision != "conditional")
     for (const auto& r : ev.reasons) t << "  " << r << "\n";

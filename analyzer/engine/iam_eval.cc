@@ -399,6 +399,16 @@ bool IsAssumeRole(const std::string& action) {
 
 }  // namespace
 
+namespace {
+
+// arn:PARTITION:kms:REGION:ACCOUNT:key/ID
+bool IsKmsKeyArn(const std::string& arn) {
+  std::size_t p = arn.find(":kms:");
+  return arn.rfind("arn:", 0) == 0 && p != std::string::npos && arn.find(":key/", p) != std::string::npos;
+}
+
+}  // namespace
+
 RequestPolicies PoliciesFor(const Account& acct, const Request& req) {
   RequestPolicies rp;
   const Caller& c = req.caller;
@@ -413,6 +423,19 @@ RequestPolicies PoliciesFor(const Account& acct, const Request& req) {
       rp.trust_required = true;
       if (auto tp = acct.model().iam_principals[*role].trust_policy) rp.trust.push_back(*tp);
     }
+  }
+  if (IsKmsKeyArn(req.resource)) {
+    // Every KMS request needs the key policy. One joined to the key (or
+    // naming no key) is in rp.resource; without one, AWS's default key
+    // policy lets the account's IAM policies decide, as the evaluation
+    // then does: say so.
+    for (std::size_t pi : rp.resource) {
+      const Policy& p = acct.model().iam_policies[pi];
+      if (p.kms_key_policy && (p.arn.empty() || Glob(p.arn, req.resource))) rp.key_policy_required = true;
+    }
+    if (!rp.key_policy_required)
+      rp.assumptions.push_back("the input has no key policy for " + req.resource +
+                               ": assumed the default key policy, which lets the key's account's IAM policies decide");
   }
   if (c.kind == Caller::Kind::kUser || c.kind == Caller::Kind::kRole) rp.scp_levels = acct.ScpLevels();
   std::string resource_account = ArnAccount(req.resource);
@@ -451,6 +474,7 @@ Evaluation Evaluate(const Account& acct, const Request& in) {
     return t;
   };
   DecisionParts<Tri> d = CombineDecision<Tri>(TriLogic{}, acct, req, rp, stmt);
+  ev.assumptions = rp.assumptions;
   // Denies first, then allows, in the explanation.
   std::stable_sort(ev.statements.begin(), ev.statements.end(),
                    [](const StatementRef& a, const StatementRef& b) { return !a.allow && b.allow; });
@@ -467,6 +491,8 @@ Evaluation Evaluate(const Account& acct, const Request& in) {
   if (d.scp_ok == Tri::kFalse) ev.reasons.push_back("no SCP at some level of the organization allows it");
   if (rp.trust_required && side.allow == Tri::kFalse)
     ev.reasons.push_back("the role's trust policy does not allow this principal");
+  if (rp.key_policy_required && rp.same_account && side.allow == Tri::kFalse && d.identity.allow != Tri::kFalse)
+    ev.reasons.push_back("the key policy neither allows it nor delegates to the account's IAM policies");
   if (!rp.same_account && rp.has_identity && !rp.trust_required && side.allow == Tri::kFalse &&
       d.identity.allow != Tri::kFalse)
     ev.reasons.push_back("cross-account: no resource policy allows it");

@@ -57,6 +57,9 @@ struct Evaluation {
   std::vector<StatementRef> statements;
   /// Why, in words: which requirement failed, which inputs were missing.
   std::vector<std::string> reasons;
+  /// What was assumed for something the input lacks (a KMS key's default
+  /// key policy), in words.
+  std::vector<std::string> assumptions;
 };
 
 /// The IAM view of a model: principals by ARN and name, managed policies by
@@ -142,7 +145,11 @@ struct RequestPolicies {
   std::vector<std::size_t> resource;
   std::vector<std::size_t> trust;  // the target role's trust policy
   bool trust_required = false;     // sts:AssumeRole* on a role of the input
+  /// A KMS key whose key policy is in the input: the key policy must allow,
+  /// itself or by delegating to the account (as a trust policy does).
+  bool key_policy_required = false;
   bool same_account = false;
+  std::vector<std::string> assumptions;
 };
 RequestPolicies PoliciesFor(const Account& acct, const Request& req);
 
@@ -216,7 +223,7 @@ DecisionParts<V> CombineDecision(const Logic& L, const Account& acct, const Requ
     // is; one naming only the account delegates to identity policies.
     V by_resource = c.kind == Caller::Kind::kUser ? rs.allow_specific
                                                    : L.And(rs.allow_specific, boundary_ok);
-    if (rp.trust_required) allowed = L.Or(by_resource, L.And(rs.allow, identity_ok));
+    if (rp.trust_required || rp.key_policy_required) allowed = L.Or(by_resource, L.And(rs.allow, identity_ok));
     else allowed = L.Or(identity_ok, by_resource);
   } else {
     // Cross-account: both sides must allow.

@@ -1,5 +1,6 @@
 #include "aws/iam_documents.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "common/fields.h"
@@ -17,6 +18,48 @@ void Relocate(DocNode& n, SourcePos pos) {
     Relocate(e.value, pos);
   }
 }
+
+// Every node of a tree decoded from a JSON string literal gets its place
+// inside that literal: the literal sits on one line of the outer file (a
+// JSON string cannot hold a raw line break), and each decoded character took
+// its escaped length there (\" \\ \n: 2; other control characters:
+// \u00XX, 6; the rest as written, which is how the AWS CLI prints).
+class EmbeddedPositions {
+ public:
+  EmbeddedPositions(const std::string& decoded, SourcePos literal) : literal_(literal) {
+    line_starts_.push_back(0);
+    raw_.reserve(decoded.size() + 1);
+    std::uint32_t raw = 0;
+    for (std::size_t i = 0; i < decoded.size(); ++i) {
+      raw_.push_back(raw);
+      auto ch = static_cast<unsigned char>(decoded[i]);
+      raw += (ch == '"' || ch == '\\' || ch == '\n' || ch == '\t' || ch == '\r' || ch == '\b' || ch == '\f') ? 2
+             : ch < 0x20                                                                               ? 6
+                                                                                                       : 1;
+      if (ch == '\n') line_starts_.push_back(i + 1);
+    }
+    raw_.push_back(raw);
+  }
+  void Apply(DocNode& n) const {
+    n.pos = Map(n.pos);
+    for (auto& i : n.items) Apply(i);
+    for (auto& e : n.entries) {
+      e.key_pos = Map(e.key_pos);
+      Apply(e.value);
+    }
+  }
+
+ private:
+  SourcePos Map(SourcePos inner) const {
+    if (inner.line == 0 || inner.line > line_starts_.size() || inner.column == 0) return literal_;
+    std::size_t off = line_starts_[inner.line - 1] + inner.column - 1;
+    if (off >= raw_.size()) return literal_;
+    return {literal_.line, literal_.column + 1 + raw_[off]};
+  }
+  SourcePos literal_;  // the opening quote
+  std::vector<std::size_t> line_starts_;
+  std::vector<std::uint32_t> raw_;  // decoded offset -> offset in the literal
+};
 
 std::string UrlDecode(const std::string& s) {
   std::string out;
@@ -49,7 +92,8 @@ bool ResolveDocument(const DocNode& node, FileId file, DiagnosticSink& sink, Doc
     return false;
   }
   std::string text = node.text;
-  if (text.find('%') != std::string::npos) text = UrlDecode(text);
+  bool url_encoded = text.find('%') != std::string::npos;
+  if (url_encoded) text = UrlDecode(text);
   CollectingSink inner;
   bool parsed = ParseJson(text, file, ParseLimits{}, inner, [&](DocNode& root) {
     *out = std::move(root);
@@ -61,7 +105,10 @@ bool ResolveDocument(const DocNode& node, FileId file, DiagnosticSink& sink, Doc
                At(file, node.pos));
     return false;
   }
-  Relocate(*out, node.pos);
+  // A quoted literal (JSON, as the AWS CLI prints) maps statement by
+  // statement; a URL-encoded or YAML block text points at its start.
+  if (node.quoted && !url_encoded) EmbeddedPositions(text, node.pos).Apply(*out);
+  else Relocate(*out, node.pos);
   return true;
 }
 
@@ -260,6 +307,36 @@ std::string Scalar(const DocNode& m, const char* key) {
   return n && n->is_scalar() ? n->text : "";
 }
 
+// A key policy: every statement's actions are KMS actions.
+bool IsKmsKeyPolicy(const iam::PolicyDocument& d) {
+  if (d.statements.empty()) return false;
+  for (const auto& st : d.statements) {
+    if (st.not_action || st.actions.empty()) return false;
+    for (const auto& a : st.actions)
+      if (a.value.size() < 4 || (a.value.compare(0, 4, "kms:") != 0 && a.value.compare(0, 4, "KMS:") != 0 &&
+                                 a.value.compare(0, 4, "Kms:") != 0))
+        return false;
+  }
+  return true;
+}
+
+// A KMS key id in a file name: a UUID, or "mrk-" and 32 hex digits for a
+// multi-Region key.
+std::string KeyIdIn(const std::string& name) {
+  auto hex = [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)) != 0; };
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (name.compare(i, 4, "mrk-") == 0 && i + 36 <= name.size() &&
+        std::all_of(name.begin() + static_cast<long>(i) + 4, name.begin() + static_cast<long>(i) + 36, hex))
+      return name.substr(i, 36);
+    if (i + 36 > name.size()) break;
+    bool uuid = true;
+    for (std::size_t k = 0; k < 36 && uuid; ++k)
+      uuid = (k == 8 || k == 13 || k == 18 || k == 23) ? name[i + k] == '-' : hex(name[i + k]);
+    if (uuid) return name.substr(i, 36);
+  }
+  return "";
+}
+
 // The resource-policy outputs of the AWS CLI (IamShape docs): the embedded
 // document becomes a resource policy (a trust policy for get-role) named by
 // the resource the output names. Statements without Resource (ECR, and the
@@ -310,6 +387,7 @@ std::size_t ParseResourcePolicyOutput(const DocNode& root, FileId file, const st
   } else {
     text = root.Find("Policy");
     what = "the policy's resource";
+    resource_arn = Scalar(root, "KeyArn");
   }
   DocNode doc;
   if (!ResolveDocument(*text, file, sink, &doc)) return 0;
@@ -320,6 +398,25 @@ std::size_t ParseResourcePolicyOutput(const DocNode& root, FileId file, const st
   pol.kind = kind;
   pol.where = At(file, text->pos);
   pol.document = ParsePolicyDocument(doc, file, sink, &ok);
+  if (text == root.Find("Policy") && IsKmsKeyPolicy(pol.document)) {
+    // `aws kms get-key-policy` prints the policy alone: the key comes from
+    // a KeyArn or KeyId beside it, or a key id in the file's name. In a key
+    // policy, Resource "*" is the key itself.
+    pol.kms_key_policy = true;
+    std::string id = Scalar(root, "KeyId");
+    if (resource_arn.empty() && id.rfind("arn:", 0) == 0) resource_arn = id;
+    if (resource_arn.empty() && id.empty()) id = KeyIdIn(name);
+    if (resource_arn.empty() && !id.empty()) resource_arn = "arn:aws:kms:*:*:key/" + id;
+    pol.arn = resource_arn;
+    if (resource_arn.empty())
+      sink.Note("assumption",
+                "KMS key policy names no key (no KeyArn or KeyId beside it, no key id in the file name): it is "
+                "read as the key policy of every KMS key",
+                pol.where);
+    for (auto& st : pol.document.statements)
+      for (auto& r : st.resources)
+        if (r.value == "*" && !resource_arn.empty()) r.value = resource_arn;
+  }
   for (auto& st : pol.document.statements) {
     if (st.has_resource) continue;
     if (resource_arn.empty()) {

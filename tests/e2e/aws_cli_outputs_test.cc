@@ -1,6 +1,8 @@
 // Resource policies as the AWS CLI prints them (tests/fixtures/aws-cli/
 // resource-policies): recognised by content, the embedded JSON decoded.
+#include <map>
 #include <set>
+#include <sstream>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -26,6 +28,57 @@ TEST_CASE("AWS CLI resource-policy outputs: public access is found in each form"
   for (const auto& f : j["findings"])
     if (f["location"]["file"] == dir + "get-repository-policy.json")
       CHECK(f["message"].get<std::string>().find("repository/shop/api") != std::string::npos);
+}
+
+TEST_CASE("AWS CLI resource-policy outputs: statements are located inside the embedded string", "[e2e][aws]") {
+  // Each finding points at its statement's '{' inside the JSON string
+  // literal, not at the literal's opening quote (column 15).
+  auto r = testing::RunCli("scan tests/fixtures/aws-cli/resource-policies --rule iam-public-access --format json");
+  auto j = nlohmann::json::parse(r.out);
+  std::map<std::string, std::pair<int, int>> at;
+  for (const auto& f : j["findings"])
+    at[f["location"]["file"].get<std::string>()] = {f["location"]["line"].get<int>(), f["location"]["column"].get<int>()};
+  const std::string dir = "tests/fixtures/aws-cli/resource-policies/";
+  CHECK(at[dir + "get-bucket-policy.json"] == std::make_pair(2, 62));
+  CHECK(at[dir + "get-repository-policy.json"] == std::make_pair(4, 79));
+  for (const auto& [file, pos] : at) {
+    std::istringstream lines(testing::ReadFile(file));
+    std::string line;
+    for (int i = 0; i < pos.first; ++i) std::getline(lines, line);
+    INFO(file);
+    REQUIRE(line.size() >= static_cast<std::size_t>(pos.second));
+    CHECK(line[static_cast<std::size_t>(pos.second - 1)] == '{');
+  }
+}
+
+TEST_CASE("aws can-i on a KMS key: the key policy joined by key id, or the default one assumed", "[e2e][aws]") {
+  const std::string dir = " tests/fixtures/aws/kms";
+  const std::string key = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  const std::string other = "arn:aws:kms:us-east-1:111111111111:key/0000abcd-12ab-34cd-56ef-1234567890ab";
+  auto ask = [&](const std::string& who, const std::string& action, const std::string& res) {
+    return nlohmann::json::parse(
+        testing::RunCli("aws can-i --format json --principal " + who + " --action " + action + " --resource " + res + dir)
+            .out);
+  };
+  // The key policy (file named after the key) names bob and does not
+  // delegate to the account: alice's IAM allow of kms:Decrypt on * has no
+  // effect on that key.
+  auto a = ask("alice", "kms:Decrypt", key);
+  CHECK(a["decision"] == "deny");
+  CHECK(a["assumptions"].empty());
+  CHECK(a["reasons"].dump().find("key policy neither allows it") != std::string::npos);
+  auto b = ask("bob", "kms:Decrypt", key);
+  CHECK(b["decision"] == "allow");
+  REQUIRE(b["statements"].size() == 1);
+  CHECK(b["statements"][0]["sid"] == "Allow use of the key");
+  CHECK(b["statements"][0]["location"]["column"].get<int>() > 15);
+  // The key policy's Resource "*" is its own key only.
+  CHECK(ask("bob", "kms:Decrypt", other)["decision"] == "deny");
+  // No key policy for the other key: the default one is assumed, and said.
+  auto o = ask("alice", "kms:Decrypt", other);
+  CHECK(o["decision"] == "allow");
+  REQUIRE(o["assumptions"].size() == 1);
+  CHECK(o["assumptions"][0].get<std::string>().find("assumed the default key policy") != std::string::npos);
 }
 
 TEST_CASE("aws check-no-public-access on an ECR get-repository-policy output", "[e2e][aws]") {

@@ -61,6 +61,9 @@ struct Policy {
   PolicyKind kind = PolicyKind::kIdentity;
   PolicyDocument document;
   SourceRange where;
+  /// A KMS key policy (`aws kms get-key-policy`): `arn` names its key, or
+  /// is empty when the input does not say which key it belongs to.
+  bool kms_key_policy = false;
 };
 
 enum class PrincipalType { kUser, kGroup, kRole };

@@ -525,3 +525,44 @@ TEST_CASE("solver queries honour their time limit: unknown, never allow or deny"
 
 }  // namespace
 }  // namespace grantpath::iam
+
+namespace grantpath::iam {
+namespace {
+
+TEST_CASE("KMS key policies: joined by KeyArn, KeyId or file name; otherwise every key, with a note",
+          "[iam][kms]") {
+  const std::string doc =
+      R"({\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111111111111:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}]})";
+  auto load = [&](const std::string& extra, const std::string& file, CollectingSink& sink) {
+    Model model;
+    testing::LoadString(model, sink, "{" + extra + "\"Policy\": \"" + doc + "\"}", file);
+    REQUIRE(model.iam_policies.size() == 1);
+    return model.iam_policies[0];
+  };
+  CollectingSink s1, s2, s3, s4;
+  auto by_arn = load(R"("KeyArn": "arn:aws:kms:eu-west-1:111111111111:key/k1", )", "p.json", s1);
+  CHECK(by_arn.kms_key_policy);
+  CHECK(by_arn.arn == "arn:aws:kms:eu-west-1:111111111111:key/k1");
+  CHECK(by_arn.document.statements[0].resources[0].value == by_arn.arn);
+  auto by_id = load(R"("KeyId": "mrk-0123456789abcdef0123456789abcdef", )", "p.json", s2);
+  CHECK(by_id.arn == "arn:aws:kms:*:*:key/mrk-0123456789abcdef0123456789abcdef");
+  auto by_name = load("", "kms/1234abcd-12ab-34cd-56ef-1234567890ab.policy.json", s3);
+  CHECK(by_name.arn == "arn:aws:kms:*:*:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+  CHECK(s3.diagnostics().empty());
+  auto none = load("", "key-policy.json", s4);
+  CHECK(none.kms_key_policy);
+  CHECK(none.arn.empty());
+  CHECK(none.document.statements[0].resources[0].value == "*");
+  REQUIRE(s4.diagnostics().size() == 1);
+  CHECK(s4.diagnostics()[0].message.find("names no key") != std::string::npos);
+  // A bucket policy is not a key policy.
+  CollectingSink s5;
+  Model m;
+  testing::LoadString(m, s5,
+                      R"({"Policy": "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"}]}"})",
+                      "1234abcd-12ab-34cd-56ef-1234567890ab.json");
+  CHECK_FALSE(m.iam_policies[0].kms_key_policy);
+}
+
+}  // namespace
+}  // namespace grantpath::iam
