@@ -694,7 +694,7 @@ void ReportDuplicateObjects(const Model& m, DiagnosticSink& sink) {
     if (!b.builtin) check(b.cluster ? "ClusterRoleBinding" : "RoleBinding", b.meta);
   for (const auto& sa : m.k8s_service_accounts) check("ServiceAccount", sa.meta);
   for (const auto& w : m.k8s_workloads) check(w.kind, w.meta);
-  for (const auto& p : m.k8s_network_policies) check("NetworkPolicy", p.meta);
+  for (const auto& p : m.k8s_network_policies) check(p.kind, p.meta);
   for (const auto& svc : m.k8s_services) check("Service", svc.meta);
 }
 

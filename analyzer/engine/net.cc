@@ -176,7 +176,8 @@ void Engine::Validate(DiagnosticSink& sink) {
                    where);
   };
   for (const auto& ns : model_.k8s_namespaces) dup("Namespace '" + ns.meta.name + "'", ns.meta.where);
-  for (const auto& p : model_.k8s_network_policies) dup(p.kind + " '" + NpName(p) + "'", p.meta.where);
+  // Network policies defined twice are reported by the loader, with both
+  // places.
   for (const auto& ap : model_.k8s_admin_policies)
     if (!ap.baseline) dup("AdminNetworkPolicy '" + ap.meta.name + "'", ap.meta.where);
   for (const auto& p : model_.k8s_network_policies)
