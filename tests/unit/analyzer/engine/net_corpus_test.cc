@@ -107,7 +107,7 @@ TEST_CASE("netpol-analyzer's error cases give diagnostics, never a crash", "[net
       {"bad_netpols/subdir4", "a peer needs podSelector, namespaceSelector or ipBlock"},
       {"bad_netpols/subdir6", "cannot be resolved for ipBlock destinations"},
       {"bad_netpols/subdir7", "invalid label value '$backendservice'"},
-      {"np_bad_path_test_1", "is defined twice"},
+      {"np_bad_path_test_1", "is also defined at"},
       {"np_bad_path_test_2", "endPort needs a numeric port"},
       {"np_test_with_empty_port_range", "endPort must be between port and 65535"},
       {"anp_bad_path_test_1", "have the same priority"},
