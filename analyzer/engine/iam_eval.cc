@@ -397,10 +397,6 @@ bool IsAssumeRole(const std::string& action) {
          a == "sts:setcontext";
 }
 
-}  // namespace
-
-namespace {
-
 // arn:PARTITION:kms:REGION:ACCOUNT:key/ID
 bool IsKmsKeyArn(const std::string& arn) {
   std::size_t p = arn.find(":kms:");
