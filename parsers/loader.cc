@@ -600,7 +600,10 @@ std::size_t LoadContent(std::string_view content, FileId file, const std::string
   // Skip a UTF-8 byte order mark when sniffing.
   std::size_t sniff = first;
   if (content.substr(first, 3) == "\xEF\xBB\xBF") sniff = first + 3;
-  bool json = sniff < content.size() && (content[sniff] == '{' || content[sniff] == '[');
+  // "{{" opens a Go template action, not a JSON object: a Helm template
+  // that starts with `{{- if ... }}` is YAML to be recognised below.
+  bool json = sniff < content.size() && (content[sniff] == '{' || content[sniff] == '[') &&
+              content.substr(sniff, 2) != "{{";
   bool yaml = !json && (ext == "yaml" || ext == "yml" || HasLineStarting(content, "apiVersion:") ||
                         HasLineStarting(content, "kind:"));
   // An unrendered Helm (Go) template: one diagnostic for the file, not a

@@ -73,5 +73,21 @@ TEST_CASE("real-world corpus: every finding is judged, precision at least 95%, n
   CHECK(false_critical == 0);
 }
 
+TEST_CASE("real-world corpus: an unrendered Helm chart is one warning per template, never a YAML error",
+          "[e2e][real-world]") {
+  namespace fs = std::filesystem;
+  const std::string dir = "tests/real-world/cert-manager-chart";
+  std::size_t templates = 0;
+  for (const auto& e : fs::directory_iterator(dir)) templates += e.path().extension() == ".yaml";
+  REQUIRE(templates == 41);
+  auto r = testing::RunCli("scan " + dir + " --format json");
+  std::size_t helm = 0, pos = 0;
+  while ((pos = r.err.find("[helm-template]", pos)) != std::string::npos) ++helm, ++pos;
+  INFO(r.err);
+  CHECK(helm == templates);
+  CHECK(r.err.find("[yaml-syntax]") == std::string::npos);
+  CHECK(r.err.find("[json-syntax]") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace grantpath

@@ -331,6 +331,21 @@ TEST_CASE("Loader: an unrendered Helm template is one located warning, not YAML 
                                        "          {{ end }}\n",
                                        "prometheusRule.yaml");
   CHECK(sink3.diagnostics().empty());
+  // A template that opens with an action ("{{- if ... }}", as cert-manager's
+  // chart does) is not JSON: the same one warning.
+  Model m4;
+  CollectingSink sink4;
+  CHECK(testing::LoadString(m4, sink4,
+                            "{{- if .Values.cainjector.enabled }}\n"
+                            "apiVersion: v1\n"
+                            "kind: ServiceAccount\n"
+                            "metadata:\n"
+                            "  name: {{ template \"cainjector.serviceAccountName\" . }}\n"
+                            "{{- end }}\n",
+                            "templates/cainjector-serviceaccount.yaml") == 0);
+  auto d4 = testing::Formatted(m4, sink4);
+  REQUIRE(d4.size() == 1);
+  CHECK(d4[0].rfind("templates/cainjector-serviceaccount.yaml:1:1: warning: this is an unrendered Helm template", 0) == 0);
 }
 
 }  // namespace
