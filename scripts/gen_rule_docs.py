@@ -135,7 +135,11 @@ RULE_FACTS = {
         "Reports each rule of a non-built-in Role or ClusterRole whose `verbs`, `apiGroups`, "
         "`resources` or `nonResourceURLs` contain the exact value `*`. `*/scale` and `/path/*` are "
         "not wildcards in this sense (they name one subresource, or a URL prefix). Reported whether "
-        "or not the role is bound: a wildcard role is a loaded gun for whoever binds it.",
+        "or not the role is bound: a wildcard role is a loaded gun for whoever binds it. "
+        "Severity: info when the rule names only API groups that CustomResourceDefinitions of the "
+        "input define (a CRD is named PLURAL.GROUP), no core group and no `*` group: a controller's "
+        "wildcard over its own custom resources; medium otherwise, also when the CRDs are not in the "
+        "input.",
         [K8S_GOOD + "#least-privilege", "CWE-732"]),
     "rbac-anonymous-binding": ("RoleBinding, ClusterRoleBinding",
         "`kind` is `k8s-subject`: `subject`, `binding`, `role` and `rules` (the number of "
@@ -173,10 +177,13 @@ RULE_FACTS = {
         "and `matchExpressions`; an empty selector selects every ClusterRole) and replaces the "
         "aggregating role's rules with the union of theirs. Selection is transitive: a role "
         "aggregated into `edit` also reaches `admin`. Non-built-in roles are reported when at least "
-        "one of their rules carries a capability: a verb other than get, list and watch, or any access "
-        "to secrets, pods/exec, pods/attach, pods/portforward, nodes/proxy, serviceaccounts/token or a "
-        "wildcard resource. Read-only rules on ordinary objects (a CRD's reader role aggregated into view) "
-        "are what aggregation is for and are not reported; only the capable rules are listed.",
+        "one of their rules carries a capability: a verb other than get, list and watch, or access "
+        "through the core (`\"\"`) or `*` group to secrets, pods/exec, pods/attach, pods/portforward, "
+        "nodes/proxy, serviceaccounts/token or a wildcard resource. Read-only rules on ordinary objects "
+        "and on every resource of custom groups (Flux's flux-view, a CRD's reader role aggregated into "
+        "view) are what aggregation is for and are not reported; only the capable rules are listed. The "
+        "message says what they add, and names writes to Flux Kustomizations and HelmReleases and to "
+        "Argo CD Applications, which their controllers apply with their own accounts.",
         [K8S_RBAC + "#aggregated-clusterroles", "CWE-269"]),
 }
 

@@ -23,7 +23,7 @@ struct KnownKind {
   std::string_view group;
   std::string_view kind;
 };
-constexpr std::array<KnownKind, 34> kKnownKinds{{
+constexpr std::array<KnownKind, 35> kKnownKinds{{
     {"", "Namespace"},
     {"", "ServiceAccount"},
     {"", "Pod"},
@@ -58,6 +58,7 @@ constexpr std::array<KnownKind, 34> kKnownKinds{{
     {"monitoring.coreos.com", "Alertmanager"},
     {"monitoring.coreos.com", "ThanosRuler"},
     {"", "Secret"},
+    {"apiextensions.k8s.io", "CustomResourceDefinition"},  // which API groups are the input's own
 }};
 
 std::string GroupOf(const std::string& api_version) {
@@ -397,7 +398,8 @@ class ObjectParser {
     }
     // Recognised kinds that later engines analyze in depth.
     k8s::OtherObject o;
-    bool cluster_scoped = kind == "AdminNetworkPolicy" || kind == "BaselineAdminNetworkPolicy";
+    bool cluster_scoped =
+        kind == "AdminNetworkPolicy" || kind == "BaselineAdminNetworkPolicy" || kind == "CustomResourceDefinition";
     o.meta = Meta(obj, f, !cluster_scoped);
     o.api_version = api_version;
     o.kind = kind;

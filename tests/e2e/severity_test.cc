@@ -32,5 +32,37 @@ TEST_CASE("netpol-metadata-egress: medium with cloud credentials in sight, low o
   CHECK(medium >= 1);
 }
 
+TEST_CASE("rbac-wildcard-rule: info over the input's own custom resources, medium otherwise", "[e2e][precision]") {
+  auto r = testing::RunCli("scan tests/rules/rbac-wildcard-rule/positive-own-crds.yaml --rule rbac-wildcard-rule "
+                           "--format json --fail-on none --no-group");
+  auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["findings"].size() == 2);
+  for (const auto& f : j["findings"]) {
+    std::string msg = f["message"];
+    INFO(msg);
+    // Rule 1 names only example.com, which a CRD of the input defines; rule
+    // 2 also names a group no CRD defines.
+    if (msg.rfind("rule 1 ", 0) == 0) {
+      CHECK(f["severity"] == "info");
+      CHECK(msg.find("only over custom resources") != std::string::npos);
+    } else {
+      CHECK(f["severity"] == "medium");
+    }
+  }
+}
+
+TEST_CASE("rbac-aggregation-widens-role: read-only custom resources pass, Flux writes are named", "[e2e][precision]") {
+  auto neg = testing::RunCli("scan tests/rules/rbac-aggregation-widens-role/negative-custom-resources-read.yaml "
+                             "--rule rbac-aggregation-widens-role --format json --fail-on none");
+  CHECK(nlohmann::json::parse(neg.out)["findings"].empty());
+  auto pos = testing::RunCli("scan tests/rules/rbac-aggregation-widens-role/positive-flux-edit.yaml "
+                             "--rule rbac-aggregation-widens-role --format json --fail-on none");
+  auto j = nlohmann::json::parse(pos.out);
+  REQUIRE(j["findings"].size() == 1);
+  std::string msg = j["findings"][0]["message"];
+  CHECK(msg.find("create or change Flux Kustomizations") != std::string::npos);
+  CHECK(msg.find("create or change Flux HelmReleases") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace grantpath

@@ -1,4 +1,5 @@
 // rbac-aggregation-widens-role: see docs/rules/rbac-aggregation-widens-role.md
+#include <algorithm>
 #include <set>
 
 #include "rules/rbac/rbac_findings.h"
@@ -16,20 +17,50 @@ constexpr RuleInfo kInfo{
     "Remove the aggregation label, or check that every subject bound to the aggregating role "
     "should hold these rules."};
 
-// Whether a rule grants more than reading ordinary objects: any write verb,
-// or any access to secrets, exec/attach/port-forward, the node proxy or
-// service account tokens. Read-only custom resources added to `view` are
+bool Has(const std::vector<std::string>& v, const char* x) {
+  for (const auto& e : v)
+    if (e == x) return true;
+  return false;
+}
+
+// What a rule grants beyond reading ordinary objects, in words: writes,
+// and access to secrets, exec/attach/port-forward, the node proxy or
+// service account tokens (core resources: only through the "" or "*"
+// group). Writes to Flux Kustomizations and HelmReleases and to Argo CD
+// Applications are named, since their controllers apply them with their own
+// accounts. Empty: read-only custom resources added to `view`, which is
 // what aggregation is for.
-bool CarriesCapability(const k8s::PolicyRule& r) {
+std::vector<std::string> Capabilities(const k8s::PolicyRule& r) {
+  std::vector<std::string> out;
   static const std::set<std::string> kRead = {"get", "list", "watch"};
-  for (const auto& v : r.verbs)
-    if (!kRead.count(v)) return true;
+  bool writes = false;
+  for (const auto& v : r.verbs) writes |= !kRead.count(v);
+  bool core = Has(r.api_groups, "") || Has(r.api_groups, "*");
   static const std::set<std::string> kSensitive = {"*", "secrets", "pods/exec", "pods/attach", "pods/portforward",
                                                    "pods/*", "nodes/proxy", "nodes/*", "serviceaccounts/token",
                                                    "serviceaccounts/*", "*/*"};
-  for (const auto& res : r.resources)
-    if (kSensitive.count(res)) return true;
-  return false;  // reading non-resource URLs or ordinary objects
+  bool sensitive = false;
+  for (const auto& res : r.resources) sensitive |= core && kSensitive.count(res) > 0;
+  if (sensitive) out.push_back("reach secrets, exec or tokens");
+  auto custom = [&](const char* group, std::initializer_list<const char*> kinds, const std::string& what) {
+    if (!writes || !(Has(r.api_groups, group) || Has(r.api_groups, "*"))) return;
+    for (const auto& res : r.resources)
+      for (const char* k : kinds)
+        if (res == k || res == "*") {
+          out.push_back(what);
+          return;
+        }
+  };
+  custom("kustomize.toolkit.fluxcd.io", {"kustomizations"},
+         "create or change Flux Kustomizations, which kustomize-controller applies as their serviceAccountName or "
+         "else as its own account");
+  custom("helm.toolkit.fluxcd.io", {"helmreleases"},
+         "create or change Flux HelmReleases, which helm-controller applies as their serviceAccountName or else as "
+         "its own account");
+  custom("argoproj.io", {"applications", "applicationsets"},
+         "create or change Argo CD Applications, which the application controller syncs as its own account");
+  if (writes && out.empty()) out.push_back("write objects");
+  return out;
 }
 
 class AggregationWidens final : public Rule {
@@ -42,8 +73,13 @@ class AggregationWidens final : public Rule {
       const auto& role = m.k8s_roles[ri];
       if (role.builtin || role.rules.empty()) continue;
       std::vector<std::size_t> capable;
-      for (std::size_t j = 0; j < role.rules.size(); ++j)
-        if (CarriesCapability(role.rules[j])) capable.push_back(j);
+      std::vector<std::string> what;
+      for (std::size_t j = 0; j < role.rules.size(); ++j) {
+        auto caps = Capabilities(role.rules[j]);
+        if (!caps.empty()) capable.push_back(j);
+        for (auto& c : caps)
+          if (std::find(what.begin(), what.end(), c) == what.end()) what.push_back(std::move(c));
+      }
       if (capable.empty()) continue;  // read-only additions
       // Every aggregator that (transitively) receives this role's rules.
       std::set<std::uint32_t> into;
@@ -65,14 +101,15 @@ class AggregationWidens final : public Rule {
         if (!b.builtin)
           f.related.push_back({b.role_ref.where, BindingName(b) + " now also grants these rules"});
       }
+      std::string what_text;
+      for (const auto& w : what) what_text += (what_text.empty() ? "" : "; ") + w;
       std::string names;
       for (auto a : into) names += (names.empty() ? "" : ", ") + RoleName(m.k8s_roles[a]);
       f.rule = &kInfo;
       f.severity = kInfo.severity;
       f.primary = role.meta.name_where;
       f.message = RoleName(role) + " is aggregated into " + names + ", adding " + std::to_string(capable.size()) +
-                  " rule(s) that write or reach secrets, exec or tokens to " + std::to_string(bindings) +
-                  " binding(s) of those roles";
+                  " rule(s) to " + std::to_string(bindings) + " binding(s) of those roles: they " + what_text;
       f.entity = std::string(kInfo.id) + "|" + RoleName(role);
       f.witness.kind = "k8s-aggregation";
       f.witness.Add("role", RoleName(role));

@@ -1,4 +1,6 @@
 // rbac-wildcard-rule: see docs/rules/rbac-wildcard-rule.md
+#include <set>
+
 #include "rules/rbac/rbac_findings.h"
 #include "rules/registry.h"
 
@@ -17,6 +19,12 @@ class WildcardRule final : public Rule {
   const RuleInfo& info() const override { return kInfo; }
   void Check(const AnalysisContext& ctx, FindingSink& out) const override {
     const Model& m = ctx.model();
+    // The API groups the input defines through CustomResourceDefinitions
+    // (a CRD is named PLURAL.GROUP).
+    std::set<std::string> crd_groups;
+    for (const auto& o : m.k8s_other)
+      if (o.kind == "CustomResourceDefinition")
+        if (auto dot = o.meta.name.find('.'); dot != std::string::npos) crd_groups.insert(o.meta.name.substr(dot + 1));
     for (std::size_t i = 0; i < m.k8s_roles.size(); ++i) {
       const auto& role = m.k8s_roles[i];
       if (role.builtin) continue;
@@ -33,14 +41,19 @@ class WildcardRule final : public Rule {
         if (star(rule.resources)) fields.push_back("resources");
         if (star(rule.non_resource_urls)) fields.push_back("nonResourceURLs");
         if (fields.empty()) continue;
+        // A controller's wildcard over its own custom resources (groups
+        // that CRDs of the input define, none of them core): info.
+        bool own_crds = !rule.api_groups.empty() && !star(rule.api_groups) && rule.non_resource_urls.empty();
+        for (const auto& g : rule.api_groups) own_crds = own_crds && crd_groups.count(g) > 0;
         Finding f;
         f.rule = &kInfo;
-        f.severity = kInfo.severity;
+        f.severity = own_crds ? Severity::kInfo : kInfo.severity;
         f.primary = rule.where;
         std::string list;
         for (const auto& s : fields) list += (list.empty() ? "" : ", ") + s;
         f.message = "rule " + std::to_string(j + 1) + " of " + RoleName(role) +
                     " grants '*' in " + list;
+        if (own_crds) f.message += ", only over custom resources that CustomResourceDefinitions of the input define";
         f.entity = std::string(kInfo.id) + "|" + RoleName(role) + "|" + std::to_string(j);
         f.witness.kind = "k8s-rule";
         f.witness.Add("role", RoleName(role));
