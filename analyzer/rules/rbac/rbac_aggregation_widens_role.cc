@@ -43,7 +43,9 @@ std::vector<std::string> Capabilities(const k8s::PolicyRule& r) {
   for (const auto& res : r.resources) sensitive |= core && kSensitive.count(res) > 0;
   if (sensitive) out.push_back("reach secrets, exec or tokens");
   auto custom = [&](const char* group, std::initializer_list<const char*> kinds, const std::string& what) {
-    if (!writes || !(Has(r.api_groups, group) || Has(r.api_groups, "*"))) return;
+    // Named only where the rule names the group: a '*' group does not say
+    // that Flux or Argo CD is installed.
+    if (!writes || !Has(r.api_groups, group)) return;
     for (const auto& res : r.resources)
       for (const char* k : kinds)
         if (res == k || res == "*") {
