@@ -101,9 +101,13 @@ def main():
                         "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
                         "OwnerId": acct})
         instances = []
+        used = [0] * per_vpc_subnets  # addresses handed out per subnet: each one is unique
         for n in range(per_vpc_enis):
             s = rng.randrange(per_vpc_subnets)
-            ip = "10.%d.%d.%d" % (v, s, 10 + n // per_vpc_subnets % 240)
+            while used[s] >= 240:
+                s = (s + 1) % per_vpc_subnets
+            ip = "10.%d.%d.%d" % (v, s, 10 + used[s])
+            used[s] += 1
             eid = "eni-%04d-%05d" % (v, n)
             iid = "i-%04d-%05d" % (v, n)
             groups = [{"GroupId": gid} for gid in rng.sample(group_ids, rng.randint(1, 3))]

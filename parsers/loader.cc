@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <memory>
 #include <set>
 #include <tuple>
 
@@ -377,7 +378,7 @@ class Walker {
       return;
     }
     // Read and parsed later, with the other files of this path (Flush).
-    pending_.push_back({path, model_.files.Add(path, RelativeToCwd(path)), KustomizeNamespace(path)});
+    pending_.push_back({path, model_.files.Add(path, RelativeToCwd(path)), KustomizeNamespace(path), nullptr});
   }
 
  public:
@@ -390,13 +391,27 @@ class Walker {
       CollectingSink sink;
       LoadStats stats;
     };
+    std::vector<char> deferred(pending_.size(), 0);
     auto load = [&](const Pending& f, Model& model, DiagnosticSink& sink, LoadStats* st) {
-      FileContent content;
-      std::string err;
-      if (!reader_.Read(f.path, &content, &err)) {
-        ++st->paths_unreadable;
-        sink.Error("unreadable", "cannot read '" + f.path + "': " + err, SourceRange{f.id, {}, {}});
-        return;
+      std::shared_ptr<FileContent> held = f.content;
+      if (!held) {
+        held = std::make_shared<FileContent>();
+        std::string err;
+        if (!reader_.Read(f.path, held.get(), &err)) {
+          ++st->paths_unreadable;
+          sink.Error("unreadable", "cannot read '" + f.path + "': " + err, SourceRange{f.id, {}, {}});
+          return;
+        }
+      }
+      const FileContent& content = *held;
+      if (stage_ == 0 && options_.defer_stage) {
+        int stage = options_.defer_stage(content.view());
+        if (stage > 0) {  // parsed later, from the text read now
+          std::size_t i = static_cast<std::size_t>(&f - pending_.data());
+          deferred[i] = static_cast<char>(stage);
+          pending_[i].content = std::move(held);
+          return;
+        }
       }
       if (f.ns.empty()) {
         LoadContent(content.view(), f.id, f.path, options_, model, sink, st);
@@ -406,10 +421,15 @@ class Walker {
         LoadContent(content.view(), f.id, f.path, with, model, sink, st);
       }
     };
+    auto keep_deferred = [&] {
+      for (std::size_t i = 0; i < pending_.size(); ++i)
+        if (deferred[i]) deferred_.push_back({std::move(pending_[i]), deferred[i]});
+      pending_.clear();
+    };
     unsigned threads = ThreadCount(options_);
     if (threads <= 1 || pending_.size() < 2) {
       for (const auto& f : pending_) load(f, model_, sink_, &stats);
-      pending_.clear();
+      keep_deferred();
       return;
     }
     std::vector<Parsed> parsed(pending_.size());
@@ -428,7 +448,23 @@ class Walker {
       stats.bytes += p.stats.bytes;
       stats.paths_unreadable += p.stats.paths_unreadable;
     }
-    pending_.clear();
+    keep_deferred();
+  }
+
+  // The files defer_stage set aside, parsed now stage by stage in walk
+  // order, each stage after before_stage has seen the model so far.
+  void FlushDeferred() {
+    std::vector<std::pair<Pending, char>> deferred = std::move(deferred_);
+    deferred_.clear();
+    std::set<int> stages;
+    for (const auto& d : deferred) stages.insert(d.second);
+    for (int stage : stages) {
+      if (options_.before_stage) options_.before_stage(stage, model_);
+      stage_ = stage;
+      for (auto& d : deferred)
+        if (d.second == stage) pending_.push_back(std::move(d.first));
+      Flush();
+    }
   }
 
  private:
@@ -436,8 +472,11 @@ class Walker {
     std::string path;
     FileId id;
     std::string ns;  // the namespace a kustomization gives it
+    std::shared_ptr<FileContent> content;  // its text, once read (a deferred file)
   };
   std::vector<Pending> pending_;
+  std::vector<std::pair<Pending, char>> deferred_;  // with their stage
+  int stage_ = 0;                                    // the stage being parsed
 
   void FindKustomizations(const std::string& path) {
     if (!visited_.insert(reader_.Identity(path)).second) return;
@@ -761,6 +800,7 @@ LoadStats Load(const std::vector<std::string>& paths, const FileReader& reader,
     w.Top(p);
     w.Flush();
   }
+  w.FlushDeferred();
   ReportDuplicateObjects(model, sink);
   ReportDefaultedNamespaces(model, sink);
   DropOperatorStandIns(model);

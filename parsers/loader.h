@@ -28,6 +28,13 @@ struct LoadOptions {
   /// Entries found while walking a folder for which this returns true are
   /// not read (paths named on the command line always are).
   std::function<bool(const std::string& path)> exclude;
+  /// Files for which this returns a stage above 0 (given their text) are
+  /// parsed after every other file, stage by stage, each stage once
+  /// `before_stage` has seen the model the earlier ones made: a focused
+  /// query reads the small exports first and then picks what it needs from
+  /// the large ones (limits.keep_list_element).
+  std::function<int(std::string_view text)> defer_stage;
+  std::function<void(int stage, const Model& model)> before_stage;
 };
 
 struct LoadStats {

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "aws/ec2_focus.h"
 #include "cli/commands.h"
 #include "grantpath/spell.h"
 #include "engine/aws_catalog.h"
@@ -41,6 +42,7 @@ struct AwsFlags {
   std::string resource_type, owner_account;
   std::string requests;  // --requests FILE (JSON Lines)
   std::string from, to, port;  // aws reach
+  bool full_read = false;       // aws reach --full-read
 };
 
 AwsFlags& Flags() {
@@ -672,6 +674,10 @@ int RunReachAws() {
               << f.port << "'\n";
     return kExitUsage;
   }
+  // Of the large interface and instance exports, only what a path between
+  // these two endpoints can use is read (parsers/aws/ec2_focus.h).
+  auto focus = std::make_shared<parsers::Ec2Focus>(std::vector<std::string>{f.from, f.to});
+  if (!f.full_read) parsers::Ec2Focus::Apply(focus, f.in.load);
   auto s = LoadNetwork(f);
   if (!s) return kExitUsage;
   const Model& m = *s->model;
@@ -828,6 +834,9 @@ Command AwsCommand() {
         reach->add_option("--port", f.port,
                           "N/PROTO, N (TCP), PROTO, TYPE[:CODE]/icmp, or all (any protocol, no port); "
                           "default: TCP without a port");
+        reach->add_flag("--full-read", f.full_read,
+                        "Read every interface and instance, not only those a path between the two endpoints can use "
+                        "(the answer is the same; for checking that)");
         reach->add_option("--expect", f.expect, "Exit 1 unless the answer is this (allow or deny)");
         reach->add_option("--format", f.format, "Output format")->check(CLI::IsMember({"text", "json"}))->default_str("text");
         AddInputOptions(reach, &f.in, &f.verbose, false);

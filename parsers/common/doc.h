@@ -68,6 +68,10 @@ struct ParseLimits {
   /// list). Large `aws ec2 describe-*` outputs are read so, in the memory of
   /// one element. nullptr: none.
   bool (*stream_list_key)(std::string_view key) = nullptr;
+  /// With stream_list_key: an element of those lists is parsed and handed
+  /// over only when this returns true for its list's key and its text;
+  /// the others are checked for syntax and skipped. Empty: every element.
+  std::function<bool(std::string_view key, std::string_view element)> keep_list_element;
 };
 
 /// `pos` moved down by the limits' line offset (unknown stays unknown).

@@ -1,14 +1,39 @@
 // JSON backend: a small recursive-descent reader that records the exact
 // line and column of every value and key (nlohmann/json keeps no
 // positions). Strict RFC 8259 grammar; depth is bounded.
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <string>
 
 #include "common/doc.h"
 
 namespace grantpath::parsers {
 namespace {
+
+// The offset of the first byte of p[0, n) that is '"', '\\' or a control
+// character (below 0x20), or n: bytes before it a string literal holds as
+// they are.
+inline std::size_t PlainStringRun(const char* p, std::size_t n) {
+  std::size_t i = 0;
+#ifdef __SSE2__
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), below = _mm_set1_epi8(0x1F);
+  for (; i + 16 <= n; i += 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+                                   _mm_cmpeq_epi8(_mm_min_epu8(x, below), x));  // x <= 0x1F, unsigned
+    if (int mask = _mm_movemask_epi8(special)) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+  }
+#endif
+  for (; i < n; ++i) {
+    unsigned char c = static_cast<unsigned char>(p[i]);
+    if (c == '"' || c == '\\' || c < 0x20) return i;
+  }
+  return n;
+}
 
 struct JsonError {
   std::string message;
@@ -128,8 +153,12 @@ class JsonReader {
     ++i_;  // opening quote
     std::size_t run = i_;
     std::string scratch;
-    if (out == nullptr) out = &scratch;
+    bool skipping = out == nullptr;
+    if (skipping) out = &scratch;
     for (;;) {
+      // Skipping: straight to a quote, a backslash or a control character
+      // (decided one byte at a time below).
+      if (skipping) i_ += PlainStringRun(s_.data() + i_, s_.size() - i_);
       if (i_ >= s_.size()) Fail("unterminated string");
       char c = s_[i_];
       if (c == '"') {
@@ -247,18 +276,25 @@ class JsonReader {
         ParseValue(&e.value, depth);
         out->entries.push_back(std::move(e));
       }
-      SkipWs();
-      if (i_ >= s_.size()) Fail("unexpected end of input in object");
-      if (s_[i_] == ',') {
-        ++i_;
-        continue;
-      }
-      if (s_[i_] == '}') {
-        ++i_;
-        return;
-      }
-      Fail("expected ',' or '}' in object");
+      if (!MoreMembers('}')) return;
     }
+  }
+
+  // After a member of an array (close ']') or object ('}'): true past a
+  // ',' (another member follows), false past the closing bracket.
+  bool MoreMembers(char close) {
+    SkipWs();
+    bool array = close == ']';
+    if (i_ >= s_.size()) Fail(array ? "unexpected end of input in array" : "unexpected end of input in object");
+    if (s_[i_] == ',') {
+      ++i_;
+      return true;
+    }
+    if (s_[i_] == close) {
+      ++i_;
+      return false;
+    }
+    Fail(array ? "expected ',' or ']' in array" : "expected ',' or '}' in object");
   }
 
   // Validates and skips a value without building it.
@@ -285,17 +321,7 @@ class JsonReader {
           SkipWs();
         }
         SkipValue(depth + 1);
-        SkipWs();
-        if (i_ >= s_.size()) Fail(c == '{' ? "unexpected end of input in object" : "unexpected end of input in array");
-        if (s_[i_] == ',') {
-          ++i_;
-          continue;
-        }
-        if (s_[i_] == close) {
-          ++i_;
-          return;
-        }
-        Fail(c == '{' ? "expected ',' or '}' in object" : "expected ',' or ']' in array");
+        if (!MoreMembers(close)) return;
       }
     }
     if (c == '"') {
@@ -321,6 +347,19 @@ class JsonReader {
     }
     for (;;) {
       SkipWs();
+      if (stream_as && limits_.keep_list_element) {
+        // The element is skipped (still checked for syntax) unless the
+        // filter keeps it; a kept one is then parsed from its start.
+        std::size_t start = i_, line = line_, line_start = line_start_;
+        SkipValue(depth);
+        if (!limits_.keep_list_element(stream_as->key, s_.substr(start, i_ - start))) {
+          if (MoreMembers(']')) continue;
+          return;
+        }
+        i_ = start;
+        line_ = line;
+        line_start_ = line_start;
+      }
       out->items.emplace_back();
       ParseValue(&out->items.back(), depth);
       if (stream_objects && LooksLikeObject(out->items.back())) {
@@ -340,17 +379,7 @@ class JsonReader {
         one.entries.push_back(std::move(entry));
         on_item_(one);
       }
-      SkipWs();
-      if (i_ >= s_.size()) Fail("unexpected end of input in array");
-      if (s_[i_] == ',') {
-        ++i_;
-        continue;
-      }
-      if (s_[i_] == ']') {
-        ++i_;
-        return;
-      }
-      Fail("expected ',' or ']' in array");
+      if (!MoreMembers(']')) return;
     }
   }
 

@@ -1,6 +1,9 @@
 #include "common/text_check.h"
 
 #include <cstring>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace grantpath::parsers {
 
@@ -47,6 +50,24 @@ inline bool PlainAscii8(const char* p) {
   return ((w & kHigh) | ((w - kLow) & ~w & kHigh)) == 0;
 }
 
+// PlainAscii8 over 32 bytes.
+inline bool PlainAscii32(const char* p) {
+#ifdef __SSE2__
+  __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
+  __m128i zero = _mm_setzero_si128();
+  __m128i nul = _mm_or_si128(_mm_cmpeq_epi8(a, zero), _mm_cmpeq_epi8(b, zero));
+  return _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), nul)) == 0;  // no high bit, no NUL
+#else
+  std::uint64_t w[4];
+  std::memcpy(w, p, 32);
+  constexpr std::uint64_t kLow = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  std::uint64_t bad = 0;
+  for (std::uint64_t x : w) bad |= (x & kHigh) | ((x - kLow) & ~x & kHigh);
+  return bad == 0;
+#endif
+}
+
 }  // namespace
 
 std::optional<std::string> CheckText(std::string_view text, FileId file, DiagnosticSink& sink,
@@ -56,6 +77,7 @@ std::optional<std::string> CheckText(std::string_view text, FileId file, Diagnos
   // Fast path: skip plain ASCII eight bytes at a time, check the rest.
   bool clean = true;
   while (i < n) {
+    while (i + 32 <= n && PlainAscii32(text.data() + i)) i += 32;
     while (i + 8 <= n && PlainAscii8(text.data() + i)) i += 8;
     if (i >= n) break;
     unsigned char c = static_cast<unsigned char>(text[i]);

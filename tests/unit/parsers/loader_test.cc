@@ -170,6 +170,37 @@ TEST_CASE("Content decides the format: JSON, YAML, flow YAML", "[parsers][loader
   CHECK(sink2.diagnostics()[0].code == "json-syntax");
 }
 
+TEST_CASE("defer_stage: deferred files are parsed last, stage by stage, after before_stage sees the model",
+          "[parsers][loader]") {
+  for (unsigned threads : {1u, 4u}) {
+    TempTree t;
+    t.Write("a-interfaces.json", "{\"NetworkInterfaces\": [{\"NetworkInterfaceId\": \"eni-1\", \"SubnetId\": \"s\"}]}");
+    t.Write("b-groups.json", "{\"SecurityGroups\": [{\"GroupId\": \"sg-1\", \"IpPermissions\": []}]}");
+    t.Write("c-vpcs.json", "{\"Vpcs\": [{\"VpcId\": \"vpc-1\", \"CidrBlock\": \"10.0.0.0/16\"}]}");
+    parsers::LoadOptions opts;
+    opts.threads = threads;
+    std::vector<std::string> log;
+    opts.defer_stage = [](std::string_view text) {
+      if (text.find("NetworkInterfaces") != std::string_view::npos) return 1;
+      if (text.find("SecurityGroups") != std::string_view::npos) return 2;
+      return 0;
+    };
+    opts.before_stage = [&](int stage, const Model& m) {
+      log.push_back(std::to_string(stage) + ": vpcs " + std::to_string(m.aws_vpcs.size()) + ", interfaces " +
+                    std::to_string(m.aws_interfaces.size()) + ", groups " +
+                    std::to_string(m.aws_security_groups.size()));
+    };
+    auto l = LoadPaths({t.root.string()}, opts);
+    INFO(threads << " threads");
+    CHECK(log == std::vector<std::string>{"1: vpcs 1, interfaces 0, groups 0", "2: vpcs 1, interfaces 1, groups 0"});
+    CHECK(l->model.aws_security_groups.size() == 1);
+    CHECK(l->stats.files_parsed == 3);
+    // Locations name the deferred file.
+    REQUIRE(l->model.aws_interfaces.size() == 1);
+    CHECK(l->model.files.display_path(l->model.aws_interfaces[0].where.file).find("a-interfaces.json") != std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace grantpath
 

@@ -153,5 +153,44 @@ TEST_CASE("JSON lists named by stream_list_key are delivered one element at a ti
   CHECK(docs[2].Find("Other")->items.size() == 1);  // not named: kept
 }
 
+TEST_CASE("keep_list_element: elements it refuses are checked and skipped, kept ones keep their positions",
+          "[parsers][json]") {
+  std::vector<DocNode> docs;
+  CollectingSink sink;
+  ParseLimits limits;
+  limits.stream_list_key = [](std::string_view key) { return key == "NetworkInterfaces"; };
+  std::vector<std::string> seen;
+  limits.keep_list_element = [&](std::string_view key, std::string_view element) {
+    seen.push_back(std::string(key) + ":" + std::string(element));
+    return element.find("eni-2") != std::string_view::npos;
+  };
+  bool ok = ParseJson(
+      "{\"NetworkInterfaces\": [\n"
+      "  {\"NetworkInterfaceId\": \"eni-1\", \"Description\": \"a \\\"quoted\\\" \\u00e9 one\"},\n"
+      "  {\"NetworkInterfaceId\": \"eni-2\",\n   \"Tags\": [1, true, null]}]}",
+      1, limits, sink, [&](DocNode& d) { docs.push_back(std::move(d)); });
+  REQUIRE(ok);
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0] == "NetworkInterfaces:{\"NetworkInterfaceId\": \"eni-1\", \"Description\": \"a \\\"quoted\\\" \\u00e9 one\"}");
+  REQUIRE(docs.size() == 2);  // the kept element, then the root
+  const DocNode& eni = docs[0].Find("NetworkInterfaces")->items.at(0);
+  CHECK(eni.Find("NetworkInterfaceId")->text == "eni-2");
+  CHECK(eni.pos == SourcePos{3, 3});
+  CHECK(eni.Find("Tags")->pos == SourcePos{4, 12});  // lines counted through the skipped element
+
+  // A syntax error inside a refused element is still reported, where it is.
+  CollectingSink bad;
+  CHECK_FALSE(ParseJson("{\"NetworkInterfaces\": [\n  {\"NetworkInterfaceId\": \"eni-1\", \"x\": tru}]}", 1, limits,
+                        bad, [](DocNode&) {}));
+  REQUIRE(bad.diagnostics().size() == 1);
+  CHECK(bad.diagnostics()[0].where.begin.line == 2);
+  // So is a control character in a refused element's string.
+  CollectingSink ctl;
+  CHECK_FALSE(ParseJson(std::string("{\"NetworkInterfaces\": [{\"Description\": \"abcdefghijkl\tmnop\"}]}"), 1, limits,
+                        ctl, [](DocNode&) {}));
+  REQUIRE(ctl.diagnostics().size() == 1);
+  CHECK(ctl.diagnostics()[0].where.begin == SourcePos{1, 53});
+}
+
 }  // namespace
 }  // namespace grantpath::parsers
