@@ -147,6 +147,17 @@ Engine::Engine(const Model& model) : model_(model) {
   }
   for (std::size_t g = 0; g < model.aws_security_groups.size(); ++g) by_group_[model.aws_security_groups[g].id] = g;
   for (std::size_t s = 0; s < model.aws_subnets.size(); ++s) by_subnet_[model.aws_subnets[s].id] = s;
+  for (const auto& a : model.aws_network_acls) {
+    for (const auto& s : a.subnets) acl_by_subnet_.emplace(s, &a);
+    if (a.is_default) default_acl_by_vpc_[a.vpc] = &a;
+  }
+  for (const auto& t : model.aws_route_tables) {
+    for (const auto& s : t.subnets) table_by_subnet_.emplace(s, &t);
+    if (t.main) main_table_by_vpc_[t.vpc] = &t;
+  }
+  for (const auto& g : model.aws_gateways)
+    if (!g.egress_only)
+      for (const auto& v : g.vpcs) igw_by_vpc_.emplace(v, &g);
   // Load balancers by name, DNS name and ARN; their nodes' interfaces
   // carry the description "ELB <type>/<name>/<id>" (the ARN's tail).
   std::map<std::string, std::size_t> by_elb_description;
@@ -183,27 +194,20 @@ const Subnet* Engine::SubnetOf(const std::string& id) const {
 }
 
 const NetworkAcl* Engine::AclOf(const Subnet& s) const {
-  const NetworkAcl* def = nullptr;
-  for (const auto& a : model_.aws_network_acls) {
-    if (std::find(a.subnets.begin(), a.subnets.end(), s.id) != a.subnets.end()) return &a;
-    if (a.vpc == s.vpc && a.is_default) def = &a;
-  }
-  return def;  // a subnet without an association uses the VPC's default ACL
+  if (auto it = acl_by_subnet_.find(s.id); it != acl_by_subnet_.end()) return it->second;
+  auto def = default_acl_by_vpc_.find(s.vpc);  // a subnet without an association uses the VPC's default ACL
+  return def == default_acl_by_vpc_.end() ? nullptr : def->second;
 }
 
 const RouteTable* Engine::TableOf(const Subnet& s) const {
-  const RouteTable* main = nullptr;
-  for (const auto& t : model_.aws_route_tables) {
-    if (std::find(t.subnets.begin(), t.subnets.end(), s.id) != t.subnets.end()) return &t;
-    if (t.vpc == s.vpc && t.main) main = &t;
-  }
-  return main;  // subnets without an explicit table use the main table
+  if (auto it = table_by_subnet_.find(s.id); it != table_by_subnet_.end()) return it->second;
+  auto main = main_table_by_vpc_.find(s.vpc);  // subnets without an explicit table use the main table
+  return main == main_table_by_vpc_.end() ? nullptr : main->second;
 }
 
 const Gateway* Engine::InternetGatewayOf(const std::string& vpc) const {
-  for (const auto& g : model_.aws_gateways)
-    if (!g.egress_only && std::find(g.vpcs.begin(), g.vpcs.end(), vpc) != g.vpcs.end()) return &g;
-  return nullptr;
+  auto it = igw_by_vpc_.find(vpc);
+  return it == igw_by_vpc_.end() ? nullptr : it->second;
 }
 
 std::optional<std::size_t> Engine::InterfaceByIp(net::U128 ip, int family, const std::string& vpc) const {

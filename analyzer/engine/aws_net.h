@@ -183,6 +183,12 @@ class Engine {
   const Model& model_;
   std::vector<std::size_t> interfaces_;
   std::map<std::string, std::size_t> by_group_, by_subnet_, by_instance_, by_interface_;
+  // Subnet id -> its network ACL and route table (the first association in
+  // input order); VPC id -> its default ACL and main table (the last one)
+  // and its internet gateway (the first one).
+  std::map<std::string, const NetworkAcl*> acl_by_subnet_, default_acl_by_vpc_;
+  std::map<std::string, const RouteTable*> table_by_subnet_, main_table_by_vpc_;
+  std::map<std::string, const Gateway*> igw_by_vpc_;
   std::multimap<std::pair<int, net::U128>, std::size_t> by_private_ip_;
   std::map<net::U128, std::size_t> by_public_ip_;
   std::map<std::string, std::size_t> by_prefix_list_;
