@@ -22,7 +22,7 @@ PATTERNS = [
     (r"testcase22-scheme.yaml cnc-evaluation-service-no-mistake",
      "nets: NCA's nets never match pods; Calico matches a pod's address (the WorkloadEndpoints' ipNetworks), so the global allow from 0.0.0.0/0 also lets pods in"),
     (r"redundancy_with_ingress",
-     "not explained yet: grantpath finds all three policies of equiv-games2 redundant (writing1 and writing2 are equivalent rewrites, and each decides only what the others decide), NCA counts fewer"),
+     "NCA's ingress layer: with ingress_list.yaml's Ingress resources NCA limits what kube-system pods (the ingress controller's namespace) send to the Ingress backends' TCP ports, hosts and paths (its connectivity maps of global-simple and global-simple-with-ingress differ), which changes what removing a rule of the global policies changes; grantpath reads Ingress objects as routes for exposure, not as a policy layer, and counts as without them: equiv-games2 3, global-simple-with-ingress 2, global-not-simple-with-ingress 4 (NCA 6 in all)"),
     (r"testcase15-ports/testcase15-scheme.yaml equiv_new_TCP",
      "source ports: grantpath's connections are destination ports; an Allow limited by source ports counts as matching (the client picks its port), NCA keeps source ports as a dimension"),
 ]
