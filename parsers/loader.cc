@@ -723,6 +723,8 @@ void ReportDuplicateObjects(const Model& m, DiagnosticSink& sink) {
     auto [it, fresh] = seen.emplace(key, meta.where);
     if (fresh) return;
     const SourceRange& first = it->second;
+    // One object read as several records (a Cilium policy's `specs:`).
+    if (first.file == meta.where.file && first.begin == meta.where.begin) return;
     std::string where = m.files.display_path(first.file) + ":" + std::to_string(first.begin.line) + ":" +
                         std::to_string(first.begin.column);
     sink.Warning("duplicate-object",
@@ -737,6 +739,10 @@ void ReportDuplicateObjects(const Model& m, DiagnosticSink& sink) {
   for (const auto& sa : m.k8s_service_accounts) check("ServiceAccount", sa.meta);
   for (const auto& w : m.k8s_workloads) check(w.kind, w.meta);
   for (const auto& p : m.k8s_network_policies) check(p.kind, p.meta);
+  for (const auto& p : m.calico_policies) check("Calico " + p.kind, p.meta);
+  for (const auto& p : m.calico_profiles) check("Calico Profile", p.meta);
+  for (const auto& p : m.cilium_policies)
+    check(p.clusterwide ? "CiliumClusterwideNetworkPolicy" : "CiliumNetworkPolicy", p.meta);
   for (const auto& svc : m.k8s_services) check("Service", svc.meta);
 }
 

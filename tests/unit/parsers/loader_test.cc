@@ -321,6 +321,30 @@ TEST_CASE("Loader: an object defined twice is reported at the second place, nami
                        "(grantpath analyzes both) [duplicate-object]");
 }
 
+TEST_CASE("Loader: a Calico or Cilium policy defined twice is reported; a Cilium policy's specs are one object",
+          "[loader]") {
+  TempTree t;
+  const std::string calico =
+      "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: p, namespace: x}\n"
+      "spec: {selector: all(), ingress: [{action: Allow}]}\n";
+  const std::string cilium =
+      "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: c, namespace: x}\n"
+      "specs:\n- endpointSelector: {}\n  ingress: [{fromEntities: [world]}]\n"
+      "- endpointSelector: {matchLabels: {app: a}}\n  egress: [{toEntities: [world]}]\n";
+  t.Write("one.yaml", calico + "---\n" + cilium);
+  t.Write("two.yaml", calico);
+  // A Kubernetes NetworkPolicy of the same name is another object.
+  t.Write("three.yaml", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: x}\n"
+                        "spec: {podSelector: {}}\n");
+  auto l = LoadPaths({t.root.string()});
+  REQUIRE(l->model.cilium_policies.size() == 2);
+  std::vector<std::string> dups;
+  for (const auto& m : Formatted(l->model, l->sink))
+    if (m.find("[duplicate-object]") != std::string::npos) dups.push_back(m);
+  REQUIRE(dups.size() == 1);
+  CHECK(dups[0].find("/two.yaml:1:1: warning: Calico NetworkPolicy 'x/p' is also defined at ") != std::string::npos);
+}
+
 TEST_CASE("Loader: an unrendered Helm template is one located warning, not YAML errors", "[loader]") {
   Model m;
   CollectingSink sink;
