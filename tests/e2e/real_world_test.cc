@@ -89,5 +89,23 @@ TEST_CASE("real-world corpus: an unrendered Helm chart is one warning per templa
   CHECK(r.err.find("[json-syntax]") == std::string::npos);
 }
 
+TEST_CASE("real-world corpus: Cilium's examples read together decide as Cilium does", "[e2e][real-world]") {
+  const std::string dir = " tests/real-world/cilium-examples";
+  // The clusterwide ingressDeny from world wins over the clusterwide allow from all.
+  auto world = testing::RunCli("net reach --from internet --to default/Deployment/leia-deployment" + dir);
+  INFO(world.out << world.err);
+  CHECK(world.out.rfind("denied:", 0) == 0);
+  CHECK(world.out.find("'external-lockdown' ingress rule ingressDeny #1 denies") != std::string::npos);
+  // Allows are a union: the clusterwide allow from all admits vader, whom
+  // the service-account policy alone would not.
+  auto vader = testing::RunCli("net reach --from default/vader-pod --to default/Deployment/leia-deployment" + dir);
+  INFO(vader.out);
+  CHECK(vader.out.rfind("allowed: All Connections", 0) == 0);
+  CHECK(vader.out.find("'default/k8s-svc-account' selects the pod for ingress and no rule matches") != std::string::npos);
+  // The host policy is named as not modelled, at its nodeSelector.
+  CHECK(world.err.find("lock-down-dev-vms.yaml:8:5: warning: CiliumClusterwideNetworkPolicy 'lock-down-dev-vms' selects "
+                       "nodes (host firewall)") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace grantpath
