@@ -1,6 +1,7 @@
 #include "aws/ec2_focus.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -46,13 +47,23 @@ int StageOfKey(std::string_view key) {
   return 0;
 }
 
+// An IPv4 address written other than as the exports write it (a leading
+// zero: "10.0.01.5").
+bool NonCanonicalIpv4(const std::string& e) {
+  if (e.empty() || e.find_first_not_of("0123456789./") != std::string::npos) return false;
+  for (std::size_t i = 0; i + 1 < e.size(); ++i)
+    if (e[i] == '0' && (i == 0 || e[i - 1] == '.' || e[i - 1] == '/') && std::isdigit(static_cast<unsigned char>(e[i + 1])))
+      return true;
+  return false;
+}
+
 }  // namespace
 
 Ec2Focus::Ec2Focus(const std::vector<std::string>& endpoints) {
   for (const auto& e : endpoints) {
     if (e == "internet") continue;
     if (e.empty() || e.find(':') != std::string::npos || e.find('"') != std::string::npos ||
-        e.find('\\') != std::string::npos) {
+        e.find('\\') != std::string::npos || NonCanonicalIpv4(e)) {
       enabled_ = false;
       return;
     }

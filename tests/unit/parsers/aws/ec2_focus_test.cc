@@ -57,6 +57,10 @@ TEST_CASE("Ec2Focus: which elements of the large exports a reach question reads"
   // An IPv6 endpoint has several spellings: no focus.
   CHECK_FALSE(Ec2Focus({"internet", "2600:1f18::5"}).enabled());
   CHECK(Ec2Focus({"internet", "i-1"}).enabled());
+  // Nor has an IPv4 address with a leading zero.
+  CHECK_FALSE(Ec2Focus({"10.0.01.5", "i-1"}).enabled());
+  CHECK_FALSE(Ec2Focus({"010.0.1.5", "i-1"}).enabled());
+  CHECK(Ec2Focus({"10.0.1.50", "10.0.0.5"}).enabled());
 }
 
 }  // namespace
