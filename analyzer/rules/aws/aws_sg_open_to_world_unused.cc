@@ -11,7 +11,8 @@ constexpr RuleInfo kInfo{
     "A security group that no network interface or instance of the input carries has an inbound rule from "
     "0.0.0.0/0 or ::/0. It exposes nothing today, but whoever attaches it to a new instance or load balancer "
     "(it is often picked by name, like launch-wizard-1) opens that port to the internet at once.",
-    "Delete the group, or narrow the rule to the sources that need it before the group is used."};
+    "Delete the group, or narrow the rule to the sources that need it before the group is used (a VPC's default group "
+    "cannot be deleted: remove its rules)."};
 
 class Rule_ final : public Rule {
  public:
@@ -22,7 +23,10 @@ class Rule_ final : public Rule {
     if (m.aws_security_groups.empty() || (m.aws_interfaces.empty() && m.aws_instances.empty())) return;
     for (std::size_t gi : ctx.AwsNet().UnusedGroups()) {
       const auto& g = m.aws_security_groups[gi];
-      if (g.name == "default") continue;  // AWS creates it with every VPC
+      // AWS creates a VPC's default group admitting only itself: one that
+      // admits the world was opened by hand, and AWS gives it to whatever
+      // is launched in the VPC without a group.
+      bool by_default = g.name == "default";
       for (std::size_t k = 0; k < g.ingress.size(); ++k) {
         const auto& r = g.ingress[k];
         std::string world;
@@ -37,10 +41,15 @@ class Rule_ final : public Rule {
                                                                                : "");
         Finding f;
         f.rule = &kInfo;
-        f.severity = kInfo.severity;
+        f.severity = by_default ? Severity::kMedium : kInfo.severity;
         f.primary = r.where;
-        f.message = "security group " + g.id + (g.name.empty() ? "" : " (" + g.name + ")") + " allows " + what +
-                    " from " + world + " but is attached to nothing in the input";
+        f.message = by_default
+                        ? "the default security group " + g.id + (g.vpc.empty() ? "" : " of " + g.vpc) + " allows " +
+                              what + " from " + world +
+                              ": it is attached to nothing in the input, but AWS gives it to every instance, interface "
+                              "and endpoint launched in the VPC without a group (AWS creates it admitting only itself)"
+                        : "security group " + g.id + (g.name.empty() ? "" : " (" + g.name + ")") + " allows " + what +
+                              " from " + world + " but is attached to nothing in the input";
         f.entity = std::string(kInfo.id) + "|" + g.id + "#" + std::to_string(k + 1);
         f.related.push_back({g.where, "the security group"});
         f.witness.kind = "aws-rule";
