@@ -415,8 +415,8 @@ Json ReasonsJson(net::Engine& e, const std::vector<net::Reason>& why, int proto,
     Json j;
     j["policy"] = r.Describe(m);
     switch (r.tier) {
-      case net::Reason::Tier::kAdmin: j["kind"] = "AdminNetworkPolicy"; break;
-      case net::Reason::Tier::kBaseline: j["kind"] = "BaselineAdminNetworkPolicy"; break;
+      case net::Reason::Tier::kAdmin:
+      case net::Reason::Tier::kBaseline: j["kind"] = m.k8s_admin_policies[r.policy].kind; break;
       case net::Reason::Tier::kNetworkPolicy: j["kind"] = m.k8s_network_policies[r.policy].kind; break;
       case net::Reason::Tier::kDefault: j["kind"] = "default"; break;
       case net::Reason::Tier::kCni: j["kind"] = r.kind; break;

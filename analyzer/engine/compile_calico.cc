@@ -1,10 +1,12 @@
 // Calico into the policy form (docs/calico.md has the semantics and their
 // sources).
 // - Tiers run by order, ascending; an omitted order runs last; ties by
-//   name. The built-in tiers: kube-admin (1,000: the ANPs, end Pass),
+//   name. The built-in tiers: kube-admin (1,000: the ANPs and Admin-tier
+//   ClusterNetworkPolicies, their priority as order, end Pass),
 //   default (1,000,000: Calico policies of tier default and the
 //   Kubernetes NetworkPolicies at order 1000, end Deny) and kube-baseline
-//   (10,000,000: the BANP, end Pass). A Tier's defaultAction is the end
+//   (10,000,000: Baseline-tier ClusterNetworkPolicies by priority, then
+//   the BANP, end Pass). A Tier's defaultAction is the end
 //   action of its tier.
 // - Inside a tier, policies run by order (omitted last), then by name;
 //   rules are first-match per port.
@@ -99,8 +101,12 @@ class CalicoCompiler {
       TierSlot slot{kBuiltinOrder[i], std::move(form_.tiers[static_cast<std::size_t>(i)]), {}};
       slot.tier.union_allow = false;
       for (auto& fp : slot.tier.policies) {
-        // ANPs keep their priority order, NetworkPolicies sit at order 1000.
-        double order = i == 1 ? 1000 : static_cast<double>(slot.policies.size());
+        // NetworkPolicies sit at order 1000; an ANP's or a
+        // ClusterNetworkPolicy's priority is its order (Calico orders them
+        // with its own policies of the tier), the BANP after them.
+        double order = 1000;
+        if (i != 1)
+          order = fp.kind == "BaselineAdminNetworkPolicy" ? 1001 : m_.k8s_admin_policies[fp.index].priority;
         std::string name = i == 1 ? "knp.default." + fp.name.substr(fp.name.find('/') + 1) : fp.name;
         slot.policies.push_back({{order, name}, std::move(fp)});
       }

@@ -21,7 +21,7 @@ const char* ActionName(Action a) {
 namespace {
 
 Action ParseAction(const std::string& s) {
-  return s == "Allow" ? Action::kAllow : s == "Deny" ? Action::kDeny : Action::kPass;
+  return s == "Allow" || s == "Accept" ? Action::kAllow : s == "Deny" ? Action::kDeny : Action::kPass;
 }
 
 FormPorts NpPorts(const std::vector<k8s::NetworkPolicyPort>& ports) {
@@ -119,13 +119,15 @@ void CompileKubernetes(FormBuilder& b, PolicyForm& form,
     np_tier.policies.push_back(std::move(fp));
   }
 
-  // Admin policies: ANPs by priority then name (the order among equal
-  // priorities is undefined upstream: warn), the BANP last.
+  // Admin policies: in the admin tier, ANPs and Admin-tier
+  // ClusterNetworkPolicies by priority then name (the order among equal
+  // priorities is undefined upstream: warn); in the baseline tier, the
+  // Baseline-tier ClusterNetworkPolicies the same way, then the BANP.
   int banp = -1;
-  std::vector<std::uint32_t> order;
+  std::vector<std::uint32_t> order, baseline_order;
   for (std::uint32_t i = 0; i < model.k8s_admin_policies.size(); ++i) {
     const auto& ap = model.k8s_admin_policies[i];
-    if (ap.baseline) {
+    if (ap.kind == "BaselineAdminNetworkPolicy") {
       if (banp >= 0) {
         b.sink.Warning("duplicate-banp", "more than one BaselineAdminNetworkPolicy; only the first is used",
                        ap.meta.where);
@@ -133,24 +135,28 @@ void CompileKubernetes(FormBuilder& b, PolicyForm& form,
       }
       banp = static_cast<int>(i);
     } else {
-      order.push_back(i);
+      (ap.baseline ? baseline_order : order).push_back(i);
     }
   }
-  std::sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
-    const auto& a = model.k8s_admin_policies[x];
-    const auto& c = model.k8s_admin_policies[y];
-    return std::tie(a.priority, a.meta.name) < std::tie(c.priority, c.meta.name);
-  });
-  for (std::size_t i = 1; i < order.size(); ++i) {
-    const auto& a = model.k8s_admin_policies[order[i - 1]];
-    const auto& c = model.k8s_admin_policies[order[i]];
-    if (a.priority == c.priority)
-      b.sink.Warning("anp-same-priority",
-                     "AdminNetworkPolicies '" + a.meta.name + "' and '" + c.meta.name + "' have the same priority " +
-                         std::to_string(a.priority) + ": their order is undefined (evaluated by name here)",
-                     c.priority_where.known() ? c.priority_where : c.meta.where);
+  for (auto* tier_order : {&order, &baseline_order}) {
+    std::sort(tier_order->begin(), tier_order->end(), [&](std::uint32_t x, std::uint32_t y) {
+      const auto& a = model.k8s_admin_policies[x];
+      const auto& c = model.k8s_admin_policies[y];
+      return std::tie(a.priority, a.meta.name) < std::tie(c.priority, c.meta.name);
+    });
+    for (std::size_t i = 1; i < tier_order->size(); ++i) {
+      const auto& a = model.k8s_admin_policies[(*tier_order)[i - 1]];
+      const auto& c = model.k8s_admin_policies[(*tier_order)[i]];
+      if (a.priority == c.priority)
+        b.sink.Warning("anp-same-priority",
+                       a.kind + " '" + a.meta.name + "' and " + c.kind + " '" + c.meta.name +
+                           "' have the same priority " + std::to_string(a.priority) +
+                           (a.baseline ? " in the Baseline tier" : "") +
+                           ": their order is undefined (evaluated by name here)",
+                       c.priority_where.known() ? c.priority_where : c.meta.where);
+    }
   }
-  bool warned_nodes = false;
+  bool warned_nodes = false, warned_domains = false;
   // Pod IPs (from status), parsed once, for ANP `networks` peers.
   std::vector<std::pair<std::uint32_t, IpRange>> pod_ips;
   if (!model.k8s_admin_policies.empty())
@@ -166,11 +172,11 @@ void CompileKubernetes(FormBuilder& b, PolicyForm& form,
     FormPolicy& fp = compiled[ai];
     fp.origin = ap.baseline ? Origin::kBaseline : Origin::kAdmin;
     fp.index = ai;
-    fp.kind = ap.baseline ? "BaselineAdminNetworkPolicy" : "AdminNetworkPolicy";
+    fp.kind = ap.kind;
     fp.name = ap.meta.name;
     fp.where = ap.meta.where;
-    fp.applies = ap.baseline ? std::array<bool, 2>{true, true}
-                             : std::array<bool, 2>{!ap.ingress.empty(), !ap.egress.empty()};
+    fp.applies = ap.kind == "BaselineAdminNetworkPolicy" ? std::array<bool, 2>{true, true}
+                                                         : std::array<bool, 2>{!ap.ingress.empty(), !ap.egress.empty()};
     for (int dir = 0; dir < 2; ++dir) {
       const auto& rules = dir == 0 ? ap.ingress : ap.egress;
       for (std::size_t r = 0; r < rules.size(); ++r) {
@@ -198,6 +204,16 @@ void CompileKubernetes(FormBuilder& b, PolicyForm& form,
               if (std::any_of(nets.begin(), nets.end(), [&](const IpRange& net) { return net.Contains(ip); }))
                 pods.push_back(ep);
             b.add_pods(id, pods);
+          } else if (peer.type == T::kDomainNames) {
+            // Names resolve at run time: the Accept rule matches nothing
+            // here, as the API says to fail closed for Accept.
+            if (!warned_domains) {
+              warned_domains = true;
+              b.sink.Warning("unsupported-construct",
+                             "'domainNames' peers are not modeled (names resolve at run time): the connections they "
+                             "accept are not in the results",
+                             peer.where);
+            }
           } else if (!warned_nodes) {
             warned_nodes = true;
             b.sink.Warning("unsupported-construct",
@@ -209,10 +225,11 @@ void CompileKubernetes(FormBuilder& b, PolicyForm& form,
         fp.rules[dir].push_back(std::move(fr));
       }
     }
-    if (ap.baseline && static_cast<int>(ai) != banp) continue;
+    if (ap.kind == "BaselineAdminNetworkPolicy" && static_cast<int>(ai) != banp) continue;
     fp.subjects = b.select_pods(&ap.subject_namespaces, "", ap.subject_pods ? &ap.subject_pod_selector : nullptr);
   }
   for (std::uint32_t ai : order) admin.policies.push_back(std::move(compiled[ai]));
+  for (std::uint32_t ai : baseline_order) baseline.policies.push_back(std::move(compiled[ai]));
   if (banp >= 0) baseline.policies.push_back(std::move(compiled[static_cast<std::size_t>(banp)]));
   form.tiers.push_back(std::move(admin));
   form.tiers.push_back(std::move(np_tier));

@@ -90,8 +90,9 @@ std::string Reason::Describe(const Model& model) const {
                               ? "'" + rules[rule].name + "'"
                               : "#" + std::to_string(rule + 1);
       std::string verb = action == "Allow" ? "allows" : action == "Deny" ? "denies" : "passes";
-      return std::string(ap.baseline ? "BaselineAdminNetworkPolicy" : "AdminNetworkPolicy") + " '" +
-             ap.meta.name + "' " + dir + " rule " + rname + " " + verb;
+      return ap.kind + " '" + ap.meta.name + "'" +
+             (ap.kind == "ClusterNetworkPolicy" ? std::string(ap.baseline ? " (tier Baseline)" : " (tier Admin)") : "") +
+             " " + dir + " rule " + rname + " " + verb;
     }
     case Tier::kDefault:
       return std::string("no policy restricts ") + dir + " (default allow)";
@@ -179,7 +180,7 @@ void Engine::Validate(DiagnosticSink& sink) {
   // Network policies defined twice are reported by the loader, with both
   // places.
   for (const auto& ap : model_.k8s_admin_policies)
-    if (!ap.baseline) dup("AdminNetworkPolicy '" + ap.meta.name + "'", ap.meta.where);
+    if (ap.kind != "BaselineAdminNetworkPolicy") dup(ap.kind + " '" + ap.meta.name + "'", ap.meta.where);
   for (const auto& p : model_.k8s_network_policies)
     for (const auto& r : p.egress) {
       bool ip = std::any_of(r.peers.begin(), r.peers.end(), [](const auto& x) { return x.ip_block; });

@@ -23,7 +23,7 @@ struct KnownKind {
   std::string_view group;
   std::string_view kind;
 };
-constexpr std::array<KnownKind, 35> kKnownKinds{{
+constexpr std::array<KnownKind, 36> kKnownKinds{{
     {"", "Namespace"},
     {"", "ServiceAccount"},
     {"", "Pod"},
@@ -44,6 +44,7 @@ constexpr std::array<KnownKind, 35> kKnownKinds{{
     {"networking.k8s.io", "Ingress"},
     {"policy.networking.k8s.io", "AdminNetworkPolicy"},
     {"policy.networking.k8s.io", "BaselineAdminNetworkPolicy"},
+    {"policy.networking.k8s.io", "ClusterNetworkPolicy"},
     {"extensions", "Ingress"},
     {"", "ReplicationController"},
     {"route.openshift.io", "Route"},
@@ -297,12 +298,20 @@ class ObjectParser {
   // never computed as if absent. (Calico's and Cilium's policy kinds are
   // read: calico/, cilium/.)
   static bool UnmodelledNetworkKind(const std::string& group, const std::string& kind) {
-    static const std::array<KnownKind, 5> kNetworkKinds{{
-        {"policy.networking.k8s.io", "ClusterNetworkPolicy"},
+    static const std::array<KnownKind, 11> kNetworkKinds{{
         {"crd.antrea.io", "ClusterNetworkPolicy"},
         {"crd.antrea.io", "NetworkPolicy"},
         {"k8s.ovn.org", "EgressFirewall"},
         {"networking.gke.io", "FQDNNetworkPolicy"},
+        {"network.openshift.io", "EgressNetworkPolicy"},
+        // Service meshes: they admit or refuse connections and requests
+        // between workloads of the mesh.
+        {"security.istio.io", "AuthorizationPolicy"},
+        {"security.istio.io", "PeerAuthentication"},
+        {"policy.linkerd.io", "AuthorizationPolicy"},
+        {"policy.linkerd.io", "ServerAuthorization"},
+        {"kuma.io", "MeshTrafficPermission"},
+        {"consul.hashicorp.com", "ServiceIntentions"},
     }};
     return std::any_of(kNetworkKinds.begin(), kNetworkKinds.end(),
                        [&](const KnownKind& k) { return k.group == group && k.kind == kind; });
@@ -392,14 +401,15 @@ class ObjectParser {
     if (kind == "Ingress" || kind == "Route") return ParseIngress(obj, f, kind);
     if (kind == "AdminNetworkPolicy" || kind == "BaselineAdminNetworkPolicy")
       return ParseAdminPolicy(obj, f, kind == "BaselineAdminNetworkPolicy");
+    if (kind == "ClusterNetworkPolicy" && group == "policy.networking.k8s.io") return ParseClusterNetworkPolicy(obj, f);
     if (kind == "ConfigMap") {
       ParseAwsAuth(obj);
       ParseCniConfigMap(obj, file_, model_, sink_);
     }
     // Recognised kinds that later engines analyze in depth.
     k8s::OtherObject o;
-    bool cluster_scoped =
-        kind == "AdminNetworkPolicy" || kind == "BaselineAdminNetworkPolicy" || kind == "CustomResourceDefinition";
+    bool cluster_scoped = kind == "AdminNetworkPolicy" || kind == "BaselineAdminNetworkPolicy" ||
+                          kind == "ClusterNetworkPolicy" || kind == "CustomResourceDefinition";
     o.meta = Meta(obj, f, !cluster_scoped);
     o.api_version = api_version;
     o.kind = kind;
@@ -991,6 +1001,7 @@ class ObjectParser {
 
   std::size_t ParseAdminPolicy(const DocNode& obj, Fields& f, bool baseline) {
     k8s::AdminPolicy ap;
+    ap.kind = baseline ? "BaselineAdminNetworkPolicy" : "AdminNetworkPolicy";
     ap.baseline = baseline;
     ap.meta = Meta(obj, f, false);
     const DocNode* spec = f.Map(obj, "spec");
@@ -999,20 +1010,63 @@ class ObjectParser {
       return 0;
     }
     if (!baseline) {
-      if (const DocNode* pr = spec->Find("priority")) {
-        auto n = ScalarInt(*pr);
-        if (!n) f.WrongType(*pr, "priority", "a number");
-        else if (*n < 0 || *n > 1000) f.Invalid(*pr, "priority must be 0-1000, got " + pr->text);
-        else ap.priority = static_cast<std::int32_t>(*n);
-        ap.priority_where = At(file_, pr->pos);
-      } else {
-        f.Required(*spec, "priority");
-      }
+      ParsePriority(*spec, ap, f);
     } else if (f.ok() && ap.meta.name != "default") {
       f.Invalid(*obj.Find("metadata"), "a BaselineAdminNetworkPolicy must be named 'default', got '" +
                                            ap.meta.name + "'");
     }
-    if (const DocNode* subj = f.Map(*spec, "subject")) {
+    ParseAdminSubject(*spec, ap, f);
+    ap.ingress = AdminRules(*spec, "ingress", "from", baseline, f);
+    ap.egress = AdminRules(*spec, "egress", "to", baseline, f);
+    if (!f.ok()) return 0;
+    model_.AddAdminPolicy(std::move(ap));
+    return 1;
+  }
+
+  // ClusterNetworkPolicy (policy.networking.k8s.io v1alpha2 and v1beta1):
+  // an AdminNetworkPolicy or BaselineAdminNetworkPolicy in one kind, its
+  // tier named by spec.tier, with a priority (0-1000) in both tiers, the
+  // actions Accept, Deny and Pass, at most 25 rules a direction, and
+  // `protocols` (tcp/udp/sctp destinationPort, destinationNamedPort) for
+  // ports.
+  std::size_t ParseClusterNetworkPolicy(const DocNode& obj, Fields& f) {
+    k8s::AdminPolicy ap;
+    ap.kind = "ClusterNetworkPolicy";
+    ap.meta = Meta(obj, f, false);
+    const DocNode* spec = f.Map(obj, "spec");
+    if (spec == nullptr) {
+      if (f.ok()) f.Required(obj, "spec");
+      return 0;
+    }
+    std::string tier = f.Required(*spec, "tier");
+    if (f.ok() && tier != "Admin" && tier != "Baseline")
+      f.Invalid(*spec->Find("tier"), "tier must be Admin or Baseline, got '" + tier + "'" +
+                                         DidYouMean(tier, {"Admin", "Baseline"}));
+    ap.baseline = tier == "Baseline";
+    ParsePriority(*spec, ap, f);
+    ParseAdminSubject(*spec, ap, f);
+    ap.ingress = AdminRules(*spec, "ingress", "from", false, f, true);
+    ap.egress = AdminRules(*spec, "egress", "to", false, f, true);
+    if (!f.ok()) return 0;
+    model_.AddAdminPolicy(std::move(ap));
+    return 1;
+  }
+
+  // spec.priority, required, 0-1000.
+  void ParsePriority(const DocNode& spec, k8s::AdminPolicy& ap, Fields& f) {
+    if (const DocNode* pr = spec.Find("priority")) {
+      auto n = ScalarInt(*pr);
+      if (!n) f.WrongType(*pr, "priority", "a number");
+      else if (*n < 0 || *n > 1000) f.Invalid(*pr, "priority must be 0-1000, got " + pr->text);
+      else ap.priority = static_cast<std::int32_t>(*n);
+      ap.priority_where = At(file_, pr->pos);
+    } else if (f.ok()) {
+      f.Required(spec, "priority");
+    }
+  }
+
+  void ParseAdminSubject(const DocNode& spec, k8s::AdminPolicy& ap, Fields& f) {
+    if (const DocNode* subj = f.Map(spec, "subject")) {
       ap.subject_where = At(file_, subj->pos);
       const DocNode* ns = subj->Find("namespaces");
       const DocNode* pods = subj->Find("pods");
@@ -1026,13 +1080,8 @@ class ObjectParser {
         ap.subject_pod_selector = StructSelector(*m, "podSelector", f);
       }
     } else if (f.ok()) {
-      f.Required(*spec, "subject");
+      f.Required(spec, "subject");
     }
-    ap.ingress = AdminRules(*spec, "ingress", "from", baseline, f);
-    ap.egress = AdminRules(*spec, "egress", "to", baseline, f);
-    if (!f.ok()) return 0;
-    model_.AddAdminPolicy(std::move(ap));
-    return 1;
   }
 
   // A selector that is a struct in the API: omitted decodes to the empty
@@ -1045,12 +1094,15 @@ class ObjectParser {
     return all;
   }
 
+  // The rules of an AdminNetworkPolicy or BaselineAdminNetworkPolicy, or
+  // with `cnp` of a ClusterNetworkPolicy.
   std::vector<k8s::AdminPolicyRule> AdminRules(const DocNode& spec, const char* key,
-                                               const char* peers_key, bool baseline, Fields& f) {
+                                               const char* peers_key, bool baseline, Fields& f, bool cnp = false) {
     std::vector<k8s::AdminPolicyRule> out;
     const DocNode* rules = f.Seq(spec, key);
     if (rules == nullptr) return out;
-    if (rules->items.size() > 100) f.Invalid(*rules, std::string(key) + " has more than 100 rules");
+    std::size_t most = cnp ? 25 : 100;
+    if (rules->items.size() > most) f.Invalid(*rules, std::string(key) + " has more than " + std::to_string(most) + " rules");
     bool egress = std::string_view(key) == "egress";
     for (const DocNode& r : rules->items) {
       if (!r.is_map()) {
@@ -1062,11 +1114,13 @@ class ObjectParser {
       rule.name = f.Str(r, "name").value_or("");
       rule.action = f.Required(r, "action");
       if (f.ok()) {
-        std::vector<std::string> actions = baseline ? std::vector<std::string>{"Allow", "Deny"}
-                                                    : std::vector<std::string>{"Allow", "Deny", "Pass"};
+        std::vector<std::string> actions = cnp        ? std::vector<std::string>{"Accept", "Deny", "Pass"}
+                                           : baseline ? std::vector<std::string>{"Allow", "Deny"}
+                                                      : std::vector<std::string>{"Allow", "Deny", "Pass"};
+        std::string list = cnp ? "Accept, Deny or Pass" : baseline ? "Allow or Deny" : "Allow, Deny or Pass";
         if (std::find(actions.begin(), actions.end(), rule.action) == actions.end())
-          f.Invalid(*r.Find("action"), "action must be " + std::string(baseline ? "Allow or Deny" : "Allow, Deny or Pass") +
-                                           ", got '" + rule.action + "'" + DidYouMean(rule.action, actions));
+          f.Invalid(*r.Find("action"), "action must be " + list + ", got '" + rule.action + "'" +
+                                           DidYouMean(rule.action, actions));
       }
       const DocNode* peers = f.Seq(r, peers_key);
       if (peers == nullptr || peers->items.empty()) {
@@ -1097,39 +1151,40 @@ class ObjectParser {
           } else if (egress && e.key == "nodes") {
             peer.type = k8s::AdminPolicyPeer::Type::kNodes;
             if (const DocNode* m = f.Map(p, "nodes")) peer.node_selector = ParseLabelSelector(*m, f);
+          } else if (cnp && egress && e.key == "domainNames") {
+            peer.type = k8s::AdminPolicyPeer::Type::kDomainNames;
+            peer.networks = f.StrList(p, "domainNames");
+            if (f.ok() && rule.action != "Accept")
+              f.Invalid(p, "domainNames peers are only valid in Accept rules");
           } else {
-            f.Invalid(e.value, "unknown peer type '" + e.key + "'" +
-                                   DidYouMean(e.key, egress ? std::vector<std::string>{"namespaces", "pods", "nodes", "networks"}
-                                                            : std::vector<std::string>{"namespaces", "pods"}));
+            std::vector<std::string> types = egress ? std::vector<std::string>{"namespaces", "pods", "nodes", "networks"}
+                                                    : std::vector<std::string>{"namespaces", "pods"};
+            if (cnp && egress) types.push_back("domainNames");
+            f.Invalid(e.value, "unknown peer type '" + e.key + "'" + DidYouMean(e.key, types));
             continue;
           }
           rule.peers.push_back(std::move(peer));
         }
       }
-      if (const DocNode* ports = f.Seq(r, "ports")) {
+      if (cnp) {
+        if (const DocNode* protocols = f.Seq(r, "protocols")) {
+          rule.ports_given = true;
+          for (const DocNode& p : protocols->items) CnpProtocol(p, rule, f);
+        }
+      } else if (const DocNode* ports = f.Seq(r, "ports")) {
         rule.ports_given = true;
         for (const DocNode& p : ports->items) {
-          if (!p.is_map() || p.entries.size() != 1) {
-            f.Invalid(p, "a port needs exactly one of portNumber, namedPort or portRange");
-            continue;
-          }
+          const DocEntry* one = SingleEntry(p, "a port needs exactly one of portNumber, namedPort or portRange", f);
+          if (one == nullptr) continue;
+          const DocEntry& e = *one;
           k8s::AdminPolicyPort port;
           port.where = At(file_, p.pos);
-          const DocEntry& e = p.entries.front();
           auto protocol = [&](const DocNode& m) {
             port.protocol = f.Str(m, "protocol").value_or("TCP");
             if (port.protocol != "TCP" && port.protocol != "UDP" && port.protocol != "SCTP")
               f.Invalid(*m.Find("protocol"), "protocol must be TCP, UDP or SCTP, got '" + port.protocol + "'");
           };
-          auto number = [&](const DocNode& m, const char* k) -> std::int32_t {
-            auto n = f.Int(m, k);
-            if (!n) {
-              if (f.ok()) f.Required(m, k);
-              return 0;
-            }
-            if (*n < 1 || *n > 65535) f.Invalid(*m.Find(k), std::string(k) + " must be 1-65535");
-            return static_cast<std::int32_t>(*n);
-          };
+          auto number = [&](const DocNode& m, const char* k) { return PortNumber(m, k, f); };
           if (e.key == "portNumber") {
             port.type = k8s::AdminPolicyPort::Type::kNumber;
             if (const DocNode* m = f.Map(p, "portNumber")) {
@@ -1159,6 +1214,74 @@ class ObjectParser {
       out.push_back(std::move(rule));
     }
     return out;
+  }
+
+  // The one entry of a map that must hold exactly one key, or null after
+  // a located error saying `what`.
+  static const DocEntry* SingleEntry(const DocNode& p, const std::string& what, Fields& f) {
+    if (!p.is_map() || p.entries.size() != 1) {
+      f.Invalid(p, what);
+      return nullptr;
+    }
+    return &p.entries.front();
+  }
+
+  // A required port number (1-65535) under `key`.
+  static std::int32_t PortNumber(const DocNode& m, const char* key, Fields& f) {
+    auto n = f.Int(m, key);
+    if (!n) {
+      if (f.ok()) f.Required(m, key);
+      return 0;
+    }
+    if (*n < 1 || *n > 65535) f.Invalid(*m.Find(key), std::string(key) + " must be 1-65535");
+    return static_cast<std::int32_t>(*n);
+  }
+
+  // One entry of a ClusterNetworkPolicy rule's `protocols`: exactly one of
+  // tcp, udp or sctp (each with a destinationPort: a number or a range) or
+  // destinationNamedPort.
+  void CnpProtocol(const DocNode& p, k8s::AdminPolicyRule& rule, Fields& f) {
+    const DocEntry* one = SingleEntry(p, "a protocol needs exactly one of tcp, udp, sctp or destinationNamedPort", f);
+    if (one == nullptr) return;
+    const DocEntry& e = *one;
+    k8s::AdminPolicyPort port;
+    port.where = At(file_, p.pos);
+    if (e.key == "destinationNamedPort") {
+      port.type = k8s::AdminPolicyPort::Type::kNamed;
+      port.name = f.Str(p, "destinationNamedPort").value_or("");
+      rule.ports.push_back(std::move(port));
+      return;
+    }
+    static const std::vector<std::string> kProtocols = {"tcp", "udp", "sctp"};
+    if (std::find(kProtocols.begin(), kProtocols.end(), e.key) == kProtocols.end()) {
+      f.Invalid(e.value, "unknown protocol '" + e.key + "'" +
+                             DidYouMean(e.key, {"tcp", "udp", "sctp", "destinationNamedPort"}));
+      return;
+    }
+    port.protocol = e.key == "tcp" ? "TCP" : e.key == "udp" ? "UDP" : "SCTP";
+    const DocNode* m = f.Map(p, e.key.c_str());
+    if (m == nullptr) return;
+    const DocNode* dp = f.Map(*m, "destinationPort");
+    if (dp == nullptr) {
+      if (f.ok()) f.Required(*m, "destinationPort");
+      return;
+    }
+    auto number = [&](const DocNode& n, const char* k) { return PortNumber(n, k, f); };
+    if (dp->Find("number") != nullptr && dp->Find("range") == nullptr) {
+      port.type = k8s::AdminPolicyPort::Type::kNumber;
+      port.port = number(*dp, "number");
+    } else if (dp->Find("range") != nullptr && dp->Find("number") == nullptr) {
+      port.type = k8s::AdminPolicyPort::Type::kRange;
+      if (const DocNode* rg = f.Map(*dp, "range")) {
+        port.port = number(*rg, "start");
+        port.end_port = number(*rg, "end");
+        if (f.ok() && port.end_port <= port.port) f.Invalid(*rg, "range start must be less than end");
+      }
+    } else {
+      f.Invalid(*dp, "destinationPort needs exactly one of number or range");
+      return;
+    }
+    rule.ports.push_back(std::move(port));
   }
 
   // The pods the Prometheus Operator creates for a Prometheus, Alertmanager

@@ -262,12 +262,12 @@ struct Ingress {
 
 /// A peer of an AdminNetworkPolicy / BaselineAdminNetworkPolicy rule.
 struct AdminPolicyPeer {
-  enum class Type { kNamespaces, kPods, kNetworks, kNodes };
+  enum class Type { kNamespaces, kPods, kNetworks, kNodes, kDomainNames };
   Type type = Type::kNamespaces;
   LabelSelector namespace_selector;  // kNamespaces, kPods
   LabelSelector pod_selector;        // kPods
   LabelSelector node_selector;       // kNodes
-  std::vector<std::string> networks;  // kNetworks (CIDRs)
+  std::vector<std::string> networks;  // kNetworks (CIDRs), kDomainNames (names)
   SourceRange where;
 };
 
@@ -284,19 +284,21 @@ struct AdminPolicyPort {
 
 struct AdminPolicyRule {
   std::string name;
-  std::string action;  // "Allow", "Deny", "Pass" (Pass only in ANP)
+  std::string action;  // "Allow", "Deny", "Pass" (Pass not in a BANP); "Accept" for Allow in a ClusterNetworkPolicy
   std::vector<AdminPolicyPeer> peers;
   bool ports_given = false;  // absent = every port and protocol
   std::vector<AdminPolicyPort> ports;
   SourceRange where;
 };
 
-/// An AdminNetworkPolicy or the BaselineAdminNetworkPolicy
-/// (policy.networking.k8s.io/v1alpha1), both cluster-scoped.
+/// AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1), and
+/// ClusterNetworkPolicy (v1alpha2/v1beta1: the same rules in its Admin or
+/// Baseline tier, with priorities in both and Accept for Allow).
 struct AdminPolicy {
   ObjectMeta meta;
-  bool baseline = false;
-  std::int32_t priority = 0;  // ANP only; lower wins
+  std::string kind = "AdminNetworkPolicy";  // as written
+  bool baseline = false;      // BANP, or a ClusterNetworkPolicy of tier Baseline
+  std::int32_t priority = 0;  // ANP and ClusterNetworkPolicy; lower wins
   SourceRange priority_where;
   bool subject_pods = false;          // subject.pods vs subject.namespaces
   LabelSelector subject_namespaces;   // namespace selector of the subject

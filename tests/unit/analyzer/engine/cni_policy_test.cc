@@ -220,6 +220,31 @@ spec: {podSelector: {}, ingress: [{}]}
   CHECK(c.Conn("a/web", "a/db") == "All Connections");
 }
 
+TEST_CASE("Calico: kube-admin orders its own policies with ANPs and ClusterNetworkPolicies by priority",
+          "[net][calico]") {
+  const std::string anp = R"(apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: deny-blue}
+spec:
+  tier: Admin
+  priority: 10
+  subject: {namespaces: {}}
+  ingress: [{action: Deny, from: [{namespaces: {matchLabels: {team: blue}}}]}]
+---
+)";
+  auto calico = [](int order) {
+    return "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: kube-admin.allow-client}\n"
+           "spec: {tier: kube-admin, order: " + std::to_string(order) +
+           ", selector: app == 'db', ingress: [{action: Allow, source: {selector: app == 'client'}}]}\n";
+  };
+  Cluster before(kPods + anp + calico(5));  // order 5 runs before priority 10
+  CHECK(before.Conn("b/client", "a/db") == "All Connections");
+  Cluster after(kPods + anp + calico(20));  // order 20 after it
+  CHECK(after.Conn("b/client", "a/db") == "No Connections");
+  CHECK(after.Why("b/client", "a/db", true).find("ClusterNetworkPolicy 'deny-blue' (tier Admin) ingress rule #1 denies") !=
+        std::string::npos);
+}
+
 TEST_CASE("Calico: rule selectors of a namespaced policy stay in its namespace unless namespaceSelector says",
           "[net][calico]") {
   const std::string pods = kPods + Pod("b", "web", "app: web");

@@ -181,6 +181,74 @@ TEST_CASE("net: BaselineAdminNetworkPolicy applies only where no NetworkPolicy i
   CHECK(n.FromIp("1.2.3.4", "a/db") == "All Connections");  // BANP peers are namespaces only
 }
 
+const char* kCnpHeader = "apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\n";
+
+std::string Cnp(const std::string& name, const std::string& tier, int priority, const std::string& rest) {
+  return std::string(kCnpHeader) + "metadata: {name: " + name + "}\nspec:\n  tier: " + tier + "\n  priority: " +
+         std::to_string(priority) + "\n" + rest + "\n---\n";
+}
+
+TEST_CASE("net: ClusterNetworkPolicy: the Admin tier before NetworkPolicies, the Baseline tier after", "[net]") {
+  std::string base = Ns("a", "tier: app") + Ns("b", "tier: other") + kTwoPods;
+  std::string allow_np = Np("a", "allow", "  podSelector: {}\n  ingress:\n  - {}");
+  // Admin Deny on TCP 80 beats the NetworkPolicy's allow.
+  std::string deny80 = Cnp("deny80", "Admin", 10,
+                           "  subject: {namespaces: {matchLabels: {tier: app}}}\n  ingress:\n  - {name: d, action: Deny, "
+                           "from: [{namespaces: {}}], protocols: [{tcp: {destinationPort: {number: 80}}}]}");
+  Net n(base + allow_np + deny80);
+  CHECK(n.Conn("b/x", "a/db") == "ICMP,ICMPv6,SCTP 1-65535,TCP 1-79,81-65535,UDP 1-65535,other protocols");
+  CHECK(n.Why("b/x", "a/db", true).find("ClusterNetworkPolicy 'deny80' (tier Admin) ingress rule 'd' denies") !=
+        std::string::npos);
+  // Accept at a lower priority number wins; AdminNetworkPolicies and
+  // Admin-tier ClusterNetworkPolicies share one order.
+  std::string anp_allow = std::string(kAnpHeader) +
+                          "metadata: {name: allow80}\nspec:\n  priority: 5\n  subject: {namespaces: {matchLabels: {tier: "
+                          "app}}}\n  ingress:\n  - {name: a, action: Allow, from: [{namespaces: {}}], ports: [{portNumber: "
+                          "{port: 80}}]}\n---\n";
+  Net mixed(base + Np("a", "deny", "  podSelector: {}") + deny80 + anp_allow);
+  CHECK(mixed.Conn("b/x", "a/db") == "TCP 80");
+  std::string accept = Cnp("accept", "Admin", 1,
+                           "  subject: {pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: db}}}}\n  ingress:\n"
+                           "  - {action: Accept, from: [{pods: {namespaceSelector: {matchLabels: {tier: other}}, podSelector: "
+                           "{}}}], protocols: [{udp: {destinationPort: {range: {start: 5000, end: 5010}}}}]}");
+  Net acc(base + Np("a", "deny", "  podSelector: {}") + accept);
+  CHECK(acc.Conn("b/x", "a/db") == "UDP 5000-5010");
+  CHECK(acc.Conn("b/x", "a/web") == "No Connections");
+  // Pass hands the connection to the NetworkPolicies.
+  std::string pass = Cnp("pass", "Admin", 0, "  subject: {namespaces: {}}\n  ingress:\n  - {action: Pass, from: [{namespaces: {}}]}");
+  Net passed(base + allow_np + pass + deny80);
+  CHECK(passed.Conn("b/x", "a/db") == "All Connections");
+  // The Baseline tier applies only where no NetworkPolicy selects the pod,
+  // by priority: Accept at 5 before Deny at 10.
+  std::string b_deny = Cnp("b-deny", "Baseline", 10, "  subject: {namespaces: {}}\n  ingress:\n  - {action: Deny, from: [{namespaces: {}}]}");
+  std::string b_accept = Cnp("b-accept", "Baseline", 5,
+                             "  subject: {namespaces: {}}\n  ingress:\n  - {action: Accept, from: [{namespaces: {matchLabels: "
+                             "{tier: app}}}]}");
+  Net baseline(base + b_deny + b_accept + Np("b", "allow", "  podSelector: {}\n  ingress:\n  - {}"));
+  CHECK(baseline.Conn("a/web", "a/db") == "All Connections");  // Accept at priority 5
+  CHECK(baseline.Conn("b/x", "a/db") == "No Connections");     // Deny at priority 10
+  CHECK(baseline.Conn("a/web", "b/x") == "All Connections");   // the NetworkPolicy takes over
+  CHECK(baseline.Why("b/x", "a/db", true).find("ClusterNetworkPolicy 'b-deny' (tier Baseline) ingress rule #1 denies") !=
+        std::string::npos);
+  // A policy without ingress rules leaves ingress alone.
+  Net egress_only(base + Cnp("eg", "Admin", 2, "  subject: {namespaces: {}}\n  egress:\n  - {action: Deny, to: [{networks: [0.0.0.0/0]}]}"));
+  CHECK(egress_only.FromIp("1.2.3.4", "a/db") == "All Connections");
+  CHECK(egress_only.ToIp("a/db", "1.2.3.4") == "No Connections");
+  // Equal priorities in one tier: warned, ordered by name.
+  Net same(base + deny80 + Cnp("deny80b", "Admin", 10, "  subject: {namespaces: {}}\n  ingress:\n  - {action: Deny, from: [{namespaces: {}}]}"));
+  CHECK(same.Has("anp-same-priority"));
+}
+
+TEST_CASE("net: ClusterNetworkPolicy domainNames peers are named as not modeled and accept nothing here", "[net]") {
+  std::string base = Ns("a") + Ns("b") + kTwoPods;
+  std::string dns = Cnp("dns", "Admin", 1,
+                        "  subject: {namespaces: {}}\n  egress:\n  - {action: Accept, to: [{domainNames: ['*.example.com']}]}\n"
+                        "  - {action: Deny, to: [{networks: [0.0.0.0/0]}]}");
+  Net n(base + dns);
+  CHECK(n.Has("unsupported-construct"));
+  CHECK(n.ToIp("a/web", "93.184.216.34") == "No Connections");
+}
+
 TEST_CASE("net: ANP networks match external ranges and the IPs pods report", "[net]") {
   std::string pod_with_ip =
       "apiVersion: v1\nkind: Pod\nmetadata: {name: ipod, namespace: b}\nspec: {containers: [{name: c, image: x}]}\n"

@@ -403,5 +403,57 @@ items:
             "test.yaml:16:3: warning: list item has no 'apiVersion' or 'kind'; skipped [missing-field]"});
 }
 
+TEST_CASE("ClusterNetworkPolicy: tiers, priorities, Accept, protocols and invalid specs as located errors",
+          "[parsers][k8s]") {
+  const std::string head = "apiVersion: policy.networking.k8s.io/v1beta1\nkind: ClusterNetworkPolicy\nmetadata: {name: c}\n";
+  Model m;
+  CollectingSink sink;
+  CHECK(testing::LoadString(m, sink,
+                            head + "spec:\n  tier: Baseline\n  priority: 7\n  subject: {namespaces: {}}\n  ingress:\n"
+                                   "  - name: web\n    action: Accept\n    from: [{namespaces: {}}]\n    protocols:\n"
+                                   "    - tcp: {destinationPort: {number: 80}}\n    - sctp: {destinationPort: {range: {start: 1, end: 9}}}\n"
+                                   "    - destinationNamedPort: http\n") == 1);
+  CHECK(sink.diagnostics().empty());
+  REQUIRE(m.k8s_admin_policies.size() == 1);
+  const auto& c = m.k8s_admin_policies[0];
+  CHECK(c.kind == "ClusterNetworkPolicy");
+  CHECK(c.baseline);
+  CHECK(c.priority == 7);
+  REQUIRE(c.ingress.size() == 1);
+  CHECK(c.ingress[0].action == "Accept");
+  REQUIRE(c.ingress[0].ports.size() == 3);
+  CHECK(c.ingress[0].ports[0].protocol == "TCP");
+  CHECK(c.ingress[0].ports[0].port == 80);
+  CHECK(c.ingress[0].ports[1].protocol == "SCTP");
+  CHECK(c.ingress[0].ports[1].end_port == 9);
+  CHECK(c.ingress[0].ports[2].name == "http");
+
+  auto error = [&](const std::string& spec) {
+    Model bad;
+    CollectingSink s;
+    testing::LoadString(bad, s, head + spec);
+    CHECK(bad.k8s_admin_policies.empty());
+    REQUIRE(s.diagnostics().size() >= 1);
+    CHECK(s.diagnostics()[0].where.begin.line >= 4);
+    return s.diagnostics()[0].message;
+  };
+  CHECK(error("spec: {priority: 1, subject: {namespaces: {}}}\n").find("tier") != std::string::npos);
+  CHECK(error("spec: {tier: Admn, priority: 1, subject: {namespaces: {}}}\n").find("did you mean 'Admin'") !=
+        std::string::npos);
+  CHECK(error("spec: {tier: Admin, subject: {namespaces: {}}}\n").find("priority") != std::string::npos);
+  CHECK(error("spec: {tier: Admin, priority: 1, subject: {namespaces: {}}, ingress: [{action: Allow, from: "
+              "[{namespaces: {}}]}]}\n")
+            .find("action must be Accept, Deny or Pass, got 'Allow'") != std::string::npos);
+  CHECK(error("spec: {tier: Admin, priority: 1, subject: {namespaces: {}}, egress: [{action: Deny, to: "
+              "[{domainNames: [a.example.com]}]}]}\n")
+            .find("only valid in Accept rules") != std::string::npos);
+  CHECK(error("spec: {tier: Admin, priority: 1, subject: {namespaces: {}}, ingress: [{action: Deny, from: "
+              "[{namespaces: {}}], protocols: [{tcp: {destinationPort: {range: {start: 9, end: 9}}}}]}]}\n")
+            .find("start must be less than end") != std::string::npos);
+  std::string many = "spec:\n  tier: Admin\n  priority: 1\n  subject: {namespaces: {}}\n  ingress:\n";
+  for (int i = 0; i < 26; ++i) many += "  - {action: Deny, from: [{namespaces: {}}]}\n";
+  CHECK(error(many).find("more than 25 rules") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace grantpath
