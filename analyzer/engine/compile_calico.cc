@@ -105,8 +105,10 @@ class CalicoCompiler {
         // ClusterNetworkPolicy's priority is its order (Calico orders them
         // with its own policies of the tier), the BANP after them.
         double order = 1000;
-        if (i != 1)
-          order = fp.kind == "BaselineAdminNetworkPolicy" ? 1001 : m_.k8s_admin_policies[fp.index].priority;
+        if (i != 1) {
+          const auto& ap = m_.k8s_admin_policies[fp.index];
+          order = ap.banp() ? 1001 : ap.priority;
+        }
         std::string name = i == 1 ? "knp.default." + fp.name.substr(fp.name.find('/') + 1) : fp.name;
         slot.policies.push_back({{order, name}, std::move(fp)});
       }

@@ -127,7 +127,7 @@ void CompileKubernetes(FormBuilder& b, PolicyForm& form,
   std::vector<std::uint32_t> order, baseline_order;
   for (std::uint32_t i = 0; i < model.k8s_admin_policies.size(); ++i) {
     const auto& ap = model.k8s_admin_policies[i];
-    if (ap.kind == "BaselineAdminNetworkPolicy") {
+    if (ap.banp()) {
       if (banp >= 0) {
         b.sink.Warning("duplicate-banp", "more than one BaselineAdminNetworkPolicy; only the first is used",
                        ap.meta.where);
@@ -175,7 +175,7 @@ void CompileKubernetes(FormBuilder& b, PolicyForm& form,
     fp.kind = ap.kind;
     fp.name = ap.meta.name;
     fp.where = ap.meta.where;
-    fp.applies = ap.kind == "BaselineAdminNetworkPolicy" ? std::array<bool, 2>{true, true}
+    fp.applies = ap.banp() ? std::array<bool, 2>{true, true}
                                                          : std::array<bool, 2>{!ap.ingress.empty(), !ap.egress.empty()};
     for (int dir = 0; dir < 2; ++dir) {
       const auto& rules = dir == 0 ? ap.ingress : ap.egress;
@@ -225,7 +225,7 @@ void CompileKubernetes(FormBuilder& b, PolicyForm& form,
         fp.rules[dir].push_back(std::move(fr));
       }
     }
-    if (ap.kind == "BaselineAdminNetworkPolicy" && static_cast<int>(ai) != banp) continue;
+    if (ap.banp() && static_cast<int>(ai) != banp) continue;
     fp.subjects = b.select_pods(&ap.subject_namespaces, "", ap.subject_pods ? &ap.subject_pod_selector : nullptr);
   }
   for (std::uint32_t ai : order) admin.policies.push_back(std::move(compiled[ai]));

@@ -180,7 +180,7 @@ void Engine::Validate(DiagnosticSink& sink) {
   // Network policies defined twice are reported by the loader, with both
   // places.
   for (const auto& ap : model_.k8s_admin_policies)
-    if (ap.kind != "BaselineAdminNetworkPolicy") dup(ap.kind + " '" + ap.meta.name + "'", ap.meta.where);
+    if (!ap.banp()) dup(ap.kind + " '" + ap.meta.name + "'", ap.meta.where);
   for (const auto& p : model_.k8s_network_policies)
     for (const auto& r : p.egress) {
       bool ip = std::any_of(r.peers.begin(), r.peers.end(), [](const auto& x) { return x.ip_block; });

@@ -306,6 +306,7 @@ struct AdminPolicy {
   SourceRange subject_where;
   std::vector<AdminPolicyRule> ingress;
   std::vector<AdminPolicyRule> egress;
+  bool banp() const { return kind == "BaselineAdminNetworkPolicy"; }
 };
 
 /// An object of a recognised kind that the current engines do not analyze
