@@ -59,12 +59,7 @@ inline bool PlainAscii32(const char* p) {
   __m128i nul = _mm_or_si128(_mm_cmpeq_epi8(a, zero), _mm_cmpeq_epi8(b, zero));
   return _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), nul)) == 0;  // no high bit, no NUL
 #else
-  std::uint64_t w[4];
-  std::memcpy(w, p, 32);
-  constexpr std::uint64_t kLow = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-  std::uint64_t bad = 0;
-  for (std::uint64_t x : w) bad |= (x & kHigh) | ((x - kLow) & ~x & kHigh);
-  return bad == 0;
+  return PlainAscii8(p) && PlainAscii8(p + 8) && PlainAscii8(p + 16) && PlainAscii8(p + 24);
 #endif
 }
 
