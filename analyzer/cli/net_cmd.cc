@@ -150,15 +150,24 @@ int WriteClasses(net::Engine& e, const std::string& format, const std::string& p
   }
   out << (json ? "\n  ],\n  \"connections\": [" : "");
   std::uint64_t pairs = 0, lines = 0;
-  std::vector<std::uint32_t> order;
+  // The destinations a source class can have lines to, ascending: every
+  // destination class from a pod, pod classes only from an address range.
+  std::vector<std::uint32_t> to_any, to_pods;
+  std::vector<char> source(n);
+  for (std::uint32_t c = 0; c < n; ++c) {
+    source[c] = is_source(c);
+    if (!is_destination(c)) continue;
+    to_any.push_back(c);
+    if (is_pod(c)) to_pods.push_back(c);
+  }
   std::vector<std::pair<ConnTable::Id, std::uint32_t>> cells;
   e.ClassRows([&](std::uint32_t s, const std::vector<ConnTable::Id>& row) {
     // Destinations grouped by connection set, groups in the order of
     // their first destination.
     cells.clear();
-    if (!is_source(s)) return;
-    for (std::uint32_t d = 0; d < row.size(); ++d) {
-      if (row[d] == ConnTable::kNone || !is_destination(d) || (!is_pod(s) && !is_pod(d))) continue;
+    if (!source[s]) return;
+    for (std::uint32_t d : is_pod(s) ? to_any : to_pods) {
+      if (row[d] == ConnTable::kNone) continue;
       if (d == s && members[s].size() == 1) continue;  // a pod to itself
       cells.emplace_back(row[d], d);
     }
