@@ -331,6 +331,7 @@ void Engine::BuildAtoms(DiagnosticSink& sink) {
   const std::string cni = PolicyCni(model_);
   if (cni == "calico") CalicoNets(model_, cni_net);
   if (cni == "cilium") CiliumNets(model_, cni_net);
+  IstioNets(model_, cni_net);
   // Both families always: IPv6 clients exist even when no policy names one.
   for (int side = 0; side < 2; ++side)
     for (int fam = 0; fam < 2; ++fam) {
@@ -530,6 +531,9 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
         for (const auto& ip : model_.k8s_workloads[w].pod_ips) it->second.push_back(ip);
     return it->second;
   };
+  b.pod_workload = [&](std::uint32_t ep) -> const k8s::Workload& {
+    return model_.k8s_workloads[endpoints_[ep].workloads.front()];
+  };
   b.ns_labels = [&](const std::string& ns) -> const std::map<std::string, std::string>& { return NamespaceLabels(ns); };
   b.named_port = [&](std::uint32_t ep, const std::string& name) { return NamedPort(ep, name); };
   b.enforce_staged = options_.enforce_staged;
@@ -538,6 +542,7 @@ void Engine::BuildClasses(DiagnosticSink& sink) {
   const std::string cni = PolicyCni(model_);
   if (cni == "calico") CompileCalico(b, form_);
   if (cni == "cilium") CompileCilium(b, form_);
+  CompileIstio(b, form_);
   cni_form_ = form_.cni != "kubernetes";
   for (auto& v : peers) v.erase(std::unique(v.begin(), v.end()), v.end());
 
@@ -692,6 +697,11 @@ Reason Engine::MakeReason(const FormPolicy& fp, const FormTier& tier, bool ingre
   r.tier_name = tier.name;
   const char* dir = ingress ? "ingress" : "egress";
   std::string verb = action == Action::kAllow ? "allows" : action == Action::kDeny ? "denies" : "passes";
+  // Istio's ALLOW rules pass the connection on to the CNI's tiers.
+  if (fp.origin == Origin::kIstio && action == Action::kPass) {
+    verb = tier.name == "istio-allow" ? "allows (the network policies still decide)" : "does not deny the connection";
+    if (tier.name == "istio-allow") r.action = "Allow";
+  }
   std::string where = form_.cni == "calico" ? " (tier '" + tier.name + "')" : "";
   if (rule) {
     r.text = fp.kind + " '" + fp.name + "'" + where + " " + dir + " rule " + rule->label + " " + verb;
@@ -804,7 +814,8 @@ ConnTable::Id Engine::Decide(std::uint32_t subject, const Match& matches, std::u
       if (why) {
         std::string names;
         for (std::size_t x = i; x < j; ++x)
-          names += (names.empty() ? "" : ", ") + tier.policies[flat_[sel[x]].second].name;
+          if (tier.policies[flat_[sel[x]].second].counts[dir])
+            names += (names.empty() ? "" : ", ") + tier.policies[flat_[sel[x]].second].name;
         why->push_back(EndReason(ingress, rest, tier.name,
                                  "end of tier '" + tier.name + "' (defaultAction Deny): " + names + " selected the " +
                                      (ingress ? "destination" : "source"),

@@ -1,8 +1,9 @@
 // The one policy form of the network engine. Every policy kind a cluster
 // enforces compiles into it: Kubernetes NetworkPolicy, AdminNetworkPolicy
 // and BaselineAdminNetworkPolicy (compile_k8s.cc), Calico's tiers and
-// policies (compile_calico.cc) and Cilium's (compile_cilium.cc). The
-// evaluator (net.cc) knows only this form.
+// policies (compile_calico.cc), Cilium's (compile_cilium.cc) and Istio's
+// AuthorizationPolicies (compile_istio.cc: two tiers before the others).
+// The evaluator (net.cc) knows only this form.
 //
 // A direction of one endpoint is decided tier by tier, in order. A tier
 // counts for the endpoint when one of its policies that `counts` selects
@@ -32,7 +33,7 @@ enum class Action : std::uint8_t { kAllow, kDeny, kPass, kLog };
 const char* ActionName(Action a);
 
 /// What a policy of the form was compiled from.
-enum class Origin : std::uint8_t { kNetworkPolicy, kAdmin, kBaseline, kCalico, kCilium };
+enum class Origin : std::uint8_t { kNetworkPolicy, kAdmin, kBaseline, kCalico, kCilium, kIstio };
 
 /// The ports a rule matches: every port (`all`), or the union of `ports`
 /// and `named` (resolved against the destination); minus `not_ports` and
@@ -74,6 +75,8 @@ struct FormPolicy {
   std::array<bool, 2> counts{{true, true}};  // selecting makes the tier count
   std::array<std::vector<FormRule>, 2> rules;
   std::vector<std::uint32_t> subjects;       // pod endpoints it selects
+  /// Pod endpoints it selects that do not enforce it (Istio: no proxy).
+  std::vector<std::uint32_t> unenforced;
   SourceRange where;
 };
 
@@ -132,6 +135,8 @@ struct FormBuilder {
   std::function<bool(std::uint32_t ep)> pod_host_network;  // a host-networked pod, or a host endpoint
   std::function<bool(std::uint32_t ep)> pod_host_endpoint;  // a Calico HostEndpoint
   std::function<const std::vector<std::string>&(std::uint32_t ep)> pod_ips;
+  /// The representative workload of a pod endpoint.
+  std::function<const k8s::Workload&(std::uint32_t ep)> pod_workload;
   std::function<const std::map<std::string, std::string>&(const std::string& ns)> ns_labels;
   /// Named port lookup on an endpoint: (protocol, number) or {-1, 0}.
   std::function<std::pair<int, int>(std::uint32_t ep, const std::string& name)> named_port;
@@ -147,6 +152,9 @@ void CompileKubernetes(FormBuilder& b, PolicyForm& form,
                        std::vector<std::array<std::vector<std::vector<std::uint32_t>>, 2>>& np_peers);
 void CompileCalico(FormBuilder& b, PolicyForm& form);
 void CompileCilium(FormBuilder& b, PolicyForm& form);
+/// Istio's AuthorizationPolicies: an istio-deny and an istio-allow tier put
+/// before the others (a connection needs Istio's and the CNI's consent).
+void CompileIstio(FormBuilder& b, PolicyForm& form);
 
 /// Address ranges the CNI policies name, per side (0: sources of ingress
 /// rules, 1: destinations of egress rules, -1: both, for address sets), so
@@ -155,6 +163,8 @@ void CalicoNets(const Model& model,
                 const std::function<void(int side, const std::string& cidr, SourceRange where)>& add);
 void CiliumNets(const Model& model,
                 const std::function<void(int side, const std::string& cidr, SourceRange where)>& add);
+void IstioNets(const Model& model,
+               const std::function<void(int side, const std::string& cidr, SourceRange where)>& add);
 
 /// Which CNI's policies the input holds: "calico", "cilium" or "" (none).
 std::string PolicyCni(const Model& model);

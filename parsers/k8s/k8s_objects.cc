@@ -8,6 +8,7 @@
 #include "common/fields.h"
 #include "calico/calico_policy.h"
 #include "cilium/cilium_policy.h"
+#include "istio/istio_policy.h"
 #include "k8s/cni_settings.h"
 #include "grantpath/spell.h"
 
@@ -175,6 +176,8 @@ class ObjectParser {
     if ((group == "projectcalico.org" || group == "crd.projectcalico.org") && IsCalicoPolicyKind(kind))
       return ParseCalicoObject(obj, kind, file_, model_, sink_, options_);
     if (group == "cilium.io" && IsCiliumPolicyKind(kind)) return ParseCiliumObject(obj, kind, file_, model_, sink_, options_);
+    if (group == "security.istio.io" && kind == "AuthorizationPolicy")
+      return ParseIstioAuthorizationPolicy(obj, file_, model_, sink_, options_);
     if (!IsKnown(group, kind) && UnmodelledNetworkKind(group, kind)) {
       ReportUnknown(obj, group, kind, api_version);
       return 0;
@@ -295,10 +298,10 @@ class ObjectParser {
   }
 
   // Kinds that change who can reach what but that no engine models: said,
-  // never computed as if absent. (Calico's and Cilium's policy kinds are
-  // read: calico/, cilium/.)
+  // never computed as if absent. (Calico's, Cilium's policy kinds and
+  // Istio's AuthorizationPolicy are read: calico/, cilium/, istio/.)
   static bool UnmodelledNetworkKind(const std::string& group, const std::string& kind) {
-    static const std::array<KnownKind, 11> kNetworkKinds{{
+    static const std::array<KnownKind, 10> kNetworkKinds{{
         {"crd.antrea.io", "ClusterNetworkPolicy"},
         {"crd.antrea.io", "NetworkPolicy"},
         {"k8s.ovn.org", "EgressFirewall"},
@@ -306,7 +309,6 @@ class ObjectParser {
         {"network.openshift.io", "EgressNetworkPolicy"},
         // Service meshes: they admit or refuse connections and requests
         // between workloads of the mesh.
-        {"security.istio.io", "AuthorizationPolicy"},
         {"security.istio.io", "PeerAuthentication"},
         {"policy.linkerd.io", "AuthorizationPolicy"},
         {"policy.linkerd.io", "ServerAuthorization"},
@@ -405,6 +407,7 @@ class ObjectParser {
     if (kind == "ConfigMap") {
       ParseAwsAuth(obj);
       ParseCniConfigMap(obj, file_, model_, sink_);
+      ParseIstioMeshConfigMap(obj, file_, model_);
     }
     // Recognised kinds that later engines analyze in depth.
     k8s::OtherObject o;
@@ -1353,6 +1356,15 @@ class ObjectParser {
     return 1;
   }
 
+  // Istio's injection switch on a pod (template): the label, else the
+  // older annotation.
+  static std::string IstioInject(const std::map<std::string, std::string>& labels,
+                                 const std::map<std::string, std::string>& annotations) {
+    for (const auto* m : {&labels, &annotations})
+      if (auto it = m->find("sidecar.istio.io/inject"); it != m->end()) return it->second;
+    return "";
+  }
+
   std::size_t ParseWorkload(const DocNode& obj, Fields& f, const std::string& kind) {
     k8s::Workload w;
     w.kind = kind;
@@ -1362,6 +1374,7 @@ class ObjectParser {
     if (kind == "Pod") {
       pod_spec = spec;
       w.pod_labels = w.meta.labels;
+      w.istio_inject = IstioInject(w.meta.labels, w.meta.annotations);
       if (auto it = w.meta.annotations.find(kMultusNetworks); it != w.meta.annotations.end())
         w.secondary_networks = MultusNetworks(it->second, w.meta.ns, &w.secondary_ips);
       if (const DocNode* md = obj.Find("metadata"); md && md->is_map()) {
@@ -1403,6 +1416,7 @@ class ObjectParser {
           if (const DocNode* md = f.Map(*tmpl, "metadata")) {
             w.pod_labels = f.StrMap(*md, "labels");
             auto ann = f.StrMap(*md, "annotations");
+            w.istio_inject = IstioInject(w.pod_labels, ann);
             if (auto it = ann.find(kMultusNetworks); it != ann.end())
               w.secondary_networks = MultusNetworks(it->second, w.meta.ns, &w.secondary_ips);
           }

@@ -156,6 +156,9 @@ struct Workload {
   SourceRange host_ipc_where;
   std::string node_name;  // spec.nodeName, when the input gives it
   std::vector<Container> containers;  // init containers included
+  /// sidecar.istio.io/inject of the pod (template), label or annotation
+  /// (the label wins): "true", "false" or "" when absent.
+  std::string istio_inject;
   /// For Pods: the controller in metadata.ownerReferences (kind and name),
   /// empty when the pod has none; and status.podIPs / podIP when given.
   std::string owner_kind;

@@ -188,8 +188,10 @@ std::unique_ptr<Config> LoadConfig(const Scheme& s, const std::string& ref, bool
     c->error = "NCA expects an error loading it";
     return c;
   }
-  LoadEndpoints(spec.namespaces.empty() ? s.namespaces : spec.namespaces, *c);
-  LoadEndpoints(spec.pods.empty() ? s.pods : spec.pods, *c);
+  const std::string& ns_list = spec.namespaces.empty() ? s.namespaces : spec.namespaces;
+  const std::string& pod_list = spec.pods.empty() ? s.pods : spec.pods;
+  LoadEndpoints(ns_list, *c);
+  if (pod_list != ns_list) LoadEndpoints(pod_list, *c);  // one folder may hold both
   if (spec.pods.empty() && s.pods.empty())
     for (const auto& r : s.resources) LoadEndpoints(r, *c);
   if (policies)
@@ -200,10 +202,13 @@ std::unique_ptr<Config> LoadConfig(const Scheme& s, const std::string& ref, bool
       c->error = "input not read: " + d.code + " " + d.message.substr(0, 80);
       return c;
     }
-  if (policies)
-    for (const auto& f : spec.files)
-      if (fs::is_regular_file(f) && testing::ReadFile(f).find("istio.io/") != std::string::npos)
-        c->error = "Istio policies in the input (NCA's Istio layer; grantpath does not read Istio)";
+  // NCA's Istio layer takes `istio-config` as the mesh's root namespace
+  // (Istio's default is istio-system): said here as a mesh setting.
+  if (policies && !c->model.istio_authz.empty())
+    testing::LoadString(c->model, c->sink,
+                        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\n"
+                        "data:\n  mesh: \"rootNamespace: istio-config\"\n",
+                        "nca-mesh-config.yaml");
   if (policies && ref != name) {  // one policy of the configuration
     std::string rest = ref.substr(name.size() + 1);
     std::vector<std::string> parts;
@@ -281,6 +286,8 @@ bool ContainedIn(const Conns& a, const Conns& b) {
 // allow-all profile there), so Profiles are not policies of the layer.
 struct LayerPolicy {
   const net::FormPolicy* form = nullptr;
+  int layer = 0;        // 0: Kubernetes and Calico, 1: Istio
+  bool allow = false;   // Istio: an ALLOW policy (NCA's Istio layer captures through these only)
   bool calico = false;
   std::uint32_t index = 0;  // in its Model vector
   std::optional<double> order;
@@ -294,6 +301,22 @@ std::vector<LayerPolicy> Layer(const net::Engine& e) {
   std::vector<LayerPolicy> out;
   for (const auto& tier : e.form().tiers)
     for (const auto& p : tier.policies) {
+      if (p.origin == net::Origin::kIstio) {
+        if (p.index == ~0u) continue;  // the proxy's non-TCP pass
+        LayerPolicy l;
+        l.form = &p;
+        l.layer = 1;
+        l.allow = tier.name == "istio-allow";
+        l.index = p.index;
+        // NCA's Istio layer assumes every pod runs a proxy: it captures
+        // the pods a policy selects, enforced or not.
+        l.subjects.insert(p.subjects.begin(), p.subjects.end());
+        l.subjects.insert(p.unenforced.begin(), p.unenforced.end());
+        l.captures = {true, false};
+        l.rule_count = {m.istio_authz[p.index].rules.size(), 0};
+        out.push_back(std::move(l));
+        continue;
+      }
       if (p.origin != net::Origin::kNetworkPolicy && p.origin != net::Origin::kCalico) continue;
       if (p.kind == "Profile" || p.kind == "FelixConfiguration" || p.kind == "HostEndpoint" ||
           p.name == "nca-none/nca-boundaries")
@@ -368,12 +391,23 @@ PairConns Pairs(const Model& model) {
   CollectingSink sink;
   net::Engine e(model, sink);
   const auto& eps = e.endpoints();
+  // Captured per layer: the Kubernetes/Calico layer per direction; the
+  // Istio layer on ingress, by its ALLOW policies, for TCP only.
   std::array<std::vector<char>, 2> cap;
   for (auto& c : cap) c.assign(eps.size(), 0);
-  for (const auto& p : Layer(e))
+  std::vector<char> cap_istio(eps.size(), 0);
+  for (const auto& p : Layer(e)) {
+    if (p.layer == 1) {
+      if (p.allow)
+        for (auto ep : p.subjects) cap_istio[ep] = 1;
+      continue;
+    }
     for (int dir = 0; dir < 2; ++dir)
       if (p.captures[dir])
         for (auto ep : p.subjects) cap[dir][ep] = 1;
+  }
+  net::PortSet tcp;
+  tcp.AddIpProtocol(6);
   std::vector<std::vector<std::string>> names(eps.size());
   for (std::uint32_t i = 0; i < eps.size(); ++i) {
     if (eps[i].kind != net::EndpointKind::kPod) {
@@ -396,6 +430,7 @@ PairConns Pairs(const Model& model) {
       net::PortSet all = eg.Intersect(in);
       net::PortSet c = net::PortSet::None();
       if (cap[0][d] || cap[1][s]) c = all;
+      else if (cap_istio[d]) c = all.Intersect(tcp);
       if (all.empty()) continue;
       for (const auto& sn : names[s])
         for (const auto& dn : names[d]) {
@@ -432,17 +467,39 @@ struct Redundancy {
   std::vector<std::array<std::set<int>, 2>> rules;  // per LayerPolicy
 };
 
+// What one layer allows alone (NCA compares a layer's own connectivity
+// when it judges that layer's policies): the other layer's policies
+// removed.
+Conns LayerAllowed(const Model& m, int layer) {
+  if (m.istio_authz.empty()) return Pairs(m).all;
+  Model copy = m;
+  if (layer == 0) {
+    copy.istio_authz.clear();
+  } else {
+    copy.k8s_network_policies.clear();
+    copy.calico_policies.clear();
+  }
+  return Pairs(copy).all;
+}
+
 Redundancy Redundant(Built& b, const std::vector<LayerPolicy>& layer) {
   Redundancy out;
   out.policy.assign(layer.size(), false);
   out.rules.resize(layer.size());
   Model& m = b.config->model;
-  const Conns base = Allowed(*b.config);
-  auto unchanged = [&] { return Allowed(*b.config) == base; };
+  const std::array<Conns, 2> base = {LayerAllowed(m, 0), LayerAllowed(m, 1)};
+  std::array<std::size_t, 2> in_layer{};
+  for (const auto& p : layer) ++in_layer[p.layer];
   for (std::size_t i = 0; i < layer.size(); ++i) {
     const LayerPolicy& p = layer[i];
-    if (layer.size() > 1) {
-      if (p.calico) {
+    auto unchanged = [&] { return LayerAllowed(m, p.layer) == base[p.layer]; };
+    if (in_layer[p.layer] > 1) {
+      if (p.layer == 1) {
+        auto saved = m.istio_authz[p.index];
+        m.istio_authz.erase(m.istio_authz.begin() + p.index);
+        out.policy[i] = unchanged();
+        m.istio_authz.insert(m.istio_authz.begin() + p.index, std::move(saved));
+      } else if (p.calico) {
         auto saved = m.calico_policies[p.index];
         m.calico_policies[p.index].selector = cni::CalicoSelector{};
         m.calico_policies[p.index].ingress.clear();
@@ -467,9 +524,10 @@ Redundancy Redundant(Built& b, const std::vector<LayerPolicy>& layer) {
           rules.insert(rules.begin() + static_cast<std::ptrdiff_t>(r), std::move(saved));
           return same;
         };
-        bool same = p.calico ? drop(dir == 0 ? m.calico_policies[p.index].ingress : m.calico_policies[p.index].egress)
-                               : drop(dir == 0 ? m.k8s_network_policies[p.index].ingress
-                                               : m.k8s_network_policies[p.index].egress);
+        bool same = p.layer == 1 ? drop(m.istio_authz[p.index].rules)
+                    : p.calico   ? drop(dir == 0 ? m.calico_policies[p.index].ingress : m.calico_policies[p.index].egress)
+                                 : drop(dir == 0 ? m.k8s_network_policies[p.index].ingress
+                                                 : m.k8s_network_policies[p.index].egress);
         if (same) out.rules[i][dir].insert(static_cast<int>(r));
       }
   }
@@ -575,29 +633,38 @@ Answer Run(const Scheme& s, const std::string& type, const std::vector<std::stri
       std::vector<LayerPolicy> layer = Layer(e);
       if (type == "emptiness") {
         for (const auto& p : layer) {
+          if (p.layer != 0) continue;  // no Istio configuration asks
           EmptyRules er = Empty(e, p);
           a.value += p.subjects.empty() + static_cast<long>(er.rules[0].size() + er.rules[1].size());
         }
       } else if (type == "disjointness") {
         for (std::size_t i = 0; i < layer.size(); ++i)
           for (std::size_t j = 0; j < i; ++j) {
-            if (layer[i].subjects.empty()) continue;
+            if (layer[i].subjects.empty() || layer[i].layer != layer[j].layer) continue;
             bool common = false;
             for (auto ep : layer[i].subjects) common = common || layer[j].subjects.count(ep);
             a.value += common;
           }
       } else if (type == "allCaptured") {
-        std::array<std::set<std::uint32_t>, 2> captured;
-        for (const auto& p : layer)
+        // Per layer present: Kubernetes/Calico on both directions, Istio
+        // on ingress (every Istio policy, ALLOW or DENY).
+        std::array<std::set<std::uint32_t>, 3> captured;  // k8s ingress, k8s egress, istio
+        std::array<bool, 2> present{};
+        for (const auto& p : layer) {
+          present[p.layer] = true;
           for (int dir = 0; dir < 2; ++dir)
             if (p.captures[dir])
               for (auto ep : p.subjects)
-                for (auto w : e.endpoints()[ep].workloads) captured[dir].insert(w);
+                for (auto w : e.endpoints()[ep].workloads) captured[p.layer == 1 ? 2 : dir].insert(w);
+        }
         std::size_t pods = b->config->model.k8s_workloads.size();
         if (layer.empty()) {
           a.value += static_cast<long>(pods);
         } else {
-          for (std::uint32_t w = 0; w < pods; ++w) a.value += !captured[0].count(w) + !captured[1].count(w);
+          for (std::uint32_t w = 0; w < pods; ++w) {
+            if (present[0]) a.value += !captured[0].count(w) + !captured[1].count(w);
+            if (present[1]) a.value += !captured[2].count(w);
+          }
         }
       } else if (type == "redundancy") {
         Redundancy red = Redundant(*b, layer);
