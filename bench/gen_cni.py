@@ -27,6 +27,7 @@ def main():
     ap.add_argument("--calico", type=int, default=0)
     ap.add_argument("--gnps", type=int, default=0)
     ap.add_argument("--cilium", type=int, default=0)
+    ap.add_argument("--istio", type=int, default=0)
     ap.add_argument("--seed", type=int, default=11)
     a = ap.parse_args()
     rnd = random.Random(a.seed)
@@ -147,6 +148,39 @@ def main():
                 continue
             out.append({"apiVersion": "cilium.io/v2", "kind": "CiliumNetworkPolicy",
                         "metadata": {"name": "cnp-%04d" % n, "namespace": ns}, "spec": spec})
+    if a.istio:
+        # Sidecars in 4 of 5 namespaces, mTLS STRICT mesh-wide, and
+        # AuthorizationPolicies of four shapes.
+        namespaces = [i for i in items if i["kind"] == "Namespace"]
+        for k, i in enumerate(namespaces):
+            if k % 5 != 0:
+                i["metadata"].setdefault("labels", {})["istio-injection"] = "enabled"
+        out.append({"apiVersion": "security.istio.io/v1", "kind": "PeerAuthentication",
+                    "metadata": {"name": "default", "namespace": "istio-system"}, "spec": {"mtls": {"mode": "STRICT"}}})
+        for n in range(a.istio):
+            ns = nss[n % len(nss)]
+            if not apps.get(ns):
+                continue
+            app = apps[ns][n % len(apps[ns])]
+            kind = n % 4
+            if kind == 0:
+                spec = {"selector": {"matchLabels": {"app": app}},
+                        "rules": [{"from": [{"source": {"namespaces": [ns, rnd.choice(nss)]}}],
+                                   "to": [{"operation": {"ports": ["8080", "9090"]}}]}]}
+            elif kind == 1:
+                spec = {"action": "DENY", "selector": {"matchLabels": {"tier": "db"}},
+                        "rules": [{"from": [{"source": {"notNamespaces": [ns]}}],
+                                   "to": [{"operation": {"ports": ["5432"]}}]}]}
+            elif kind == 2:
+                spec = {"selector": {"matchLabels": {"app": app}},
+                        "rules": [{"from": [{"source": {"principals": ["cluster.local/ns/%s/*" % rnd.choice(nss)]}}],
+                                   "to": [{"operation": {"methods": ["GET"], "paths": ["/api/*"]}}]}]}
+            else:
+                spec = {"selector": {"matchLabels": {"tier": "web"}},
+                        "rules": [{"from": [{"source": {"ipBlocks": ["%d.0.0.0/8" % rnd.randrange(1, 223)]}}]},
+                                  {"when": [{"key": "source.namespace", "values": [ns]}]}]}
+            out.append({"apiVersion": "security.istio.io/v1", "kind": "AuthorizationPolicy",
+                        "metadata": {"name": "authz-%04d" % n, "namespace": ns}, "spec": spec})
     doc["items"] = items + out
     json.dump(doc, open(a.out, "w"))
 

@@ -744,6 +744,7 @@ void ReportDuplicateObjects(const Model& m, DiagnosticSink& sink) {
   for (const auto& p : m.cilium_policies)
     check(p.clusterwide ? "CiliumClusterwideNetworkPolicy" : "CiliumNetworkPolicy", p.meta);
   for (const auto& p : m.istio_authz) check("AuthorizationPolicy", p.meta);
+  for (const auto& p : m.istio_peer_auth) check("PeerAuthentication", p.meta);
   for (const auto& svc : m.k8s_services) check("Service", svc.meta);
 }
 

@@ -108,6 +108,7 @@ void Model::Absorb(Model&& other) {
   move_all(cilium_policies, other.cilium_policies);
   move_all(cilium_cidr_groups, other.cilium_cidr_groups);
   move_all(istio_authz, other.istio_authz);
+  move_all(istio_peer_auth, other.istio_peer_auth);
   move_all(istio_settings, other.istio_settings);
   for (auto& c : other.eks_clusters) eks_clusters.push_back(std::move(c));
   for (auto& p : other.eks_pod_identities) eks_pod_identities.push_back(std::move(p));
@@ -136,7 +137,7 @@ std::size_t Model::AnalyzableCount() const {
          cni_settings.size() + k8s_multi_policies.size() + k8s_udns.size() + k8s_attachments.size() + k8s_app_projects.size() +
          k8s_token_secrets.size() + calico_policies.size() + calico_tiers.size() + calico_network_sets.size() +
          calico_other.size() + calico_profiles.size() + cilium_policies.size() + cilium_cidr_groups.size() +
-         istio_authz.size();
+         istio_authz.size() + istio_peer_auth.size();
 }
 
 std::size_t Model::AwsNetCount() const {

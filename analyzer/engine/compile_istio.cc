@@ -1,6 +1,9 @@
-// Istio's AuthorizationPolicy into the policy form (docs/istio.md has the
-// semantics and their sources). Istio decides independently of the CNI: a
-// connection needs both. Two tiers run before every other one:
+// Istio's PeerAuthentication and AuthorizationPolicy into the policy form
+// (docs/istio.md has the semantics and their sources). Istio decides
+// independently of the CNI: a connection needs both. Three tiers run before
+// every other one:
+// - istio-mtls: where a workload's mTLS mode is STRICT, sources without a
+//   proxy are denied (end Pass);
 // - istio-deny: the DENY policies' rules deny, and the tier ends in Pass;
 // - istio-allow: for a workload that some ALLOW policy selects, a matching
 //   ALLOW rule passes the connection on to the CNI's tiers and anything
@@ -16,6 +19,7 @@
 // connection only where Istio does (on plain TCP it treats them as
 // matching, which the note says).
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "engine/policy_form.h"
@@ -91,6 +95,7 @@ class IstioCompiler {
                         p.action_where.known() ? p.action_where : p.where);
         continue;
       }
+      if (!AddressesValid(p)) continue;
       FormPolicy fp;
       fp.origin = Origin::kIstio;
       fp.index = i;
@@ -129,7 +134,9 @@ class IstioCompiler {
       other.rules[0].push_back(std::move(r));
       allow.policies.insert(allow.policies.begin(), std::move(other));
     }
+    FormTier mtls = Mtls();
     std::vector<FormTier> tiers;
+    if (!mtls.policies.empty()) tiers.push_back(std::move(mtls));
     if (!deny.policies.empty()) tiers.push_back(std::move(deny));
     if (!allow.policies.empty()) tiers.push_back(std::move(allow));
     for (auto& t : form_.tiers) tiers.push_back(std::move(t));
@@ -141,6 +148,141 @@ class IstioCompiler {
     PortSet s;
     s.AddIpProtocol(6);
     return s;
+  }
+
+  // PeerAuthentication: the mTLS mode of each workload with a sidecar,
+  // composed as istiod does (mesh-wide, then namespace-wide, then the
+  // workload's own policy; UNSET inherits; per-port modes of the workload
+  // policy last). Where it is STRICT, sources without a proxy and outside
+  // addresses are refused: one Deny rule per (deciding policy, ports).
+  FormTier Mtls() {
+    FormTier tier{"istio-mtls", false, Action::kPass, {}, {}};
+    const auto& pas = m_.istio_peer_auth;
+    if (pas.empty()) return tier;
+    // The oldest of several candidates (creationTimestamp, then input order).
+    auto pick = [&](const std::vector<std::uint32_t>& c, const std::string& what) -> int {
+      if (c.empty()) return -1;
+      std::uint32_t best = c.front();
+      for (auto i : c)
+        if (!pas[i].created.empty() && (pas[best].created.empty() || pas[i].created < pas[best].created)) best = i;
+      if (c.size() > 1 && warned_.insert(what).second)
+        b_.sink.Warning("duplicate-object",
+                        std::to_string(c.size()) + " PeerAuthentications apply " + what +
+                            "; Istio uses the oldest, read here as '" + pas[best].meta.ns + "/" + pas[best].meta.name + "'",
+                        pas[best].where);
+      return static_cast<int>(best);
+    };
+    // DISABLE: plaintext carries no identity, which rules naming one would
+    // then never match; not modelled, said.
+    bool identities = false;
+    for (const auto& ap : m_.istio_authz)
+      for (const auto& r : ap.rules) {
+        for (const auto& src : r.from)
+          identities = identities || !src.principals.empty() || !src.not_principals.empty() ||
+                       !src.namespaces.empty() || !src.not_namespaces.empty() || !src.service_accounts.empty() ||
+                       !src.not_service_accounts.empty();
+        for (const auto& c : r.when)
+          identities = identities || c.key == "source.principal" || c.key == "source.namespace" ||
+                       c.key == "source.serviceAccount";
+      }
+    for (const auto& pa : pas) {
+      bool disable = pa.mode == "DISABLE";
+      for (const auto& [port, pm] : pa.port_modes) disable = disable || pm == "DISABLE";
+      if (disable && identities)
+        b_.sink.Warning("unsupported-construct",
+                        "PeerAuthentication '" + pa.meta.ns + "/" + pa.meta.name +
+                            "' disables mTLS: plaintext connections carry no principal, namespace or service account, "
+                            "so AuthorizationPolicy rules that name one never match them; not modelled, such rules "
+                            "are read as if the identity were present",
+                        pa.mode_where.known() ? pa.mode_where : pa.where);
+    }
+    std::vector<std::uint32_t> mesh;
+    std::map<std::string, std::vector<std::uint32_t>> by_ns;
+    for (std::uint32_t i = 0; i < pas.size(); ++i) {
+      if (pas[i].has_selector) continue;
+      if (pas[i].meta.ns == root_) mesh.push_back(i);
+      else by_ns[pas[i].meta.ns].push_back(i);
+    }
+    const int mesh_pa = pick(mesh, "mesh-wide");
+    std::uint32_t outside = b_.new_peer();
+    {
+      std::vector<std::uint32_t> plain;
+      for (std::uint32_t ep : pods_)
+        if (!in_mesh_[ep]) plain.push_back(ep);
+      b_.add_pods(outside, plain);
+      for (const char* all : {"0.0.0.0/0", "::/0"}) b_.add_nets(outside, *ParseCidr(all), {});
+    }
+    std::map<std::pair<int, std::string>, FormPolicy> groups;  // (policy, ports) -> subjects
+    std::map<std::pair<int, std::string>, PortSet> group_ports;
+    for (std::uint32_t ep : pods_) {
+      if (!in_mesh_[ep] || Gateway(ep)) continue;
+      const std::string& ns = b_.pod_ns(ep);
+      int ns_pa = by_ns.count(ns) ? pick(by_ns[ns], "to namespace '" + ns + "'") : -1;
+      std::vector<std::uint32_t> own;
+      const auto& labels = b_.pod_labels(ep);
+      for (std::uint32_t i = 0; i < pas.size(); ++i) {
+        if (!pas[i].has_selector || pas[i].meta.ns != ns) continue;
+        bool ok = true;
+        for (const auto& [k, v] : pas[i].match_labels) {
+          auto it = labels.find(k);
+          ok = ok && it != labels.end() && it->second == v;
+        }
+        if (ok) own.push_back(i);
+      }
+      const auto& w = b_.pod_workload(ep);
+      int wl_pa = pick(own, "to workload '" + w.meta.ns + "/" + w.meta.name + "'");
+      std::string mode = "PERMISSIVE";
+      int source = -1;  // the policy that set the mode
+      for (int i : {mesh_pa, ns_pa, wl_pa})
+        if (i >= 0 && !pas[i].mode.empty() && pas[i].mode != "UNSET") {
+          mode = pas[i].mode;
+          source = i;
+        }
+      PortSet strict;
+      if (mode == "STRICT") strict = Tcp();
+      if (wl_pa >= 0)
+        for (const auto& [port, pm] : pas[wl_pa].port_modes) {
+          std::string m = pm.empty() || pm == "UNSET" ? mode : pm;
+          PortSet one;
+          one.Add(kTCP, port, port);
+          strict = m == "STRICT" ? strict.Union(one) : strict.Subtract(one);
+          if (m == "STRICT" && mode != "STRICT") source = wl_pa;
+        }
+      if (strict.empty() || source < 0) continue;
+      auto key = std::make_pair(source, strict.Format());
+      auto [it, fresh] = groups.try_emplace(key);
+      if (fresh) {
+        const auto& pa = pas[source];
+        FormPolicy& fp = it->second;
+        fp.origin = Origin::kIstio;
+        fp.index = static_cast<std::uint32_t>(source);
+        fp.kind = "PeerAuthentication";
+        fp.name = pa.meta.ns + "/" + pa.meta.name;
+        fp.where = pa.where;
+        fp.applies = {true, false};
+        FormRule r;
+        r.action = Action::kDeny;
+        r.peers = {outside};
+        r.ports.all = false;
+        r.ports.ports = strict;
+        r.label = "(mTLS STRICT)";
+        r.note = "only mutual TLS is accepted: sources without an Istio proxy and outside addresses are refused";
+        r.where = pa.mode_where.known() ? pa.mode_where : pa.where;
+        fp.rules[0].push_back(std::move(r));
+      }
+      it->second.subjects.push_back(ep);
+    }
+    for (auto& [k, fp] : groups) tier.policies.push_back(std::move(fp));
+    return tier;
+  }
+
+  // A gateway's proxy terminates its own listeners: PeerAuthentication is
+  // about sidecars (and ztunnel).
+  bool Gateway(std::uint32_t ep) const {
+    const auto& l = b_.pod_labels(ep);
+    auto it = l.find("istio");
+    if (it != l.end() && (it->second == "ingressgateway" || it->second == "egressgateway")) return true;
+    return l.count("gateway.networking.k8s.io/gateway-name") || l.count("istio.io/gateway-name");
   }
 
   // Whether the pod runs an Istio proxy: an istio-proxy container (a
@@ -197,11 +339,46 @@ class IstioCompiler {
   struct Identity {
     std::string principal, ns, sa;
   };
-  Identity Of(std::uint32_t ep) const {
-    if (!in_mesh_[ep]) return {};
-    const std::string& ns = b_.pod_ns(ep);
-    const std::string& sa = b_.pod_service_account(ep);
-    return {trust_ + "/ns/" + ns + "/sa/" + sa, ns, ns + "/" + sa};
+  const Identity& Of(std::uint32_t ep) {
+    if (ids_.empty()) {
+      // Once per pod of the focus: peers consult them for every source.
+      ids_.resize(b_.pod_count);
+      host_.assign(b_.pod_count, 0);
+      for (std::uint32_t p : pods_) {
+        host_[p] = b_.pod_host_network(p);
+        if (!in_mesh_[p]) continue;
+        const std::string& ns = b_.pod_ns(p);
+        const std::string& sa = b_.pod_service_account(p);
+        ids_[p] = {trust_ + "/ns/" + ns + "/sa/" + sa, ns, ns + "/" + sa};
+      }
+    }
+    return ids_[ep];
+  }
+
+  // istiod rejects a policy with an address that is neither an IP nor a
+  // CIDR: said where it is, and the policy is not evaluated.
+  bool AddressesValid(const mesh::AuthorizationPolicy& p) {
+    auto check = [&](const std::vector<std::string>& list, const SourceRange& where) {
+      for (const auto& a : list)
+        if (!ParseCidr(IstioCidr(a))) {
+          b_.sink.Error("invalid-cidr",
+                        "AuthorizationPolicy '" + p.meta.ns + "/" + p.meta.name + "': '" + a +
+                            "' is neither an IP nor a CIDR; istiod rejects the policy, it is not evaluated",
+                        where);
+          return false;
+        }
+      return true;
+    };
+    for (const auto& r : p.rules) {
+      for (const auto& s : r.from)
+        for (const auto* l : {&s.ip_blocks, &s.not_ip_blocks, &s.remote_ip_blocks, &s.not_remote_ip_blocks})
+          if (!check(*l, s.where)) return false;
+      for (const auto& c : r.when)
+        if (c.key == "source.ip" || c.key == "remote.ip")
+          for (const auto* l : {&c.values, &c.not_values})
+            if (!check(*l, c.where)) return false;
+    }
+    return true;
   }
 
   // Address sets of ipBlocks-like lists; false when one is invalid.
@@ -237,9 +414,9 @@ class IstioCompiler {
     }
   };
 
-  bool Accepts(const PeerSpec& s, std::uint32_t ep) const {
-    if (b_.pod_host_network(ep) && s.identity) return false;
-    Identity who = Of(ep);
+  bool Accepts(const PeerSpec& s, std::uint32_t ep) {
+    const Identity& who = Of(ep);
+    if (host_[ep] && s.identity) return false;
     for (const auto& l : s.principals)
       if (!AnyMatch(l, who.principal)) return false;
     for (const auto& l : s.namespaces)
@@ -253,12 +430,76 @@ class IstioCompiler {
     return s.not_ips.empty() || !PodIn(ips, s.not_ips);
   }
 
+  // The namespaces a spec's identities confine it to, when one positive
+  // list names them exactly: namespaces, principals
+  // "<trust domain>/ns/<ns>/..." or service accounts "<ns>/<name>". Only
+  // pods with a proxy have identities, so only those namespaces' pods can
+  // match.
+  bool Namespaces(const PeerSpec& s, std::vector<std::string>* out) const {
+    for (const auto& l : s.namespaces)
+      if (std::none_of(l.begin(), l.end(), [](const std::string& v) { return v.find('*') != std::string::npos; })) {
+        *out = l;
+        return true;
+      }
+    const std::string head = trust_ + "/ns/";
+    for (const auto& l : s.principals) {
+      std::vector<std::string> found;
+      for (const auto& v : l) {
+        auto end = v.find('/', head.size());
+        if (v.compare(0, head.size(), head) != 0 || end == std::string::npos) break;
+        std::string ns = v.substr(head.size(), end - head.size());
+        if (ns.find('*') != std::string::npos) break;
+        found.push_back(ns);
+      }
+      if (found.size() == l.size()) {
+        *out = found;
+        return true;
+      }
+    }
+    for (const auto& l : s.sas) {
+      for (const auto& v : l) out->push_back(v.substr(0, v.find('/')));
+      return true;
+    }
+    return false;
+  }
+
   // One peer id matching the pods and outside addresses of `s`.
   std::uint32_t Peer(const PeerSpec& s) {
+    // Equal specs share one peer id.
+    std::string key;
+    auto lists = [&](const std::vector<std::vector<std::string>>& ls) {
+      for (const auto& l : ls) key += "[" + Join(l) + "]";
+      key += '|';
+    };
+    lists(s.principals);
+    lists(s.namespaces);
+    lists(s.sas);
+    lists({s.not_principals, s.not_namespaces, s.not_sas});
+    for (const auto* rs : {&s.ips, &s.not_ips}) {
+      for (const auto& r : *rs) key += FormatRange(r) + ",";
+      key += '|';
+    }
+    key += s.has_ips ? 'I' : '-';
+    key += s.identity ? 'N' : '-';
+    auto [it, fresh] = peer_cache_.try_emplace(key, 0);
+    if (!fresh) return it->second;
     std::uint32_t id = b_.new_peer();
+    it->second = id;
     std::vector<std::uint32_t> pods;
-    for (std::uint32_t ep : pods_)
-      if (Accepts(s, ep)) pods.push_back(ep);
+    std::vector<std::string> in_ns;
+    if (Namespaces(s, &in_ns)) {
+      if (by_ns_.empty())
+        for (std::uint32_t ep : pods_) by_ns_[b_.pod_ns(ep)].push_back(ep);
+      std::sort(in_ns.begin(), in_ns.end());
+      in_ns.erase(std::unique(in_ns.begin(), in_ns.end()), in_ns.end());
+      for (const auto& ns : in_ns)
+        if (auto n = by_ns_.find(ns); n != by_ns_.end())
+          for (std::uint32_t ep : n->second)
+            if (Accepts(s, ep)) pods.push_back(ep);
+    } else {
+      for (std::uint32_t ep : pods_)
+        if (Accepts(s, ep)) pods.push_back(ep);
+    }
     b_.add_pods(id, pods);
     // Outside addresses have no mTLS identity: no principal, namespace or
     // service account (negative lists hold for them).
@@ -416,13 +657,7 @@ class IstioCompiler {
       l4_peers.push_back(id);
       any_peer = l4_any = false;
     }
-    if (bad) {
-      b_.sink.Error("invalid-cidr",
-                    "AuthorizationPolicy '" + fp->name + "' rule #" + std::to_string(index + 1) +
-                        " has an address that is not an IP or CIDR: istiod rejects the policy; the rule matches nothing",
-                    r.where);
-      return;
-    }
+    if (bad) return;  // AddressesValid said it and skipped the policy
     const std::string label = "#" + std::to_string(index + 1);
     auto make = [&](Action a, const std::vector<std::uint32_t>& ps, bool any, const PortSet& pts, std::string note) {
       FormRule fr;
@@ -463,25 +698,34 @@ class IstioCompiler {
   std::string trust_ = "cluster.local";
   std::vector<std::uint32_t> pods_;
   std::vector<char> in_mesh_;
+  std::vector<Identity> ids_;  // per pod endpoint, empty without a proxy
+  std::vector<char> host_;     // per pod endpoint: on the host's network
+  std::map<std::string, std::uint32_t> peer_cache_;
+  std::map<std::string, std::vector<std::uint32_t>> by_ns_;  // pods of the focus by namespace
+  std::set<std::string> warned_;
 };
 
 }  // namespace
 
 void IstioNets(const Model& model, const std::function<void(int, const std::string&, SourceRange)>& add) {
+  // Invalid addresses are the compiler's to report (the policy is skipped).
+  auto valid = [&](const std::string& a, SourceRange where) {
+    if (ParseCidr(IstioCidr(a))) add(0, IstioCidr(a), where);
+  };
   for (const auto& p : model.istio_authz)
     for (const auto& r : p.rules) {
       for (const auto& s : r.from)
         for (const auto* l : {&s.ip_blocks, &s.not_ip_blocks, &s.remote_ip_blocks, &s.not_remote_ip_blocks})
-          for (const auto& c : *l) add(0, IstioCidr(c), s.where);
+          for (const auto& c : *l) valid(c, s.where);
       for (const auto& c : r.when)
         if (c.key == "source.ip" || c.key == "remote.ip")
           for (const auto* l : {&c.values, &c.not_values})
-            for (const auto& v : *l) add(0, IstioCidr(v), c.where);
+            for (const auto& v : *l) valid(v, c.where);
     }
 }
 
 void CompileIstio(FormBuilder& b, PolicyForm& form) {
-  if (b.model.istio_authz.empty()) return;
+  if (b.model.istio_authz.empty() && b.model.istio_peer_auth.empty()) return;
   IstioCompiler(b, form).Run();
 }
 

@@ -236,6 +236,69 @@ std::size_t ParseIstioAuthorizationPolicy(const DocNode& obj, FileId file, Model
   return r.Run();
 }
 
+std::size_t ParseIstioPeerAuthentication(const DocNode& obj, FileId file, Model& model, DiagnosticSink& sink,
+                                         const K8sOptions& options) {
+  mesh::PeerAuthentication p;
+  std::string name;
+  if (const DocNode* md = obj.Find("metadata"); md && md->is_map())
+    if (const DocNode* n = md->Find("name"); n && n->is_scalar()) name = n->text;
+  Fields f(file, sink, "PeerAuthentication '" + name + "'");
+  p.meta = ParseObjectMeta(obj, file, f, options, true);
+  p.where = p.meta.where;
+  if (const DocNode* md = obj.Find("metadata"); md && md->is_map())
+    if (const DocNode* t = md->Find("creationTimestamp"); t && t->is_scalar()) p.created = t->text;
+  bool bad = false;
+  auto invalid = [&](const DocNode& at, const std::string& message) {
+    sink.Error("invalid-value", message, At(file, at.pos));
+    bad = true;
+  };
+  auto mode_of = [&](const DocNode& mtls, std::string* out, SourceRange* where) {
+    const DocNode* m = mtls.Find("mode");
+    if (m == nullptr || m->is_null()) return;
+    if (!m->is_scalar() || (m->text != "UNSET" && m->text != "DISABLE" && m->text != "PERMISSIVE" && m->text != "STRICT")) {
+      invalid(*m, "mTLS mode must be UNSET, DISABLE, PERMISSIVE or STRICT");
+      return;
+    }
+    *out = m->text;
+    if (where) *where = At(file, m->pos);
+  };
+  const DocNode* spec = f.Map(obj, "spec");
+  if (spec != nullptr) {
+    if (const DocNode* sel = f.Map(*spec, "selector")) {
+      p.match_labels = f.StrMap(*sel, "matchLabels");
+      p.has_selector = !p.match_labels.empty();
+    }
+    if (const DocNode* m = f.Map(*spec, "mtls")) mode_of(*m, &p.mode, &p.mode_where);
+    if (const DocNode* ports = spec->Find("portLevelMtls"); ports && !ports->is_null()) {
+      if (!ports->is_map()) {
+        f.WrongType(*ports, "portLevelMtls", "a map of port to mTLS settings");
+      } else {
+        if (ports->entries.empty()) invalid(*ports, "port level mTLS, if defined, must have at least one element");
+        if (!p.has_selector)
+          invalid(*ports, "mesh/namespace peer authentication cannot have port level mTLS");
+        for (const auto& e : ports->entries) {
+          int port = 0;
+          auto [q, ec] = std::from_chars(e.key.data(), e.key.data() + e.key.size(), port);
+          if (ec != std::errc() || q != e.key.data() + e.key.size() || port <= 0 || port > 65535) {
+            invalid(e.value, "port must be in range 1..65535, got '" + e.key + "'");
+            continue;
+          }
+          std::string mode;
+          if (e.value.is_map()) mode_of(e.value, &mode, nullptr);
+          p.port_modes[port] = mode;
+        }
+      }
+    }
+  }
+  if (!f.ok() || bad) {
+    sink.Note("skipped", "PeerAuthentication '" + p.meta.ns + "/" + p.meta.name + "' is not evaluated: istiod would reject it",
+              p.where);
+    return 0;
+  }
+  model.istio_peer_auth.push_back(std::move(p));
+  return 1;
+}
+
 std::size_t ParseIstioMeshConfigMap(const DocNode& obj, FileId file, Model& model) {
   const DocNode* md = obj.Find("metadata");
   const DocNode* name = md && md->is_map() ? md->Find("name") : nullptr;

@@ -1,5 +1,6 @@
-// Istio's AuthorizationPolicy (security.istio.io/v1beta1 and v1) and the
-// mesh settings of the `istio` ConfigMap that scope it. Invalid policies
+// Istio's AuthorizationPolicy and PeerAuthentication
+// (security.istio.io/v1beta1 and v1) and the mesh settings of the `istio`
+// ConfigMap that scope them. Invalid policies
 // (what istiod's validation rejects) are located errors and are skipped.
 #pragma once
 
@@ -15,6 +16,10 @@ namespace grantpath::parsers {
 /// An AuthorizationPolicy without a namespace gets the options' one.
 std::size_t ParseIstioAuthorizationPolicy(const DocNode& obj, FileId file, Model& model, DiagnosticSink& sink,
                                           const K8sOptions& options);
+
+/// A PeerAuthentication without a namespace gets the options' one.
+std::size_t ParseIstioPeerAuthentication(const DocNode& obj, FileId file, Model& model, DiagnosticSink& sink,
+                                         const K8sOptions& options);
 
 /// A ConfigMap named `istio` or `istio-REV`: rootNamespace and trustDomain
 /// from its `mesh` key. Others add nothing.

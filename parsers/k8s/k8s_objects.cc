@@ -178,6 +178,8 @@ class ObjectParser {
     if (group == "cilium.io" && IsCiliumPolicyKind(kind)) return ParseCiliumObject(obj, kind, file_, model_, sink_, options_);
     if (group == "security.istio.io" && kind == "AuthorizationPolicy")
       return ParseIstioAuthorizationPolicy(obj, file_, model_, sink_, options_);
+    if (group == "security.istio.io" && kind == "PeerAuthentication")
+      return ParseIstioPeerAuthentication(obj, file_, model_, sink_, options_);
     if (!IsKnown(group, kind) && UnmodelledNetworkKind(group, kind)) {
       ReportUnknown(obj, group, kind, api_version);
       return 0;
@@ -299,9 +301,10 @@ class ObjectParser {
 
   // Kinds that change who can reach what but that no engine models: said,
   // never computed as if absent. (Calico's, Cilium's policy kinds and
-  // Istio's AuthorizationPolicy are read: calico/, cilium/, istio/.)
+  // Istio's AuthorizationPolicy and PeerAuthentication are read: calico/,
+  // cilium/, istio/.)
   static bool UnmodelledNetworkKind(const std::string& group, const std::string& kind) {
-    static const std::array<KnownKind, 10> kNetworkKinds{{
+    static const std::array<KnownKind, 9> kNetworkKinds{{
         {"crd.antrea.io", "ClusterNetworkPolicy"},
         {"crd.antrea.io", "NetworkPolicy"},
         {"k8s.ovn.org", "EgressFirewall"},
@@ -309,7 +312,6 @@ class ObjectParser {
         {"network.openshift.io", "EgressNetworkPolicy"},
         // Service meshes: they admit or refuse connections and requests
         // between workloads of the mesh.
-        {"security.istio.io", "PeerAuthentication"},
         {"policy.linkerd.io", "AuthorizationPolicy"},
         {"policy.linkerd.io", "ServerAuthorization"},
         {"kuma.io", "MeshTrafficPermission"},

@@ -1,5 +1,5 @@
 // `grantpath net reach` end to end on Istio's bookinfo sample with
-// AuthorizationPolicies (tests/fixtures/istio/bookinfo): verdicts (through
+// AuthorizationPolicies and PeerAuthentications (tests/fixtures/istio/bookinfo): verdicts (through
 // --expect, so the exit code is the check) and explanations.
 #include <catch2/catch.hpp>
 
@@ -32,7 +32,8 @@ TEST_CASE("Istio on bookinfo: each hop allowed on its port, the rest of TCP deni
 
 TEST_CASE("Istio on bookinfo: a workload outside the mesh has no identity and enforces nothing", "[e2e][istio]") {
   Reach("batch/report", "bookinfo/productpage", "9080/TCP", "allow");  // productpage admits any source on 9080
-  Reach("batch/report", "bookinfo/reviews", "9080/TCP", "deny");       // no mTLS principal
+  auto strict = Reach("batch/report", "bookinfo/reviews", "9080/TCP", "deny");  // plain text, no principal
+  CHECK(strict.out.find("PeerAuthentication 'bookinfo/default' ingress rule (mTLS STRICT) denies") != std::string::npos);
   Reach("bookinfo/ratings", "batch/report", "8080/TCP", "allow");      // no proxy: nothing enforced
   auto world = Reach("192.0.2.10", "bookinfo/productpage", "9080/TCP", "deny");
   CHECK(world.out.find("AuthorizationPolicy 'bookinfo/no-batch' ingress rule #1 denies") != std::string::npos);

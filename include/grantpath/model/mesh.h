@@ -1,5 +1,6 @@
-// Service-mesh policy records: Istio's AuthorizationPolicy
-// (security.istio.io/v1beta1 and v1) and the mesh settings that scope it
+// Service-mesh policy records: Istio's AuthorizationPolicy and
+// PeerAuthentication (security.istio.io/v1beta1 and v1) and the mesh
+// settings that scope them
 // (the `istio` ConfigMap's rootNamespace and trustDomain). Parsers fill
 // them as written; the network engine compiles them into two tiers that
 // run before the CNI's (analyzer/engine/compile_istio.cc).
@@ -63,6 +64,20 @@ struct AuthorizationPolicy {
   bool rules_given = false;      // `rules` present (even empty)
   std::vector<IstioRule> rules;
   bool dry_run = false;          // annotation istio.io/dry-run: "true"
+  SourceRange where;
+};
+
+/// PeerAuthentication (security.istio.io/v1beta1 and v1): the mTLS mode a
+/// workload's proxy accepts, mesh-wide (root namespace, no selector),
+/// namespace-wide (no selector) or per workload, with per-port modes.
+struct PeerAuthentication {
+  k8s::ObjectMeta meta;
+  bool has_selector = false;  // a selector with labels (an empty one is namespace-wide)
+  std::map<std::string, std::string> match_labels;
+  std::string mode;           // "", UNSET, DISABLE, PERMISSIVE, STRICT ("" as UNSET)
+  SourceRange mode_where;
+  std::map<int, std::string> port_modes;  // portLevelMtls: workload port -> mode
+  std::string created;        // metadata.creationTimestamp (the oldest wins among equals)
   SourceRange where;
 };
 

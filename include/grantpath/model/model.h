@@ -64,8 +64,9 @@ class Model {
   std::vector<cni::CalicoOther> calico_other;  // StagedKubernetesNetworkPolicy
   std::vector<cni::CiliumPolicy> cilium_policies;
   std::vector<cni::CiliumCidrGroup> cilium_cidr_groups;
-  // Istio AuthorizationPolicies and mesh settings (compiled by the network engine).
+  // Istio AuthorizationPolicies, PeerAuthentications and mesh settings (compiled by the network engine).
   std::vector<mesh::AuthorizationPolicy> istio_authz;
+  std::vector<mesh::PeerAuthentication> istio_peer_auth;
   std::vector<mesh::MeshSetting> istio_settings;
   std::vector<k8s::OtherObject> k8s_other;
   std::vector<k8s::AwsAuthEntry> k8s_aws_auth;  // no graph vertex: see AccessGraph

@@ -215,6 +215,65 @@ TEST_CASE("Istio: what istiod rejects is a located error and the policy is skipp
     CHECK(c.Has("invalid-value"));
     CHECK(c.model.istio_authz.empty());
   }
+  // An address istiod cannot parse: the policy is not evaluated.
+  Cluster addr(kPods + Authz("shop", "bad", "  rules: [{from: [{source: {ipBlocks: [\"10.0.0.300\"]}}]}]"));
+  CHECK(addr.Has("invalid-cidr"));
+  CHECK(addr.Conn("ops/probe", "shop/db") == "All Connections");
+}
+
+std::string PeerAuth(const std::string& ns, const std::string& name, const std::string& spec,
+                     const std::string& created = "") {
+  return "apiVersion: security.istio.io/v1beta1\nkind: PeerAuthentication\nmetadata: {name: " + name +
+         ", namespace: " + ns + (created.empty() ? "" : ", creationTimestamp: \"" + created + "\"") + "}\nspec:\n" +
+         spec + "\n---\n";
+}
+
+TEST_CASE("Istio PeerAuthentication: STRICT refuses sources without a proxy, on TCP", "[net][istio]") {
+  Cluster c(kPods + PeerAuth("istio-system", "default", "  mtls: {mode: STRICT}"));
+  CHECK(c.Conn("legacy/job", "shop/db") == kNoTcp);
+  CHECK(c.FromIp("198.51.100.1/32", "shop/db") == kNoTcp);
+  CHECK(c.Conn("shop/web", "shop/db") == "All Connections");
+  CHECK(c.Conn("shop/web", "legacy/job") == "All Connections");  // no sidecar: nothing enforced
+  CHECK(c.Why("legacy/job", "shop/db", true).find("PeerAuthentication 'istio-system/default' ingress rule (mTLS STRICT) "
+                                                  "denies; only mutual TLS is accepted") != std::string::npos);
+}
+
+TEST_CASE("Istio PeerAuthentication: namespace over mesh, workload over namespace, UNSET inherits, ports last",
+          "[net][istio]") {
+  const std::string mesh = PeerAuth("istio-system", "default", "  mtls: {mode: STRICT}");
+  Cluster ns(kPods + mesh + PeerAuth("shop", "default", "  mtls: {mode: PERMISSIVE}"));
+  CHECK(ns.Conn("legacy/job", "shop/db") == "All Connections");
+  CHECK(ns.Conn("legacy/job", "ops/probe") == kNoTcp);
+  Cluster unset(kPods + mesh + PeerAuth("shop", "default", "  mtls: {mode: UNSET}"));
+  CHECK(unset.Conn("legacy/job", "shop/db") == kNoTcp);
+  Cluster port(kPods + PeerAuth("shop", "db", R"(  selector: {matchLabels: {app: db}}
+  mtls: {mode: PERMISSIVE}
+  portLevelMtls: {5432: {mode: STRICT}})"));
+  CHECK(port.Conn("legacy/job", "shop/db") ==
+        "ICMP,ICMPv6,SCTP 1-65535,TCP 1-5431,5433-65535,UDP 1-65535,other protocols");
+  CHECK(port.Conn("legacy/job", "shop/web") == "All Connections");
+  Cluster hole(kPods + mesh + PeerAuth("shop", "db", R"(  selector: {matchLabels: {app: db}}
+  portLevelMtls: {8080: {mode: DISABLE}})"));
+  CHECK(hole.Conn("legacy/job", "shop/db") == "ICMP,ICMPv6,SCTP 1-65535,TCP 8080,UDP 1-65535,other protocols");
+}
+
+TEST_CASE("Istio PeerAuthentication: the oldest of two applies and is said; istiod's validation", "[net][istio]") {
+  Cluster two(kPods + PeerAuth("istio-system", "new", "  mtls: {mode: PERMISSIVE}", "2024-05-01T00:00:00Z") +
+              PeerAuth("istio-system", "old", "  mtls: {mode: STRICT}", "2023-01-01T00:00:00Z"));
+  CHECK(two.Conn("legacy/job", "shop/db") == kNoTcp);
+  CHECK(two.Has("duplicate-object"));
+  for (const std::string spec : {"  mtls: {mode: STRICTEST}", "  portLevelMtls: {8080: {mode: STRICT}}",
+                                  "  selector: {matchLabels: {app: db}}\n  portLevelMtls: {0: {mode: STRICT}}",
+                                  "  selector: {matchLabels: {app: db}}\n  portLevelMtls: {}"}) {
+    INFO(spec);
+    Cluster c(kPods + PeerAuth("shop", "bad", spec));
+    CHECK(c.Has("invalid-value"));
+    CHECK(c.model.istio_peer_auth.empty());
+  }
+  // DISABLE where rules name identities: said.
+  Cluster off(kPods + PeerAuth("shop", "default", "  mtls: {mode: DISABLE}") +
+              Authz("shop", "db", "  rules: [{from: [{source: {namespaces: [shop]}}]}]"));
+  CHECK(off.Has("unsupported-construct"));
 }
 
 TEST_CASE("Istio: the class matrix and a focused engine answer as pair-by-pair evaluation", "[net][istio]") {
@@ -223,6 +282,7 @@ TEST_CASE("Istio: the class matrix and a focused engine answer as pair-by-pair e
   rules:
   - from: [{source: {principals: ["cluster.local/ns/shop/sa/web"]}}, {source: {ipBlocks: ["203.0.113.0/24"]}}]
     to: [{operation: {ports: ["5432"]}}])") +
+                           PeerAuth("istio-system", "default", "  mtls: {mode: STRICT}") +
                            Authz("istio-system", "deny-probe", R"(  action: DENY
   rules: [{from: [{source: {namespaces: [ops]}}], to: [{operation: {ports: ["8080"]}}]}])") +
                            R"(apiVersion: networking.k8s.io/v1

@@ -302,7 +302,7 @@ std::vector<LayerPolicy> Layer(const net::Engine& e) {
   for (const auto& tier : e.form().tiers)
     for (const auto& p : tier.policies) {
       if (p.origin == net::Origin::kIstio) {
-        if (p.index == ~0u) continue;  // the proxy's non-TCP pass
+        if (p.kind != "AuthorizationPolicy") continue;  // the proxy's non-TCP pass; PeerAuthentication
         LayerPolicy l;
         l.form = &p;
         l.layer = 1;
