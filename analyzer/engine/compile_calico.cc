@@ -371,10 +371,15 @@ class CalicoCompiler {
     // Which namespaces a selector-like field may match in, evaluated once
     // per namespace.
     std::unordered_map<std::string, bool> ns_verdict;
+    const std::string* last_ns = nullptr;  // pods come namespace by namespace
+    bool last_ok = false;
     auto ns_ok = [&](const std::string& pod_ns) {
       if (!e.namespace_selector) return ns.empty() || pod_ns == ns;
+      if (last_ns != nullptr && *last_ns == pod_ns) return last_ok;
       auto [it, added] = ns_verdict.try_emplace(pod_ns, false);
       if (added) it->second = pod_ns.empty() ? ns_global : !ns_global && e.namespace_selector->Matches(NsLabels(pod_ns));
+      last_ns = &it->first;
+      last_ok = it->second;
       return it->second;
     };
     // Pods behind the named Service.
@@ -407,22 +412,36 @@ class CalicoCompiler {
     // A selector without namespaceSelector looks only in the policy's
     // namespace.
     const bool one_ns = (e.selector || e.has_sa) && !e.namespace_selector && !ns.empty();
-    for (std::uint32_t ep : one_ns ? NsPods(ns) : pods_) {
+    auto consider = [&](std::uint32_t ep) {
       const Labelled& v = views_[ep];
+      // Addresses first: an interval test, and for pods of unknown address
+      // without pools a certain no, before any selector is evaluated.
+      if (!nets.empty() && !PodNets(v, nets, e.where, true)) return;
+      if (!not_nets.empty() && !PodNets(v, not_nets, e.where, false)) return;
       if (has_sel || e.not_selector) {
-        if ((e.selector || e.namespace_selector || e.has_sa) && !ns_ok(v.ns)) continue;
-        if (e.selector && !e.selector->Matches(v.labels)) continue;
-        if (e.not_selector && e.not_selector->Matches(v.labels) && ns_ok(v.ns)) continue;
+        if ((e.selector || e.namespace_selector || e.has_sa) && !ns_ok(v.ns)) return;
+        if (e.selector && !e.selector->Matches(v.labels)) return;
+        if (e.not_selector && e.not_selector->Matches(v.labels) && ns_ok(v.ns)) return;
         if (e.has_sa) {
           if (!e.sa_names.empty() && std::find(e.sa_names.begin(), e.sa_names.end(), v.sa) == e.sa_names.end())
-            continue;
-          if (e.sa_selector && !e.sa_selector->Matches(SaLabels(v.ns, v.sa))) continue;
+            return;
+          if (e.sa_selector && !e.sa_selector->Matches(SaLabels(v.ns, v.sa))) return;
         }
-        if (!behind.empty() && !behind[ep]) continue;
+        if (!behind.empty() && !behind[ep]) return;
       }
-      if (!nets.empty() && !PodNets(v, nets, e.where, true)) continue;
-      if (!not_nets.empty() && !PodNets(v, not_nets, e.where, false)) continue;
       pods.push_back(ep);
+    };
+    if (one_ns) {
+      for (std::uint32_t ep : NsPods(ns)) consider(ep);
+    } else if (e.namespace_selector) {
+      // Only the namespaces the namespace selector picks can hold a match:
+      // one verdict per namespace, not per pod.
+      for (const auto& [pod_ns, list] : ns_pods_)
+        if (ns_ok(pod_ns))
+          for (std::uint32_t ep : list) consider(ep);
+      for (std::uint32_t ep : heps_) consider(ep);
+    } else {
+      for (std::uint32_t ep : pods_) consider(ep);
     }
     b_.add_pods(id, pods);
     if (!externals || e.has_sa || !e.services.empty()) return static_cast<std::int32_t>(id);

@@ -67,6 +67,7 @@ class IstioCompiler {
       if (b_.in_focus(ep)) pods_.push_back(ep);
     in_mesh_.assign(b_.pod_count, 0);
     for (std::uint32_t ep : pods_) in_mesh_[ep] = InMesh(ep);
+    for (std::uint32_t ep : pods_) by_ns_[b_.pod_ns(ep)].push_back(ep);
 
     FormTier deny{"istio-deny", false, Action::kPass, {}, {}};
     FormTier allow{"istio-allow", false, Action::kDeny, {}, {}};
@@ -312,8 +313,9 @@ class IstioCompiler {
   // root namespace; matchLabels. Those without a proxy are said.
   void Subjects(const mesh::AuthorizationPolicy& p, FormPolicy* fp) {
     std::vector<std::uint32_t> outside;
-    for (std::uint32_t ep : pods_) {
-      if (p.meta.ns != root_ && b_.pod_ns(ep) != p.meta.ns) continue;
+    static const std::vector<std::uint32_t> kNone;
+    auto in_ns = by_ns_.find(p.meta.ns);
+    for (std::uint32_t ep : p.meta.ns == root_ ? pods_ : in_ns == by_ns_.end() ? kNone : in_ns->second) {
       const auto& labels = b_.pod_labels(ep);
       bool ok = true;
       for (const auto& [k, v] : p.match_labels) {
@@ -488,8 +490,6 @@ class IstioCompiler {
     std::vector<std::uint32_t> pods;
     std::vector<std::string> in_ns;
     if (Namespaces(s, &in_ns)) {
-      if (by_ns_.empty())
-        for (std::uint32_t ep : pods_) by_ns_[b_.pod_ns(ep)].push_back(ep);
       std::sort(in_ns.begin(), in_ns.end());
       in_ns.erase(std::unique(in_ns.begin(), in_ns.end()), in_ns.end());
       for (const auto& ns : in_ns)

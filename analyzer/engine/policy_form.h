@@ -2,7 +2,8 @@
 // enforces compiles into it: Kubernetes NetworkPolicy, AdminNetworkPolicy
 // and BaselineAdminNetworkPolicy (compile_k8s.cc), Calico's tiers and
 // policies (compile_calico.cc), Cilium's (compile_cilium.cc) and Istio's
-// AuthorizationPolicies (compile_istio.cc: two tiers before the others).
+// PeerAuthentications and AuthorizationPolicies (compile_istio.cc: three
+// tiers before the others).
 // The evaluator (net.cc) knows only this form.
 //
 // A direction of one endpoint is decided tier by tier, in order. A tier
@@ -152,8 +153,9 @@ void CompileKubernetes(FormBuilder& b, PolicyForm& form,
                        std::vector<std::array<std::vector<std::vector<std::uint32_t>>, 2>>& np_peers);
 void CompileCalico(FormBuilder& b, PolicyForm& form);
 void CompileCilium(FormBuilder& b, PolicyForm& form);
-/// Istio's AuthorizationPolicies: an istio-deny and an istio-allow tier put
-/// before the others (a connection needs Istio's and the CNI's consent).
+/// Istio's PeerAuthentications and AuthorizationPolicies: istio-mtls,
+/// istio-deny and istio-allow tiers put before the others (a connection
+/// needs Istio's and the CNI's consent).
 void CompileIstio(FormBuilder& b, PolicyForm& form);
 
 /// Address ranges the CNI policies name, per side (0: sources of ingress

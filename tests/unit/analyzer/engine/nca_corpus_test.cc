@@ -6,7 +6,10 @@
 // pairwise interferes, permits and forbids compare what configurations
 // allow, per pod; emptiness, redundancy, sanity, disjointness and
 // allCaptured read the compiled policies and remove policies and rules
-// one at a time. Inputs the engine does not model and NCA's departures
+// one at a time, per NCA layer: Kubernetes and Calico policies in one,
+// Istio's AuthorizationPolicies in the other (NCA's Istio layer captures
+// through ALLOW policies, on ingress, over TCP; it judges a policy by its
+// own layer's connectivity). Inputs the engine does not model and NCA's departures
 // from Calico are listed with their reason in
 // tests/fixtures/nca/differences.txt, which this test keeps current
 // (scripts/nca_reasons.py fills the reasons known by pattern).
