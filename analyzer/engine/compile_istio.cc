@@ -205,6 +205,11 @@ class IstioCompiler {
       else by_ns[pas[i].meta.ns].push_back(i);
     }
     const int mesh_pa = pick(mesh, "mesh-wide");
+    // Workload policies by the pods they select (in their namespace).
+    std::map<std::uint32_t, std::vector<std::uint32_t>> own_of;
+    for (std::uint32_t i = 0; i < pas.size(); ++i)
+      if (pas[i].has_selector)
+        for (std::uint32_t ep : Selected(pas[i].meta.ns, pas[i].match_labels, false)) own_of[ep].push_back(i);
     std::uint32_t outside = b_.new_peer();
     {
       std::vector<std::uint32_t> plain;
@@ -219,17 +224,9 @@ class IstioCompiler {
       if (!in_mesh_[ep] || Gateway(ep)) continue;
       const std::string& ns = b_.pod_ns(ep);
       int ns_pa = by_ns.count(ns) ? pick(by_ns[ns], "to namespace '" + ns + "'") : -1;
-      std::vector<std::uint32_t> own;
-      const auto& labels = b_.pod_labels(ep);
-      for (std::uint32_t i = 0; i < pas.size(); ++i) {
-        if (!pas[i].has_selector || pas[i].meta.ns != ns) continue;
-        bool ok = true;
-        for (const auto& [k, v] : pas[i].match_labels) {
-          auto it = labels.find(k);
-          ok = ok && it != labels.end() && it->second == v;
-        }
-        if (ok) own.push_back(i);
-      }
+      static const std::vector<std::uint32_t> kNone;
+      auto o = own_of.find(ep);
+      const std::vector<std::uint32_t>& own = o == own_of.end() ? kNone : o->second;
       const auto& w = b_.pod_workload(ep);
       int wl_pa = pick(own, "to workload '" + w.meta.ns + "/" + w.meta.name + "'");
       std::string mode = "PERMISSIVE";
@@ -309,22 +306,27 @@ class IstioCompiler {
            label(w.pod_labels, "istio.io/dataplane-mode") != "none";
   }
 
+  // Pods a workload selector picks (the engine's selection, cached by
+  // content): in `ns`, or in every namespace.
+  const std::vector<std::uint32_t>& Selected(const std::string& ns, const std::map<std::string, std::string>& labels,
+                                             bool every_namespace) {
+    static const k8s::LabelSelector kEveryNamespace = [] {
+      k8s::LabelSelector all;
+      all.present = true;
+      return all;
+    }();
+    k8s::LabelSelector sel;
+    sel.present = true;
+    sel.match_labels = labels;
+    return b_.select_pods(every_namespace ? &kEveryNamespace : nullptr, ns, &sel);
+  }
+
   // Pods the policy selects: its namespace, or every namespace from the
   // root namespace; matchLabels. Those without a proxy are said.
   void Subjects(const mesh::AuthorizationPolicy& p, FormPolicy* fp) {
     std::vector<std::uint32_t> outside;
-    static const std::vector<std::uint32_t> kNone;
-    auto in_ns = by_ns_.find(p.meta.ns);
-    for (std::uint32_t ep : p.meta.ns == root_ ? pods_ : in_ns == by_ns_.end() ? kNone : in_ns->second) {
-      const auto& labels = b_.pod_labels(ep);
-      bool ok = true;
-      for (const auto& [k, v] : p.match_labels) {
-        auto it = labels.find(k);
-        ok = ok && it != labels.end() && it->second == v;
-      }
-      if (!ok) continue;
+    for (std::uint32_t ep : Selected(p.meta.ns, p.match_labels, p.meta.ns == root_))
       (in_mesh_[ep] ? fp->subjects : outside).push_back(ep);
-    }
     fp->unenforced = outside;
     if (!outside.empty()) {
       const auto& w = b_.pod_workload(outside.front());
@@ -552,7 +554,7 @@ class IstioCompiler {
     PortSet s;
     for (const auto& p : ports) {
       int v = std::stoi(p);
-      s.Add(kTCP, v, v);
+      if (v > 0) s.Add(kTCP, v, v);  // port 0 carries no connection
     }
     return s;
   }
@@ -593,14 +595,8 @@ class IstioCompiler {
     for (const auto& c : r.when) {
       if (Condition(c, &cond, &bad)) continue;
       if (c.key == "destination.port") {
-        PortSet in = c.values.empty() ? Tcp() : PortSet{};
-        for (const auto& v : c.values)
-          if (!v.empty() && std::all_of(v.begin(), v.end(), ::isdigit) && v.size() <= 5 && std::stoi(v) <= 65535)
-            in.Add(kTCP, std::stoi(v), std::stoi(v));
-        PortSet out;
-        for (const auto& v : c.not_values)
-          if (!v.empty() && std::all_of(v.begin(), v.end(), ::isdigit) && v.size() <= 5 && std::stoi(v) <= 65535)
-            out.Add(kTCP, std::stoi(v), std::stoi(v));
+        // Numbers, as the parser checked.
+        PortSet in = c.values.empty() ? Tcp() : Numbers(c.values), out = Numbers(c.not_values);
         ports = ports.Intersect(in).Subtract(out);
         l4_ports = l4_ports.Intersect(in).Subtract(out);
         continue;

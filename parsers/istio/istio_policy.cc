@@ -193,6 +193,14 @@ class IstioReader {
         if (cond.key.empty()) Bad(c, "a condition needs a `key`");
         else if (cond.values.empty() && cond.not_values.empty())
           Bad(c, "at least one of `values` or `notValues` must be set for key " + cond.key);
+        if (cond.key == "destination.port")
+          for (const auto* list : {&cond.values, &cond.not_values})
+            for (const auto& v : *list) {
+              int port = -1;
+              auto [q, ec] = std::from_chars(v.data(), v.data() + v.size(), port);
+              if (ec != std::errc() || q != v.data() + v.size() || port < 0 || port > 65535)
+                Bad(c, "invalid value '" + v + "' for key destination.port (a number 0-65535)");
+            }
         rule.when.push_back(std::move(cond));
       }
     }

@@ -207,6 +207,7 @@ TEST_CASE("Istio: what istiod rejects is a located error and the policy is skipp
                                   "  rules: [{from: []}]", "  rules: [{from: [{source: {}}]}]",
                                   "  rules: [{to: [{operation: {ports: [\"http\"]}}]}]",
                                   "  rules: [{when: [{key: source.ip}]}]",
+                                  "  rules: [{when: [{key: destination.port, values: [http]}]}]",
                                   "  provider: {name: x}\n  rules: [{}]",
                                   "  selector: {matchLabels: {app: db}}\n  targetRef: {kind: Gateway, name: g}",
                                   "  rules: [{from: [{source: {serviceAccounts: [web]}}]}]"}) {
