@@ -487,6 +487,19 @@ RULE_FACTS.update({
         "deny for that direction; the witness is a peer none of its deny rules names whose traffic is denied.",
         ["https://docs.cilium.io/en/stable/security/policy/language/#deny-policies",
          "https://docs.cilium.io/en/stable/security/policy/intro/"]),
+    "istio-policy-not-enforced": ("Istio AuthorizationPolicy (security.istio.io v1beta1 and v1), with the pods and pod templates it selects",
+        "`kind` is `connection` when a peer gets through: the `policy`, the `workload` without a proxy, one `src` "
+        "and `dst` and the TCP connections `allowed` that the policy would refuse (for an ALLOW policy, from a "
+        "peer no rule names; for a DENY policy, from one a rule denies); otherwise `object`, with the policy and "
+        "the workload.",
+        "One finding per ALLOW or DENY AuthorizationPolicy (not dry-run, not CUSTOM or AUDIT, not targetRef) "
+        "that selects at least one workload without an Istio proxy, as docs/istio.md defines it: no "
+        "`istio-proxy` container, and for a pod template no injection by the namespace's `istio-injection` or "
+        "`istio.io/rev` label, the pod's `sidecar.istio.io/inject` label or ambient mode. The witness peer is "
+        "looked for among the cluster's endpoint classes, and reaches the workload through every other policy "
+        "of the input.",
+        ["https://istio.io/latest/docs/reference/config/security/authorization-policy/",
+         "https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/"]),
     "calico-staged-policy-differs": ("StagedNetworkPolicy and StagedGlobalNetworkPolicy (StagedKubernetesNetworkPolicy is read but not evaluated)",
         "`kind` is `connection`: one `src` and `dst` pod pair, its connections `now` and `enforced`, and the "
         "number of `pairs` that change.",

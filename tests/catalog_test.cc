@@ -16,7 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST_CASE("Rule ids are unique, kebab-case with a domain prefix, and sorted", "[catalog]") {
-  std::regex kebab("^(rbac|iam|netpol|path|k8s|aws|compose|overlay|cilium|calico)-[a-z0-9]+(-[a-z0-9]+)*$");
+  std::regex kebab("^(rbac|iam|netpol|path|k8s|aws|compose|overlay|cilium|calico|istio)-[a-z0-9]+(-[a-z0-9]+)*$");
   std::string prev;
   for (const auto& r : rules::AllRules()) {
     std::string id(r->info().id);

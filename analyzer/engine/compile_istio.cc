@@ -327,15 +327,8 @@ class IstioCompiler {
     std::vector<std::uint32_t> outside;
     for (std::uint32_t ep : Selected(p.meta.ns, p.match_labels, p.meta.ns == root_))
       (in_mesh_[ep] ? fp->subjects : outside).push_back(ep);
+    // Said by explanations and by the istio-policy-not-enforced rule.
     fp->unenforced = outside;
-    if (!outside.empty()) {
-      const auto& w = b_.pod_workload(outside.front());
-      b_.sink.Warning("not-enforced",
-                      "AuthorizationPolicy '" + fp->name + "' selects " + std::to_string(outside.size()) +
-                          " pod(s) without an Istio proxy (" + w.meta.ns + "/" + w.meta.name +
-                          (outside.size() > 1 ? " ..." : "") + "): nothing enforces it on them",
-                      p.where);
-    }
   }
 
   // The identity a source presents: mTLS peers (pods with a proxy) have a

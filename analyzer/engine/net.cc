@@ -656,6 +656,24 @@ ConnTable::Id Engine::Direction(std::uint32_t subject, std::uint32_t peer, bool 
   const Class& pc = classes_[endpoints_[peer].cls];
   ConnTable::Id c = Decide(
       subject, [&](std::uint32_t id) { return Matches(pc, id); }, ingress ? subject : peer, ingress, why);
+  // Istio policies that select the subject, which has no proxy: named,
+  // never applied.
+  if (why != nullptr && ingress)
+    for (const auto& tier : form_.tiers)
+      for (const auto& fp : tier.policies)
+        if (fp.origin == Origin::kIstio && std::binary_search(fp.unenforced.begin(), fp.unenforced.end(), subject)) {
+          Reason r;
+          r.tier = Reason::Tier::kCni;
+          r.ingress = true;
+          r.policy = fp.index;
+          r.action = "Not enforced";
+          r.kind = fp.kind;
+          r.name = fp.name;
+          r.where = fp.where;
+          r.text = fp.kind + " '" + fp.name +
+                   "' selects the pod, which has no Istio proxy: not enforced, not part of this verdict";
+          why->push_back(std::move(r));
+        }
   // Staged policies that select the subject: named, never applied.
   if (why != nullptr)
     for (const auto& sp : form_.staged)

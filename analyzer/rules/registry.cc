@@ -29,6 +29,7 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeIamSupplyChainWrite());
     r.push_back(MakeIamUnknownAction());
     r.push_back(MakeIamUnrestrictedDataAccess());
+    r.push_back(MakeIstioPolicyNotEnforced());
     r.push_back(MakeK8sContainerEscape());
     r.push_back(MakeNetpolDeadPolicy());
     r.push_back(MakeNetpolEgressInternetAllPorts());

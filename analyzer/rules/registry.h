@@ -16,6 +16,7 @@ std::unique_ptr<Rule> MakeAwsInternetExposedAdminPort();
 std::unique_ptr<Rule> MakeAwsSgOpenToWorldUnused();
 std::unique_ptr<Rule> MakeCalicoStagedPolicyDiffers();
 std::unique_ptr<Rule> MakeCiliumDenyOnlyDefaultDeny();
+std::unique_ptr<Rule> MakeIstioPolicyNotEnforced();
 std::unique_ptr<Rule> MakeComposeBackendNotInternal();
 std::unique_ptr<Rule> MakeComposeHostNetwork();
 std::unique_ptr<Rule> MakeComposePublishedToWorld();

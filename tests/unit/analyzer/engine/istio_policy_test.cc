@@ -108,7 +108,8 @@ TEST_CASE("Istio: a pod without a proxy enforces nothing and presents no identit
             Authz("shop", "db", R"(  selector: {matchLabels: {app: db}}
   rules: [{from: [{source: {namespaces: [legacy, ops]}}]}])"));
   CHECK(c.Conn("shop/web", "legacy/job") == "All Connections");
-  CHECK(c.Has("not-enforced"));
+  CHECK(c.Why("shop/web", "legacy/job", true).find("AuthorizationPolicy 'legacy/allow-nothing' selects the pod, which "
+                                                   "has no Istio proxy: not enforced") != std::string::npos);
   CHECK(c.Conn("legacy/job", "shop/db") == kNoTcp);  // plaintext: no namespace
   CHECK(c.Conn("ops/probe", "shop/db") == "All Connections");
   // notNamespaces: a source without identity has no namespace, so it is not excluded.
