@@ -304,14 +304,16 @@ class ObjectParser {
   // Istio's AuthorizationPolicy and PeerAuthentication are read: calico/,
   // cilium/, istio/.)
   static bool UnmodelledNetworkKind(const std::string& group, const std::string& kind) {
-    static const std::array<KnownKind, 9> kNetworkKinds{{
+    static const std::array<KnownKind, 10> kNetworkKinds{{
         {"crd.antrea.io", "ClusterNetworkPolicy"},
         {"crd.antrea.io", "NetworkPolicy"},
         {"k8s.ovn.org", "EgressFirewall"},
         {"networking.gke.io", "FQDNNetworkPolicy"},
         {"network.openshift.io", "EgressNetworkPolicy"},
         // Service meshes: they admit or refuse connections and requests
-        // between workloads of the mesh.
+        // between workloads of the mesh. (An Istio Sidecar can limit the
+        // outbound hosts a workload reaches: REGISTRY_ONLY.)
+        {"networking.istio.io", "Sidecar"},
         {"policy.linkerd.io", "AuthorizationPolicy"},
         {"policy.linkerd.io", "ServerAuthorization"},
         {"kuma.io", "MeshTrafficPermission"},

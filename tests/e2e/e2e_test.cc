@@ -153,6 +153,8 @@ TEST_CASE("Inputs no engine analyzes yet are reported, not silently passed", "[e
   CHECK(said.find("AuthorizationPolicy (security.istio.io/v1) is not modeled") == std::string::npos);
   CHECK(said.find("cluster-network-policy.yaml:21:7: warning: AuthorizationPolicy (policy.linkerd.io/v1alpha1) is "
                   "not modeled: network reachability results do not take it into account") != std::string::npos);
+  CHECK(said.find("cluster-network-policy.yaml:26:7: warning: Sidecar (networking.istio.io/v1) is not modeled") !=
+        std::string::npos);
   CHECK(said.find("read as NetworkPolicy") == std::string::npos);
 }
 
