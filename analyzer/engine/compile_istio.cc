@@ -388,11 +388,17 @@ class IstioCompiler {
     return true;
   }
 
-  static bool PodIn(const std::vector<std::string>& ips, const std::vector<IpRange>& ranges) {
-    for (const auto& ip : ips)
-      if (auto r = ParseCidr(IstioCidr(ip)))
-        for (const auto& x : ranges)
-          if (x.Contains(*r)) return true;
+  // Whether one of the pod's addresses (parsed once per pod) is in `ranges`.
+  bool PodIn(std::uint32_t ep, const std::vector<IpRange>& ranges) {
+    if (addrs_.empty()) {
+      addrs_.resize(b_.pod_count);
+      for (std::uint32_t p : pods_)
+        for (const auto& ip : b_.pod_ips(p))
+          if (auto r = ParseCidr(IstioCidr(ip))) addrs_[p].push_back(*r);
+    }
+    for (const auto& a : addrs_[ep])
+      for (const auto& x : ranges)
+        if (x.Contains(a)) return true;
     return false;
   }
 
@@ -422,9 +428,8 @@ class IstioCompiler {
       if (std::find(l.begin(), l.end(), who.sa) == l.end()) return false;
     if (AnyMatch(s.not_principals, who.principal) || AnyMatch(s.not_namespaces, who.ns)) return false;
     if (std::find(s.not_sas.begin(), s.not_sas.end(), who.sa) != s.not_sas.end()) return false;
-    const auto& ips = b_.pod_ips(ep);
-    if (s.has_ips && !PodIn(ips, s.ips)) return false;
-    return s.not_ips.empty() || !PodIn(ips, s.not_ips);
+    if (s.has_ips && !PodIn(ep, s.ips)) return false;
+    return s.not_ips.empty() || !PodIn(ep, s.not_ips);
   }
 
   // The namespaces a spec's identities confine it to, when one positive
@@ -689,6 +694,7 @@ class IstioCompiler {
   std::vector<char> in_mesh_;
   std::vector<Identity> ids_;  // per pod endpoint, empty without a proxy
   std::vector<char> host_;     // per pod endpoint: on the host's network
+  std::vector<std::vector<IpRange>> addrs_;  // per pod endpoint: its addresses
   std::map<std::string, std::uint32_t> peer_cache_;
   std::map<std::string, std::vector<std::uint32_t>> by_ns_;  // pods of the focus by namespace
   std::set<std::string> warned_;

@@ -656,40 +656,32 @@ ConnTable::Id Engine::Direction(std::uint32_t subject, std::uint32_t peer, bool 
   const Class& pc = classes_[endpoints_[peer].cls];
   ConnTable::Id c = Decide(
       subject, [&](std::uint32_t id) { return Matches(pc, id); }, ingress ? subject : peer, ingress, why);
-  // Istio policies that select the subject, which has no proxy: named,
-  // never applied.
-  if (why != nullptr && ingress)
+  if (why == nullptr) return c;
+  // Policies that select the subject but do not apply: named, never part
+  // of the verdict.
+  auto unapplied = [&](const FormPolicy& fp, const char* action, const std::string& text) {
+    Reason r;
+    r.tier = Reason::Tier::kCni;
+    r.ingress = ingress;
+    r.policy = fp.index;
+    r.action = action;
+    r.kind = fp.kind;
+    r.name = fp.name;
+    r.where = fp.where;
+    r.text = fp.kind + " '" + fp.name + "' " + text + ", not part of this verdict";
+    why->push_back(std::move(r));
+  };
+  // Istio policies on a pod without a proxy.
+  if (ingress)
     for (const auto& tier : form_.tiers)
       for (const auto& fp : tier.policies)
-        if (fp.origin == Origin::kIstio && std::binary_search(fp.unenforced.begin(), fp.unenforced.end(), subject)) {
-          Reason r;
-          r.tier = Reason::Tier::kCni;
-          r.ingress = true;
-          r.policy = fp.index;
-          r.action = "Not enforced";
-          r.kind = fp.kind;
-          r.name = fp.name;
-          r.where = fp.where;
-          r.text = fp.kind + " '" + fp.name +
-                   "' selects the pod, which has no Istio proxy: not enforced, not part of this verdict";
-          why->push_back(std::move(r));
-        }
-  // Staged policies that select the subject: named, never applied.
-  if (why != nullptr)
-    for (const auto& sp : form_.staged)
-      if (sp.applies[ingress ? 0 : 1] && std::binary_search(sp.subjects.begin(), sp.subjects.end(), subject)) {
-        Reason r;
-        r.tier = Reason::Tier::kCni;
-        r.ingress = ingress;
-        r.policy = sp.index;
-        r.action = "Staged";
-        r.kind = sp.kind;
-        r.name = sp.name;
-        r.where = sp.where;
-        r.text = sp.kind + " '" + sp.name + "' selects the pod for " + (ingress ? "ingress" : "egress") +
-                 " but is staged: never enforced, not part of this verdict";
-        why->push_back(std::move(r));
-      }
+        if (fp.origin == Origin::kIstio && std::binary_search(fp.unenforced.begin(), fp.unenforced.end(), subject))
+          unapplied(fp, "Not enforced", "selects the pod, which has no Istio proxy: not enforced");
+  // Calico's staged policies.
+  for (const auto& sp : form_.staged)
+    if (sp.applies[ingress ? 0 : 1] && std::binary_search(sp.subjects.begin(), sp.subjects.end(), subject))
+      unapplied(sp, "Staged",
+                std::string("selects the pod for ") + (ingress ? "ingress" : "egress") + " but is staged: never enforced");
   return c;
 }
 

@@ -18,6 +18,10 @@ constexpr RuleInfo kInfo{
     "Label the namespace for injection (`istio-injection: enabled` or `istio.io/rev`) and restart the workload "
     "so that it gets a proxy, or protect it with a NetworkPolicy, which the CNI enforces without a proxy."};
 
+// Pair evaluations spent looking for one policy's witness; past it the
+// finding is reported without one.
+constexpr std::size_t kBudget = 20000;
+
 class Rule_ final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
@@ -36,9 +40,10 @@ class Rule_ final : public Rule {
         std::uint32_t ws = 0, wp = 0;
         net::ConnTable::Id wconn = net::ConnTable::kNone;
         bool found = false;
+        std::size_t spent = 0;
         for (std::uint32_t s : fp.unenforced) {
           if (found || !e.HasClass(s) || !seen.insert(eps[s].cls).second) continue;
-          for (std::uint32_t c = 0; c < e.class_count() && !found; ++c) {
+          for (std::uint32_t c = 0; c < e.class_count() && !found && spent++ < kBudget; ++c) {
             std::uint32_t p = e.ClassRep(c);
             if (p == s) continue;
             bool named = false;
